@@ -1,0 +1,275 @@
+"""The store: every SQLAlchemy model and the session factory, the schema in one place.
+
+Each stage (crawl, score, report) reads and writes only through these models, so a stage
+can be re-run alone: re-score an old crawl with a new rubric, re-render an old run.
+SQLite file by default; any SQLAlchemy URL (PostgreSQL later) works the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+# Finding statuses (DESIGN.md). not_checked never counts as fail and is excluded from the denominator.
+PASS = "pass"
+PARTIAL = "partial"
+FAIL = "fail"
+NOT_CHECKED = "not_checked"
+NEEDS_REVIEW = "needs_review"
+NOT_APPLICABLE = "not_applicable"
+FINDING_STATUSES = (PASS, PARTIAL, FAIL, NOT_CHECKED, NEEDS_REVIEW, NOT_APPLICABLE)
+
+# Crawl statuses per site.
+CRAWL_PENDING = "pending"
+CRAWL_RUNNING = "running"
+CRAWL_DONE = "done"
+CRAWL_FAILED = "failed"  # the site could not be read at all (down, refused, time-out)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Run(Base):
+    """One audit: a site list crawled (once) and scored against one or more rubrics."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    mode: Mapped[str] = mapped_column(String(20), default="ranking")  # ranking | self-check
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running | done | failed
+    rubric_id: Mapped[str | None] = mapped_column(String(200))
+    rubric_hash: Mapped[str | None] = mapped_column(String(64))
+    sites_source: Mapped[str | None] = mapped_column(Text)  # path of the site list
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)  # limits, robots override, ...
+    label: Mapped[str | None] = mapped_column(String(200))
+
+    crawls: Mapped[list[Crawl]] = relationship(back_populates="run", cascade="all, delete-orphan")
+
+
+class Site(Base):
+    """A portal, identified by its start URL; shared by every run that audits it."""
+
+    __tablename__ = "sites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str | None] = mapped_column(String(40))  # university | government
+    group: Mapped[str | None] = mapped_column(String(200))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Crawl(Base):
+    """One site within one run: how the crawl went and why it stopped."""
+
+    __tablename__ = "crawls"
+    __table_args__ = (UniqueConstraint("run_id", "site_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=CRAWL_PENDING)
+    cms: Mapped[str | None] = mapped_column(String(40))  # adapter chosen by fingerprint
+    portal_url: Mapped[str | None] = mapped_column(String(2000))  # the 信息公开 entry found
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    browser_pages: Mapped[int] = mapped_column(Integer, default=0)
+    stop_reason: Mapped[str | None] = mapped_column(Text)  # finished | page limit | time limit | error text
+    error: Mapped[str | None] = mapped_column(Text)
+
+    run: Mapped[Run] = relationship(back_populates="crawls")
+    site: Mapped[Site] = relationship()
+    columns: Mapped[list[Column]] = relationship(back_populates="crawl", cascade="all, delete-orphan")
+
+
+class Page(Base):
+    """A fetched URL: its HTTP outcome and fingerprint (evidence for findings)."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[int | None] = mapped_column(Integer)  # HTTP status; None when no response
+    error: Mapped[str | None] = mapped_column(Text)  # DNS / time-out / refused
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    render: Mapped[str] = mapped_column(String(10), default="http")  # http | browser
+    kind: Mapped[str | None] = mapped_column(String(20))  # home | portal | list | article | other
+    restricted: Mapped[str | None] = mapped_column(Text)  # reason when access is limited
+    evidence_ref: Mapped[str | None] = mapped_column(String(500))  # WARC record id
+
+
+class Column(Base):
+    """A 栏目 found on the portal, with its place in the tree and what its list held."""
+
+    __tablename__ = "columns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("columns.id"))
+    name: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))  # None for group headers without a link
+    path: Mapped[str] = mapped_column(Text, default="")  # "基本信息/学校章程": ancestors' names joined by /
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    offsite: Mapped[bool] = mapped_column(Boolean, default=False)  # link leaves the audited hosts
+    status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | restricted | error | not_fetched
+    status_detail: Mapped[str | None] = mapped_column(Text)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)  # items read from its list pages
+    declared_count: Mapped[int | None] = mapped_column(Integer)  # total the pager states (共N条)
+    list_pages: Mapped[int] = mapped_column(Integer, default=0)
+    newest_date: Mapped[dt.date | None] = mapped_column(Date)
+    has_content: Mapped[bool] = mapped_column(Boolean, default=False)  # a single-page column with body text
+
+    crawl: Mapped[Crawl] = relationship(back_populates="columns")
+    items: Mapped[list[Item]] = relationship(back_populates="column", cascade="all, delete-orphan")
+
+
+class Item(Base):
+    """A dated 信息条目 listed in a column."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("column_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("columns.id", ondelete="CASCADE"), index=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(2000))
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # 索引号 / 发布机构 / 文号 when shown
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+
+    column: Mapped[Column] = relationship(back_populates="items")
+
+
+class Link(Base):
+    """A link seen on a crawled page whose health was checked."""
+
+    __tablename__ = "links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
+    from_url: Mapped[str] = mapped_column(String(2000))
+    to_url: Mapped[str] = mapped_column(String(2000))
+    text: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))  # ok | broken | empty | off-site
+    status: Mapped[int | None] = mapped_column(Integer)
+
+
+class Document(Base):
+    """A file read for its content: annual reports and other attachments."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    doc_type: Mapped[str] = mapped_column(String(40))  # html | pdf | docx | ...
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    tables: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Finding(Base):
+    """One rubric item's verdict for one site in one run: the one result model."""
+
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    rubric_id: Mapped[str] = mapped_column(String(200))
+    section_id: Mapped[str] = mapped_column(String(100))
+    section_name: Mapped[str] = mapped_column(String(500))
+    item_id: Mapped[str] = mapped_column(String(100))  # rubric item id, e.g. "1" or "19"
+    item_name: Mapped[str] = mapped_column(Text)  # official name
+    check_kind: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20))
+    credit: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1
+    points: Mapped[float] = mapped_column(Float, default=0.0)  # credit × max_points
+    max_points: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")  # why, in plain words
+    reason: Mapped[str | None] = mapped_column(Text)  # for not_checked: what stopped the check
+    evidence: Mapped[list[Any]] = mapped_column(default=list)  # [{"url":..., "label":...}]
+    matched: Mapped[list[Any]] = mapped_column(default=list)  # [{"name","path","url","how","score"}]
+
+
+class Score(Base):
+    """A site's score per section and in total for one rubric in one run."""
+
+    __tablename__ = "scores"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    rubric_id: Mapped[str] = mapped_column(String(200))
+    section_id: Mapped[str] = mapped_column(String(100))  # "total" for the whole rubric
+    section_name: Mapped[str] = mapped_column(String(500))
+    points: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)  # the rubric's full points for the section
+    eligible_points: Mapped[float] = mapped_column(Float)  # full points less not_checked/not_applicable
+    percent: Mapped[float | None] = mapped_column(Float)  # points / eligible × 100; None if nothing eligible
+    veto: Mapped[str | None] = mapped_column(Text)  # single-veto reason, when one applies
+
+
+def default_db_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    """Engine for a database URL; SQLite gets WAL and foreign keys so a crawl and a reader can share it."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(make_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction: commit on success, roll back on error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
