@@ -1,0 +1,5 @@
+"""`python -m xxgk` runs the CLI."""
+
+from xxgk.cli import main
+
+main()

@@ -1,0 +1,241 @@
+"""The `xxgk` command line. Thin: parse options, call the pipeline, print one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from xxgk import pipeline
+from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
+from xxgk.errors import UserError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Audit Chinese information-disclosure portals against rubric files.")
+rubrics_app = typer.Typer(no_args_is_help=True, help="List, show and validate rubric files.")
+app.add_typer(rubrics_app, name="rubrics")
+console = Console(stderr=True)
+out_console = Console()
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Store: a SQLite file path or a database URL.")]
+
+
+def _mount_samples() -> None:
+    try:
+        from xxgk.samples.cli import app as samples_app
+    except ImportError:  # the samples package is optional at runtime
+        return
+    app.add_typer(samples_app, name="samples", help="Generate and serve the bundled sample portals.")
+
+
+_mount_samples()
+
+
+class CrawlProgress:
+    """A rich progress bar fed by the crawler's progress events."""
+
+    def __init__(self, total_sites: int) -> None:
+        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), TextColumn("sites · {task.fields[pages]} pages"),
+                                 TimeElapsedColumn(), console=console, transient=False)
+        self.task = self.progress.add_task("crawling", total=total_sites, pages=0)
+        self.pages = 0
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None:
+        if event == "page":
+            self.pages += 1
+            if self.pages % 10 == 0:
+                self.progress.update(self.task, pages=self.pages)
+        elif event == "site_done":
+            self.progress.update(self.task, advance=1, pages=self.pages)
+
+    def __enter__(self) -> CrawlProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.update(self.task, pages=self.pages)
+        self.progress.stop()
+
+
+def _count_sites(path: Path) -> int:
+    from xxgk.sites import load_sites
+
+    return len(load_sites(path))
+
+
+def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
+              quiet: bool = False) -> pipeline.AuditResult:
+    """Audit with a progress bar; on Ctrl-C say which run holds what was collected."""
+    db_url = db_url_from(db)
+    run_ids: list[int] = []
+    total = _count_sites(sites)
+    try:
+        if quiet:
+            return pipeline.audit(sites, rubric, out, db_url, config, on_run=run_ids.append)
+        with CrawlProgress(total) as bar:
+            return pipeline.audit(sites, rubric, out, db_url, config, progress=bar, on_run=run_ids.append)
+    except KeyboardInterrupt:
+        where = f" in run {run_ids[0]}" if run_ids else ""
+        console.print(f"interrupted: pages collected so far are kept{where} ({db_url})")
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def audit(
+    sites: Annotated[Path, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")],
+    rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
+    out: Annotated[Path, typer.Option(help="Folder for the HTML report and CSV exports.")] = Path("out"),
+    db: DbOption = None,
+    mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
+    max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = CrawlLimits.max_pages,
+    max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = CrawlLimits.max_seconds,
+    ignore_robots: Annotated[bool, typer.Option("--ignore-robots",
+                                                help="Do not obey robots.txt (recorded in the run).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Crawl the sites, score them against the rubric and write the ranked report."""
+    if mode not in ("ranking", "self-check"):
+        raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
+    limits = CrawlLimits(max_pages=max_pages, max_seconds=max_seconds, obey_robots=not ignore_robots)
+    result = run_audit(sites, rubric, out, db, AuditConfig(mode=mode, limits=limits), quiet=quiet)
+    out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
+
+
+@app.command()
+def score(
+    run: Annotated[int, typer.Argument(help="Run id to re-score.")],
+    rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
+    db: DbOption = None,
+    out: Annotated[Path | None, typer.Option(help="Also re-render the report into this folder.")] = None,
+) -> None:
+    """Re-score a stored crawl with a rubric, without crawling again."""
+    db_url = db_url_from(db)
+    _require_run(db_url, run)
+    loaded, _path = pipeline.load_rubric_ref(rubric)
+    pipeline.score(db_url, run, loaded)
+    out_console.print(f"run {run}: scored with {loaded.id}")
+    if out is not None:
+        page = pipeline.report(db_url, run, loaded.id, out)
+        out_console.print(f"report written to {page.resolve()}")
+
+
+@app.command()
+def report(
+    run: Annotated[int, typer.Argument(help="Run id to render.")],
+    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out"),
+    rubric: Annotated[str | None, typer.Option(help="Rubric id (default: the run's).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Re-render the report of a stored run."""
+    db_url = db_url_from(db)
+    _require_run(db_url, run)
+    page = pipeline.report(db_url, run, rubric, out)
+    out_console.print(f"report written to {page.resolve()}")
+
+
+def _require_run(db_url: str, run_id: int) -> None:
+    from xxgk.store import Run, session_factory, session_scope
+
+    with session_scope(session_factory(db_url)) as session:
+        if session.get(Run, run_id) is None:
+            raise UserError(f"no run {run_id} in the store ({db_url})", field="RUN")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the report.")] = DEFAULT_HOME / "demo",
+    seed: Annotated[int, typer.Option(help="Seed of the sample world.")] = 2024,
+    db: DbOption = None,
+) -> None:
+    """Serve the bundled sample portals on 127.0.0.1, audit them and print the report path."""
+    from xxgk.samples import generate_world
+    from xxgk.samples.server import SampleServer
+
+    world_dir = DEFAULT_HOME / f"samples-{seed}"
+    if not (world_dir / "world.json").exists():
+        console.print(f"generating the sample world (seed {seed}) in {world_dir}")
+        generate_world(world_dir, seed=seed)
+    db = db or str(DEFAULT_HOME / "demo.sqlite")
+    with SampleServer(world_dir) as server:
+        sites_csv = out / "sites.csv"
+        out.mkdir(parents=True, exist_ok=True)
+        server.write_sites_csv(sites_csv)
+        console.print(f"serving {len(server.urls)} sample portals on 127.0.0.1")
+        result = run_audit(sites_csv, DEFAULT_RUBRIC, out, db, AuditConfig())
+    out_console.print(str(result.report.resolve()))
+
+
+@rubrics_app.command("list")
+def rubrics_list() -> None:
+    """List the bundled rubrics."""
+    from scoring.rubric import list_rubrics, load_rubric
+
+    table = Table("id", "title", "source", "file")
+    for path in list_rubrics():
+        r = load_rubric(path)
+        table.add_row(r.id, r.title, str(r.source), path.name)
+    out_console.print(table)
+
+
+@rubrics_app.command("show")
+def rubrics_show(rubric: Annotated[str, typer.Argument(help="Rubric id or YAML file.")]) -> None:
+    """Show a rubric's sections, items and weights."""
+    loaded, path = pipeline.load_rubric_ref(rubric)
+    out_console.print(f"[bold]{loaded.title}[/bold]  ({loaded.id}, {path.name})\nsource: {loaded.source}")
+    table = Table("section", "item", "name", "weight", "checks")
+    for section in loaded.sections:
+        for item in section.items:
+            checks = ", ".join(c.kind for c in item.checks)
+            table.add_row(section.name, str(item.id), item.name, f"{item.weight:g}", checks)
+    out_console.print(table)
+
+
+@rubrics_app.command("validate")
+def rubrics_validate(file: Annotated[Path, typer.Argument(help="Rubric YAML file.")]) -> None:
+    """Validate a rubric file; errors are printed as file:line: field: message."""
+    from scoring.rubric import load_rubric
+
+    loaded = load_rubric(file)
+    items = sum(len(s.items) for s in loaded.sections)
+    out_console.print(f"{file}: ok ({loaded.id}: {len(loaded.sections)} sections, {items} items)")
+
+
+def main() -> None:
+    """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

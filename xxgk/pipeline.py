@@ -1,0 +1,107 @@
+"""The audit pipeline: site list → crawl → store → score → report. Each step reads and writes the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from xxgk.config import AuditConfig
+from xxgk.sites import SiteRow, load_sites
+from xxgk.store import CRAWL_PENDING, Crawl, Run, Site, session_factory, session_scope, utcnow
+
+ProgressFn = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass
+class AuditResult:
+    run_id: int
+    report: Path
+    out_dir: Path
+
+
+def load_rubric_ref(ref: str) -> tuple[Any, Path]:
+    """Resolve a rubric id or path and load it (UserError with file:line on a bad file)."""
+    from scoring.rubric import find_rubric, load_rubric
+
+    path = find_rubric(ref)
+    return load_rubric(path), path
+
+
+def create_run(db_url: str, sites: list[SiteRow], *, rubric: Any, rubric_path: Path, config: AuditConfig,
+               sites_source: str) -> int:
+    """Register a run, its sites (shared across runs, keyed by URL) and one pending crawl per site."""
+    from scoring.rubric import rubric_hash
+
+    factory = session_factory(db_url)
+    with session_scope(factory) as session:
+        run = Run(mode=config.mode, rubric_id=rubric.id, rubric_hash=rubric_hash(rubric_path),
+                  sites_source=sites_source, config=config.as_dict())
+        session.add(run)
+        session.flush()
+        for row in sites:
+            site = session.scalar(select(Site).where(Site.url == row.url))
+            if site is None:
+                site = Site(url=row.url, name=row.name)
+                session.add(site)
+            site.name, site.kind, site.group, site.tags = row.name, row.kind, row.group, list(row.tags)
+            session.flush()
+            session.add(Crawl(run_id=run.id, site_id=site.id, status=CRAWL_PENDING))
+        return run.id
+
+
+def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | None = None) -> None:
+    """Crawl every pending site of the run (Scrapy; once per process)."""
+    from crawler.runner import run_crawl
+
+    run_crawl(db_url, run_id, limits=config.limits.as_dict(), progress=progress)
+
+
+def score(db_url: str, run_id: int, rubric: Any) -> None:
+    """(Re-)score a stored crawl with a rubric; replaces that rubric's findings for the run."""
+    from scoring.engine import score_run
+
+    factory = session_factory(db_url)
+    with session_scope(factory) as session:
+        score_run(session, run_id, rubric)
+
+
+def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path) -> Path:
+    """Render the run's ranking page, site pages and CSV exports."""
+    from reports.render import render_run
+
+    factory = session_factory(db_url)
+    with session_scope(factory) as session:
+        return render_run(session, run_id, rubric_id, out_dir)
+
+
+def finish_run(db_url: str, run_id: int, status: str = "done") -> None:
+    factory = session_factory(db_url)
+    with session_scope(factory) as session:
+        run = session.get(Run, run_id)
+        if run is not None:
+            run.status, run.finished_at = status, utcnow()
+
+
+def audit(sites_path: Path, rubric_ref: str, out_dir: Path, db_url: str, config: AuditConfig | None = None,
+          progress: ProgressFn | None = None, on_run: Callable[[int], None] | None = None) -> AuditResult:
+    """Run a whole audit. Inputs are validated before anything is crawled."""
+    config = config or AuditConfig()
+    sites = load_sites(sites_path)
+    rubric, rubric_path = load_rubric_ref(rubric_ref)
+    run_id = create_run(db_url, sites, rubric=rubric, rubric_path=rubric_path, config=config,
+                        sites_source=str(sites_path))
+    if on_run:
+        on_run(run_id)
+    try:
+        crawl(db_url, run_id, config, progress)
+    except BaseException:
+        finish_run(db_url, run_id, "interrupted")
+        raise
+    score(db_url, run_id, rubric)
+    page = report(db_url, run_id, rubric.id, out_dir)
+    finish_run(db_url, run_id)
+    return AuditResult(run_id=run_id, report=page, out_dir=out_dir)
