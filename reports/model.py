@@ -81,10 +81,10 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
          "item_name": f.item_name, "check_kind": f.check_kind, "status": f.status, "credit": f.credit,
          "points": f.points, "max_points": f.max_points, "message": f.message, "reason": f.reason or "",
          "matched": _matched_text(f.matched), "evidence_urls": " ".join(e.get("url", "") for e in f.evidence or []),
-         "_evidence": f.evidence or [], "_matched": f.matched or []}
+         "evidence_list": f.evidence or [], "matched_list": f.matched or []}
         for f in session.scalars(select(Finding).where(Finding.run_id == run_id, Finding.rubric_id == rubric_id)
                                  .order_by(Finding.site_id, Finding.id))
-    ], columns=[*FINDING_COLUMNS, "_evidence", "_matched"])
+    ], columns=[*FINDING_COLUMNS, "evidence_list", "matched_list"])
 
     scores = pd.DataFrame([
         {"run_id": s.run_id, "rubric_id": s.rubric_id, "site_id": s.site_id,

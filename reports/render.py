@@ -89,7 +89,7 @@ def _site_context(data: RunData, ranking: Ranking, site: object) -> dict:
     for sid, name in ranking.sections:
         rows = findings[findings.section_id == sid]
         score = data.scores[(data.scores.site_id == site_id) & (data.scores.section_id == sid)]
-        sections.append({"id": sid, "name": name, "findings": [_finding_view(f) for f in rows.itertuples()],
+        sections.append({"id": sid, "name": name, "findings": [_finding_view(f) for f in rows.to_dict("records")],
                          "score": score.iloc[0].to_dict() if not score.empty else None})
     lost = findings[findings.status.isin(["fail", "partial", "needs_review"])].copy()
     lost["lost"] = lost.max_points - lost.points
@@ -97,7 +97,7 @@ def _site_context(data: RunData, ranking: Ranking, site: object) -> dict:
     columns = data.columns[data.columns.site_id == site_id]
     return {
         "site": site, "rank": None if row.empty else row.iloc[0].to_dict(),
-        "sections": sections, "fixes": [_finding_view(f) for f in lost.itertuples()],
+        "sections": sections, "fixes": [_finding_view(f) for f in lost.to_dict("records")],
         "columns_total": int(len(columns)), "items_total": int((data.items.site_id == site_id).sum()),
         "blank_columns": int(((columns.item_count == 0) & ~columns.has_content.astype(bool)
                               & columns.url.notna()).sum()) if not columns.empty else 0,
@@ -105,11 +105,11 @@ def _site_context(data: RunData, ranking: Ranking, site: object) -> dict:
     }
 
 
-def _finding_view(f: object) -> dict:
-    get = f.__getattribute__
+def _finding_view(f: dict) -> dict:
+    get = f.__getitem__
     return {
         "item_id": get("item_id"), "item_name": get("item_name"), "status": get("status"),
         "points": get("points"), "max_points": get("max_points"), "message": get("message"),
-        "reason": get("reason"), "matched": get("_matched"), "evidence": get("_evidence"),
+        "reason": get("reason"), "matched": get("matched_list"), "evidence": get("evidence_list"),
         "lost": get("max_points") - get("points"), "fix": fix_hint(get("check_kind"), get("status"), get("item_name")),
     }

@@ -70,23 +70,17 @@ class CrawlProgress:
         self.progress.stop()
 
 
-def _count_sites(path: Path) -> int:
-    from xxgk.sites import load_sites
-
-    return len(load_sites(path))
-
-
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
               quiet: bool = False) -> pipeline.AuditResult:
     """Audit with a progress bar; on Ctrl-C say which run holds what was collected."""
     db_url = db_url_from(db)
     run_ids: list[int] = []
-    total = _count_sites(sites)
+    inputs = pipeline.prepare(sites, rubric)
     try:
         if quiet:
-            return pipeline.audit(sites, rubric, out, db_url, config, on_run=run_ids.append)
-        with CrawlProgress(total) as bar:
-            return pipeline.audit(sites, rubric, out, db_url, config, progress=bar, on_run=run_ids.append)
+            return pipeline.audit(inputs, out, db_url, config, on_run=run_ids.append)
+        with CrawlProgress(len(inputs.sites)) as bar:
+            return pipeline.audit(inputs, out, db_url, config, progress=bar, on_run=run_ids.append)
     except KeyboardInterrupt:
         where = f" in run {run_ids[0]}" if run_ids else ""
         console.print(f"interrupted: pages collected so far are kept{where} ({db_url})")

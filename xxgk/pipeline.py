@@ -86,14 +86,30 @@ def finish_run(db_url: str, run_id: int, status: str = "done") -> None:
             run.status, run.finished_at = status, utcnow()
 
 
-def audit(sites_path: Path, rubric_ref: str, out_dir: Path, db_url: str, config: AuditConfig | None = None,
-          progress: ProgressFn | None = None, on_run: Callable[[int], None] | None = None) -> AuditResult:
-    """Run a whole audit. Inputs are validated before anything is crawled."""
-    config = config or AuditConfig()
+@dataclass
+class AuditInputs:
+    """A validated site list and rubric: everything checked before the first request."""
+
+    sites_path: Path
+    sites: list[SiteRow]
+    rubric: Any
+    rubric_path: Path
+
+
+def prepare(sites_path: Path, rubric_ref: str) -> AuditInputs:
+    """Validate the inputs of an audit; raises UserError naming the file and line."""
     sites = load_sites(sites_path)
     rubric, rubric_path = load_rubric_ref(rubric_ref)
-    run_id = create_run(db_url, sites, rubric=rubric, rubric_path=rubric_path, config=config,
-                        sites_source=str(sites_path))
+    return AuditInputs(sites_path, sites, rubric, rubric_path)
+
+
+def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,
+          progress: ProgressFn | None = None, on_run: Callable[[int], None] | None = None) -> AuditResult:
+    """Run a whole audit on validated inputs: crawl, score, report."""
+    config = config or AuditConfig()
+    rubric = inputs.rubric
+    run_id = create_run(db_url, inputs.sites, rubric=rubric, rubric_path=inputs.rubric_path, config=config,
+                        sites_source=str(inputs.sites_path))
     if on_run:
         on_run(run_id)
     try:
