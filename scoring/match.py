@@ -1,0 +1,322 @@
+"""Match portal columns and article titles to rubric items.
+
+Approach (precision before recall):
+1. `normalize` both sides: NFKC (full → half width), drop leading numbering (1、 （3） 一、),
+   trailing counts ((23) （共5条）), quotes/brackets, punctuation and whitespace.
+2. Candidate terms of an item: its official name, its aliases (clauses of compound names are listed
+   as aliases in the rubric, not split automatically: 工作报告 alone would be too generic), its sub-items' names and aliases, and scoped aliases (only when the column's path
+   contains a scope term, e.g. 招生简章 under 研究生). `exclude_within` terms in the column's path rule
+   the item out (招生章程 under 研究生招生 is not item 7).
+3. Exact equality → `exact` (official name or clause) / `alias` (score 100). Otherwise a similarity
+   score: the best of rapidfuzz ratio on characters, token-sort ratio on jieba tokens, and a
+   containment score (the term inside a longer column name, or a column name that is a big part of
+   a term). Mutually exclusive terms (招生/招聘, 预算/决算, 本科/研究生, 规范/委员会, ...) veto a
+   non-exact match.
+4. Category headers (the rubric's section names and their aliases) and generic columns (学校新闻,
+   通知公告, ...) never match.
+5. A column counts only for the item(s) it matches best (ties keep all), so 就业质量年度报告 goes to
+   33 and not also to 32.
+Scores ≥ PASS_SCORE are confident (`fuzzy` may pass); REVIEW_SCORE ≤ score < PASS_SCORE is shown as
+`needs_review`, never pass; below REVIEW_SCORE is no match.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from scoring.rubric import Rubric, RubricItem
+
+log = logging.getLogger(__name__)
+
+PASS_SCORE = 90.0
+REVIEW_SCORE = 75.0
+
+EXACT = "exact"
+ALIAS = "alias"
+FUZZY = "fuzzy"
+TITLE = "title"  # an article title contains a report name (items published as one document)
+
+# Columns that never satisfy a checklist item, whatever the rubric says.
+GENERIC_COLUMNS = (
+    "首页", "网站首页", "返回首页", "更多", "more", "学校新闻", "新闻", "新闻动态", "综合新闻", "要闻",
+    "学校要闻", "通知公告", "通知", "公告", "最新公开", "最新动态", "最新信息", "工作动态", "信息公开",
+    "信息公开目录", "信息公开指南", "信息公开制度", "依申请公开", "依申请公开信息", "信息公开意见箱",
+    "信息公开专栏", "信息公开网", "主动公开", "公开目录", "联系我们", "站内搜索", "搜索", "其他",
+    "其它", "其他信息", "其它信息", "专题", "专题专栏", "图片新闻", "媒体报道", "信息公开清单",
+    "相关制度", "相关文件", "文件下载", "下载中心", "政策文件", "政策法规",
+)
+
+# Terms that tell items apart: a non-exact match is vetoed when the column holds one term of a group
+# and the candidate holds another from the same group but not the column's.
+CONFLICT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("招生", "招聘"),
+    ("预算", "决算"),
+    ("本科", "研究生"),
+    ("规范", "委员会", "不端"),
+    ("学生", "教职工", "考生", "干部"),
+    ("硕士", "学士"),
+    ("质量", "指导", "就业率"),
+    ("制度", "报告"),
+    ("章程", "计划"),
+    ("奖励", "资助", "奖学金"),
+    ("社会兼职", "出国"),
+    ("留学生", "合作办学"),
+)
+
+# A column holding one of these topics, when the candidate term does not, is about something else:
+# 信息公开规章制度 is the disclosure office's own rules, not item 2's 规章制度.
+QUALIFIERS: tuple[str, ...] = ("信息公开", "依申请")
+
+_LEADING_NUM = re.compile(
+    r"^\s*(?:"
+    r"[(\[]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)\]]"  # (3) （三） [3]
+    r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[、.:)](?!\d)"  # 1、 一、 3. 2)
+    r"|\d{1,2}(?:\.\d{1,2})+(?=\D)"  # 1.2 / 3.1.4
+    r"|[\u2460-\u2473\u2776-\u277f]"  # ① … ⑳ ❶ …
+    r"|第[一二三四五六七八九十\d]{1,3}[项条类]"  # 第三项
+    r")\s*"
+)
+_CIRCLED = re.compile(r"^[\u2460-\u2473\u2776-\u277f\u2780-\u2793]\s*")
+_TRAILING_COUNT = re.compile(r"\s*[(\[]\s*(?:共\s*)?\d+\s*(?:条|篇|项)?\s*[)\]]\s*$")
+_STRIP_CHARS = re.compile(
+    r"[\s《》〈〉<>“”‘’\"'「」『』【】\[\]()（）{}、，,。.；;：:！!？?·・•\-—–_~～/\\|…*#＋+]+"
+)
+
+
+def normalize(text: str) -> str:
+    """Canonical form for comparing names: half-width, no numbering, counts, quotes or punctuation."""
+    s = _CIRCLED.sub("", (text or "").strip(), count=1)
+    s = unicodedata.normalize("NFKC", s).strip()
+    for _ in range(2):  # "1、（一）" style double numbering
+        s2 = _LEADING_NUM.sub("", s, count=1)
+        if s2 == s:
+            break
+        s = s2
+    s = _TRAILING_COUNT.sub("", s)
+    s = _STRIP_CHARS.sub("", s)
+    return s.lower()
+
+
+@lru_cache(maxsize=20000)
+def _tokens(norm: str) -> str:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return " ".join(t for t in jieba.lcut(norm) if t.strip())
+
+
+def conflicts(a: str, b: str) -> bool:
+    """True when normalized `a` and `b` hold different terms of one CONFLICT_GROUPS group."""
+    for group in CONFLICT_GROUPS:
+        ta = {t for t in group if t in a}
+        tb = {t for t in group if t in b}
+        if ta and tb and not (ta & tb):
+            return True
+    return False
+
+
+def similarity(col: str, term: str) -> float:
+    """0..100 similarity of a normalized column name and a normalized candidate term (not exact)."""
+    if not col or not term:
+        return 0.0
+    if conflicts(col, term) or any(q in col and q not in term for q in QUALIFIERS):
+        return 0.0
+    if len(term) >= 3 and term in col:
+        # 2024年招生章程 ⊇ 招生章程 (90); a term lost in a long name stays below the pass bar
+        return round(min(99.0, 85.0 + 12.0 * len(term) / len(col)), 1)
+    score = float(fuzz.ratio(col, term))
+    if score >= 55.0:  # word order (工作报告教代会 vs 教代会工作报告); skipped when far off anyway
+        score = max(score, float(fuzz.token_sort_ratio(_tokens(col), _tokens(term))) - 5.0)
+    if col in term:
+        # 中外合作办学 ⊂ 中外合作办学情况: a suggestion, never confident (学生管理规定 ⊂ 留学生管理规定)
+        score = min(PASS_SCORE - 1.0, max(score, 78.0 + 11.0 * len(col) / len(term)))
+    return round(score, 1)
+
+
+class ColumnLike(Protocol):
+    id: int
+    parent_id: int | None
+    name: str
+    path: str
+    url: str | None
+
+
+class ItemLike(Protocol):
+    id: int
+    column_id: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """One column (or article) matched to one rubric item, and how."""
+
+    item_id: str
+    how: str  # exact | alias | fuzzy | title
+    score: float
+    term: str  # the rubric term that matched
+    name: str  # the column name (or article title)
+    path: str
+    url: str | None
+    column_id: int | None = None
+    article_id: int | None = None
+    sub_item_id: str | None = None
+
+    @property
+    def confident(self) -> bool:
+        """Good enough to pass: exact, alias, title or a fuzzy score at or above PASS_SCORE."""
+        return self.how != FUZZY or self.score >= PASS_SCORE
+
+    def as_json(self) -> dict[str, object]:
+        """The `Finding.matched` entry."""
+        return {"name": self.name, "path": self.path, "url": self.url, "how": self.how,
+                "score": self.score, "term": self.term, "sub_item": self.sub_item_id}
+
+
+@dataclass(frozen=True)
+class _Term:
+    norm: str
+    text: str
+    how: str  # exact | alias
+    sub_item_id: str | None = None
+    within: tuple[str, ...] = ()  # scope terms (normalized) when scoped
+
+
+@dataclass
+class _ItemTerms:
+    item: RubricItem
+    terms: list[_Term] = field(default_factory=list)
+    exclude: tuple[str, ...] = ()
+
+
+def _path_parts(path: str, name: str) -> list[str]:
+    parts = [p for p in (path or "").split("/") if p]
+    if not parts or normalize(parts[-1]) != normalize(name):
+        parts.append(name)
+    return [normalize(p) for p in parts]
+
+
+class Matcher:
+    """Matches columns and article titles against one rubric's items."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.blocked: set[str] = {normalize(n) for n in (*GENERIC_COLUMNS, *rubric.generic_columns)}
+        for section in rubric.sections:
+            self.blocked.add(normalize(section.name))
+            self.blocked.update(normalize(a) for a in section.aliases)
+        self.blocked.discard("")
+        self.items: list[_ItemTerms] = [self._terms(item) for _s, item in rubric.items()]
+        self._cache: dict[str, list[tuple[str, float, str, _Term]]] = {}
+
+    @staticmethod
+    def _terms(item: RubricItem) -> _ItemTerms:
+        terms: list[_Term] = [_Term(normalize(item.name), item.name, EXACT)]
+        terms += [_Term(normalize(a), a, ALIAS) for a in item.aliases]
+        for sub in item.sub_items:
+            terms.append(_Term(normalize(sub.name), sub.name, ALIAS, sub.id))
+            terms += [_Term(normalize(a), a, ALIAS, sub.id) for a in sub.aliases]
+        for scoped in item.scoped_aliases:
+            within = tuple(normalize(w) for w in scoped.within)
+            terms += [_Term(normalize(a), a, ALIAS, None, within) for a in scoped.names]
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        uniq = []
+        for t in terms:
+            if t.norm and (t.norm, t.within) not in seen:
+                seen.add((t.norm, t.within))
+                uniq.append(t)
+        return _ItemTerms(item, uniq, tuple(normalize(x) for x in item.exclude_within))
+
+    def is_blocked(self, name: str) -> bool:
+        """A category header or a generic column: never satisfies an item."""
+        n = normalize(name)
+        return not n or n in self.blocked
+
+    def score_column(self, name: str, path: str = "") -> list[tuple[str, float, str, _Term]]:
+        """(item_id, score, how, term) for every item the column name reaches at REVIEW_SCORE or more."""
+        norm = normalize(name)
+        if not norm or norm in self.blocked:
+            return []
+        parts = _path_parts(path, name)
+        key = "/".join(parts)
+        if key not in self._cache:
+            self._cache[key] = self._score(norm, parts)
+        return self._cache[key]
+
+    def _score(self, norm: str, parts: list[str]) -> list[tuple[str, float, str, _Term]]:
+        full = "/".join(parts)
+        ancestors = "/".join(parts[:-1])
+        out: list[tuple[str, float, str, _Term]] = []
+        for it in self.items:
+            if any(x and x in full for x in it.exclude):
+                continue
+            best: tuple[float, str, _Term] | None = None
+            for term in it.terms:
+                if term.within and not any(w in ancestors or w in norm for w in term.within):
+                    continue
+                if norm == term.norm:
+                    cand = (100.0, term.how, term)
+                else:
+                    cand = (similarity(norm, term.norm), FUZZY, term)
+                if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] != FUZZY
+                                                         and best[1] == FUZZY):
+                    best = cand
+            if best and best[0] >= REVIEW_SCORE:
+                out.append((it.item.id, best[0], best[1], best[2]))
+        return out
+
+    def match_column(self, name: str, path: str = "", url: str | None = None,
+                     column_id: int | None = None) -> list[Match]:
+        """The item(s) this column matches best (ties kept), or [] when none reaches REVIEW_SCORE."""
+        scored = self.score_column(name, path)
+        if not scored:
+            return []
+        top = max(s for _i, s, _h, _t in scored)
+        return [Match(item_id=i, how=h, score=s, term=t.text, name=name, path=path, url=url,
+                      column_id=column_id, sub_item_id=t.sub_item_id)
+                for i, s, h, t in scored if s == top]
+
+    def match_columns(self, columns: Iterable[ColumnLike]) -> dict[str, list[Match]]:
+        """item id → matches, over every column, in a deterministic order (best first)."""
+        cols = sorted(columns, key=lambda c: (c.path or "", c.name, c.id))
+        parents = {c.parent_id for c in cols if c.parent_id is not None}
+        out: dict[str, list[Match]] = {it.item.id: [] for it in self.items}
+        for col in cols:
+            for m in self.match_column(col.name, col.path or "", col.url, col.id):
+                if col.id in parents and not m.confident:
+                    continue  # a group header (研究生招生) is no weak evidence; its children speak
+                out[m.item_id].append(m)
+        for ms in out.values():
+            ms.sort(key=_match_order)
+        return out
+
+    def match_titles(self, item: RubricItem, patterns: Sequence[str],
+                     articles: Iterable[ItemLike], paths: dict[int, str]) -> list[Match]:
+        """Articles whose normalized title contains one of `patterns` (e.g. 本科教学质量报告)."""
+        pats = [normalize(p) for p in patterns if normalize(p)]
+        excl = tuple(normalize(x) for x in item.exclude_within if normalize(x))
+        out: list[Match] = []
+        for art in articles:
+            t = normalize(art.title)
+            hit = next((p for p in pats if p in t), None)
+            if hit is None or any(x in t for x in excl):
+                continue
+            out.append(Match(item_id=item.id, how=TITLE, score=100.0, term=hit, name=art.title,
+                             path=paths.get(art.column_id, ""), url=art.url,
+                             column_id=art.column_id, article_id=art.id))
+        out.sort(key=lambda m: (m.path, m.name, m.url or ""))
+        return out
+
+
+def _match_order(m: Match) -> tuple[int, float, str, str]:
+    rank = {EXACT: 0, ALIAS: 1, TITLE: 2, FUZZY: 3}.get(m.how, 4)
+    return (rank, -m.score, m.path, m.name)

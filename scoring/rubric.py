@@ -1,0 +1,363 @@
+"""Rubric files: the pydantic schema, the YAML loader with file:line errors, and lookup by id.
+
+A rubric is YAML data (see `rubrics/`). Errors name the file, the line and the field:
+`rubrics/x.yaml:42: sections[1].items[3].weight: Input should be a valid number`.
+
+Format: `id`, `title`, `version`, `source` {title, number, published, basis[], url}, `applies_to`
+(university | government | any), `method` (weighted | deduction | veto+deduction), `total`,
+`weighting` (how weights were chosen), `generic_columns` (names that never satisfy an item), and
+`sections[]` {id, name, aliases (header variants), items[]}. An item: `id`, `name` (official),
+`weight` (or `points`), `aliases`, `scoped_aliases` [{names, within}], `exclude_within`,
+`sub_items` [{id, name, aliases, weight}], `checks` [{kind, params}] (default: presence).
+Rules: unique section/item/sub-item ids; weights sum to `total` for `weighted`; check kinds must be
+registered (`scoring.checks`) and their params fit the kind's params model; unknown fields rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from xxgk.errors import UserError
+
+METHODS = ("weighted", "deduction", "veto+deduction")
+APPLIES_TO = ("university", "government", "any")
+
+Loc = tuple[str | int, ...]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CheckSpec(_Model):
+    """One check on an item: a registered `kind` and its parameters."""
+
+    kind: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class ScopedAlias(_Model):
+    """Aliases that count only when the column's path (ancestors or own name) contains one of `within`.
+
+    E.g. 招生简章 counts for item 11 only under a 研究生 column.
+    """
+
+    names: list[str] = Field(min_length=1)
+    within: list[str] = Field(min_length=1)
+
+
+class SubItem(_Model):
+    """A clause of a compound item (e.g. 收入预算表 of item 19); partial credit comes later."""
+
+    id: str
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    weight: float | None = Field(default=None, ge=0)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_to_str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+
+class RubricItem(_Model):
+    """A rubric item: official name, weight (points), aliases, matching scope and checks."""
+
+    id: str
+    name: str = Field(min_length=1)
+    weight: float | None = Field(default=None, ge=0)
+    points: float | None = Field(default=None, ge=0)  # for deduction methods: points deducted
+    aliases: list[str] = Field(default_factory=list)
+    scoped_aliases: list[ScopedAlias] = Field(default_factory=list)
+    exclude_within: list[str] = Field(default_factory=list)  # path terms that rule a column out
+    sub_items: list[SubItem] = Field(default_factory=list)
+    checks: list[CheckSpec] = Field(default_factory=lambda: [CheckSpec(kind="presence")])
+    note: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_to_str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @property
+    def max_points(self) -> float:
+        """Full points of the item (its weight, or its points for deduction rubrics)."""
+        return float(self.weight if self.weight is not None else (self.points or 0.0))
+
+
+class Section(_Model):
+    """A category (一级指标) holding items; `aliases` are header variants that never satisfy an item."""
+
+    id: str
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    items: list[RubricItem] = Field(min_length=1)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_to_str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @property
+    def max_points(self) -> float:
+        return sum(i.max_points for i in self.items)
+
+
+class Source(_Model):
+    """The document a rubric implements."""
+
+    title: str
+    number: str  # 文号, e.g. 教办函〔2014〕23号
+    published: str | None = None
+    basis: list[str] = Field(default_factory=list)
+    url: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.number}）"
+
+
+class Rubric(_Model):
+    """A whole rubric file."""
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    version: str | None = None
+    source: Source
+    applies_to: Literal["university", "government", "any"]
+    method: Literal["weighted", "deduction", "veto+deduction"]
+    total: float = Field(default=100, gt=0)
+    weighting: str | None = None  # how the weights were chosen, when the source gives none
+    generic_columns: list[str] = Field(default_factory=list)  # names that never satisfy an item
+    sections: list[Section] = Field(min_length=1)
+
+    def items(self) -> list[tuple[Section, RubricItem]]:
+        """Every (section, item) in file order."""
+        return [(s, i) for s in self.sections for i in s.items]
+
+    def item(self, item_id: str) -> RubricItem:
+        for _s, i in self.items():
+            if i.id == item_id:
+                return i
+        raise KeyError(item_id)
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+
+class _DupKeyError(Exception):
+    def __init__(self, loc: Loc, line: int, key: str) -> None:
+        self.loc, self.line, self.key = loc, line, key
+
+
+def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+    """Python data from a composed YAML node, recording the line (1-based) of every value."""
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for knode, vnode in node.value:
+            key = _scalar(knode) if isinstance(knode, yaml.ScalarNode) else str(knode.start_mark)
+            if key in out:
+                raise _DupKeyError(loc + (str(key),), knode.start_mark.line + 1, str(key))
+            child = loc + (str(key) if not isinstance(key, int) else key,)
+            out[key] = _construct(vnode, child, lines)
+            lines[child] = knode.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(v, loc + (i,), lines) for i, v in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _field(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(top)"
+
+
+def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+def _read_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot read rubric: {exc.strerror or exc}", source=display) from exc
+    except UnicodeDecodeError as exc:
+        raise UserError("rubric is not UTF-8 text", source=display) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        msg = f"YAML syntax error: {exc.problem or exc.context}"
+        raise UserError(msg, source=display, line=mark.line + 1 if mark else None) from exc
+    if node is None:
+        raise UserError("rubric file is empty", source=display, line=1)
+    lines: dict[Loc, int] = {}
+    try:
+        data = _construct(node, (), lines)
+    except _DupKeyError as exc:
+        raise UserError(f"duplicate key {exc.key!r}", source=display, line=exc.line,
+                        field=_field(exc.loc)) from None
+    return data, lines
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
+    """Rules pydantic field types cannot express, each with the loc of the offending value."""
+    from scoring.checks import get_check_def, known_kinds
+
+    errors: list[tuple[Loc, str]] = []
+    seen_sections: dict[str, int] = {}
+    seen_items: dict[str, Loc] = {}
+    for si, section in enumerate(rubric.sections):
+        if section.id in seen_sections:
+            errors.append((("sections", si, "id"), f"duplicate section id {section.id!r}"))
+        seen_sections[section.id] = si
+        for ii, item in enumerate(section.items):
+            iloc: Loc = ("sections", si, "items", ii)
+            if item.id in seen_items:
+                first = seen_items[item.id]
+                errors.append((iloc + ("id",), f"duplicate item id {item.id!r} (first at {_field(first)})"))
+            else:
+                seen_items[item.id] = iloc
+            if rubric.method == "weighted" and item.weight is None:
+                errors.append((iloc, "field required: weight (method is weighted)"))
+            if rubric.method != "weighted" and item.weight is None and item.points is None:
+                errors.append((iloc, "field required: points (or weight)"))
+            sub_ids = set()
+            for ji, sub in enumerate(item.sub_items):
+                if sub.id in sub_ids:
+                    errors.append((iloc + ("sub_items", ji, "id"), f"duplicate sub-item id {sub.id!r}"))
+                sub_ids.add(sub.id)
+            if not item.checks:
+                errors.append((iloc + ("checks",), "at least one check is required"))
+            for ci, spec in enumerate(item.checks):
+                cloc = iloc + ("checks", ci)
+                cdef = get_check_def(spec.kind)
+                if cdef is None:
+                    errors.append((cloc + ("kind",), f"unknown check kind {spec.kind!r}; known kinds: "
+                                   + ", ".join(known_kinds())))
+                    continue
+                try:
+                    cdef.params_model.model_validate(spec.params)
+                except ValidationError as exc:
+                    for err in exc.errors():
+                        errors.append((cloc + ("params",) + tuple(err["loc"]), _pyd_message(err)))
+    if rubric.method == "weighted":
+        total = sum(i.max_points for _s, i in rubric.items())
+        if abs(total - rubric.total) > 1e-6:
+            errors.append((("total",), f"item weights sum to {total:g}, not the declared total {rubric.total:g}"))
+    return errors
+
+
+def parse_rubric(data: Any, lines: dict[Loc, int], display: str) -> Rubric:
+    """Validate already-loaded rubric data; raise the first error as `UserError` with its line."""
+    if not isinstance(data, dict):
+        raise UserError("a rubric must be a mapping (id, title, sections, ...)", source=display, line=1)
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        errs = [(tuple(e["loc"]), _pyd_message(e)) for e in exc.errors()]
+        _raise_first(errs, lines, display)
+        raise AssertionError("unreachable") from exc
+    errs = _semantic_errors(rubric)
+    if errs:
+        _raise_first(errs, lines, display)
+    return rubric
+
+
+def _pyd_message(err: Any) -> str:
+    if err["type"] == "missing":
+        return "field required"
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    return str(err["msg"])
+
+
+def _raise_first(errors: list[tuple[Loc, str]], lines: dict[Loc, int], display: str) -> None:
+    # pydantic adds the union/tag member to loc for some types; keep only dict keys and list indexes
+    ranked = sorted(((_line_for(loc, lines) or 0, i, loc, msg) for i, (loc, msg) in enumerate(errors)))
+    line, _i, loc, msg = ranked[0]
+    more = len(errors) - 1
+    if more:
+        msg += f" (and {more} more error{'s' if more > 1 else ''})"
+    raise UserError(msg, source=display, line=line or None, field=_field(loc))
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load and validate a rubric file; errors are `UserError("file:line: field: message")`."""
+    p = Path(path)
+    display = str(path)
+    data, lines = _read_yaml(p, display)
+    return parse_rubric(data, lines, display)
+
+
+def rubric_hash(path: str | Path) -> str:
+    """sha256 of the rubric file's bytes (recorded on the run)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------- lookup
+
+
+def rubrics_dir() -> Path:
+    """The bundled `rubrics/` folder, or `$XXGK_RUBRICS_DIR`."""
+    env = os.environ.get("XXGK_RUBRICS_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "rubrics"
+
+
+def list_rubrics() -> list[tuple[str, Path]]:
+    """(id, path) of every rubric file in the rubrics folder, sorted by id; unreadable files are skipped."""
+    out: list[tuple[str, Path]] = []
+    d = rubrics_dir()
+    if not d.is_dir():
+        return out
+    for p in sorted(d.glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            out.append((data["id"], p))
+    return sorted(out)
+
+
+def find_rubric(name_or_path: str | Path) -> Path:
+    """Resolve a rubric id, a file name in the rubrics folder, or a path to an existing file."""
+    s = str(name_or_path)
+    p = Path(s).expanduser()
+    if p.is_file():
+        return p
+    d = rubrics_dir()
+    for cand in (d / s, d / f"{s}.yaml", d / f"{s}.yml"):
+        if cand.is_file():
+            return cand
+    for rid, path in list_rubrics():
+        if rid == s:
+            return path
+    known = ", ".join(rid for rid, _ in list_rubrics()) or "none"
+    raise UserError(f"no rubric named {s!r} (known: {known}; or give a path to a YAML file)",
+                    field="rubric")
