@@ -97,7 +97,9 @@ def check(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> CheckOu
                             evidence=_col_evidence(ctx, full), matched=matched)
     unfetched = [m for m, c in cols if c.status == "not_fetched" and not c.offsite]
     if unfetched:
-        return CheckOutcome(KIND, PASS, 1.0, message=f"栏目{_names(unfetched)}存在（内容未抓取，未核实）",
+        # Our own crawl limits stopped us: neither a pass (unverified) nor a fail (not the site's fault).
+        return CheckOutcome(KIND, NOT_CHECKED, message=f"栏目{_names(unfetched)}存在，但内容未抓取，未能核实",
+                            reason="栏目未抓取（抓取上限或抓取中断）",
                             evidence=_col_evidence(ctx, unfetched), matched=matched)
     if titles:
         t = titles[0]

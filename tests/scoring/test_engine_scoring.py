@@ -58,6 +58,7 @@ def _build(session: Session) -> int:
     _col(session, ca, "毕业就业", content=True)  # weak fuzzy → 32 needs_review
     _col(session, ca, "就业质量年度报告", url="http://jy.a.test/report", offsite=True)  # 33 off-site → needs_review
     _col(session, ca, "学术规范", status="restricted", detail="IP地址范围未授权")  # 41 not_checked
+    _col(session, ca, "学生申诉", status="not_fetched")  # 39 not_checked: our page limit, not the site
     news = _col(session, ca, "通知公告", items=2)
     session.flush()
     session.add_all([
@@ -111,7 +112,7 @@ def test_statuses_of_site_a(scored: tuple[Session, int]) -> None:
     f = _findings(session, "甲大学")
     status = {k: v.status for k, v in f.items()}
     expected = {"1": "pass", "2": "pass", "6": "fail", "11": "pass", "32": "needs_review",
-                "33": "needs_review", "35": "pass", "41": "not_checked"}
+                "33": "needs_review", "35": "pass", "39": "not_checked", "41": "not_checked"}
     assert {k: status[k] for k in expected} == expected
     others = {k: v for k, v in status.items() if k not in expected}
     assert set(others.values()) == {"fail"}  # 7 included: 招生章程 under 研究生招生 is not item 7
@@ -145,6 +146,7 @@ def test_blank_offsite_restricted_review(scored: tuple[Session, int]) -> None:
     assert "站外" in f["33"].message and f["33"].points == 0.0
     assert f["33"].evidence[0]["url"] == "http://jy.a.test/report"
     assert f["41"].reason == "访问受限：IP地址范围未授权"
+    assert f["39"].status == "not_checked" and f["39"].reason.startswith("栏目未抓取")
     assert "毕业就业" in f["32"].message and "需人工确认" in f["32"].message
     assert f["32"].matched[0]["how"] == "fuzzy" and f["32"].matched[0]["score"] < 90
 
@@ -154,9 +156,9 @@ def test_scores_of_site_a(scored: tuple[Session, int]) -> None:
     s = _scores(session, "甲大学")
     assert sorted(s, key=lambda k: (k == "total", k.zfill(3))) == [str(i) for i in range(1, 11)] + ["total"]
     total = s["total"]
-    # pass: 1, 2, 11, 35 → 8 points; 41 not_checked leaves 98 eligible; needs_review stays eligible
-    assert (total.points, total.max_points, total.eligible_points) == (8.0, 100.0, 98.0)
-    assert total.percent == pytest.approx(8 / 98 * 100, abs=0.01)
+    # pass: 1, 2, 11, 35 → 8 points; 39 and 41 not_checked leave 96 eligible; needs_review stays eligible
+    assert (total.points, total.max_points, total.eligible_points) == (8.0, 100.0, 96.0)
+    assert total.percent == pytest.approx(8 / 96 * 100, abs=0.01)
     assert (s["1"].points, s["1"].max_points, s["1"].eligible_points, s["1"].percent) == (4.0, 12.0, 12.0, 33.33)
     assert (s["7"].points, s["7"].eligible_points, s["7"].percent) == (0.0, 4.0, 0.0)
     assert s["1"].section_name == "基本信息" and total.section_name == "总分"
