@@ -1,0 +1,64 @@
+"""``xxgk samples …``: generate the sample world and serve it on 127.0.0.1."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .generate import generate_world
+from .server import SampleServer
+
+DEFAULT_DIR = Path("samples-world")
+app = typer.Typer(help="Bundled sample 信息公开 portals: generate and serve them locally.", no_args_is_help=True)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the world into.")] = DEFAULT_DIR,
+    seed: Annotated[int, typer.Option("--seed", help="World seed (same seed → byte-identical files).")] = 2024,
+    count: Annotated[int, typer.Option("--count", min=1, help="Number of university portals.")] = 12,
+) -> None:
+    """Generate the sample world into OUT."""
+    path = generate_world(out, seed=seed, n_universities=count)
+    typer.echo(f"wrote {path}")
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command()
+def serve(
+    dir: Annotated[Path, typer.Option("--dir", help="World folder (generated if it has no world.json).")] = DEFAULT_DIR,
+    port: Annotated[int, typer.Option("--port", help="Base port: portal i gets PORT+i (0 = ephemeral).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed used when the world must be generated.")] = 2024,
+    count: Annotated[int, typer.Option("--count", min=1, help="Portals to generate if needed.")] = 12,
+    sites_csv: Annotated[Path | None, typer.Option("--sites-csv", help="Write the site list (name,url,kind).")] = None,
+) -> None:
+    """Serve every portal of the world until Ctrl-C."""
+    if not (dir / "world.json").exists():
+        generate_world(dir, seed=seed, n_universities=count)
+        typer.echo(f"generated {dir / 'world.json'}")
+    try:
+        server = SampleServer(dir, base_port=port).start()
+    except OSError as exc:
+        typer.echo(f"error: cannot serve the sample world: {exc}", err=True)
+        raise typer.Exit(1) from None
+    try:
+        for portal in server.portals:
+            typer.echo(f"{portal['slug']}  {server.urls[portal['slug']]}  {portal['name']} ({portal['cms']})")
+        if sites_csv is not None:
+            server.write_sites_csv(sites_csv)
+            typer.echo(f"site list: {sites_csv}")
+        typer.echo("serving; press Ctrl-C to stop")
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
