@@ -1,0 +1,36 @@
+"""CMS adapters and the registry that picks one by markup/URL fingerprint (never by labels).
+
+A new CMS family is one module with an adapter class plus one entry in `ADAPTERS`.
+"""
+
+from __future__ import annotations
+
+from .empire import EmpireAdapter
+from .generic import GenericAdapter
+from .trs import TrsAdapter
+from .vsb import VsbAdapter
+from .webplus import WebPlusAdapter
+
+ADAPTERS: list[GenericAdapter] = [VsbAdapter(), WebPlusAdapter(), TrsAdapter(), EmpireAdapter()]
+GENERIC = GenericAdapter()
+MIN_SCORE = 3
+
+
+def detect(html: str, url: str = "") -> GenericAdapter:
+    """The adapter whose fingerprint scores highest (at least MIN_SCORE), else the generic one."""
+    best, score = GENERIC, 0
+    for adapter in ADAPTERS:
+        s = adapter.fingerprint(html, url)
+        if s > score:
+            best, score = adapter, s
+    return best if score >= MIN_SCORE else GENERIC
+
+
+def by_name(name: str) -> GenericAdapter:
+    for adapter in [*ADAPTERS, GENERIC]:
+        if adapter.name == name:
+            return adapter
+    raise KeyError(name)
+
+
+__all__ = ["ADAPTERS", "GENERIC", "GenericAdapter", "by_name", "detect"]

@@ -1,0 +1,111 @@
+"""帝国CMS-like county sites (柘城): `li > a + span.time`, `<a title="Total record">`, `index_N.html` (1-based).
+
+The 信息公开 home has a sidebar of groups `li.li1 > a.a1` (no href) with children
+`li.li2 > a.a2`; column pages list their own sub-columns in `ul.sideMenu li.level_1 > a`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from crawler.extract.columns import column_name, generic_tree, tree_from
+from crawler.extract.dates import parse_date
+from crawler.extract.html import absolute, clean, node_text
+from crawler.extract.items import link_title
+from crawler.extract.pager import generic_pager
+from crawler.extract.types import ListItem, ListPage, NavNode, Pager
+
+from .generic import GenericAdapter, _year_hint
+
+_FP = (
+    (r"title=[\"']Total record", 4),
+    (r"/e/public/ViewClick", 3),
+    (r"/e/search/", 2),
+    (r"/d/file/", 1),
+    (r"ldzc_sidemenu", 2),
+    (r"class=[\"']time[\"']", 1),
+    (r"/index_\d+\.html", 1),
+    (r"id=[\"']menuId_\d+", 2),  # the CMS's menu ids on sidebar / catalogue links
+    (r"class=[\"']a2[\"']\s*href=", 1),
+)
+
+
+class EmpireAdapter(GenericAdapter):
+    name = "empire"
+
+    def fingerprint(self, html: str, url: str) -> int:
+        return sum(w for pat, w in _FP if re.search(pat, html))
+
+    def nav_tree(self, sel: Selector, url: str) -> list[NavNode]:
+        menu = sel.css("ul.ldzc_sidemenu")
+        if menu:
+            return tree_from(menu[0], url)
+        # catalogue landing pages: <div><h3>group</h3><ul><li.li2><a.a2>…</ul></div>
+        groups = []
+        for block in sel.xpath("//div[h3 and .//li[contains(@class,'li2')]/a[@href]]"):
+            group = NavNode(name=column_name(node_text(block.xpath("./h3")[0])), url=None)
+            for a in block.xpath(".//li[contains(@class,'li2')]/a[@href]"):
+                link, name = absolute(url, a.attrib.get("href")), column_name(node_text(a))
+                if link and name:
+                    group.children.append(NavNode(name=name, url=link))
+            groups.append(group)
+        return groups or generic_tree(sel, url)
+
+    def sub_columns(self, sel: Selector, url: str) -> list[NavNode]:
+        out = []
+        for a in sel.css("ul.sideMenu li.level_1 > a[href], ul.sideMenu li.level_1 a[href]"):
+            link = absolute(url, a.attrib.get("href"))
+            name = node_text(a)
+            if link and name and all(n.url != link for n in out):
+                out.append(NavNode(name=name, url=link))
+        return out
+
+    def list_items(self, sel: Selector, url: str) -> list:
+        rows = sel.xpath("//li[a[@href] and span[contains(concat(' ',@class,' '),' time ')]]")
+        if not rows:
+            return super().list_items(sel, url)
+        year = _year_hint(sel)
+        items = []
+        for row in rows:
+            a = row.xpath("./a[@href]")[0]
+            href = absolute(url, a.attrib.get("href"))
+            date = parse_date(
+                clean(row.xpath("./span[contains(@class,'time')]").xpath("string()").get()), year=year
+            )
+            if href:
+                items.append(ListItem(title=link_title(a), url=href, date=date))
+        return items
+
+    def list_page(self, sel: Selector, url: str) -> ListPage:
+        items = self.list_items(sel, url)
+        total = sel.xpath("//a[@title='Total record']")
+        if not total:
+            page = super().list_page(sel, url)
+            return ListPage(found=bool(items) or page.found, items=items or page.items, pager=page.pager)
+        return ListPage(found=True, items=items, pager=empire_pager(total[0].xpath(".."), url))
+
+
+def empire_pager(box: Selector, url: str) -> Pager:
+    """Total record, current `<b>`, 下一页/尾页 links; pages index_2.html … index_N.html."""
+    pager = generic_pager(box, url)
+    count = box.xpath(".//a[@title='Total record']//b/text()").get()
+    pager.declared_count = int(clean(count)) if count and clean(count).isdigit() else None
+    current = [clean(t) for t in box.xpath("./b/text()").getall() if clean(t).isdigit()]
+    pager.current_page = int(current[0]) if current else None
+    numbers = [
+        int(m.group(1))
+        for u in [*pager.page_urls, pager.last_url or ""]
+        if (m := re.search(r"index_(\d+)\.html$", u))
+    ]
+    last = max([*numbers, pager.current_page or 1])
+    pager.total_pages = last
+    if pager.current_page == 1 and last > 1:
+        pager.page_urls += [urljoin(url, f"index_{n}.html") for n in range(2, last + 1)]
+    pager.page_urls = [u for u in pager.page_urls if u != url]
+    return pager
+
+
+__all__ = ["EmpireAdapter", "Pager", "ListPage", "empire_pager", "link_title"]

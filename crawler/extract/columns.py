@@ -1,0 +1,241 @@
+"""Column (栏目) trees from nav blocks: nested ul/li menus, group headers without links.
+
+The tree follows `li` nesting (not element nesting), so invalid markup such as a `<DIV>`
+between `<ul>` and `<li>` (柘城) does not break it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from parsel import Selector
+
+from .dates import parse_date
+from .html import absolute, clean, node_text, page_key
+from .types import NavNode
+
+NAV_HINT = re.compile(r"nav|menu|side|left|lm|column|catalog|tree|gkml|xxgkml|sub", re.I)
+BAD_HINT = re.compile(r"footer|foot|copyright|banner|friend|bottom|crumb|position|location|curmb|pag", re.I)
+STOP_NAMES = {
+    "首页",
+    "网站首页",
+    "返回首页",
+    "更多",
+    "more",
+    ">>",
+    "更多>>",
+    "当前位置",
+    "主页",
+    "学校主页",
+    "学校首页",
+    "返回主页",
+    "信息公开首页",
+    "信息公开网首页",
+    "登录",
+    "English",
+}
+
+
+def _hints(el: Selector) -> str:
+    return " ".join([el.attrib.get("class", ""), el.attrib.get("id", "")])
+
+
+_NUMBERING = re.compile(
+    r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[、.．]\s*|^\s*[（(]\s*\d{1,2}\s*[)）]\s*"
+)
+
+
+def column_name(text: str) -> str:
+    """A nav label as a column name: whitespace collapsed, catalogue numbering ("1、", "（3）") dropped."""
+    name = clean(text)
+    stripped = _NUMBERING.sub("", name)
+    return stripped or name
+
+
+def _label(li: Selector, level: int) -> tuple[str, str | None]:
+    """(name, href) of a li's own label: its first link at this li level, else its own text."""
+    a = li.xpath(f".//a[count(ancestor::li)={level}]")
+    if a:
+        first = a[0]
+        return node_text(first), first.attrib.get("href")
+    parts = []
+    for child in li.xpath("./node()"):
+        if isinstance(child.root, str):
+            parts.append(child.root)
+        elif child.root.tag in ("ul", "ol") or child.xpath(".//li"):
+            continue
+        else:
+            parts.append(node_text(child))
+    return clean(" ".join(parts)), None
+
+
+def tree_from(container: Selector, base: str) -> list[NavNode]:
+    """The column tree inside one nav container (a ul/li menu, or a table with header rows)."""
+    if not container.xpath(".//li") and container.xpath(".//tr"):
+        return _table_tree(container, base)
+    roots: list[NavNode] = []
+    by_li: dict[object, NavNode] = {}
+    base_level = len(container.xpath("ancestor-or-self::li"))
+    for li in container.xpath(".//li"):
+        level = len(li.xpath("ancestor-or-self::li"))
+        name, href = _label(li, level)
+        name = column_name(name)
+        if not name or name in STOP_NAMES:
+            continue
+        url = absolute(base, href) if href is not None else None  # javascript:/'#' → a group header
+        node = NavNode(name=name, url=url)
+        by_li[li.root] = node
+        parent_li = li.root.getparent()
+        while parent_li is not None and parent_li.tag != "li":
+            parent_li = parent_li.getparent()
+        if level > base_level + 1 and parent_li in by_li:
+            by_li[parent_li].children.append(node)
+        else:
+            roots.append(node)
+    for a in container.xpath(".//a[@href][not(ancestor::li)]"):
+        url = absolute(base, a.attrib.get("href"))
+        name = column_name(node_text(a))
+        if url and name and name not in STOP_NAMES:
+            roots.append(NavNode(name=name, url=url))
+    return roots
+
+
+_HEADER_CELL = re.compile(r"lm1|lm_1|title|tit\b|head|group|level_?1|first", re.I)
+
+
+def _is_header_row(tr: Selector) -> bool:
+    """A group row: no link, or a single spanning / header-classed cell (TRS `td.gl_lm1 colspan=2`)."""
+    cells = tr.xpath("./td | ./th")
+    if not tr.xpath(".//a[@href]"):
+        return True
+    if len(cells) != 1:
+        return False
+    cls = " ".join(cells[0].xpath("./@class | .//a/@class").getall())
+    return int(cells[0].attrib.get("colspan", "1") or 1) > 1 or bool(_HEADER_CELL.search(cls))
+
+
+def _table_tree(container: Selector, base: str) -> list[NavNode]:
+    """Table nav (TRS `table.gl_left`): a header row starts a group (linked or not), link rows below are its children."""
+    roots: list[NavNode] = []
+    group: NavNode | None = None
+    for tr in container.xpath(".//tr[not(.//tr)]"):
+        links = tr.xpath(".//a[@href]")
+        if _is_header_row(tr):
+            name = column_name(node_text(tr))
+            href = links[0].attrib.get("href") if links else None
+            if name and len(name) <= 30 and name not in STOP_NAMES:
+                group = NavNode(name=name, url=absolute(base, href) if href else None)
+                roots.append(group)
+            continue
+        for a in links:
+            url, name = absolute(base, a.attrib.get("href")), column_name(node_text(a))
+            if url and name and name not in STOP_NAMES:
+                (group.children if group else roots).append(NavNode(name=name, url=url))
+    return roots
+
+
+def _is_dated_list(container: Selector) -> bool:
+    rows = container.xpath(".//li | .//tr")
+    if not rows:
+        return False
+    dated = sum(1 for r in rows if parse_date(node_text(r)))
+    return dated * 2 >= len(rows)
+
+
+def nav_containers(sel: Selector) -> list[Selector]:
+    """Outermost elements whose class/id marks them as nav/menu/sidebar, outside header/footer."""
+    out: list[Selector] = []
+    seen: list[object] = []
+    for el in sel.xpath("//body//*[@class or @id]"):
+        if el.root.tag in ("a", "script", "style", "span", "img", "input", "form"):
+            continue
+        if not NAV_HINT.search(_hints(el)) or BAD_HINT.search(_hints(el)):
+            continue
+        if any(BAD_HINT.search(_hints(anc)) for anc in el.xpath("ancestor::*[@class or @id]")):
+            continue
+        if any(anc in seen for anc in el.root.iterancestors()):
+            continue
+        if not el.xpath(".//a[@href]") or _is_dated_list(el):
+            continue
+        seen.append(el.root)
+        out.append(el)
+    return out
+
+
+HEAD_HINT = re.compile(r"header|head\b|top", re.I)
+
+
+def generic_tree(sel: Selector, base: str, *, skip_urls: set[str] | None = None) -> list[NavNode]:
+    """Column tree from every nav block of a page, document order, URLs de-duplicated.
+
+    A header/top bar often mixes the portal's own columns (指南, 制度, 年报) with the parent
+    site's channels, so from those blocks only links on the page's own host are kept.
+    """
+    skip = set(skip_urls or ())
+    host = urlsplit(base).netloc.lower()
+    trees: list[tuple[list[NavNode], float]] = []
+    for container in nav_containers(sel):
+        tree = tree_from(container, base)
+        hints = " ".join(_hints(a) for a in container.xpath("ancestor-or-self::*[@class or @id]"))
+        if HEAD_HINT.search(hints):
+            tree = [n for n in tree if n.url is None or urlsplit(n.url).netloc.lower() == host]
+        links = [n.url for n in flatten(tree) if n.url]
+        share = sum(urlsplit(u).netloc.lower() == host for u in links) / len(links) if links else 0.0
+        trees.append((tree, share))
+    # A block whose links mostly leave this host is the parent site's menu, not this portal's
+    # columns — unless every block is like that (a portal spread over several hosts).
+    keep_all = all(share < 0.5 for _, share in trees)
+    roots = [n for tree, share in trees if keep_all or share >= 0.5 for n in tree]
+    return prune(roots, skip)
+
+
+def prune(roots: list[NavNode], skip: set[str]) -> list[NavNode]:
+    """Drop repeated URLs and `skip` URLs, and header nodes left with no children."""
+    seen = {page_key(u) for u in skip}
+
+    def keep(node: NavNode) -> NavNode | None:
+        if node.url is not None:
+            if page_key(node.url) in seen:
+                return None
+            seen.add(page_key(node.url))
+        node.children = [c for c in (keep(ch) for ch in node.children) if c is not None]
+        if node.url is None and not node.children:
+            return None
+        return node
+
+    return [n for n in (keep(r) for r in roots) if n is not None]
+
+
+def flatten(roots: list[NavNode]) -> list[NavNode]:
+    out: list[NavNode] = []
+    for r in roots:
+        out.extend(r.walk())
+    return out
+
+
+def content_text(sel: Selector) -> str:
+    """Body text of a single-page column: known article containers first, else the main block."""
+    for css in (
+        ".v_news_content",
+        "#vsb_content",
+        ".wp_articlecontent",
+        ".TRS_Editor",
+        "#zoom",
+        "#zoomcon",
+        ".content_article",
+        "article",
+        ".article",
+        ".content",
+        "#content",
+        "main",
+    ):
+        found = sel.css(css)
+        if found:
+            text = node_text(found[0])
+            if text:
+                return text
+    return ""
+
+
+__all__ = ["content_text", "flatten", "generic_tree", "nav_containers", "prune", "tree_from", "clean"]

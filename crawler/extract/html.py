@@ -1,0 +1,106 @@
+"""Small HTML helpers shared by the extractors: text normalisation and URL scope."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from parsel import Selector
+
+_WS = re.compile(r"[\s\u3000\xa0]+")
+# Second-level suffixes under which the registered domain has three labels (no suffix-list download).
+_CN_SECOND = {"edu", "gov", "com", "org", "net", "ac", "mil"}
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (incl. full-width and nbsp) and strip."""
+    return _WS.sub(" ", text or "").strip()
+
+
+def node_text(sel: Selector) -> str:
+    """Visible text of a node, scripts and styles excluded."""
+    return clean(" ".join(sel.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """Absolute http(s) URL for a link, without fragment; None for javascript:, mailto:, '#'."""
+    if not href:
+        return None
+    href = href.strip()
+    low = href.lower()
+    if not href or low.startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
+        return None
+    url = urldefrag(urljoin(base, href))[0]
+    if not url.startswith(("http://", "https://")):
+        return None
+    return url
+
+
+_INDEX = re.compile(r"/(?:index|default|main)\.(?:s?html?|jsp|php|aspx?)$", re.I)
+
+
+def page_key(url: str) -> str:
+    """A URL with a trailing index/default/main page stripped, so `/x/` and `/x/index.html` compare equal."""
+    return _INDEX.sub("/", url)
+
+
+def registered_domain(host: str) -> str:
+    """Approximate registrable domain: last two labels, three under .edu.cn/.gov.cn/... ."""
+    host = host.lower().strip(".")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _CN_SECOND:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Scope:
+    """Which URLs belong to the audited site: exact host:port for IPs/localhost, else the registered domain."""
+
+    def __init__(self, *urls: str) -> None:
+        self.netlocs: set[str] = set()
+        self.domains: set[str] = set()
+        for url in urls:
+            self.add(url)
+
+    def add(self, url: str) -> None:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if is_loopback(url) or _is_ip(host):
+            self.netlocs.add(parts.netloc.lower())
+        else:
+            self.domains.add(registered_domain(host))
+
+    def __contains__(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        if parts.netloc.lower() in self.netlocs:
+            return True
+        host = parts.hostname or ""
+        if _is_ip(host) or host == "localhost":
+            return False
+        return registered_domain(host) in self.domains
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,89 @@
+"""Generic dated-list reader: rows (li / tr / dd) holding a title link and a nearby date.
+
+Used by the generic adapter and as the fallback of the CMS adapters. The list is the
+group of sibling rows with the most dated links, so nav blocks (no dates) never win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from parsel import Selector
+
+from .dates import parse_date
+from .html import absolute, clean, node_text
+from .types import ListItem
+
+_ROW_XPATH = "//li[.//a[@href]] | //tr[.//a[@href]] | //dd[.//a[@href]]"
+
+
+def link_title(a: Selector) -> str:
+    """A link's title: the full `@title` when present (lists cut titles with ...), else its text."""
+    title = clean(a.attrib.get("title"))
+    return title or node_text(a)
+
+
+def row_item(row: Selector, base: str, *, year: int | None = None) -> ListItem | None:
+    """Read one row: the longest-texted link is the title, the date comes from the rest of the row."""
+    links = [a for a in row.xpath(".//a[@href]") if absolute(base, a.attrib.get("href"))]
+    if not links:
+        return None
+    a = max(links, key=lambda x: len(link_title(x)))
+    title = link_title(a)
+    if not title:
+        return None
+    rest = clean(
+        " ".join(
+            row.xpath(
+                ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]"
+            ).getall()
+        )
+    )
+    date = parse_date(rest, year=year)
+    if date is None:
+        # date printed inside the link, after the title (<a>title<span>2024-05-01</span></a>)
+        spans = a.xpath(".//span | .//em | .//i | .//font")
+        for s in spans:
+            date = parse_date(node_text(s), year=year)
+            if date:
+                title = clean(a.attrib.get("title")) or clean(node_text(a).replace(node_text(s), ""))
+                break
+    url = absolute(base, a.attrib.get("href"))
+    assert url is not None
+    return ListItem(title=title, url=url, date=date)
+
+
+def dated_items(sel: Selector, base: str, *, year: int | None = None, min_rows: int = 1) -> list[ListItem]:
+    """Items of the biggest group of sibling rows that carry dates; [] when there is none."""
+    groups: dict[object, list[ListItem]] = defaultdict(list)
+    for row in sel.xpath(_ROW_XPATH):
+        if row.xpath(".//li | .//tr"):  # a container row, not a leaf row
+            continue
+        if row.xpath("ancestor::*[self::script or self::noscript]"):
+            continue
+        item = row_item(row, base, year=year)
+        if item is None or item.date is None:
+            continue
+        parent = row.root.getparent()
+        if row.root.tag == "tr" and parent is not None and parent.tag == "tbody":
+            parent = parent.getparent()
+        groups[parent].append(item)
+    best = max(groups.values(), key=len, default=[])
+    return best if len(best) >= min_rows else []
+
+
+def dedupe(items: list[ListItem]) -> list[ListItem]:
+    """Drop repeated URLs, keeping the first occurrence."""
+    seen: set[str] = set()
+    out = []
+    for it in items:
+        if it.url not in seen:
+            seen.add(it.url)
+            out.append(it)
+    return out
+
+
+def newest(items: list[ListItem]) -> dt.date | None:
+    dates = [i.date for i in items if i.date]
+    return max(dates) if dates else None
