@@ -78,7 +78,7 @@ def render_run(session: Session, run_id: int, rubric_id: str | None, out_dir: Pa
 def _weakest_items(ranking: Ranking, limit: int = 15) -> pd.DataFrame:
     items = ranking.items.dropna(subset=["rate"])
     items = items[items.rate < 100]
-    return items.sort_values(["rate", "item_id"], kind="mergesort").head(limit)
+    return items.sort_values("rate", kind="mergesort").head(limit)  # stable: rubric order breaks ties
 
 
 def _site_context(data: RunData, ranking: Ranking, site: object) -> dict:
@@ -93,7 +93,7 @@ def _site_context(data: RunData, ranking: Ranking, site: object) -> dict:
                          "score": score.iloc[0].to_dict() if not score.empty else None})
     lost = findings[findings.status.isin(["fail", "partial", "needs_review"])].copy()
     lost["lost"] = lost.max_points - lost.points
-    lost = lost.sort_values(["lost", "item_id"], ascending=[False, True], kind="mergesort")
+    lost = lost.sort_values("lost", ascending=False, kind="mergesort")  # stable: rubric order breaks ties
     columns = data.columns[data.columns.site_id == site_id]
     return {
         "site": site, "rank": None if row.empty else row.iloc[0].to_dict(),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scoring.checks.blank_column import KIND as BLANK_KIND
 from scoring.checks.blank_column import blank_message
 from scoring.checks.registry import register
 from scoring.match import Match
@@ -132,7 +133,8 @@ def check(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> CheckOu
                             evidence=[{"url": m.url, "label": f"无法打开：{m.name}"} for m, _c in errored if m.url],
                             matched=matched)
     if ok and params.blank_fails:
-        return CheckOutcome(KIND, FAIL, 0.0, message=blank_message([c.name for _m, c in ok]),
+        # The verdict is the blank-column one (so reports give the blank-column fix), reached here.
+        return CheckOutcome(BLANK_KIND, FAIL, 0.0, message=blank_message([c.name for _m, c in ok]),
                             evidence=[{"url": c.url, "label": f"空白栏目：{c.name}"} for _m, c in ok if c.url],
                             matched=matched)
     if ok:
