@@ -19,6 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from xxgk import pipeline
+from xxgk.commands import register_all
 from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
 from xxgk.errors import UserError
 
@@ -41,6 +42,7 @@ def _mount_samples() -> None:
 
 
 _mount_samples()
+register_all(app)
 
 
 class CrawlProgress:

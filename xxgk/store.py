@@ -101,6 +101,10 @@ class Crawl(Base):
     browser_pages: Mapped[int] = mapped_column(Integer, default=0)
     stop_reason: Mapped[str | None] = mapped_column(Text)  # finished | page limit | time limit | error text
     error: Mapped[str | None] = mapped_column(Text)
+    # Site-level observations that checks read, keyed by name (documented in docs/architecture.md):
+    # entry {url, text, depth, hidden}, search {form_url, query, found}, home_newest_date, robots_ignored, ...
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    warc_path: Mapped[str | None] = mapped_column(String(1000))
 
     run: Mapped[Run] = relationship(back_populates="crawls")
     site: Mapped[Site] = relationship()
@@ -125,6 +129,11 @@ class Page(Base):
     kind: Mapped[str | None] = mapped_column(String(20))  # home | portal | list | article | other
     restricted: Mapped[str | None] = mapped_column(Text)  # reason when access is limited
     evidence_ref: Mapped[str | None] = mapped_column(String(500))  # WARC record id
+    depth: Mapped[int | None] = mapped_column(Integer)  # clicks from the start URL
+    title: Mapped[str | None] = mapped_column(Text)
+    text_chars: Mapped[int | None] = mapped_column(Integer)  # visible body text length
+    image_only: Mapped[bool] = mapped_column(Boolean, default=False)  # content only as images
+    screenshot: Mapped[str | None] = mapped_column(String(1000))  # path of a PNG taken as evidence
 
 
 class Column(Base):
@@ -146,6 +155,8 @@ class Column(Base):
     list_pages: Mapped[int] = mapped_column(Integer, default=0)
     newest_date: Mapped[dt.date | None] = mapped_column(Date)
     has_content: Mapped[bool] = mapped_column(Boolean, default=False)  # a single-page column with body text
+    kind: Mapped[str | None] = mapped_column(String(20))  # list | content | group
+    unit: Mapped[str | None] = mapped_column(String(500))  # publishing unit when the tree is per unit
 
     crawl: Mapped[Crawl] = relationship(back_populates="columns")
     items: Mapped[list[Item]] = relationship(back_populates="column", cascade="all, delete-orphan")
@@ -163,7 +174,11 @@ class Item(Base):
     url: Mapped[str] = mapped_column(String(2000))
     published: Mapped[dt.date | None] = mapped_column(Date)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # 索引号 / 发布机构 / 文号 when shown
-    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    attachments: Mapped[list[Any]] = mapped_column(default=list)  # [{url, name, type, text_chars, scanned}]
+    unit: Mapped[str | None] = mapped_column(String(500))  # 发布机构 or the owning unit's column
+    article_date: Mapped[dt.date | None] = mapped_column(Date)  # date on the article page (may differ)
+    body_chars: Mapped[int | None] = mapped_column(Integer)  # article body text length, when fetched
+    image_only: Mapped[bool] = mapped_column(Boolean, default=False)  # body only images / scanned file
 
     column: Mapped[Column] = relationship(back_populates="items")
 
@@ -179,6 +194,8 @@ class Link(Base):
     text: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # ok | broken | empty | off-site
     status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)  # DNS / time-out / refused
+    offsite: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Document(Base):
