@@ -21,6 +21,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -209,6 +210,14 @@ class Document(Base):
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
     tables: Mapped[list[Any]] = mapped_column(default=list)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
+    role: Mapped[str | None] = mapped_column(String(40))  # annual_report | attachment | guide | ...
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=utcnow)
+    # The raw bytes (capped by the crawler's size limit), so a document can be re-parsed at score time
+    # with a newer parser without crawling again.
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Finding(Base):
@@ -232,6 +241,8 @@ class Finding(Base):
     reason: Mapped[str | None] = mapped_column(Text)  # for not_checked: what stopped the check
     evidence: Mapped[list[Any]] = mapped_column(default=list)  # [{"url":..., "label":...}]
     matched: Mapped[list[Any]] = mapped_column(default=list)  # [{"name","path","url","how","score"}]
+    # Structured output of the check for renderers: counts, per-unit tables, deduction breakdown, ...
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class Score(Base):
