@@ -15,12 +15,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Debian's Chromium (never `playwright install`): used for browser rendering, screenshots and PDF.
+# Debian packages (never `playwright install`): Chromium for rendering, screenshots and PDF;
+# a CJK font for generated PDFs. Installed only when missing.
+DEBIAN_PACKAGES := chromium fonts-wqy-microhei
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "installing Debian chromium and CJK fonts"; \
-	  ($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
-	  || echo "warning: could not install chromium; browser features will be unavailable"; \
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  ($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || echo "warning: could not install$$missing; browser and PDF features will be unavailable"; \
 	fi
 
 demo: install
