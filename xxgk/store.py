@@ -64,11 +64,11 @@ class Run(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     mode: Mapped[str] = mapped_column(String(20), default="ranking")  # ranking | self-check
     status: Mapped[str] = mapped_column(String(20), default="running")  # running | done | failed
-    rubric_id: Mapped[str | None] = mapped_column(String(200))
+    rubric_id: Mapped[str | None] = mapped_column(Text)
     rubric_hash: Mapped[str | None] = mapped_column(String(64))
     sites_source: Mapped[str | None] = mapped_column(Text)  # path of the site list
     config: Mapped[dict[str, Any]] = mapped_column(default=dict)  # limits, robots override, ...
-    label: Mapped[str | None] = mapped_column(String(200))
+    label: Mapped[str | None] = mapped_column(Text)
 
     crawls: Mapped[list[Crawl]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
@@ -78,10 +78,10 @@ class Site(Base):
 
     __tablename__ = "sites"
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2000), unique=True)
-    name: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(40))  # university | government
-    group: Mapped[str | None] = mapped_column(String(200))
+    group: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[Any]] = mapped_column(default=list)
 
 
@@ -95,7 +95,7 @@ class Crawl(Base):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=CRAWL_PENDING)
     cms: Mapped[str | None] = mapped_column(String(40))  # adapter chosen by fingerprint
-    portal_url: Mapped[str | None] = mapped_column(String(2000))  # the 信息公开 entry found
+    portal_url: Mapped[str | None] = mapped_column(Text)  # the 信息公开 entry found
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     pages: Mapped[int] = mapped_column(Integer, default=0)
@@ -105,7 +105,7 @@ class Crawl(Base):
     # Site-level observations that checks read, keyed by name (documented in docs/architecture.md):
     # entry {url, text, depth, hidden}, search {form_url, query, found}, home_newest_date, robots_ignored, ...
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    warc_path: Mapped[str | None] = mapped_column(String(1000))
+    warc_path: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[Run] = relationship(back_populates="crawls")
     site: Mapped[Site] = relationship()
@@ -119,22 +119,22 @@ class Page(Base):
     __table_args__ = (UniqueConstraint("crawl_id", "url"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     status: Mapped[int | None] = mapped_column(Integer)  # HTTP status; None when no response
     error: Mapped[str | None] = mapped_column(Text)  # DNS / time-out / refused
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    content_type: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
     render: Mapped[str] = mapped_column(String(10), default="http")  # http | browser
     kind: Mapped[str | None] = mapped_column(String(20))  # home | portal | list | article | other
     restricted: Mapped[str | None] = mapped_column(Text)  # reason when access is limited
-    evidence_ref: Mapped[str | None] = mapped_column(String(500))  # WARC record id
+    evidence_ref: Mapped[str | None] = mapped_column(Text)  # WARC record id
     depth: Mapped[int | None] = mapped_column(Integer)  # clicks from the start URL
     title: Mapped[str | None] = mapped_column(Text)
     text_chars: Mapped[int | None] = mapped_column(Integer)  # visible body text length
     image_only: Mapped[bool] = mapped_column(Boolean, default=False)  # content only as images
-    screenshot: Mapped[str | None] = mapped_column(String(1000))  # path of a PNG taken as evidence
+    screenshot: Mapped[str | None] = mapped_column(Text)  # path of a PNG taken as evidence
 
 
 class Column(Base):
@@ -144,8 +144,8 @@ class Column(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("columns.id"))
-    name: Mapped[str] = mapped_column(String(500))
-    url: Mapped[str | None] = mapped_column(String(2000))  # None for group headers without a link
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)  # None for group headers without a link
     path: Mapped[str] = mapped_column(Text, default="")  # "基本信息/学校章程": ancestors' names joined by /
     depth: Mapped[int] = mapped_column(Integer, default=1)
     offsite: Mapped[bool] = mapped_column(Boolean, default=False)  # link leaves the audited hosts
@@ -157,7 +157,7 @@ class Column(Base):
     newest_date: Mapped[dt.date | None] = mapped_column(Date)
     has_content: Mapped[bool] = mapped_column(Boolean, default=False)  # a single-page column with body text
     kind: Mapped[str | None] = mapped_column(String(20))  # list | content | group
-    unit: Mapped[str | None] = mapped_column(String(500))  # publishing unit when the tree is per unit
+    unit: Mapped[str | None] = mapped_column(Text)  # publishing unit when the tree is per unit
 
     crawl: Mapped[Crawl] = relationship(back_populates="columns")
     items: Mapped[list[Item]] = relationship(back_populates="column", cascade="all, delete-orphan")
@@ -172,11 +172,11 @@ class Item(Base):
     column_id: Mapped[int] = mapped_column(ForeignKey("columns.id", ondelete="CASCADE"), index=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     published: Mapped[dt.date | None] = mapped_column(Date)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # 索引号 / 发布机构 / 文号 when shown
     attachments: Mapped[list[Any]] = mapped_column(default=list)  # [{url, name, type, text_chars, scanned}]
-    unit: Mapped[str | None] = mapped_column(String(500))  # 发布机构 or the owning unit's column
+    unit: Mapped[str | None] = mapped_column(Text)  # 发布机构 or the owning unit's column
     article_date: Mapped[dt.date | None] = mapped_column(Date)  # date on the article page (may differ)
     body_chars: Mapped[int | None] = mapped_column(Integer)  # article body text length, when fetched
     image_only: Mapped[bool] = mapped_column(Boolean, default=False)  # body only images / scanned file
@@ -190,8 +190,8 @@ class Link(Base):
     __tablename__ = "links"
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
-    from_url: Mapped[str] = mapped_column(String(2000))
-    to_url: Mapped[str] = mapped_column(String(2000))
+    from_url: Mapped[str] = mapped_column(Text)
+    to_url: Mapped[str] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # ok | broken | empty | off-site
     status: Mapped[int | None] = mapped_column(Integer)
@@ -205,14 +205,14 @@ class Document(Base):
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     doc_type: Mapped[str] = mapped_column(String(40))  # html | pdf | docx | ...
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
     tables: Mapped[list[Any]] = mapped_column(default=list)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="SET NULL"), index=True)
     role: Mapped[str | None] = mapped_column(String(40))  # annual_report | attachment | guide | ...
-    content_type: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=utcnow)
     # The raw bytes (capped by the crawler's size limit), so a document can be re-parsed at score time
@@ -227,12 +227,12 @@ class Finding(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    rubric_id: Mapped[str] = mapped_column(String(200))
+    rubric_id: Mapped[str] = mapped_column(Text)
     section_id: Mapped[str] = mapped_column(String(100))
-    section_name: Mapped[str] = mapped_column(String(500))
+    section_name: Mapped[str] = mapped_column(Text)
     item_id: Mapped[str] = mapped_column(String(100))  # rubric item id, e.g. "1" or "19"
     item_name: Mapped[str] = mapped_column(Text)  # official name
-    check_kind: Mapped[str] = mapped_column(String(60))
+    check_kind: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20))
     credit: Mapped[float] = mapped_column(Float, default=0.0)  # 0..1
     points: Mapped[float] = mapped_column(Float, default=0.0)  # credit × max_points
@@ -252,9 +252,9 @@ class Score(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    rubric_id: Mapped[str] = mapped_column(String(200))
+    rubric_id: Mapped[str] = mapped_column(Text)
     section_id: Mapped[str] = mapped_column(String(100))  # "total" for the whole rubric
-    section_name: Mapped[str] = mapped_column(String(500))
+    section_name: Mapped[str] = mapped_column(Text)
     points: Mapped[float] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float)  # the rubric's full points for the section
     eligible_points: Mapped[float] = mapped_column(Float)  # full points less not_checked/not_applicable
