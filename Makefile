@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Debian packages (never `playwright install`): Chromium for rendering, screenshots and PDF;
-# a CJK font for generated PDFs. Installed only when missing.
-DEBIAN_PACKAGES := chromium fonts-wqy-microhei
+# a CJK font for generated PDFs; PostgreSQL and Redis servers that tests start on 127.0.0.1.
+# Installed only when missing.
+DEBIAN_PACKAGES := chromium fonts-wqy-microhei postgresql redis-server
 chromium:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
