@@ -262,6 +262,18 @@ class Score(Base):
     veto: Mapped[str | None] = mapped_column(Text)  # single-veto reason, when one applies
 
 
+class ReportRecord(Base):
+    """A report rendered from a run (and its baseline), so pruning never silently orphans a report."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    baseline_run_id: Mapped[int | None] = mapped_column(Integer)
+    rubric_id: Mapped[str | None] = mapped_column(Text)
+    out_dir: Mapped[str] = mapped_column(Text)
+    rendered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 def default_db_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
