@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from xxgk.config import AuditConfig
 from xxgk.sites import SiteRow, load_sites
-from xxgk.store import CRAWL_PENDING, Crawl, Run, Site, session_factory, session_scope, utcnow
+from xxgk.store import (
+    CRAWL_PENDING,
+    Crawl,
+    ReportRecord,
+    Run,
+    Site,
+    session_factory,
+    session_scope,
+    utcnow,
+)
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
 
@@ -75,7 +84,10 @@ def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path) -> Pa
 
     factory = session_factory(db_url)
     with session_scope(factory) as session:
-        return render_run(session, run_id, rubric_id, out_dir)
+        page = render_run(session, run_id, rubric_id, out_dir)
+        # Remember the report, so `runs prune` keeps the runs it is built from.
+        session.add(ReportRecord(run_id=run_id, rubric_id=rubric_id, out_dir=str(Path(out_dir).resolve())))
+        return page
 
 
 def finish_run(db_url: str, run_id: int, status: str = "done") -> None:
