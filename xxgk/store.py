@@ -274,6 +274,31 @@ class ReportRecord(Base):
     rendered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Schedule(Base):
+    """A recurring audit. The lease columns make sure one schedule never runs twice at once, even
+    with several daemons against one database: a runner must win an atomic UPDATE to take it."""
+
+    __tablename__ = "schedules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    cron: Mapped[str] = mapped_column(String(200))  # five-field crontab expression
+    sites_path: Mapped[str] = mapped_column(Text)
+    rubric: Mapped[str] = mapped_column(Text)
+    out_dir: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(20), default="ranking")
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)  # extra audit options (limits, ...)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+    last_started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_status: Mapped[str | None] = mapped_column(String(20))  # done | failed
+    last_run_id: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 def default_db_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 

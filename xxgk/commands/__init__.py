@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: list[str] = ["runs"]
+COMMAND_MODULES: list[str] = ["runs", "schedule"]
 
 
 def register_all(app: typer.Typer) -> None:
