@@ -1,0 +1,45 @@
+"""`xxgk verify-fixes RUN --claims FILE`: check an agency's claimed rectifications on the live site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from xxgk.config import db_url_from
+from xxgk.verify import CONFIRMED, NOT_FIXED, verify_fixes, write_verdicts
+
+console = Console()
+LABELS = {CONFIRMED: "confirmed 已整改", NOT_FIXED: "NOT FIXED 未整改", "could_not_check": "could not check 未能检查"}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("verify-fixes")
+    def verify_cmd(run: Annotated[int, typer.Argument(help="Baseline run the claims answer.")],
+                   claims: Annotated[Path, typer.Option(help="CSV/XLSX: site, item, claimed status, URL.")],
+                   out: Annotated[Path, typer.Option(help="Folder for verification.csv.")] = Path("out"),
+                   db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None,
+                   quiet: Annotated[bool, typer.Option("--quiet")] = False) -> None:
+        """Re-check exactly the claimed items on the live site; exit 1 if any claim is not fixed."""
+        from xxgk.cli import CrawlProgress
+
+        db_url = db_url_from(db)
+        if quiet:
+            new_run, verdicts = verify_fixes(db_url, run, claims)
+        else:
+            with CrawlProgress(1) as bar:
+                new_run, verdicts = verify_fixes(db_url, run, claims, progress=bar)
+        table = Table("line", "site", "item", "claimed", "verdict", "before → after", "message")
+        for v in verdicts:
+            table.add_row(str(v.claim.line), v.site_name, f"{v.item_id} {v.item_name[:20]}", v.claim.claimed,
+                          LABELS.get(v.verdict, v.verdict), f"{v.before or '—'} → {v.after or '—'}", v.message[:80])
+        console.print(table)
+        path = write_verdicts(verdicts, out / "verification.csv")
+        counts = {k: sum(1 for v in verdicts if v.verdict == k) for k in LABELS}
+        console.print(f"run {new_run}: {counts[CONFIRMED]} confirmed, {counts[NOT_FIXED]} not fixed, "
+                      f"{counts['could_not_check']} could not check; written to {path.resolve()}")
+        if counts[NOT_FIXED]:
+            raise typer.Exit(1)

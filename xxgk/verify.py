@@ -1,0 +1,227 @@
+"""Verify an agency's claimed fixes (整改) on the live site against a baseline run.
+
+Units report rectifications that were never made (通报: "虚报整改结果"). Each claim names a site and
+a rubric item; the claimed sites are crawled again, scored with the baseline's rubric, and every
+claim comes out confirmed, not fixed (with evidence) or could not check (with the reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from xxgk.config import AuditConfig
+from xxgk.errors import UserError
+from xxgk.store import (
+    CRAWL_PENDING,
+    NOT_CHECKED,
+    PARTIAL,
+    PASS,
+    Crawl,
+    Finding,
+    Page,
+    Run,
+    Site,
+    session_factory,
+    session_scope,
+)
+
+CONFIRMED = "confirmed"
+NOT_FIXED = "not_fixed"
+COULD_NOT_CHECK = "could_not_check"
+_HEADERS = {
+    "site": ("site", "网站", "单位", "站点", "url", "name", "名称", "网址"),
+    "item": ("item", "rubric item", "事项", "指标", "item_id", "序号"),
+    "claimed": ("claimed", "claimed status", "claimed_status", "整改状态", "状态", "声称状态"),
+    "url": ("evidence url", "evidence_url", "整改链接", "链接", "证明链接", "claim_url"),
+}
+_CLAIMED_WORDS = {"pass": PASS, "fixed": PASS, "已整改": PASS, "已公开": PASS, "公开": PASS, "完成": PASS,
+                  "已完成": PASS, "partial": PARTIAL, "部分整改": PARTIAL, "部分公开": PARTIAL}
+
+
+@dataclass
+class Claim:
+    line: int
+    site: str
+    item: str
+    claimed: str
+    url: str | None = None
+
+
+@dataclass
+class Verdict:
+    claim: Claim
+    site_id: int | None
+    site_name: str
+    item_id: str
+    item_name: str
+    verdict: str
+    before: str | None
+    after: str | None
+    message: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load_claims(path: Path) -> list[Claim]:
+    """Claims from CSV or XLSX: site, rubric item, claimed status, optional URL (errors name file:line)."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError("claims file not found", source=str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise UserError(f"cannot read the workbook: {exc}", source=str(path)) from None
+        rows = [["" if v is None else str(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
+    elif path.suffix.lower() == ".csv":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="gb18030", errors="replace")
+        rows = list(csv.reader(text.splitlines()))
+    else:
+        raise UserError("claims must be a .csv or .xlsx file", source=str(path))
+    header: dict[str, int] | None = None
+    claims: list[Claim] = []
+    for lineno, cells in enumerate(rows, start=1):
+        if not any(c.strip() for c in cells):
+            continue
+        if header is None:
+            header = {}
+            for idx, raw in enumerate(cells):
+                key = raw.strip().lower().lstrip("\ufeff")
+                for canon, names in _HEADERS.items():
+                    if key in names and canon not in header:
+                        header[canon] = idx
+            missing = [c for c in ("site", "item") if c not in header]
+            if missing:
+                raise UserError(f"header row has no {' or '.join(missing)} column", source=str(path), line=lineno)
+            continue
+
+        def cell(name: str, cells: list[str] = cells, header: dict[str, int] = header) -> str:
+            idx = header.get(name)
+            return cells[idx].strip() if idx is not None and idx < len(cells) else ""
+
+        site, item = cell("site"), cell("item")
+        if not site:
+            raise UserError("site is empty", source=str(path), line=lineno, field="site")
+        if not item:
+            raise UserError("rubric item is empty", source=str(path), line=lineno, field="item")
+        raw_claim = cell("claimed") or "pass"
+        claimed = _CLAIMED_WORDS.get(raw_claim.lower(), None)
+        if claimed is None:
+            raise UserError(f"unknown claimed status {raw_claim!r} (use pass/已整改 or partial/部分整改)",
+                            source=str(path), line=lineno, field="claimed")
+        url = cell("url") or None
+        if url and not re.match(r"https?://", url):
+            raise UserError(f"not an http(s) URL: {url!r}", source=str(path), line=lineno, field="url")
+        claims.append(Claim(lineno, site, item, claimed, url))
+    if not claims:
+        raise UserError("no claims in the file", source=str(path))
+    return claims
+
+
+def _resolve(claims: list[Claim], sites: list[Site], rubric: Any, source: str) -> list[tuple[Claim, Site, Any]]:
+    """Each claim's site (by URL or name) and rubric item (by id, official name or alias)."""
+    items = [it for sec in rubric.sections for it in sec.items]
+    out = []
+    for c in claims:
+        key = c.site.rstrip("/")
+        site = next((s for s in sites if s.url.rstrip("/") == key or s.name == c.site), None)
+        if site is None:
+            raise UserError(f"site {c.site!r} is not in the baseline run", source=source, line=c.line,
+                            field="site")
+        item = next((it for it in items if str(it.id) == c.item), None) or next(
+            (it for it in items if c.item == it.name or c.item in getattr(it, "aliases", [])), None)
+        if item is None:
+            raise UserError(f"rubric {rubric.id} has no item {c.item!r}", source=source, line=c.line, field="item")
+        out.append((c, site, item))
+    return out
+
+
+def verify_fixes(db_url: str, baseline_run_id: int, claims_path: Path, *, config: AuditConfig | None = None,
+                 progress: Any = None) -> tuple[int, list[Verdict]]:
+    """Crawl the claimed sites again, score them, and judge every claim. Returns (new run id, verdicts)."""
+    from xxgk.pipeline import crawl, load_rubric_ref, score
+
+    factory = session_factory(db_url)
+    with session_scope(factory) as session:
+        base = session.get(Run, baseline_run_id)
+        if base is None:
+            raise UserError(f"no run {baseline_run_id} in the store", field="RUN")
+        if not base.rubric_id:
+            raise UserError(f"run {baseline_run_id} names no rubric", field="RUN")
+        base_sites = list(session.scalars(select(Site).join(Crawl, Crawl.site_id == Site.id)
+                                          .where(Crawl.run_id == base.id)))
+        rubric_ref = base.rubric_id
+    claims = load_claims(claims_path)
+    rubric, _path = load_rubric_ref(rubric_ref)
+    resolved = _resolve(claims, base_sites, rubric, str(claims_path))
+    config = config or AuditConfig()
+    with session_scope(factory) as session:
+        run = Run(mode="verify", rubric_id=rubric.id, label=f"verify fixes of run {baseline_run_id}",
+                  sites_source=str(claims_path),
+                  config={**config.as_dict(), "baseline_run": baseline_run_id, "claims": str(claims_path)})
+        session.add(run)
+        session.flush()
+        for site_id in dict.fromkeys(s.id for _c, s, _i in resolved):
+            session.add(Crawl(run_id=run.id, site_id=site_id, status=CRAWL_PENDING))
+        new_run = run.id
+    crawl(db_url, new_run, config, progress)
+    score(db_url, new_run, rubric)
+    with session_scope(factory) as session:
+        return new_run, [_judge(session, base.id, new_run, rubric.id, c, s, it) for c, s, it in resolved]
+
+
+def _judge(session: Any, base_run: int, new_run: int, rubric_id: str, claim: Claim, site: Site, item: Any) -> Verdict:
+    def finding(run_id: int) -> Finding | None:
+        return session.scalar(select(Finding).where(Finding.run_id == run_id, Finding.rubric_id == rubric_id,
+                                                    Finding.site_id == site.id, Finding.item_id == str(item.id)))
+
+    before, after = finding(base_run), finding(new_run)
+    v = Verdict(claim, site.id, site.name, str(item.id), item.name, COULD_NOT_CHECK,
+                before.status if before else None, after.status if after else None, "",
+                list(after.evidence) if after else [])
+    if after is None or after.status == NOT_CHECKED:
+        v.message = f"未能检查：{after.reason if after else '无检查结果'}"
+        return v
+    accepted = (PASS,) if claim.claimed == PASS else (PASS, PARTIAL)
+    if after.status not in accepted:
+        v.verdict, v.message = NOT_FIXED, f"声称已整改，但复查结果为{after.status}：{after.message}"
+        return v
+    if claim.url:
+        page = session.scalar(select(Page).join(Crawl, Crawl.id == Page.crawl_id).where(
+            Crawl.run_id == new_run, Crawl.site_id == site.id, Page.url == claim.url))
+        cited = any(e.get("url") == claim.url for e in after.evidence or [])
+        if page is not None and (page.status is None or page.status >= 400):
+            v.verdict, v.message = NOT_FIXED, f"整改链接无法访问（{page.status or page.error}）：{claim.url}"
+            return v
+        if page is None and not cited:
+            v.message = f"复查通过，但未在抓取中访问到所附整改链接 {claim.url}，需人工确认"
+            v.verdict = COULD_NOT_CHECK
+            return v
+    v.verdict, v.message = CONFIRMED, f"复查确认：{after.message}"
+    return v
+
+
+def write_verdicts(verdicts: list[Verdict], path: Path) -> Path:
+    """verification.csv: one row per claim (stable columns; add, never rename)."""
+    from reports.export import neutralise
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh)
+        w.writerow(["line", "site", "site_name", "item_id", "item_name", "claimed", "claim_url", "verdict",
+                    "before", "after", "message", "evidence_urls"])
+        for v in verdicts:
+            w.writerow([neutralise(x) for x in (
+                v.claim.line, v.claim.site, v.site_name, v.item_id, v.item_name, v.claim.claimed, v.claim.url or "",
+                v.verdict, v.before or "", v.after or "", v.message, " ".join(e.get("url", "") for e in v.evidence))])
+    return path
