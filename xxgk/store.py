@@ -303,8 +303,16 @@ def default_db_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
+_ENGINES: dict[str, Engine] = {}
+
+
 def make_engine(url: str) -> Engine:
-    """Engine for a database URL; SQLite gets WAL and foreign keys so a crawl and a reader can share it."""
+    """Engine for a database URL (one per URL per process), its schema migrated to the newest revision.
+
+    SQLite gets WAL and foreign keys so a crawl and a reader can share it.
+    """
+    if url in _ENGINES:
+        return _ENGINES[url]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
@@ -318,7 +326,10 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
-    Base.metadata.create_all(engine)
+    from xxgk.migrate import ensure_schema
+
+    ensure_schema(engine)  # migrations build and upgrade every database
+    _ENGINES[url] = engine
     return engine
 
 

@@ -1,0 +1,47 @@
+"""Schema migrations (Alembic): every schema change from now on is a revision in xxgk/migrations.
+
+`ensure_schema` runs on every new engine: an empty database is built by the migrations themselves
+(so they are exercised everywhere), and an existing one is upgraded to the newest revision.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url)
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Bring the database to the newest revision; databases made before migrations are stamped."""
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
+        cfg = alembic_config(conn)
+        if tables and "alembic_version" not in tables:
+            # Created by an early build with create_all: add what is missing, then adopt the history.
+            from xxgk.store import Base
+
+            Base.metadata.create_all(conn)
+            command.stamp(cfg, "head")
+        else:
+            command.upgrade(cfg, "head")
