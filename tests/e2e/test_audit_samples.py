@@ -22,15 +22,17 @@ def world(tmp_path_factory):
         yield root, server
 
 
-@pytest.fixture(scope="module")
-def audited(world, tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def audited(request, world, tmp_path_factory):
+    """One whole audit per store backend: SQLite file (the default) and PostgreSQL."""
     root, server = world
     work = tmp_path_factory.mktemp("audit")
     sites = work / "sites.csv"
     server.write_sites_csv(sites)
     out = work / "out"
+    db = str(work / "xxgk.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_url")
     res = subprocess.run([sys.executable, "-m", "xxgk", "audit", str(sites), "--out", str(out),
-                          "--db", str(work / "xxgk.sqlite"), "--quiet"],
+                          "--db", db, "--quiet"],
                          capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, res.stderr[-3000:]
     return root, server, out, res
