@@ -23,7 +23,7 @@ def _abs(base: str, url: str | None) -> str | None:
 
 
 def test_sample_world_matches_manifests(tmp_path: Path, crawl_in_subprocess) -> None:
-    world = Path(samples.generate_world(tmp_path / "world", seed=2024, n_universities=6))
+    world = Path(samples.generate_world(tmp_path / "world", seed=2024, n_universities=6, n_governments=0))
     world_dir = world.parent if world.is_file() else world
     portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
     db_url = default_db_url(tmp_path / "store.sqlite")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("world")
-    generate_world(root, seed=2024)
+    generate_world(root, seed=2024, n_governments=0)  # government portals: tests/e2e/test_inspection_samples.py
     with SampleServer(root) as server:
         yield root, server
 

@@ -130,7 +130,7 @@ def test_run_due_cli_runs_a_real_audit_once(tmp_path):
     from xxgk.samples import generate_world
     from xxgk.samples.server import SampleServer
 
-    generate_world(tmp_path / "world", seed=2024)
+    generate_world(tmp_path / "world", seed=2024, n_governments=0)
     db = tmp_path / "db.sqlite"
     with SampleServer(tmp_path / "world") as server:
         slug, url = next(iter(server.urls.items()))

@@ -20,10 +20,14 @@ app = typer.Typer(help="Bundled sample 信息公开 portals: generate and serve 
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the world into.")] = DEFAULT_DIR,
     seed: Annotated[int, typer.Option("--seed", help="World seed (same seed → byte-identical files).")] = 2024,
-    count: Annotated[int, typer.Option("--count", min=1, help="Number of university portals.")] = 12,
+    count: Annotated[int, typer.Option("--count", min=0, help="Number of university portals.")] = 12,
+    governments: Annotated[int, typer.Option("--governments", min=0, help="Number of government portals.")] = 6,
+    hostile: Annotated[bool, typer.Option("--hostile", help="Add the hostile university portal (h01).")] = False,
+    down: Annotated[bool, typer.Option("--down", help="List one more government portal that is not served.")] = False,
 ) -> None:
     """Generate the sample world into OUT."""
-    path = generate_world(out, seed=seed, n_universities=count)
+    path = generate_world(out, seed=seed, n_universities=count, n_governments=governments,
+                          include_hostile=hostile, include_down=down)
     typer.echo(f"wrote {path}")
 
 
@@ -38,13 +42,14 @@ def serve(
     seed: Annotated[int, typer.Option("--seed", help="Seed used when the world must be generated.")] = 2024,
     count: Annotated[int, typer.Option("--count", min=1, help="Portals to generate if needed.")] = 12,
     sites_csv: Annotated[Path | None, typer.Option("--sites-csv", help="Write the site list (name,url,kind).")] = None,
+    delay: Annotated[float, typer.Option("--delay", min=0, help="Seconds to wait before every response.")] = 0.0,
 ) -> None:
     """Serve every portal of the world until Ctrl-C."""
     if not (dir / "world.json").exists():
         generate_world(dir, seed=seed, n_universities=count)
         typer.echo(f"generated {dir / 'world.json'}")
     try:
-        server = SampleServer(dir, base_port=port).start()
+        server = SampleServer(dir, base_port=port, delay=delay).start()
     except OSError as exc:
         typer.echo(f"error: cannot serve the sample world: {exc}", err=True)
         raise typer.Exit(1) from None

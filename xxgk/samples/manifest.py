@@ -83,3 +83,89 @@ def build_manifest(portal: Portal) -> dict[str, Any]:
         "other_columns": [column_entry(c) for c in portal.news],
         "checklist": checklist(portal),
     }
+
+
+# ---- v2 facts ----------------------------------------------------------------------------------------
+
+FRESH_DAYS = {"dynamic": 14, "notice_policy": 183, "long": 365}
+
+
+def v2_column(col: Column) -> dict[str, Any]:
+    """The v2 facts of a column (added to ``column_entry``)."""
+    out: dict[str, Any] = {
+        "column_type": col.ctype, "unit": col.unit, "needs_browser": col.needs_browser,
+        "offsite": col.offsite, "offsite_dead": col.offsite_dead, "restricted": col.restricted,
+        "hidden": col.hidden, "js_menu": col.js_menu, "robots_disallowed": col.robots,
+        "should_update": col.should_update, "first_level": col.first_level,
+    }
+    if col.extra:
+        out["family"] = {k: v for k, v in col.extra.items() if k != "monthly"}
+    return out
+
+
+def v2_item(art: Any) -> dict[str, Any]:
+    """The v2 facts of an item (added to each item entry)."""
+    out: dict[str, Any] = {"full_title": art.title, "truncated": art.truncated, "image_only": art.image_only,
+                           "attachments": [dict(a) for a in art.attachments], "status": art.status}
+    if art.article_date and art.article_date != art.date:
+        out["list_date"] = art.date.isoformat()
+        out["article_date"] = art.article_date.isoformat()
+    return out
+
+
+def _stale(col: Column, as_of: Any, days: int) -> bool:
+    newest = max((a.date for a in col.articles), default=None)
+    return newest is None or (as_of - newest).days > days
+
+
+def inspection(portal: Portal, home_newest: str | None, links: dict[str, list[Any]]) -> dict[str, Any]:
+    """Facts for the 政府网站 inspection indicators (only on-site, unrestricted, list columns count)."""
+    cols = [c for c in portal.tree() if c.kind == "list" and not c.offsite and not c.restricted]
+    as_of = portal.as_of
+    dyn = [c.url for c in cols if c.ctype in ("动态", "要闻") and _stale(c, as_of, FRESH_DAYS["dynamic"])]
+    notice = [c.url for c in cols if c.ctype in ("通知公告", "政策文件") and c.first_level
+              and _stale(c, as_of, FRESH_DAYS["notice_policy"])]
+    long_ = [c.url for c in cols if c.should_update and c.articles and _stale(c, as_of, FRESH_DAYS["long"])]
+    blank = [c.url for c in cols if not c.articles]
+    home_ok = home_newest is not None and (as_of - _date(home_newest)).days <= 14
+    facts: dict[str, Any] = {
+        "dynamic_columns_stale": len(dyn), "dynamic_columns_stale_urls": dyn,
+        "notice_policy_stale": len(notice), "notice_policy_stale_urls": notice,
+        "dynamic_notice_stale_total": len(dyn) + len(notice),
+        "long_unupdated": len(long_), "long_unupdated_urls": long_,
+        "blank_columns": len(blank), "blank_column_urls": blank,
+        "home_updated_within_14d": home_ok,
+        "broken_links": len(links["broken"]), "empty_links": len(links["empty"]),
+        "broken_link_targets": len({b["to"] for b in links["broken"]}),
+        "has_search": bool(portal.features.get("search")),
+        "has_interaction": bool(portal.features.get("interaction")),
+        "has_service": bool(portal.features.get("service")),
+        "thresholds_days": dict(FRESH_DAYS),
+    }
+    veto = []
+    if facts["dynamic_notice_stale_total"] >= 5:
+        veto.append("栏目不更新：动态要闻/通知公告政策文件累计≥5个未更新")
+    if facts["long_unupdated"] >= 10:
+        veto.append("栏目不更新：应更新但长期未更新栏目≥10个")
+    if facts["blank_columns"] >= 5:
+        veto.append("栏目不更新：空白栏目≥5个")
+    if not home_ok:
+        veto.append("首页不更新")
+    if not facts["has_interaction"]:
+        veto.append("互动回应差")
+    if not facts["has_service"]:
+        veto.append("服务不实用")
+    facts["veto"] = veto
+    return facts
+
+
+def _date(text: str) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def not_applicable() -> dict[str, dict[str, Any]]:
+    """The university checklist of a government portal: every item ``not_applicable``."""
+    return {str(i): {"name": names.ITEMS[i], "status": "not_applicable", "published": False, "defect": None,
+                     "columns": [], "newest": None} for i in names.ITEMS}

@@ -190,6 +190,7 @@ def _article_page(p: Portal, col: Column, art: Article) -> str:
              f'<meta name="PubDate" content="{stamp(art, p.seed)}" />\n'
              f'<meta name="ContentSource" content="{esc(art.publisher)}" />\n')
     paras = "".join(f'<p style="text-indent:2em;">{esc(t)}</p>' for t in article_paragraphs(p, col, art))
+    paras += "".join(f'<p><a href="{esc(h)}">{esc(t)}</a></p>' for t, h in art.links)
     body = (f'<div class="right">{_crumb(p, here, col)}<form name="_newscontent_fromname">'
             f'<div class="content-title"><h1>{esc(art.title)}</h1></div>'
             f'<table class="xxgk-meta"><tr><td>索引号：{esc(art.index_no)}</td><td>发布机构：{esc(art.publisher)}</td></tr>'

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import render_trs, render_vsb, render_webplus
+from . import (
+    render_empire,
+    render_generic,
+    render_gkmlpt,
+    render_hanweb,
+    render_trs,
+    render_trsdyn,
+    render_vsb,
+    render_webplus,
+)
 
-RENDERERS: dict[str, ModuleType] = {m.FAMILY: m for m in (render_vsb, render_webplus, render_trs)}
+RENDERERS: dict[str, ModuleType] = {m.FAMILY: m for m in (render_vsb, render_webplus, render_trs, render_hanweb,
+                                                          render_empire, render_trsdyn, render_gkmlpt,
+                                                          render_generic)}
 
 
 def get_renderer(cms: str) -> ModuleType:

@@ -10,11 +10,15 @@ import csv
 import json
 import logging
 import mimetypes
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
+
+from . import dynamic
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +47,26 @@ def content_type(path: str) -> str:
     return guessed + "; charset=utf-8" if guessed.startswith("text/") else guessed
 
 
-def load_site(root: Path) -> dict[str, tuple[bytes, str]]:
+def load_site(root: Path, charset: str | None = "utf-8",
+              replace: dict[bytes, bytes] | None = None) -> dict[str, tuple[bytes, str]]:
     """Every file under a portal's web root: site path → (bytes, content type).
 
-    The ground-truth manifest is not served: an auditor must not be able to read the answers.
+    The ground-truth manifest and the route table (``/.xxgk/``) are not served. ``charset`` is the one
+    the HTTP header declares for text (``None``: no declaration); ``replace`` substitutes placeholders.
     """
     files: dict[str, tuple[bytes, str]] = {}
     for path in sorted(root.rglob("*")):
         if path.is_file() and path != root / "manifest.json":
             rel = "/" + path.relative_to(root).as_posix()
-            files[rel] = (path.read_bytes(), content_type(rel))
+            if rel.startswith("/.xxgk/"):
+                continue
+            ctype = content_type(rel) if "." in rel.rsplit("/", 1)[-1] else "text/html; charset=utf-8"
+            if ctype.endswith("charset=utf-8") and charset != "utf-8":
+                ctype = ctype.split(";")[0] + (f"; charset={charset}" if charset else "")
+            data = path.read_bytes()
+            for old, new in (replace or {}).items():
+                data = data.replace(old, new)
+            files[rel] = (data, ctype)
     return files
 
 
@@ -62,6 +76,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "xxgk-samples/1"
     sys_version = ""
     files: dict[str, tuple[bytes, str]] = {}
+    routes: dict[str, object] = {}
+    encoding: str = "utf-8"
+    charset: str | None = "utf-8"
+    delay: float = 0.0
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         log.debug("%s " + format, self.address_string(), *args)
@@ -80,8 +98,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return 200, hit[0], hit[1], None
         return 404, NOT_FOUND, "text/html; charset=utf-8", None
 
-    def _send(self, head_only: bool) -> None:
-        status, body, ctype, location = self._resolve()
+    def _send(self, head_only: bool, form: bytes = b"") -> None:
+        if self.delay:
+            time.sleep(self.delay)
+        answer = dynamic.answer(self, form)
+        status, body, ctype, location = answer if answer is not None else self._resolve()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -97,6 +118,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
         self._send(head_only=True)
 
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        length = int(self.headers.get("Content-Length") or 0)
+        self._send(head_only=False, form=self.rfile.read(length) if length else b"")
+
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -107,29 +132,69 @@ class _Server(ThreadingHTTPServer):
 class SampleServer:
     """Serve every portal of a generated world, each on its own port (``base_port + i``, or ephemeral)."""
 
-    def __init__(self, world_dir: Path, host: str = "127.0.0.1", base_port: int = 0) -> None:
+    def __init__(self, world_dir: Path, host: str = "127.0.0.1", base_port: int = 0, delay: float = 0.0) -> None:
         self.world_dir = Path(world_dir)
         self.host = host
         self.base_port = base_port
+        self.delay = delay
         world = json.loads((self.world_dir / "world.json").read_text(encoding="utf-8"))
         self.portals: list[dict[str, str]] = world["portals"]
+        self.externals: list[dict[str, str]] = world.get("externals", [])
         self._servers: list[tuple[str, _Server, threading.Thread]] = []
+        self._reserved: list[socket.socket] = []
         self.urls: dict[str, str] = {}
+        self.external_urls: dict[str, str] = {}  # placeholder (as in manifests) → served base URL
+
+    def resolve(self, url: str) -> str:
+        """A manifest URL with the external placeholder replaced by the running external host."""
+        for placeholder, real in self.external_urls.items():
+            if url.startswith(placeholder):
+                return real + url[len(placeholder):]
+        return url
+
+    def _bind(self, i: int, slug: str) -> _Server:
+        port = self.base_port + i if self.base_port else 0
+        return _Server((self.host, port), type(f"Handler_{slug}", (_Handler,), {}))
+
+    def _start_one(self, server: _Server, slug: str, attrs: dict[str, object]) -> None:
+        for key, value in attrs.items():
+            setattr(server.RequestHandlerClass, key, value)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                                  name=f"sample-{slug}", daemon=True)
+        thread.start()
+        self._servers.append((slug, server, thread))
 
     def start(self) -> SampleServer:
         """Load every portal into memory and start serving; fills ``self.urls``."""
         if self._servers:
             return self
         try:
+            n = len(self.portals)
+            ext_servers = [(e, self._bind(n + k, e["slug"])) for k, e in enumerate(self.externals)]
+            replace: dict[bytes, bytes] = {}
+            for ext, server in ext_servers:
+                base = f"http://{self.host}:{server.server_address[1]}"
+                self.external_urls[ext["placeholder"]] = base
+                replace[ext["placeholder"].encode()] = base.encode()
+            for ext, server in ext_servers:
+                self._start_one(server, ext["slug"], {"files": load_site(self.world_dir / ext["slug"]),
+                                                      "delay": self.delay})
             for i, portal in enumerate(self.portals):
-                files = load_site(self.world_dir / portal["slug"])
-                handler = type(f"Handler_{portal['slug']}", (_Handler,), {"files": files})
-                port = self.base_port + i if self.base_port else 0
-                server = _Server((self.host, port), handler)
-                thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                          name=f"sample-{portal['slug']}", daemon=True)
-                thread.start()
-                self._servers.append((portal["slug"], server, thread))
+                if portal.get("down"):  # listed, but its port refuses connections
+                    sock = socket.socket()
+                    sock.bind((self.host, self.base_port + i if self.base_port else 0))
+                    self._reserved.append(sock)  # bound, never listening: connections are refused
+                    self.urls[portal["slug"]] = f"http://{self.host}:{sock.getsockname()[1]}/"
+                    continue
+                root = self.world_dir / portal["slug"]
+                encoding = str(portal.get("encoding", "utf-8"))
+                charset = encoding if portal.get("declared", True) else None
+                routes_file = root / ".xxgk" / "routes.json"
+                routes = json.loads(routes_file.read_text(encoding="utf-8")) if routes_file.exists() else {}
+                server = self._bind(i, portal["slug"])
+                self._start_one(server, portal["slug"], {
+                    "files": load_site(root, charset, replace), "routes": routes, "encoding": encoding,
+                    "charset": charset, "delay": self.delay})
                 self.urls[portal["slug"]] = f"http://{self.host}:{server.server_address[1]}/"
         except BaseException:
             self.stop()
@@ -147,8 +212,10 @@ class SampleServer:
         for _, server, thread in self._servers:
             server.server_close()
             thread.join(timeout=5)
-        self._servers = []
-        self.urls = {}
+        for sock in self._reserved:
+            sock.close()
+        self._servers, self._reserved = [], []
+        self.urls, self.external_urls = {}, {}
 
     def __enter__(self) -> SampleServer:
         return self.start()

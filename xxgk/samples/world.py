@@ -40,6 +40,12 @@ class Article:
     publisher: str
     index_no: str
     url: str = ""
+    article_date: dt.date | None = None  # date shown on the article page when it differs from the list date
+    truncated: bool = False  # the list shows the title cut off with "..."
+    attachments: list[dict[str, object]] = field(default_factory=list)  # {url, type, text_sample, scanned}
+    image_only: bool = False  # the article body is only an <img>
+    status: int = 200  # HTTP status the article page answers with (500 = failing)
+    links: list[tuple[str, str]] = field(default_factory=list)  # extra (text, href) in the body (broken/empty)
 
 
 @dataclass(eq=False)
@@ -60,6 +66,19 @@ class Column:
     has_landing: bool = False  # group header links to a landing page
     url: str | None = None
     page_urls: list[str] = field(default_factory=list)  # list pages in order (page 1 first)
+    # v2 facts (government portals and v2 features; defaults keep university output unchanged)
+    ctype: str = "other"  # 动态 | 要闻 | 通知公告 | 政策文件 | 人事 | 规划计划 | other
+    unit: str | None = None  # the department / township publishing in this column
+    hidden: bool = False  # linked only from a hidden (display:none) tab
+    js_menu: bool = False  # linked only from a menu written by JS
+    offsite: str | None = None  # absolute URL when the column lives on another host
+    offsite_dead: bool = False
+    restricted: str | None = None  # http_401 | http_403 | login_redirect | ip_range | access_limited
+    needs_browser: bool = False
+    should_update: bool = False  # a column that must keep being updated (人事, 规划计划, units …)
+    first_level: bool = False  # a 一级栏目 in the inspection sense
+    robots: bool = False  # disallowed by robots.txt
+    extra: dict[str, object] = field(default_factory=dict)  # family-specific ground truth (API params …)
 
     @property
     def path(self) -> str:
@@ -98,6 +117,9 @@ class Portal:
     defects: dict[int, str] = field(default_factory=dict)
     home_url: str = "/"
     portal_url: str = ""
+    encoding: str = "utf-8"  # bytes of the HTML pages
+    declared: bool = True  # the charset is declared (meta + HTTP header)
+    features: dict[str, object] = field(default_factory=dict)  # v2 portal facts (search, entry, links …)
     cache: dict[str, str] = field(default_factory=dict, repr=False)  # renderers' per-directory chrome
 
     def cached(self, key: str, make: Callable[[], str]) -> str:
@@ -271,8 +293,40 @@ def _pick_defects(rng: random.Random, quality: str) -> dict[int, str]:
     return out
 
 
-def build_portal(index: int, seed: int, quality: str) -> Portal:
-    """Build one portal spec from the world seed and its index."""
+def _repair(portal: Portal, b: _Builder, item: int) -> None:
+    """Remove the defect of checklist ``item`` (missing → columns added, blank/stale → fresh items).
+
+    Uses its own random stream and id ranges, so every other column and item keeps its URL and bytes.
+    """
+    defect = portal.defects.pop(item, None)
+    if defect is None:
+        return
+    saved = (b.rng, b.next_art, b.next_col)
+    b.rng = random.Random(portal.seed * 31 + portal.index * 1009 + item)
+    b.next_art, b.next_col = 900_000 + item * 1000, 9000 + item * 10
+    try:
+        if defect == MISSING:
+            variant = b.rng.choice(names.VARIANTS[item])
+            if item in names.TOP_LEVEL_ITEMS:
+                portal.top.extend(b.column(n, None, [item], "党委办公室", None) for n in variant)
+                return
+            cat, _ = next(c for c in names.CATEGORIES if item in c[1])
+            group = next(g for g in portal.categories if g.name == cat)
+            pos = sum(1 for c in group.children if c.checklist and c.checklist[0] < item)
+            new = [b.column(n, cat, [item], names.PUBLISHERS[cat], None) for n in variant]
+            group.children[pos:pos] = new
+            return
+        for col in portal.tree():
+            if item in col.checklist:
+                col.defect, col.articles = None, []
+                b.articles(col, _title_templates(col.name, item), names.PUBLISHERS.get(col.parent or "", "党委办公室"),
+                           False)
+    finally:
+        b.rng, b.next_art, b.next_col = saved
+
+
+def build_portal(index: int, seed: int, quality: str, fix: list[int] | None = None) -> Portal:
+    """Build one portal spec from the world seed and its index (``fix``: checklist items to repair)."""
     rng = random.Random(seed * 7919 + index * 104729)
     cms = FAMILIES[index % len(FAMILIES)]
     template = TEMPLATES[cms][(index // len(FAMILIES)) % 2]
@@ -328,13 +382,17 @@ def build_portal(index: int, seed: int, quality: str) -> Portal:
                      page_size=rng.choice(PAGE_SIZES[cms]))
         b.articles(col, titles, org, False, count=rng.randint(12, 30))
         portal.news.append(col)
+    for item in sorted(fix or []):
+        _repair(portal, b, item)
     return portal
 
 
-def build_world(seed: int = 2024, n_universities: int = 12) -> list[Portal]:
+def build_world(seed: int = 2024, n_universities: int = 12,
+                fix: dict[str, list[int]] | None = None) -> list[Portal]:
     """Portal specs for the whole world; qualities are spread so rankings spread out."""
     rng = random.Random(seed)
     levels = ["excellent", "good", "fair", "poor"]
     qualities = [levels[i % len(levels)] for i in range(n_universities)]
     rng.shuffle(qualities)
-    return [build_portal(i, seed, qualities[i]) for i in range(n_universities)]
+    fix = fix or {}
+    return [build_portal(i, seed, qualities[i], fix.get(f"u{i + 1:02d}")) for i in range(n_universities)]

@@ -20,7 +20,7 @@ ENTRY_TEXTS = {"信息公开", "信息公开网", "信息公开专栏"}
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("world")
-    generate_world(out, seed=2024, n_universities=12)
+    generate_world(out, seed=2024, n_universities=12, n_governments=0)
     return out
 
 
@@ -47,12 +47,12 @@ def _tree(tmp: Path) -> dict[str, bytes]:
 
 
 def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
-    generate_world(tmp_path / "a", seed=99, n_universities=4)
-    generate_world(tmp_path / "b", seed=99, n_universities=4)
+    generate_world(tmp_path / "a", seed=99, n_universities=4, n_governments=0)
+    generate_world(tmp_path / "b", seed=99, n_universities=4, n_governments=0)
     a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
     assert a.keys() == b.keys()
     assert all(a[k] == b[k] for k in a)
-    generate_world(tmp_path / "c", seed=100, n_universities=4)
+    generate_world(tmp_path / "c", seed=100, n_universities=4, n_governments=0)
     assert _tree(tmp_path / "c") != a
 
 

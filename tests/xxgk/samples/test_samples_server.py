@@ -19,7 +19,7 @@ from xxgk.samples.server import SampleServer
 @pytest.fixture(scope="module")
 def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("small")
-    generate_world(out, seed=5, n_universities=3)
+    generate_world(out, seed=5, n_universities=3, n_governments=0)
     return out
 
 
@@ -92,7 +92,7 @@ def test_base_port_assigns_consecutive_ports(small_world: Path) -> None:
 
 
 def test_cli_generate(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["generate", "--out", str(tmp_path / "w"), "--seed", "3", "--count", "3"])
+    result = CliRunner().invoke(app, ["generate", "--out", str(tmp_path / "w"), "--seed", "3", "--count", "3", "--governments", "0"])
     assert result.exit_code == 0, result.output
     world = json.loads((tmp_path / "w" / "world.json").read_text(encoding="utf-8"))
     assert world["seed"] == 3 and len(world["portals"]) == 3
