@@ -31,7 +31,7 @@ demo: install
 	$(VENV)/bin/xxgk demo
 
 test: install
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

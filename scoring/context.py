@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring.match import Match, Matcher
+from scoring.match import Match, Matcher, normalize
 from scoring.rubric import RubricItem
-from xxgk.store import Column, Crawl, Item, Site
+from xxgk.store import Column, Crawl, Item, Link, Page, Run, Site
+
+
+def audit_date(run: Run | None) -> dt.date:
+    """The audit's "today": `Run.config["as_of"]` (ISO date) when set, else the run's start date.
+
+    Never the wall clock, so re-scoring a stored crawl later gives the same findings.
+    """
+    cfg = (run.config or {}) if run is not None else {}
+    raw = cfg.get("as_of")
+    if raw:
+        if isinstance(raw, dt.date):
+            return raw
+        return dt.date.fromisoformat(str(raw)[:10])
+    if run is not None and run.started_at is not None:
+        return run.started_at.date()
+    return dt.date(1970, 1, 1)
+
+
+# Group columns whose children are the publishing units' own columns (per-unit disclosure trees).
+UNIT_GROUPS: tuple[str, ...] = ("部门信息公开", "乡镇信息公开", "街道信息公开", "镇街信息公开", "部门公开",
+                                "乡镇公开", "乡镇街道信息公开", "部门和乡镇信息公开")
+
+
+def _name_has(name: str, terms: tuple[str, ...]) -> bool:
+    n = normalize(name)
+    return any(normalize(t) in n for t in terms if normalize(t))
 
 
 @dataclass
@@ -23,6 +51,8 @@ class SiteContext:
     matcher: Matcher
     columns: list[Column]
     items: list[Item]
+    session: Session | None = None
+    as_of: dt.date = dt.date(1970, 1, 1)
     _cache: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -30,7 +60,26 @@ class SiteContext:
         """Read the crawl's columns and items (ordered by id, so scoring is deterministic)."""
         cols = list(session.scalars(select(Column).where(Column.crawl_id == crawl.id).order_by(Column.id)))
         items = list(session.scalars(select(Item).where(Item.crawl_id == crawl.id).order_by(Item.id)))
-        return cls(crawl=crawl, site=crawl.site, matcher=matcher, columns=cols, items=items)
+        run = session.get(Run, crawl.run_id)
+        return cls(crawl=crawl, site=crawl.site, matcher=matcher, columns=cols, items=items, session=session,
+                   as_of=audit_date(run))
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """Site-level observations of the crawler (`Crawl.facts`)."""
+        return self.crawl.facts or {}
+
+    @cached_property
+    def pages(self) -> list[Page]:
+        if self.session is None:
+            return []
+        return list(self.session.scalars(select(Page).where(Page.crawl_id == self.crawl.id).order_by(Page.id)))
+
+    @cached_property
+    def links(self) -> list[Link]:
+        if self.session is None:
+            return []
+        return list(self.session.scalars(select(Link).where(Link.crawl_id == self.crawl.id).order_by(Link.id)))
 
     @cached_property
     def column_by_id(self) -> dict[int, Column]:
@@ -69,6 +118,47 @@ class SiteContext:
         if col.item_count > 0 or col.has_content or self.items_by_column.get(col.id):
             return False
         return all(self.is_blank(ch) for ch in self.children.get(col.id, []))
+
+    def is_group(self, col: Column) -> bool:
+        """A column holding child columns (a category header), judged by its children."""
+        return bool(self.children.get(col.id)) or col.kind == "group"
+
+    def unit_of_column(self, col: Column, unit_groups: tuple[str, ...] = ()) -> str | None:
+        """The publishing unit of a column: its own `unit` or its nearest ancestor's.
+
+        Without one, a column under a group named like one of `unit_groups` (部门信息公开, 乡镇信息公开)
+        belongs to the unit that group child stands for: named by its items' most common 发布机构
+        (`Item.unit`), else by the child column's name.
+        """
+        key = f"unit:{col.id}:{'|'.join(unit_groups)}"
+        if key in self._cache:
+            return self._cache[key]  # type: ignore[return-value]
+        found: str | None = None
+        c: Column | None = col
+        while c is not None:
+            if c.unit:
+                found = c.unit
+                break
+            parent = self.column_by_id.get(c.parent_id) if c.parent_id is not None else None
+            if parent is not None and unit_groups and _name_has(parent.name, unit_groups):
+                found = self._unit_name(c)
+                break
+            c = parent
+        self._cache[key] = found
+        return found
+
+    def _unit_name(self, col: Column) -> str:
+        counts: dict[str, int] = defaultdict(int)
+        stack = [col]
+        while stack:
+            c = stack.pop()
+            for it in self.items_by_column.get(c.id, []):
+                if it.unit:
+                    counts[it.unit] += 1
+            stack += self.children.get(c.id, [])
+        if counts:
+            return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        return col.name
 
     def sample_item(self, col: Column) -> Item | None:
         """The newest item listed in the column (or a child column), for evidence."""

@@ -1,14 +1,20 @@
 """Scoring: run an item's checks for every site of a run and write `Finding` and `Score` rows.
 
-Statuses and the denominator (v1, method `weighted`):
-- pass → credit 1; partial → the check's credit; fail → 0.
-- needs_review → 0 points but the item stays in the denominator (eligible): an unconfirmed item
-  does not earn points until a human confirms it, and the report flags it.
-- not_checked and not_applicable → excluded from the denominator (never counted as fail).
-Score.percent = points / eligible_points × 100 (None when nothing is eligible).
+Methods (`Rubric.method`):
+- `weighted`: points = weight × credit (pass 1, partial = the check's credit, fail 0).
+- `deduction`: every item starts at its `points` (a cap); the check's deduction (or
+  points × (1 − credit) when it gives none) is taken off, never more than the cap.
+- `veto+deduction`: `veto: true` items are judged first; any veto item that fails makes the site
+  不合格 and scoring stops: deduction items are recorded as not_checked ("单项否决，不再评分", their
+  check details kept for reference), `Score.veto` names the veto items, and the total has
+  points 0 and percent None. Without a veto it scores like `deduction`.
 
-Scoring methods live in `METHODS` (name → function over an item's outcomes); `deduction` and
-`veto+deduction` slot in there without touching the rest.
+Statuses and the denominator:
+- not_checked and not_applicable → excluded from the denominator (never counted as fail).
+- needs_review → `weighted`: 0 points, stays eligible (points are earned only when confirmed);
+  deduction methods: excluded from the denominator (a deduction is never guessed either way).
+Score.percent = points / eligible_points × 100 (None when nothing is eligible or the site is vetoed);
+`verdict()` turns a total into 合格 / 不合格 with the rubric's `pass_mark`.
 """
 
 from __future__ import annotations
@@ -27,11 +33,24 @@ from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
 from scoring.rubric import Rubric, RubricItem, Section
 from xxgk.errors import UserError
-from xxgk.store import NOT_APPLICABLE, NOT_CHECKED, Crawl, Finding, Run, Score
+from xxgk.store import (
+    FAIL,
+    NEEDS_REVIEW,
+    NOT_APPLICABLE,
+    NOT_CHECKED,
+    PARTIAL,
+    PASS,
+    Crawl,
+    Finding,
+    Run,
+    Score,
+)
 
 log = logging.getLogger(__name__)
 
 EXCLUDED_FROM_DENOMINATOR = (NOT_CHECKED, NOT_APPLICABLE)
+PASSED = "合格"
+FAILED = "不合格"
 
 
 @dataclass
@@ -43,28 +62,89 @@ class ItemResult:
     outcome: CheckOutcome
     points: float
     max_points: float
+    eligible: bool = True
 
 
-def _weighted(section: Section, item: RubricItem, outcome: CheckOutcome) -> ItemResult:
+@dataclass
+class SiteResult:
+    """All item results of one site and the veto reason, when one applies."""
+
+    items: list[ItemResult]
+    veto: str | None = None
+
+
+def _weighted_item(section: Section, item: RubricItem, outcome: CheckOutcome) -> ItemResult:
     mx = item.max_points
     pts = round(mx * max(0.0, min(1.0, outcome.credit)), 4)
-    return ItemResult(section, item, outcome, pts, mx)
+    return ItemResult(section, item, outcome, pts, mx, outcome.status not in EXCLUDED_FROM_DENOMINATOR)
 
 
-ItemScorer = Callable[[Section, RubricItem, CheckOutcome], ItemResult]
-METHODS: dict[str, ItemScorer] = {"weighted": _weighted}
+def _deduction_item(section: Section, item: RubricItem, outcome: CheckOutcome) -> ItemResult:
+    cap = item.max_points
+    if outcome.status in (*EXCLUDED_FROM_DENOMINATOR, NEEDS_REVIEW):
+        return ItemResult(section, item, outcome, 0.0, cap, eligible=False)
+    raw = outcome.deduct if outcome.deduct is not None else cap * (1 - max(0.0, min(1.0, outcome.credit)))
+    raw = round(max(0.0, raw), 4)
+    applied = round(min(cap, raw), 4)
+    outcome.details["deduction"] = {"raw": raw, "cap": cap, "applied": applied, "capped": raw > cap}
+    if outcome.deduct is not None:
+        outcome.status = PASS if applied == 0 else FAIL if applied >= cap else PARTIAL
+        if applied and "扣" not in outcome.message:
+            outcome.message += f"（扣 {applied:g} 分" + (f"，已达上限 {cap:g} 分" if raw > cap else "") + "）"
+    outcome.credit = round((cap - applied) / cap, 4) if cap else (1.0 if applied == 0 else 0.0)
+    return ItemResult(section, item, outcome, round(cap - applied, 4), cap)
+
+
+def _weighted(rubric: Rubric, outcomes: list[tuple[Section, RubricItem, CheckOutcome]]) -> SiteResult:
+    return SiteResult([_weighted_item(s, i, o) for s, i, o in outcomes])
+
+
+def _deduction(rubric: Rubric, outcomes: list[tuple[Section, RubricItem, CheckOutcome]]) -> SiteResult:
+    return SiteResult([_deduction_item(s, i, o) for s, i, o in outcomes])
+
+
+def _veto_deduction(rubric: Rubric, outcomes: list[tuple[Section, RubricItem, CheckOutcome]]) -> SiteResult:
+    vetoes = [(i, o) for _s, i, o in outcomes if i.veto and o.status == FAIL]
+    veto = "；".join(f"{i.name}（{o.message}）" for i, o in vetoes) or None
+    results: list[ItemResult] = []
+    for s, i, o in outcomes:
+        if i.veto:
+            o.details["veto"] = o.status == FAIL
+            results.append(ItemResult(s, i, o, 0.0, 0.0, eligible=False))
+        elif veto is not None:
+            o.details["skipped_after_veto"] = {"status": o.status, "message": o.message, "deduct": o.deduct}
+            stopped = CheckOutcome(o.kind, NOT_CHECKED, 0.0, message="单项否决，不再评分",
+                                   reason=f"单项否决：{'、'.join(v.name for v, _o in vetoes)}",
+                                   evidence=o.evidence, matched=o.matched, details=o.details)
+            results.append(ItemResult(s, i, stopped, 0.0, i.max_points, eligible=False))
+        else:
+            results.append(_deduction_item(s, i, o))
+    return SiteResult(results, veto)
+
+
+SiteScorer = Callable[[Rubric, list[tuple[Section, RubricItem, CheckOutcome]]], SiteResult]
+METHODS: dict[str, SiteScorer] = {"weighted": _weighted, "deduction": _deduction,
+                                  "veto+deduction": _veto_deduction}
 
 
 def run_checks(ctx: SiteContext, item: RubricItem) -> CheckOutcome:
-    """Run every check of the item and combine them."""
+    """Run every check of the item and combine them; unconfirmed parameters are noted in details."""
     outcomes: list[CheckOutcome] = []
+    unconfirmed: dict[str, dict[str, object]] = {}
     for spec in item.checks:
         cdef = get_check_def(spec.kind)
         if cdef is None:  # the loader rejects these; guard for hand-built rubrics
             raise UserError(f"unknown check kind {spec.kind!r}", field=f"item {item.id}")
         params = cdef.params_model.model_validate(spec.params)
         outcomes.append(cdef.func(ctx, item, params))
-    return combine(outcomes)
+        if spec.unconfirmed:
+            dumped = params.model_dump(mode="json")
+            unconfirmed[spec.kind] = {n: dumped[n] for n in spec.unconfirmed}
+    out = combine(outcomes)
+    if unconfirmed or item.unconfirmed:
+        out.details["unconfirmed"] = {"item": item.unconfirmed, "params": unconfirmed,
+                                      "note": item.note}
+    return out
 
 
 def _applicability(rubric: Rubric, ctx: SiteContext) -> CheckOutcome | None:
@@ -75,33 +155,36 @@ def _applicability(rubric: Rubric, ctx: SiteContext) -> CheckOutcome | None:
     return None
 
 
-def score_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None) -> list[ItemResult]:
+def score_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None) -> SiteResult:
     """Score one crawl (one site of a run) and replace its findings and scores for this rubric."""
     if rubric.method not in METHODS:
-        raise UserError(f"scoring method {rubric.method!r} is not implemented yet "
+        raise UserError(f"scoring method {rubric.method!r} is not implemented "
                         f"(available: {', '.join(METHODS)})", field="method")
-    scorer = METHODS[rubric.method]
     matcher = matcher or Matcher(rubric)
     ctx = SiteContext.load(session, crawl, matcher)
     na = _applicability(rubric, ctx)
-    results = [scorer(s, i, na if na is not None else run_checks(ctx, i)) for s, i in rubric.items()]
+    outcomes = [(s, i, CheckOutcome(na.kind, na.status, message=na.message, reason=na.reason)
+                 if na is not None else run_checks(ctx, i)) for s, i in rubric.items()]
+    result = METHODS[rubric.method](rubric, outcomes)
+    if na is not None:
+        result.veto = None
 
     session.execute(delete(Finding).where(Finding.run_id == crawl.run_id, Finding.site_id == crawl.site_id,
                                           Finding.rubric_id == rubric.id))
     session.execute(delete(Score).where(Score.run_id == crawl.run_id, Score.site_id == crawl.site_id,
                                         Score.rubric_id == rubric.id))
-    for r in results:
+    for r in result.items:
         o = r.outcome
         session.add(Finding(
             run_id=crawl.run_id, site_id=crawl.site_id, rubric_id=rubric.id,
             section_id=r.section.id, section_name=r.section.name, item_id=r.item.id, item_name=r.item.name,
             check_kind=o.kind, status=o.status, credit=o.credit, points=r.points, max_points=r.max_points,
-            message=o.message, reason=o.reason, evidence=o.evidence, matched=o.matched,
+            message=o.message, reason=o.reason, evidence=o.evidence, matched=o.matched, details=o.details,
         ))
-    for sid, sname, rs in _groups(rubric, results):
-        session.add(_score_row(crawl, rubric, sid, sname, rs))
+    for sid, sname, rs in _groups(rubric, result.items):
+        session.add(_score_row(crawl, rubric, sid, sname, rs, result.veto))
     session.flush()
-    return results
+    return result
 
 
 def _groups(rubric: Rubric, results: list[ItemResult]) -> list[tuple[str, str, list[ItemResult]]]:
@@ -110,14 +193,27 @@ def _groups(rubric: Rubric, results: list[ItemResult]) -> list[tuple[str, str, l
     return out
 
 
-def _score_row(crawl: Crawl, rubric: Rubric, sid: str, sname: str, rs: list[ItemResult]) -> Score:
+def _score_row(crawl: Crawl, rubric: Rubric, sid: str, sname: str, rs: list[ItemResult],
+               veto: str | None) -> Score:
     points = round(sum(r.points for r in rs), 4)
     mx = round(sum(r.max_points for r in rs), 4)
-    eligible = round(sum(r.max_points for r in rs if r.outcome.status not in EXCLUDED_FROM_DENOMINATOR), 4)
+    eligible = round(sum(r.max_points for r in rs if r.eligible), 4)
     percent = round(points / eligible * 100, 2) if eligible > 0 else None
+    row_veto = veto if (sid == "total" or any(r.item.veto for r in rs)) else None
+    if veto is not None and sid == "total":
+        points, percent = 0.0, None
     return Score(run_id=crawl.run_id, site_id=crawl.site_id, rubric_id=rubric.id, section_id=sid,
                  section_name=sname, points=points, max_points=mx, eligible_points=eligible,
-                 percent=percent, veto=None)
+                 percent=percent, veto=row_veto)
+
+
+def verdict(total: Score, rubric: Rubric) -> str | None:
+    """合格 / 不合格 for a site's total row (None when nothing could be scored)."""
+    if total.veto:
+        return FAILED
+    if total.percent is None:
+        return None
+    return PASSED if total.percent >= rubric.pass_mark else FAILED
 
 
 def score_run(session: Session, run_id: int, rubric: Rubric) -> None:

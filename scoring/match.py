@@ -2,7 +2,8 @@
 
 Approach (precision before recall):
 1. `normalize` both sides: NFKC (full → half width), drop leading numbering (1、 （3） 一、),
-   trailing counts ((23) （共5条）), quotes/brackets, punctuation and whitespace.
+   trailing counts ((23) （共5条）), quotes/brackets (《》“”「」), punctuation and whitespace, and fold
+   五年规划 periods (十三五 / 十四五 / 十五五 → 十n五).
 2. Candidate terms of an item: its official name, its aliases (clauses of compound names are listed
    as aliases in the rubric, not split automatically: 工作报告 alone would be too generic), its sub-items' names and aliases, and scoped aliases (only when the column's path
    contains a scope term, e.g. 招生简章 under 研究生). `exclude_within` terms in the column's path rule
@@ -84,6 +85,9 @@ _LEADING_NUM = re.compile(
     r"|第[一二三四五六七八九十\d]{1,3}[项条类]"  # 第三项
     r")\s*"
 )
+# 五年规划 periods: "十三五" / "十四五" / "十五五" are one concept for matching (学校"十三五"规划 is item 5
+# whatever the period); the period itself is a freshness question, not a naming one.
+_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
 _CIRCLED = re.compile(r"^[\u2460-\u2473\u2776-\u277f\u2780-\u2793]\s*")
 _TRAILING_COUNT = re.compile(r"\s*[(\[]\s*(?:共\s*)?\d+\s*(?:条|篇|项)?\s*[)\]]\s*$")
 _STRIP_CHARS = re.compile(
@@ -102,6 +106,7 @@ def normalize(text: str) -> str:
         s = s2
     s = _TRAILING_COUNT.sub("", s)
     s = _STRIP_CHARS.sub("", s)
+    s = _PLAN_PERIOD.sub("十n五", s)
     return s.lower()
 
 
@@ -210,7 +215,8 @@ class Matcher:
 
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
-        self.blocked: set[str] = {normalize(n) for n in (*GENERIC_COLUMNS, *rubric.generic_columns)}
+        builtin = GENERIC_COLUMNS if rubric.builtin_generic_columns else ()
+        self.blocked: set[str] = {normalize(n) for n in (*builtin, *rubric.generic_columns)}
         for section in rubric.sections:
             self.blocked.add(normalize(section.name))
             self.blocked.update(normalize(a) for a in section.aliases)

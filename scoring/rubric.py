@@ -3,14 +3,18 @@
 A rubric is YAML data (see `rubrics/`). Errors name the file, the line and the field:
 `rubrics/x.yaml:42: sections[1].items[3].weight: Input should be a valid number`.
 
-Format: `id`, `title`, `version`, `source` {title, number, published, basis[], url}, `applies_to`
-(university | government | any), `method` (weighted | deduction | veto+deduction), `total`,
-`weighting` (how weights were chosen), `generic_columns` (names that never satisfy an item), and
-`sections[]` {id, name, aliases (header variants), items[]}. An item: `id`, `name` (official),
-`weight` (or `points`), `aliases`, `scoped_aliases` [{names, within}], `exclude_within`,
-`sub_items` [{id, name, aliases, weight}], `checks` [{kind, params}] (default: presence).
-Rules: unique section/item/sub-item ids; weights sum to `total` for `weighted`; check kinds must be
-registered (`scoring.checks`) and their params fit the kind's params model; unknown fields rejected.
+Format (full reference with examples: docs/rubric-format.md): `id`, `title`, `version`, `source`
+{title, number, published, basis[], url}, `applies_to` (university | government | any), `method`
+(weighted | deduction | veto+deduction), `total`, `pass_mark` (60), `weighting` (how weights were
+chosen), `generic_columns`, `builtin_generic_columns`, and `sections[]` {id, name, aliases, items[]}.
+An item: `id`, `name` (official), `weight` (weighted) or `points` (deduction cap), `veto` (single-veto
+item), `aliases`, `scoped_aliases` [{names, within}], `exclude_within`, `sub_items` [{id, name,
+aliases, weight}] (weights on every sub-item → partial credit), `checks` [{kind, params, unconfirmed,
+note}] (default: presence), `unconfirmed`, `note`.
+Rules: unique section/item/sub-item ids; weights sum to `total` for `weighted`, deduction points of
+non-veto items sum to `total` for the deduction methods; `veto` only with `veto+deduction`; sub-item
+weights on all sub-items or none; check kinds must be registered (`scoring.checks`), their params fit
+the kind's params model and `unconfirmed` names real params; unknown fields rejected.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from xxgk.errors import UserError
 
@@ -36,10 +40,16 @@ class _Model(BaseModel):
 
 
 class CheckSpec(_Model):
-    """One check on an item: a registered `kind` and its parameters."""
+    """One check on an item: a registered `kind`, its parameters, and which of them are unconfirmed.
+
+    `unconfirmed` names parameters whose values the source does not settle (e.g. the 1-year period
+    for 长期未更新); `note` says why. Findings of such checks say the value is unconfirmed.
+    """
 
     kind: str
     params: dict[str, Any] = Field(default_factory=dict)
+    unconfirmed: list[str] = Field(default_factory=list)
+    note: str | None = None
 
 
 class ScopedAlias(_Model):
@@ -53,7 +63,11 @@ class ScopedAlias(_Model):
 
 
 class SubItem(_Model):
-    """A clause of a compound item (e.g. 收入预算表 of item 19); partial credit comes later."""
+    """A clause of a compound item (e.g. 收入预算表 of item 19).
+
+    Without weights sub-items only help matching; with a weight on every sub-item of an item the
+    item earns partial credit: the weights of the clauses found over the sum of its weights.
+    """
 
     id: str
     name: str = Field(min_length=1)
@@ -78,7 +92,20 @@ class RubricItem(_Model):
     exclude_within: list[str] = Field(default_factory=list)  # path terms that rule a column out
     sub_items: list[SubItem] = Field(default_factory=list)
     checks: list[CheckSpec] = Field(default_factory=lambda: [CheckSpec(kind="presence")])
+    veto: bool = False  # 单项否决: a fail makes the site 不合格 (method veto+deduction)
+    unconfirmed: bool = False  # the item's points or thresholds are not confirmed by the source
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weight_from_points(cls, data: Any) -> Any:
+        # `weight` is what every reader (CLI table, reports) shows: a deduction item's points, 0 for veto
+        if isinstance(data, dict) and data.get("weight") is None:
+            if data.get("points") is not None:
+                data = {**data, "weight": data["points"]}
+            elif data.get("veto") is True:
+                data = {**data, "weight": 0}
+        return data
 
     @field_validator("id", mode="before")
     @classmethod
@@ -89,6 +116,20 @@ class RubricItem(_Model):
     def max_points(self) -> float:
         """Full points of the item (its weight, or its points for deduction rubrics)."""
         return float(self.weight if self.weight is not None else (self.points or 0.0))
+
+    @property
+    def partial_credit(self) -> bool:
+        """True when every sub-item carries a weight (credit by clause)."""
+        return bool(self.sub_items) and all(s.weight is not None for s in self.sub_items)
+
+    @property
+    def points_label(self) -> str:
+        """What a table shows in its points column: `2`, `扣分上限 10`, `单项否决`."""
+        if self.veto:
+            return "单项否决"
+        if self.points is not None and self.points == self.weight:
+            return f"扣分上限 {self.max_points:g}"
+        return f"{self.max_points:g}"
 
 
 class Section(_Model):
@@ -132,8 +173,11 @@ class Rubric(_Model):
     applies_to: Literal["university", "government", "any"]
     method: Literal["weighted", "deduction", "veto+deduction"]
     total: float = Field(default=100, gt=0)
+    pass_mark: float = Field(default=60, ge=0)  # 合格 at or above (percent of the eligible points)
     weighting: str | None = None  # how the weights were chosen, when the source gives none
     generic_columns: list[str] = Field(default_factory=list)  # names that never satisfy an item
+    builtin_generic_columns: bool = True  # also block the matcher's (university-flavoured) list
+    note: str | None = None
     sections: list[Section] = Field(min_length=1)
 
     def items(self) -> list[tuple[Section, RubricItem]]:
@@ -243,6 +287,13 @@ def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
                 errors.append((iloc + ("id",), f"duplicate item id {item.id!r} (first at {_field(first)})"))
             else:
                 seen_items[item.id] = iloc
+            if item.veto and rubric.method != "veto+deduction":
+                errors.append((iloc + ("veto",), "veto items need method veto+deduction"))
+            weighted_subs = [sub.weight is not None for sub in item.sub_items]
+            if any(weighted_subs) and not all(weighted_subs):
+                ji = weighted_subs.index(False)
+                errors.append((iloc + ("sub_items", ji), "field required: weight (give every sub-item a "
+                               "weight for partial credit, or none)"))
             if rubric.method == "weighted" and item.weight is None:
                 errors.append((iloc, "field required: weight (method is weighted)"))
             if rubric.method != "weighted" and item.weight is None and item.points is None:
@@ -266,10 +317,18 @@ def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
                 except ValidationError as exc:
                     for err in exc.errors():
                         errors.append((cloc + ("params",) + tuple(err["loc"]), _pyd_message(err)))
+                for ui, name in enumerate(spec.unconfirmed):
+                    if name not in cdef.params_model.model_fields:
+                        errors.append((cloc + ("unconfirmed", ui), f"{name!r} is not a parameter of "
+                                       f"{spec.kind} (parameters: {', '.join(cdef.params_model.model_fields)})"))
     if rubric.method == "weighted":
         total = sum(i.max_points for _s, i in rubric.items())
         if abs(total - rubric.total) > 1e-6:
             errors.append((("total",), f"item weights sum to {total:g}, not the declared total {rubric.total:g}"))
+    else:
+        total = sum(i.max_points for _s, i in rubric.items() if not i.veto)
+        if abs(total - rubric.total) > 1e-6:
+            errors.append((("total",), f"deduction points sum to {total:g}, not the declared total {rubric.total:g}"))
     return errors
 
 
@@ -310,7 +369,7 @@ def _raise_first(errors: list[tuple[Loc, str]], lines: dict[Loc, int], display: 
 def load_rubric(path: str | Path) -> Rubric:
     """Load and validate a rubric file; errors are `UserError("file:line: field: message")`."""
     p = Path(path)
-    display = str(path)
+    display = str(p)
     data, lines = _read_yaml(p, display)
     return parse_rubric(data, lines, display)
 
@@ -329,9 +388,24 @@ def rubrics_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[1] / "rubrics"
 
 
-def list_rubrics() -> list[tuple[str, Path]]:
+class RubricRef(NamedTuple):
+    """(id, path) of a bundled rubric; also usable as the path itself (`load_rubric(ref)`, `ref.name`)."""
+
+    id: str
+    path: Path
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    @property
+    def name(self) -> str:
+        """The file name."""
+        return self.path.name
+
+
+def list_rubrics() -> list[RubricRef]:
     """(id, path) of every rubric file in the rubrics folder, sorted by id; unreadable files are skipped."""
-    out: list[tuple[str, Path]] = []
+    out: list[RubricRef] = []
     d = rubrics_dir()
     if not d.is_dir():
         return out
@@ -341,7 +415,7 @@ def list_rubrics() -> list[tuple[str, Path]]:
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         if isinstance(data, dict) and isinstance(data.get("id"), str):
-            out.append((data["id"], p))
+            out.append(RubricRef(data["id"], p))
     return sorted(out)
 
 

@@ -4,8 +4,13 @@ One combined v1 decision (DESIGN.md statuses):
 - crawl failed / not finished → not_checked (reason)
 - confident column match, readable and non-blank → pass (evidence: column URL + a sample item URL)
 - article title match (`match_items`) → pass (evidence: the article URL)
-- confident match only off-site → pass if `offsite_counts` or the crawler read content there,
+- confident match only off-site → pass if the crawler read content there, or `offsite_counts` and the
+  target is reachable (a fetched page or an ok link); fail when the link is broken (站外链接无法访问);
   else needs_review (链接指向站外，需人工确认)
+- items with weighted sub-items: credit = weights of the clauses found / all weights → partial when
+  some clause is missing (details.sub_items lists each clause and the columns that hold it)
+- `found_status: needs_review`: a found column is shown for a human to confirm (e.g. 互动回应:
+  a consultation column exists, whether messages are answered is not machine-checkable)
 - confident match only in restricted columns → not_checked; only in columns that failed to load →
   needs_review
 - confident match but every readable match is blank → fail 空白栏目 (when `blank_fails`)
@@ -15,16 +20,17 @@ One combined v1 decision (DESIGN.md statuses):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.checks.blank_column import KIND as BLANK_KIND
 from scoring.checks.blank_column import blank_message
+from scoring.checks.common import crawl_not_checked
 from scoring.checks.registry import register
-from scoring.match import Match
+from scoring.match import Match, normalize
 from scoring.outcome import CheckOutcome
-from xxgk.store import CRAWL_DONE, CRAWL_FAILED, FAIL, NEEDS_REVIEW, NOT_CHECKED, PASS
+from xxgk.store import FAIL, NEEDS_REVIEW, NOT_CHECKED, PARTIAL, PASS
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
@@ -39,24 +45,10 @@ class PresenceParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     match_items: bool = False  # an article whose title contains a pattern also satisfies the item
     title_patterns: list[str] = Field(default_factory=list)  # default: the item name and aliases
-    offsite_counts: bool = False  # an off-site link counts as published without verification
+    offsite_counts: bool = False  # an off-site target counts when it is reachable (not only when read)
     blank_fails: bool = True  # matched but every matched column blank → fail 空白栏目
-
-
-def crawl_not_checked(ctx: SiteContext, kind: str) -> CheckOutcome | None:
-    """not_checked when the site's crawl failed or did not finish; None when it can be judged."""
-    crawl = ctx.crawl
-    if crawl.status == CRAWL_FAILED:
-        why = crawl.error or crawl.stop_reason or "站点无法访问"
-        return CheckOutcome(kind, NOT_CHECKED, message="站点抓取失败，未能检查", reason=f"抓取失败：{why}")
-    if crawl.status != CRAWL_DONE:
-        return CheckOutcome(kind, NOT_CHECKED, message="站点尚未完成抓取，未能检查",
-                            reason=f"抓取状态为 {crawl.status}")
-    if not ctx.columns:
-        return CheckOutcome(kind, NOT_CHECKED, message="未读取到任何信息公开栏目，未能检查",
-                            reason=crawl.stop_reason and f"未发现栏目（{crawl.stop_reason}）"
-                            or "未发现任何栏目（可能未找到信息公开专栏入口）")
-    return None
+    found_status: Literal["pass", "needs_review"] = "pass"  # needs_review: presence alone proves little
+    review_reason: str | None = None  # why a found column still needs a human (with found_status)
 
 
 def _col_evidence(ctx: SiteContext, matches: list[Match]) -> list[dict[str, str]]:
@@ -76,9 +68,66 @@ def _names(matches: list[Match]) -> str:
     return "、".join(f"「{m.name}」" for m in matches)
 
 
+def _sub_terms(item: RubricItem) -> list[tuple[str, list[str]]]:
+    return [(sub.id, [t for t in (normalize(x) for x in (sub.name, *sub.aliases)) if t]) for sub in item.sub_items]
+
+
+def _covered(item: RubricItem, m: Match) -> set[str]:
+    """Clauses a matched column (or article) holds: those named in it; all when it names none."""
+    n = normalize(m.name)
+    found = {sid for sid, terms in _sub_terms(item) if any(t in n for t in terms)}
+    if m.sub_item_id:
+        found.add(m.sub_item_id)
+    return found or {s.id for s in item.sub_items}
+
+
+def _with_clauses(item: RubricItem, found: list[Match], out: CheckOutcome) -> CheckOutcome:
+    """Partial credit by clause for items whose sub-items carry weights."""
+    if not item.partial_credit or out.status != PASS:
+        return out
+    holders: dict[str, list[str]] = {s.id: [] for s in item.sub_items}
+    for m in found:
+        for sid in _covered(item, m):
+            holders[sid].append(m.name)
+    total = sum(s.weight or 0.0 for s in item.sub_items)
+    got = sum(s.weight or 0.0 for s in item.sub_items if holders[s.id])
+    rows = [{"id": s.id, "name": s.name, "weight": s.weight, "found": bool(holders[s.id]),
+             "columns": sorted(set(holders[s.id]))} for s in item.sub_items]
+    out.details["sub_items"] = rows
+    credit = round(got / total, 4) if total else 1.0
+    if credit < 1.0:
+        missing = "、".join(f"「{r['name']}」" for r in rows if not r["found"])
+        out.status, out.credit = PARTIAL, credit
+        out.message = f"部分公开：{out.message.removeprefix('已公开：')}；缺少{missing}"
+    return out
+
+
+def _reachable(ctx: SiteContext, url: str | None) -> bool | None:
+    """True when the crawler fetched the URL or saw an ok link to it, False when broken, None unknown."""
+    if not url:
+        return None
+    for p in ctx.pages:
+        if p.url == url and p.status is not None:
+            return 200 <= p.status < 400
+    kinds = {lk.kind for lk in ctx.links if lk.to_url == url}
+    if "broken" in kinds:
+        return False
+    if "ok" in kinds or "off-site" in kinds:
+        return True
+    return None
+
+
 @register(KIND, params=PresenceParams)
 def check(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> CheckOutcome:
     """Presence of the item on the portal (see module doc for the decision)."""
+    out = _decide(ctx, item, params)
+    if out.status == PASS and params.found_status == "needs_review":
+        out.status, out.credit = NEEDS_REVIEW, 0.0
+        out.message += "；" + (params.review_reason or "需人工确认")
+    return out
+
+
+def _decide(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> CheckOutcome:
     stop = crawl_not_checked(ctx, KIND)
     if stop is not None:
         return stop
@@ -93,9 +142,12 @@ def check(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> CheckOu
     cols = [(m, ctx.column_by_id[m.column_id]) for m in strong if m.column_id is not None]
     ok = [(m, c) for m, c in cols if c.status == "ok" and not c.offsite]
     full = [m for m, c in ok if not ctx.is_blank(c)]
+    off = [(m, c) for m, c in cols if c.offsite]
+    verified = [m for m, c in off if c.item_count > 0 or c.has_content]
     if full:
-        return CheckOutcome(KIND, PASS, 1.0, message=f"已公开：栏目{_names(full)}",
-                            evidence=_col_evidence(ctx, full), matched=matched)
+        out = CheckOutcome(KIND, PASS, 1.0, message=f"已公开：栏目{_names(full)}",
+                           evidence=_col_evidence(ctx, full), matched=matched)
+        return _with_clauses(item, full + verified + titles, out)
     unfetched = [m for m, c in cols if c.status == "not_fetched" and not c.offsite]
     if unfetched:
         # Our own crawl limits stopped us: neither a pass (unverified) nor a fail (not the site's fault).
@@ -104,16 +156,22 @@ def check(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> CheckOu
                             evidence=_col_evidence(ctx, unfetched), matched=matched)
     if titles:
         t = titles[0]
-        return CheckOutcome(KIND, PASS, 1.0, message=f"已公开：文章「{t.name}」",
-                            evidence=[{"url": m.url, "label": f"文章：{m.name}"} for m in titles[:3] if m.url],
-                            matched=matched)
-    off = [(m, c) for m, c in cols if c.offsite]
+        out = CheckOutcome(KIND, PASS, 1.0, message=f"已公开：文章「{t.name}」",
+                           evidence=[{"url": m.url, "label": f"文章：{m.name}"} for m in titles[:3] if m.url],
+                           matched=matched)
+        return _with_clauses(item, titles + verified, out)
     if off:
-        verified = [m for m, c in off if c.item_count > 0 or c.has_content]
-        if verified or params.offsite_counts:
-            use = verified or [m for m, _c in off]
-            return CheckOutcome(KIND, PASS, 1.0, message=f"已公开（站外链接）：{_names(use)}",
-                                evidence=_col_evidence(ctx, use), matched=matched)
+        reach = {m.url: _reachable(ctx, m.url) for m, _c in off}
+        usable = verified or ([m for m, _c in off if reach[m.url]] if params.offsite_counts else [])
+        if usable:
+            out = CheckOutcome(KIND, PASS, 1.0, message=f"已公开（站外链接）：{_names(usable)}",
+                               evidence=_col_evidence(ctx, usable), matched=matched)
+            return _with_clauses(item, usable, out)
+        broken = [m for m, _c in off if reach[m.url] is False]
+        if broken and len(broken) == len(off):
+            return CheckOutcome(KIND, FAIL, 0.0, message=f"站外链接无法访问：{_names(broken)}",
+                                evidence=[{"url": m.url, "label": f"无法访问：{m.name}"} for m in broken if m.url],
+                                matched=matched)
         return CheckOutcome(KIND, NEEDS_REVIEW, 0.0,
                             message=f"栏目{_names([m for m, _c in off])}链接指向站外，需人工确认",
                             evidence=[{"url": m.url, "label": f"站外链接：{m.name}"} for m, _c in off if m.url],

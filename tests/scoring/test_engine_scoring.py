@@ -111,7 +111,8 @@ def test_statuses_of_site_a(scored: tuple[Session, int]) -> None:
     session, _ = scored
     f = _findings(session, "甲大学")
     status = {k: v.status for k, v in f.items()}
-    expected = {"1": "pass", "2": "pass", "6": "fail", "11": "pass", "32": "needs_review",
+    # 1: only 学校简介 (学校概况) is published, not 校级领导班子简介及分工 → half credit
+    expected = {"1": "partial", "2": "pass", "6": "fail", "11": "pass", "32": "needs_review",
                 "33": "needs_review", "35": "pass", "39": "not_checked", "41": "not_checked"}
     assert {k: status[k] for k in expected} == expected
     others = {k: v for k, v in status.items() if k not in expected}
@@ -156,10 +157,11 @@ def test_scores_of_site_a(scored: tuple[Session, int]) -> None:
     s = _scores(session, "甲大学")
     assert sorted(s, key=lambda k: (k == "total", k.zfill(3))) == [str(i) for i in range(1, 11)] + ["total"]
     total = s["total"]
-    # pass: 1, 2, 11, 35 → 8 points; 39 and 41 not_checked leave 96 eligible; needs_review stays eligible
-    assert (total.points, total.max_points, total.eligible_points) == (8.0, 100.0, 96.0)
-    assert total.percent == pytest.approx(8 / 96 * 100, abs=0.01)
-    assert (s["1"].points, s["1"].max_points, s["1"].eligible_points, s["1"].percent) == (4.0, 12.0, 12.0, 33.33)
+    # pass: 2, 11, 35 → 6 points, 1 partial → 1 point; 39 and 41 not_checked leave 96 eligible;
+    # needs_review stays eligible
+    assert (total.points, total.max_points, total.eligible_points) == (7.0, 100.0, 96.0)
+    assert total.percent == pytest.approx(7 / 96 * 100, abs=0.01)
+    assert (s["1"].points, s["1"].max_points, s["1"].eligible_points, s["1"].percent) == (3.0, 12.0, 12.0, 25.0)
     assert (s["7"].points, s["7"].eligible_points, s["7"].percent) == (0.0, 4.0, 0.0)
     assert s["1"].section_name == "基本信息" and total.section_name == "总分"
 
@@ -252,14 +254,27 @@ def test_multiple_checks_per_item(tmp_path: Path) -> None:
     assert (total.points, total.eligible_points, total.percent) == (4.0, 10.0, 40.0)
 
 
-def test_unimplemented_method_is_user_error(tmp_path: Path) -> None:
+def test_partial_credit_details(scored: tuple[Session, int]) -> None:
+    session, _ = scored
+    one = _findings(session, "甲大学")["1"]
+    assert (one.status, one.credit, one.points) == ("partial", 0.5, 1.0)
+    subs = {r["id"]: r for r in one.details["presence"]["sub_items"]}
+    assert subs["1.1"]["found"] and subs["1.1"]["columns"] == ["学校简介"]
+    assert not subs["1.2"]["found"]
+    assert "缺少「校级领导班子简介及分工」" in one.message
+
+
+def test_deduction_method_scores(tmp_path: Path) -> None:
     from scoring.rubric import load_rubric as load
-    from xxgk.errors import UserError
 
     p = tmp_path / "tiny.yaml"
-    p.write_text(TINY.replace("{method}", "deduction"), encoding="utf-8")
-    tiny = load(p)  # the schema accepts it; the engine says it is not there yet
+    p.write_text(TINY.replace("{method}", "deduction").replace("weight:", "points:"), encoding="utf-8")
+    tiny = load(p)
     session = session_factory(f"sqlite:///{tmp_path / 't.db'}")()
     run_id = _build(session)
-    with pytest.raises(UserError, match="'deduction' is not implemented"):
-        score_run(session, run_id, tiny)
+    score_run(session, run_id, tiny)
+    f = _findings(session, "甲大学")
+    assert (f["a"].status, f["a"].points) == ("pass", 4.0)
+    assert (f["b"].status, f["b"].points, f["b"].details["deduction"]["applied"]) == ("fail", 0.0, 6.0)
+    total = _scores(session, "甲大学")["total"]
+    assert (total.points, total.eligible_points, total.percent, total.veto) == (4.0, 10.0, 40.0, None)

@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: list[str] = ["runs", "schedule", "verify"]
+COMMAND_MODULES: list[str] = ["runs", "schedule", "verify", "annual_report"]
 
 
 def register_all(app: typer.Typer) -> None:

@@ -1,0 +1,251 @@
+"""Read a report file (HTML, PDF, DOCX, best-effort DOC) into a `ParsedReport`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scoring.annual_report import formats as F
+from scoring.annual_report.find import Year, is_annual_report_title, report_unit, report_year
+from scoring.annual_report.grid import Grid, grid_from_docx_table, grid_from_html_table, grid_from_pdf_table
+from scoring.annual_report.tables import read_grids
+from scoring.annual_report.text import clean, published_in_text
+
+log = logging.getLogger(__name__)
+
+
+class UnreadableReport(Exception):
+    """The input is not a report we can read at all (empty, corrupt, unknown type)."""
+
+
+@dataclass
+class ParsedReport:
+    """What a report holds: title, year, unit, format version, headings, official tables, problems."""
+
+    source: str
+    doc_type: str
+    title: str = ""
+    year: Year | None = None
+    unit: str = ""
+    kind: str | None = None  # university | government (a guess from the text)
+    version: str | None = None  # 2021 | 2019 | free_text | None (unknown)
+    text: str = ""
+    headings: list[str] = field(default_factory=list)
+    tables: dict[str, Any] = field(default_factory=dict)
+    grids: int = 0
+    published: dt.date | None = None  # a date the document states (发布日期)
+    needs_review: list[str] = field(default_factory=list)  # why a human must look (image-only, .doc …)
+
+    @property
+    def free_text(self) -> bool:
+        return self.version == F.FREE_TEXT
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready summary (tables included, text left out)."""
+        return {"source": self.source, "doc_type": self.doc_type, "title": self.title,
+                "year": list(self.year) if isinstance(self.year, tuple) else self.year, "unit": self.unit,
+                "kind": self.kind, "version": self.version, "headings": self.headings, "grids": self.grids,
+                "published": self.published.isoformat() if self.published else None,
+                "needs_review": self.needs_review, "tables": self.tables, "text_chars": len(self.text)}
+
+
+def sniff_type(data: bytes, name: str = "", content_type: str | None = None) -> str:
+    """html | pdf | docx | doc | text, from the bytes first and the name/content type second."""
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    low = (name or "").lower()
+    ct = (content_type or "").lower()
+    if re.search(rb"<(html|table|body|p|div|!doctype)", data[:4096], re.I) or "html" in ct or low.endswith((".htm", ".html")):
+        return "html"
+    return "text"
+
+
+def decode_html(data: bytes) -> str:
+    """HTML bytes to text: UTF-8 first, then the declared charset, then GB18030."""
+    m = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:4096])
+    for enc in ("utf-8", (m.group(1).decode("ascii", "ignore") if m else None), "gb18030"):
+        if not enc:
+            continue
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("gb18030", errors="replace")
+
+
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|附[:：件]?)\s*\S.{0,40}$")
+
+
+def headings_of(lines: list[str]) -> list[str]:
+    """Section headings: short lines starting with 一、 … 十、 or 附."""
+    return [ln.strip() for ln in lines if _HEADING.match(ln) and len(ln.strip()) <= 45]
+
+
+def _title_from_lines(lines: list[str]) -> str:
+    for ln in lines[:40]:
+        if is_annual_report_title(ln) and len(ln) <= 80:
+            return ln
+    return ""
+
+
+def _read_html(data: bytes) -> tuple[str, list[str], list[Grid], str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(decode_html(data), "lxml")
+    for t in soup(["script", "style", "noscript"]):
+        t.decompose()
+    tables = [t for t in soup.find_all("table") if not t.find("table")]
+    grids = [grid_from_html_table(t) for t in tables]
+    title = ""
+    for tag in soup.find_all(["h1", "h2", "h3", "title"]):
+        cand = clean(tag.get_text(" "))
+        for part in [cand, *re.split(r"\s*[-_|—]+\s*", cand)]:
+            if is_annual_report_title(part):
+                title = part
+                break
+        if title:
+            break
+    for t in tables:
+        t.replace_with("\n")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    body = soup.body or soup
+    lines = [clean(x) for x in body.get_text("\n").split("\n")]
+    lines = [x for x in lines if x]
+    return title, lines, grids, "html"
+
+
+def _read_pdf(data: bytes) -> tuple[str, list[str], list[Grid], list[str]]:
+    import pdfplumber
+
+    lines: list[str] = []
+    grids: list[Grid] = []
+    images = 0
+    prev_open = False
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            images += len(page.images)
+            found = page.find_tables()
+            for i, t in enumerate(found):
+                g = grid_from_pdf_table(t)
+                prev = grids[-1] if grids else None
+                if i == 0 and prev is not None and prev_open and t.bbox[1] < 120 and g.width >= 2:
+                    _extend(prev, g)  # a table continued from the previous page
+                else:
+                    grids.append(g)
+            # the last table continues on the next page when no text follows it on this page
+            prev_open = bool(found) and not any(ch["top"] > found[-1].bbox[3] + 2 and ch["text"].strip()
+                                                 and not ch["text"].isdigit() for ch in page.chars)
+            boxes = [t.bbox for t in found]
+
+            def outside(obj: dict[str, Any], boxes: list[Any] = boxes) -> bool:
+                x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+            text = page.filter(outside).extract_text() or ""
+            lines += [clean(x) for x in text.split("\n") if clean(x)]
+    review = []
+    if images and sum(len(x) for x in lines) < 50 and not grids:
+        review.append("扫描件或图片版报告：无可提取的文字，需人工核查")
+    return _title_from_lines(lines), lines, grids, review
+
+
+def _extend(grid: Grid, more: Grid) -> None:
+    """Append a continuation grid's rows (origins shifted); the narrower one is padded on the left, since
+    spanned label columns may have no separating lines on one page while value columns align right."""
+    _pad_left(grid, more.width - grid.width)
+    _pad_left(more, grid.width - more.width)
+    n = len(grid.rows)
+    grid.rows += more.rows
+    grid.origin += [[(r + n, c) for r, c in row] for row in more.origin]
+    grid.links.update({(r + n, c): v for (r, c), v in more.links.items()})
+
+
+def _pad_left(grid: Grid, k: int) -> None:
+    if k <= 0:
+        return
+    grid.rows = [[row[0]] * k + row for row in grid.rows]
+    grid.origin = [[orow[0]] * k + [(r, c + k) if (r, c) != orow[0] else (r, c) for r, c in orow]
+                   for orow in grid.origin]
+    grid.links = {(r, c + k): v for (r, c), v in grid.links.items()}
+
+
+def _read_docx(data: bytes) -> tuple[str, list[str], list[Grid]]:
+    import docx
+
+    doc = docx.Document(io.BytesIO(data))
+    lines = [clean(p.text) for p in doc.paragraphs if clean(p.text)]
+    grids = [grid_from_docx_table(t) for t in doc.tables]
+    return _title_from_lines(lines), lines, grids
+
+
+def _read_doc(data: bytes) -> list[str]:
+    """Best effort for legacy .doc: UTF-16LE text runs of the WordDocument stream."""
+    runs = re.findall(rb"(?:[\x00-\xff][\x4e-\x9f]|[\x20-\x7e]\x00){4,}", data)
+    text = "\n".join(r.decode("utf-16le", errors="ignore") for r in runs)
+    return [clean(x) for x in re.split(r"[\r\n\x07]", text) if clean(x)]
+
+
+def parse_report(data: bytes, source: str = "", content_type: str | None = None) -> ParsedReport:
+    """Parse report bytes; raises `UnreadableReport` for empty or corrupt input."""
+    if not data:
+        raise UnreadableReport("empty file")
+    kind = sniff_type(data, source, content_type)
+    review: list[str] = []
+    try:
+        if kind == "html":
+            title, lines, grids, _ = _read_html(data)
+        elif kind == "pdf":
+            title, lines, grids, review = _read_pdf(data)
+        elif kind == "docx":
+            title, lines, grids = _read_docx(data)
+        elif kind == "doc":
+            lines, grids = _read_doc(data), []
+            title = _title_from_lines(lines)
+            review.append("旧版 Word（.doc）文件：仅尽力提取文字，表格未能读取，需人工核查")
+        else:
+            text = decode_html(data)
+            lines = [clean(x) for x in text.splitlines() if clean(x)]
+            title, grids = _title_from_lines(lines), []
+    except Exception as exc:  # corrupt files of any kind
+        raise UnreadableReport(f"cannot read {kind}: {exc}") from exc
+    if sum(1 for ln in lines if is_annual_report_title(ln) and len(ln) <= 80) > 3:
+        review.append("页面列出多篇年报，像年报列表而非年报正文")
+        title = title if title and sum(ln == title for ln in lines) else ""
+    title = title or ("" if review else _title_from_lines(lines))
+    rep = ParsedReport(source=source, doc_type=kind, title=title, text="\n".join(lines),
+                       headings=headings_of(lines), grids=len(grids), needs_review=review)
+    rep.tables = read_grids(grids)
+    rep.year = report_year(title) if title else None
+    rep.unit = report_unit(title) if title else ""
+    rep.published = published_in_text(rep.text[:3000])
+    rep.kind = _guess_kind(rep)
+    rep.version = _version(rep)
+    return rep
+
+
+def _guess_kind(rep: ParsedReport) -> str:
+    if isinstance(rep.year, tuple) or "items" in rep.tables or re.search(r"学年|高等学校|清单事项", rep.title + rep.text[:2000]):
+        return "university"
+    return "government"
+
+
+def _version(rep: ParsedReport) -> str | None:
+    if rep.kind == "university":
+        return None
+    for key in ("t3", "t2"):
+        if key in rep.tables:
+            return rep.tables[key]["version"]
+    y = rep.year
+    if isinstance(y, int) and y < 2019:
+        return F.FREE_TEXT
+    return None
