@@ -31,3 +31,27 @@ def bar_chart(bars: list[tuple[str, int]], *, width: int = 560, height: int = 22
                      f'font-size="10">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def hbar_chart(bars: list[tuple[str, float | None]], *, width: int = 560, title: str = "",
+               unit: str = "%", top: float = 100.0) -> Markup:
+    """A horizontal bar chart of labelled rates (0..top) as an <svg> element; None is drawn as "—"."""
+    row_h, pad_l, pad_r, pad_t = 22, 190, 60, 8
+    height = pad_t * 2 + row_h * max(len(bars), 1)
+    plot_w = width - pad_l - pad_r
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" class="chart"><title>{escape(title)}</title>']
+    for i, (label, value) in enumerate(bars):
+        y = pad_t + i * row_h
+        short = label if len(label) <= 14 else label[:14] + "…"
+        parts.append(f'<text x="{pad_l - 6}" y="{y + 15}" text-anchor="end" font-size="12">{escape(short)}'
+                     f'<title>{escape(label)}</title></text>')
+        if value is None:
+            parts.append(f'<text x="{pad_l + 4}" y="{y + 15}" font-size="11">—</text>')
+            continue
+        w = plot_w * max(0.0, min(value, top)) / top
+        parts.append(f'<rect x="{pad_l}" y="{y + 3}" width="{w:.1f}" height="{row_h - 7}" fill="#3b6ea8">'
+                     f'<title>{escape(label)}: {value:.2f}{escape(unit)}</title></rect>'
+                     f'<text x="{pad_l + w + 4:.1f}" y="{y + 15}" font-size="11">{value:.2f}{escape(unit)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.store import Column, Crawl, Finding, Item, Run, Score, Site
+from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Site
 
 
 @dataclass
@@ -22,6 +23,9 @@ class RunData:
     scores: pd.DataFrame  # one row per site × section (incl. "total")
     columns: pd.DataFrame
     items: pd.DataFrame
+    pages: pd.DataFrame | None = None  # evidence pages: site_id, url, evidence_ref, screenshot, warc_path, ...
+    pass_mark: float = 60.0  # the rubric's pass mark (及格线)
+    method: str = "weighted"  # the rubric's scoring method
 
 
 FINDING_COLUMNS = [
@@ -81,10 +85,10 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
          "item_name": f.item_name, "check_kind": f.check_kind, "status": f.status, "credit": f.credit,
          "points": f.points, "max_points": f.max_points, "message": f.message, "reason": f.reason or "",
          "matched": _matched_text(f.matched), "evidence_urls": " ".join(e.get("url", "") for e in f.evidence or []),
-         "evidence_list": f.evidence or [], "matched_list": f.matched or []}
+         "evidence_list": f.evidence or [], "matched_list": f.matched or [], "details": f.details or {}}
         for f in session.scalars(select(Finding).where(Finding.run_id == run_id, Finding.rubric_id == rubric_id)
                                  .order_by(Finding.site_id, Finding.id))
-    ], columns=[*FINDING_COLUMNS, "evidence_list", "matched_list"])
+    ], columns=[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"])
 
     scores = pd.DataFrame([
         {"run_id": s.run_id, "rubric_id": s.rubric_id, "site_id": s.site_id,
@@ -112,5 +116,52 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
          "published": i.published}
         for i in session.scalars(select(Item).where(Item.crawl_id.in_(crawl_ids)).order_by(Item.id))
     ], columns=ITEM_COLUMNS)
+    pages = _evidence_pages(session, crawls, findings)
+    pass_mark, method = rubric_settings(rubric_id, run)
     return RunData(run=run, rubric_id=rubric_id or "", sites=sites, findings=findings, scores=scores,
-                   columns=columns, items=items)
+                   columns=columns, items=items, pages=pages, pass_mark=pass_mark, method=method)
+
+
+PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_type", "evidence_ref",
+                "screenshot", "warc_path"]
+
+
+def _evidence_pages(session: Session, crawls: list, findings: pd.DataFrame) -> pd.DataFrame:
+    """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL."""
+    wanted: set[str] = set()
+    for ev in findings.get("evidence_list", []):
+        wanted.update(e.get("url") for e in ev or [] if isinstance(e, dict) and e.get("url"))
+    rows = []
+    for crawl, site in crawls:
+        if not wanted:
+            break
+        for p in session.scalars(select(Page).where(Page.crawl_id == crawl.id)):
+            if p.url in wanted or p.screenshot:
+                rows.append({"site_id": site.id, "url": p.url, "status": p.status, "fetched_at": p.fetched_at,
+                             "sha256": p.sha256, "content_type": p.content_type, "evidence_ref": p.evidence_ref,
+                             "screenshot": p.screenshot, "warc_path": crawl.warc_path})
+    return pd.DataFrame(rows, columns=PAGE_COLUMNS)
+
+
+def rubric_settings(rubric_id: str | None, run: Run) -> tuple[float, str]:
+    """The rubric's pass mark (default 60, 及格) and scoring method, read from the rubric file if found."""
+    pass_mark, method = 60.0, "weighted"
+    config = run.config or {}
+    if isinstance(config.get("pass_mark"), int | float):
+        pass_mark = float(config["pass_mark"])
+    if not rubric_id:
+        return pass_mark, method
+    mark, rubric_method = _rubric_settings(rubric_id)
+    return (mark if mark is not None else pass_mark), rubric_method or method
+
+
+@lru_cache(maxsize=32)
+def _rubric_settings(rubric_id: str) -> tuple[float | None, str | None]:
+    try:
+        from scoring.rubric import find_rubric, load_rubric
+
+        rubric = load_rubric(find_rubric(rubric_id))
+    except Exception:  # a rubric not bundled (re-rendering an old run): keep the defaults
+        return None, None
+    mark = getattr(rubric, "pass_mark", None)
+    return (float(mark) if isinstance(mark, int | float) else None), str(getattr(rubric, "method", "weighted"))

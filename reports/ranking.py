@@ -16,11 +16,13 @@ UNSCORED = (NOT_CHECKED, NOT_APPLICABLE)
 class Ranking:
     """The ranked table plus the aggregates the ranking page shows."""
 
-    table: pd.DataFrame  # rank, site_id, site_name, site_url, total, eligible, passed, <section percents>
+    table: pd.DataFrame  # rank, site_id, site_name, site_url, total, eligible, passed, verdict, veto, sec_<id>
     sections: list[tuple[str, str]]  # (section_id, section_name) in rubric order
     items: pd.DataFrame  # item_id, item_name, section_name, rate, fails, sites
     distribution: list[tuple[str, int]]  # (band label, site count)
     summary: dict
+    categories: pd.DataFrame | None = None  # section_id, section_name, rate, items
+    pass_mark: float = PASS_MARK
 
 
 def _section_order(scores: pd.DataFrame, findings: pd.DataFrame) -> list[tuple[str, str]]:
@@ -32,41 +34,106 @@ def _section_order(scores: pd.DataFrame, findings: pd.DataFrame) -> list[tuple[s
     return order
 
 
+def _num(value: object) -> float | None:
+    if _num_na(value):
+        return None
+    return round(float(value), 2)  # type: ignore[arg-type]
+
+
+def pass_words(method: str) -> tuple[str, str]:
+    """(pass, fail) words: 及格/不及格 for weighted checklists, 合格/不合格 for deduction inspections."""
+    return ("及格", "不及格") if method == "weighted" else ("合格", "不合格")
+
+
+def verdict(total: float | None, veto: str | None, pass_mark: float, method: str = "weighted") -> str | None:
+    """及格 / 不及格 (合格 / 不合格) at the pass mark; 不合格 under a single veto; None when unscored."""
+    if veto:
+        return "不合格"
+    if total is None:
+        return None
+    ok, bad = pass_words(method)
+    return ok if total >= pass_mark else bad
+
+
 def rank_sites(sites: pd.DataFrame, scores: pd.DataFrame, findings: pd.DataFrame,
-               pass_mark: float = PASS_MARK) -> Ranking:
-    """Rank sites by total score (percent of eligible points); ties share a rank."""
+               pass_mark: float = PASS_MARK, method: str = "weighted") -> Ranking:
+    """Rank sites by total score (percent of eligible points); ties share a rank; vetoed sites come last."""
     sections = _section_order(scores, findings)
-    totals = scores[scores.section_id == "total"].set_index("site_id")
+    totals = scores[scores.section_id == "total"].drop_duplicates("site_id").set_index("site_id")
+    by_site = {sid: grp.set_index("section_id") for sid, grp in scores.groupby("site_id")}
+    counts = {sid: grp.status.value_counts() for sid, grp in findings.groupby("site_id")}
     rows = []
     for site in sites.itertuples():
-        total = totals.percent.get(site.site_id) if site.site_id in totals.index else None
+        has = site.site_id in totals.index
+        total = _num(totals.percent.get(site.site_id)) if has else None
+        veto = totals.veto.get(site.site_id) if has else None
+        veto = veto if isinstance(veto, str) and veto else None
         row = {"site_id": site.site_id, "site_name": site.site_name, "site_url": site.site_url,
-               "crawl_status": site.crawl_status,
-               "total": None if total is None or pd.isna(total) else round(float(total), 2),
-               "points": float(totals.points.get(site.site_id, 0.0)) if site.site_id in totals.index else 0.0,
-               "eligible": float(totals.eligible_points.get(site.site_id, 0.0)) if site.site_id in totals.index
-               else 0.0,
-               "max_points": float(totals.max_points.get(site.site_id, 0.0)) if site.site_id in totals.index
-               else 0.0}
-        site_scores = scores[(scores.site_id == site.site_id)].set_index("section_id")
+               "crawl_status": site.crawl_status, "total": total,
+               "points": float(totals.points.get(site.site_id, 0.0)) if has else 0.0,
+               "eligible": float(totals.eligible_points.get(site.site_id, 0.0)) if has else 0.0,
+               "max_points": float(totals.max_points.get(site.site_id, 0.0)) if has else 0.0,
+               "veto": veto, "verdict": verdict(total, veto, pass_mark, method)}
+        site_scores = by_site.get(site.site_id)
         for sid, _name in sections:
-            pct = site_scores.percent.get(sid) if sid in site_scores.index else None
-            row[f"sec_{sid}"] = None if pct is None or pd.isna(pct) else round(float(pct), 2)
-        counts = findings[findings.site_id == site.site_id].status.value_counts()
-        row["not_checked"] = int(counts.get(NOT_CHECKED, 0))
-        row["needs_review"] = int(counts.get("needs_review", 0))
-        row["fails"] = int(counts.get("fail", 0))
+            pct = site_scores.percent.get(sid) if site_scores is not None and sid in site_scores.index else None
+            row[f"sec_{sid}"] = _num(pct)
+        c = counts.get(site.site_id, pd.Series(dtype=int))
+        row["not_checked"] = int(c.get(NOT_CHECKED, 0))
+        row["needs_review"] = int(c.get("needs_review", 0))
+        row["fails"] = int(c.get("fail", 0))
         rows.append(row)
     table = pd.DataFrame(rows)
     if table.empty:
-        table = pd.DataFrame(columns=["rank", "site_id", "site_name", "site_url", "total"])
+        table = pd.DataFrame(columns=["rank", "site_id", "site_name", "site_url", "total", "passed", "veto",
+                                      "verdict"])
     else:
-        table["rank"] = table.total.rank(method="min", ascending=False).astype("Int64")
-        table["passed"] = table.total.apply(lambda t: None if t is None or pd.isna(t) else bool(t >= pass_mark))
-        table = table.sort_values(["total", "site_name"], ascending=[False, True], na_position="last",
-                                  kind="mergesort").reset_index(drop=True)
+        table["passed"] = [None if _num(t) is None else (not isinstance(v, str) and t >= pass_mark)
+                           for t, v in zip(table.total, table.veto, strict=True)]
+        table["_vetoed"] = [isinstance(v, str) for v in table.veto]
+        # a vetoed site without a total (scoring stopped at the veto) still ranks, after every other site
+        table["_key"] = [float("-inf") if v and _num(t) is None else t
+                         for t, v in zip(table.total.astype(float), table._vetoed, strict=True)]
+        table["_unscored"] = [_num(k) is None for k in table._key]
+        table = table.sort_values(["_unscored", "_vetoed", "_key", "site_name"], ascending=[True, True, False, True],
+                                  na_position="last", kind="mergesort").reset_index(drop=True)
+        ranks: list[int | None] = []
+        prev: tuple | None = None
+        for i, (vetoed, key) in enumerate(zip(table._vetoed, table._key, strict=True)):
+            if pd.isna(key):
+                ranks.append(None)
+                continue
+            ranks.append(ranks[-1] if prev == (vetoed, key) else i + 1)  # ties share the better rank
+            prev = (vetoed, key)
+        table["rank"] = pd.array(ranks, dtype="Int64")
+        table = table.drop(columns=["_vetoed", "_key", "_unscored"])
     return Ranking(table=table, sections=sections, items=item_rates(findings),
-                   distribution=distribution(table), summary=summarise(table, pass_mark))
+                   distribution=distribution(table), summary=summarise(table, pass_mark, method),
+                   categories=category_rates(findings, sections), pass_mark=pass_mark)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with NaN/NA turned into None, for templates and JSON."""
+    return [{k: (None if _num_na(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _num_na(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and pd.isna(value)
+
+
+def category_rates(findings: pd.DataFrame, sections: list[tuple[str, str]]) -> pd.DataFrame:
+    """Average 得分率 per category (section): points over eligible points of its items, across all sites."""
+    rows = []
+    eligible = findings[~findings.status.isin(UNSCORED)] if not findings.empty else findings
+    for sid, name in sections:
+        elig = eligible[eligible.section_id == sid]
+        max_pts = float(elig.max_points.sum()) if not elig.empty else 0.0
+        rate = None if max_pts == 0 else round(float(elig.points.sum()) / max_pts * 100, 2)
+        rows.append({"section_id": sid, "section_name": name, "rate": rate,
+                     "items": int(findings[findings.section_id == sid].item_id.nunique())})
+    return pd.DataFrame(rows, columns=["section_id", "section_name", "rate", "items"])
 
 
 def item_rates(findings: pd.DataFrame) -> pd.DataFrame:
@@ -97,16 +164,21 @@ def distribution(table: pd.DataFrame) -> list[tuple[str, int]]:
     return out
 
 
-def summarise(table: pd.DataFrame, pass_mark: float = PASS_MARK) -> dict:
+def summarise(table: pd.DataFrame, pass_mark: float = PASS_MARK, method: str = "weighted") -> dict:
     """Headline figures: how many sites were scored, average, range, passes."""
     totals = [t for t in table.get("total", []) if t is not None and not pd.isna(t)]
     return {
         "sites": int(len(table)),
         "scored": len(totals),
-        "unscored": int(len(table)) - len(totals),
+        "unscored": int(sum(1 for t, v in zip(table.get("total", []), table.get("veto", []), strict=True)
+                            if _num(t) is None and not (isinstance(v, str) and v))),
         "average": round(sum(totals) / len(totals), 2) if totals else None,
         "max": max(totals) if totals else None,
         "min": min(totals) if totals else None,
-        "passed": sum(1 for t in totals if t >= pass_mark),
+        "passed": int(sum(1 for p in table.get("passed", []) if p is True)),
+        "vetoed": int(sum(1 for v in table.get("veto", []) if isinstance(v, str) and v)),
         "pass_mark": pass_mark,
+        "pass_word": pass_words(method)[0],
+        "judged": len(totals) + int(sum(1 for t, v in zip(table.get("total", []), table.get("veto", []), strict=True)
+                                        if _num(t) is None and isinstance(v, str) and v)),
     }

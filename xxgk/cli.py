@@ -101,12 +101,20 @@ def audit(
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots",
                                                 help="Do not obey robots.txt (recorded in the run).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD that freshness is "
+                                                             "measured against (default: today).")] = None,
+    formats: Annotated[str | None, typer.Option("--formats", help="Report outputs: html,csv,xlsx,json,pdf "
+                                                                  "(html and csv always).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report pages to PDF (Chromium).")] = False,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
     if mode not in ("ranking", "self-check"):
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
+    if pdf:
+        formats = f"{formats or 'html,csv,xlsx,json'},pdf"
     limits = CrawlLimits(max_pages=max_pages, max_seconds=max_seconds, obey_robots=not ignore_robots)
-    result = run_audit(sites, rubric, out, db, AuditConfig(mode=mode, limits=limits), quiet=quiet)
+    config = AuditConfig(mode=mode, limits=limits, as_of=_as_of(as_of), formats=formats)
+    result = run_audit(sites, rubric, out, db, config, quiet=quiet)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
 
 
@@ -116,12 +124,13 @@ def score(
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
     db: DbOption = None,
     out: Annotated[Path | None, typer.Option(help="Also re-render the report into this folder.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (kept in the run).")] = None,
 ) -> None:
     """Re-score a stored crawl with a rubric, without crawling again."""
     db_url = db_url_from(db)
     _require_run(db_url, run)
     loaded, _path = pipeline.load_rubric_ref(rubric)
-    pipeline.score(db_url, run, loaded)
+    pipeline.score(db_url, run, loaded, as_of=_as_of(as_of))
     out_console.print(f"run {run}: scored with {loaded.id}")
     if out is not None:
         page = pipeline.report(db_url, run, loaded.id, out)
@@ -134,12 +143,38 @@ def report(
     out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out"),
     rubric: Annotated[str | None, typer.Option(help="Rubric id (default: the run's).")] = None,
     db: DbOption = None,
+    compare: Annotated[int | None, typer.Option(
+        "--compare", help="Baseline run for score and rank changes (default: the previous run of the same "
+                          "rubric and site list).")] = None,
+    formats: Annotated[str | None, typer.Option(
+        "--formats", help="Comma-separated: html,csv,xlsx,json,pdf (html and csv always; "
+                          "default html,csv,xlsx,json).")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print the ranking and site pages to PDF (Chromium).")] = False,
+    bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the monthly 通报 (HTML + DOCX) even when "
+                                                              "the run has no monthly-volume findings.")] = False,
 ) -> None:
     """Re-render the report of a stored run."""
     db_url = db_url_from(db)
     _require_run(db_url, run)
-    page = pipeline.report(db_url, run, rubric, out)
+    if compare is not None:
+        _require_run(db_url, compare)
+    if pdf:
+        formats = f"{formats or 'html,csv,xlsx,json'},pdf"
+    page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
+                           bulletin=True if bulletin else None)
     out_console.print(f"report written to {page.resolve()}")
+
+
+def _as_of(value: str | None) -> str | None:
+    """Validate an --as-of date (YYYY-MM-DD)."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UserError(f"not a date (YYYY-MM-DD): {value!r}", field="--as-of") from None
 
 
 def _require_run(db_url: str, run_id: int) -> None:
@@ -191,11 +226,11 @@ def rubrics_show(rubric: Annotated[str, typer.Argument(help="Rubric id or YAML f
     """Show a rubric's sections, items and weights."""
     loaded, path = pipeline.load_rubric_ref(rubric)
     out_console.print(f"[bold]{loaded.title}[/bold]  ({loaded.id}, {path.name})\nsource: {loaded.source}")
-    table = Table("section", "item", "name", "weight", "checks")
+    table = Table("section", "item", "name", "points", "checks")
     for section in loaded.sections:
         for item in section.items:
             checks = ", ".join(c.kind for c in item.checks)
-            table.add_row(section.name, str(item.id), item.name, f"{item.weight:g}", checks)
+            table.add_row(section.name, str(item.id), item.name, item.points_label, checks)
     out_console.print(table)
 
 
@@ -212,7 +247,7 @@ def rubrics_validate(file: Annotated[Path, typer.Argument(help="Rubric YAML file
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns a command's typer.Exit code instead of exiting
     except UserError as exc:
         console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
@@ -224,13 +259,14 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors (unknown option, missing argument) from the click inside typer: show them as click does.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,11 @@ class AuditConfig:
 
     mode: str = "ranking"  # ranking | self-check
     limits: CrawlLimits = field(default_factory=CrawlLimits)
+    as_of: str | None = None  # the audit date checks measure freshness against (default: run start)
+    formats: str | None = None  # report outputs, e.g. "html,csv,xlsx,json,pdf"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode, "limits": self.limits.as_dict()}
+        out: dict[str, Any] = {"mode": self.mode, "limits": self.limits.as_dict()}
+        if self.as_of:
+            out["as_of"] = self.as_of
+        return out

@@ -69,25 +69,39 @@ def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | 
     run_crawl(db_url, run_id, limits=config.limits.as_dict(), progress=progress)
 
 
-def score(db_url: str, run_id: int, rubric: Any) -> None:
-    """(Re-)score a stored crawl with a rubric; replaces that rubric's findings for the run."""
+def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> None:
+    """(Re-)score a stored crawl with a rubric; replaces that rubric's findings for the run.
+
+    `as_of` (YYYY-MM-DD) fixes the audit date that freshness checks use, and is kept in the run.
+    """
     from scoring.engine import score_run
 
     factory = session_factory(db_url)
     with session_scope(factory) as session:
+        if as_of:
+            run = session.get(Run, run_id)
+            run.config = {**(run.config or {}), "as_of": as_of}
+            session.flush()
         score_run(session, run_id, rubric)
 
 
-def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path) -> Path:
-    """Render the run's ranking page, site pages and CSV exports."""
-    from reports.render import render_run
+def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, compare: int | None = None,
+           formats: str | None = None, bulletin: bool | None = None) -> Path:
+    """Render the run's ranking page, site pages and exports (`formats`, e.g. "html,csv,xlsx,json,pdf").
+
+    `compare` sets the baseline run (default: the previous run of the same rubric and site list);
+    `bulletin` True forces the monthly 通报, None writes it when the run has monthly-volume findings.
+    """
+    from reports.render import render_report
 
     factory = session_factory(db_url)
     with session_scope(factory) as session:
-        page = render_run(session, run_id, rubric_id, out_dir)
+        done = render_report(session, run_id, rubric_id, out_dir, compare=compare, formats=formats,
+                             bulletin=bulletin)
         # Remember the report, so `runs prune` keeps the runs it is built from.
-        session.add(ReportRecord(run_id=run_id, rubric_id=rubric_id, out_dir=str(Path(out_dir).resolve())))
-        return page
+        session.add(ReportRecord(run_id=run_id, rubric_id=done.rubric_id or rubric_id,
+                                 baseline_run_id=done.baseline_run, out_dir=str(Path(out_dir).resolve())))
+        return done.index
 
 
 def finish_run(db_url: str, run_id: int, status: str = "done") -> None:
@@ -130,6 +144,6 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
-    page = report(db_url, run_id, rubric.id, out_dir)
+    page = report(db_url, run_id, rubric.id, out_dir, formats=config.formats)
     finish_run(db_url, run_id)
     return AuditResult(run_id=run_id, report=page, out_dir=out_dir)

@@ -1,0 +1,40 @@
+"""PDF of the ranking page and the site pages through Chromium's print-to-PDF.
+
+The pages are self-contained HTML, so they print offline; CJK text uses Debian's fonts
+(fonts-wqy-microhei / fonts-noto-cjk), which the base template's font list names.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from reports.browser import chromium
+
+log = logging.getLogger(__name__)
+
+
+def print_pages(pages: Iterable[tuple[Path, Path]]) -> list[Path]:
+    """Print each (html, pdf) pair with one browser; return the PDFs written."""
+    written = []
+    with chromium() as browser:
+        context = browser.new_context(java_script_enabled=True, offline=True)
+        page = context.new_page()
+        for html, pdf in pages:
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True,
+                     margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+            written.append(pdf)
+        context.close()
+    return written
+
+
+def print_report(out_dir: Path, sites: bool = True) -> list[Path]:
+    """index.pdf beside index.html and, when `sites`, sites/site-N.pdf beside each site page."""
+    out = Path(out_dir)
+    pairs = [(out / "index.html", out / "index.pdf")]
+    if sites:
+        pairs += [(p, p.with_suffix(".pdf")) for p in sorted((out / "sites").glob("*.html"))]
+    return print_pages(pairs)

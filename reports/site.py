@@ -1,0 +1,95 @@
+"""Numbers and rows for one site's page: findings by section, evidence with archived copies, fix list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from reports.fixes import fix_hint
+from reports.model import RunData
+from reports.ranking import Ranking, records
+
+LOST_STATUSES = ("fail", "partial", "needs_review")
+
+
+def by_site(data: RunData) -> dict[int, dict]:
+    """Each site's findings and scores as records, column counts and item count: one pass over the frames."""
+    out: dict[int, dict] = {int(sid): {"findings": [], "scores": [], "columns": 0, "blank": 0, "items": 0}
+                            for sid in data.sites.site_id}
+    for f in data.findings.to_dict("records"):
+        out.setdefault(int(f["site_id"]), {"findings": [], "scores": [], "columns": 0, "blank": 0, "items": 0})
+        out[int(f["site_id"])]["findings"].append(f)
+    for sc in records(data.scores):
+        if int(sc["site_id"]) in out:
+            out[int(sc["site_id"])]["scores"].append(sc)
+    cols = data.columns
+    if not cols.empty:
+        blank = (cols.item_count == 0) & ~cols.has_content.astype(bool) & cols.url.notna()
+        for sid, n in cols.groupby("site_id").size().items():
+            if int(sid) in out:
+                out[int(sid)]["columns"] = int(n)
+        for sid, n in cols[blank].groupby("site_id").size().items():
+            if int(sid) in out:
+                out[int(sid)]["blank"] = int(n)
+    if not data.items.empty:
+        for sid, n in data.items.groupby("site_id").size().items():
+            if int(sid) in out:
+                out[int(sid)]["items"] = int(n)
+    return out
+
+
+def site_context(data: RunData, ranking: Ranking, site: Any, evidence: dict[tuple[int, str], dict] | None = None,
+                 index: dict[int, dict] | None = None, rank_rows: dict[int, dict] | None = None) -> dict:
+    """Template context for a site page; `evidence` maps (site_id, url) to snapshot/screenshot paths.
+
+    `index` (from `by_site`) and `rank_rows` (ranking records by site id) avoid re-filtering per site.
+    """
+    site_id = int(site.site_id)
+    evidence = evidence or {}
+    own = (index or by_site(data)).get(site_id, {"findings": [], "scores": [], "columns": 0, "blank": 0, "items": 0})
+    if rank_rows is None:
+        rank_rows = {int(r["site_id"]): r for r in records(ranking.table)}
+    views = [finding_view(f, site_id, evidence) for f in own["findings"]]
+    score_by = {sc["section_id"]: sc for sc in own["scores"]}
+    sections = [{"id": sid, "name": name, "score": score_by.get(sid),
+                 "findings": [v for v, f in zip(views, own["findings"], strict=True) if f["section_id"] == sid]}
+                for sid, name in ranking.sections]
+    # veto items first (they decide 合格 alone), then by the points a fix recovers; stable: rubric order
+    fixes = sorted((v for v in views if v["fix_status"] in LOST_STATUSES or v["veto"]),
+                   key=lambda v: (not v["veto"], -v["lost"]))
+    return {
+        "site": site, "rank": rank_rows.get(site_id),
+        "sections": sections, "fixes": fixes, "recoverable": sum(v["lost"] for v in fixes),
+        "vetoed_items": sum(1 for v in fixes if v["veto"]),
+        "columns_total": own["columns"], "items_total": own["items"], "blank_columns": own["blank"],
+        "mode": data.run.mode,
+    }
+
+
+def finding_view(f: dict, site_id: int, evidence: dict[tuple[int, str], dict]) -> dict:
+    """A finding as the site template shows it, with each evidence URL's archived copy and screenshot."""
+    ev = []
+    for e in f.get("evidence_list") or []:
+        if not isinstance(e, dict):
+            continue
+        url = e.get("url") or ""
+        extra = evidence.get((site_id, url), {})
+        ev.append({"url": url, "label": e.get("label") or url, "snapshot": extra.get("snapshot"),
+                   "screenshot": extra.get("screenshot")})
+    lost = float(f["max_points"]) - float(f["points"])
+    details = f.get("details") if isinstance(f.get("details"), dict) else {}
+    veto = details.get("veto") is True  # a failed single-veto item (veto+deduction rubrics)
+    skipped = details.get("skipped_after_veto") if isinstance(details.get("skipped_after_veto"), dict) else None
+    # an item left unscored after a veto still needs fixing when its own check failed
+    fix_status = skipped.get("status", f["status"]) if skipped else f["status"]
+    if skipped and skipped.get("deduct") is not None:
+        lost = min(float(skipped["deduct"]), float(f["max_points"]))
+    return {
+        "item_id": f["item_id"], "item_name": f["item_name"], "status": f["status"], "fix_status": fix_status,
+        "check_kind": f["check_kind"], "points": f["points"], "max_points": f["max_points"],
+        "message": f["message"], "reason": f["reason"], "matched": f.get("matched_list") or [],
+        "evidence": ev, "lost": 0.0 if pd.isna(lost) else lost, "veto": veto,
+        "skipped_message": skipped.get("message") if skipped else None,
+        "fix": fix_hint(f["check_kind"], fix_status, f["item_name"]),
+    }

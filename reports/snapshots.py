@@ -1,0 +1,160 @@
+"""Archived copies for evidence: WARC records extracted to safe snapshot pages, screenshots copied.
+
+A snapshot is the archived response rendered as a static page under `snapshots/` with a banner
+(URL, time, sha256, WARC record id). Active content is removed: every <script>, frame, object, form
+action, event-handler attribute and non-http(s) link; a Content-Security-Policy forbids scripts and
+any network load, so an archived page can neither run code nor call its site from the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import pandas as pd
+from lxml import etree
+from markupsafe import escape
+
+log = logging.getLogger(__name__)
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+_DROP = ("script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link",
+         "meta", "template", "portal", "svg")
+_CHARSET = re.compile(r"charset=[\"']?([A-Za-z0-9_-]+)", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_URL_ATTRS = ("href", "src", "action", "formaction", "poster", "background", "srcset", "xlink:href", "data")
+
+
+def _name(ref: str) -> str:
+    return hashlib.sha256(ref.encode()).hexdigest()[:20]
+
+
+def read_records(warc: Path, ids: set[str]) -> dict[str, tuple[bytes, str]]:
+    """The payload and content type of the WARC records with the given WARC-Record-IDs."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, tuple[bytes, str]] = {}
+    with open(warc, "rb") as fh:
+        for record in ArchiveIterator(fh):
+            rid = record.rec_headers.get_header("WARC-Record-ID")
+            if rid not in ids:
+                continue
+            ctype = ""
+            if record.http_headers is not None:
+                ctype = record.http_headers.get_header("Content-Type") or ""
+            found[rid] = (record.content_stream().read(), ctype)
+            if len(found) == len(ids):
+                break
+    return found
+
+
+def _safe_url(value: str, base: str) -> str | None:
+    try:
+        absolute = urljoin(base, value.strip())
+        return absolute if urlsplit(absolute).scheme.lower() in ("http", "https") else None
+    except ValueError:
+        return None
+
+
+def decode(body: bytes, content_type: str = "") -> str:
+    """Text of an archived response: the declared charset (header or meta) if it decodes, else UTF-8, else GB18030."""
+    m = _CHARSET.search(content_type or "") or _CHARSET.search(body[:2048].decode("ascii", "ignore"))
+    tried = [m.group(1).lower()] if m else []
+    for enc in [*tried, "utf-8", "gb18030"]:
+        enc = "gb18030" if enc in ("gbk", "gb2312", "x-gbk") else enc
+        try:
+            return body.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def sanitize_html(text: str, url: str) -> str:
+    """The body of an archived page with everything active stripped; links made absolute http(s) or dropped."""
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        doc = lxml.html.document_fromstring(text or "<p></p>")
+    except (etree.ParserError, ValueError):
+        return f"<pre>{escape(text)}</pre>"
+    doomed = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag.lower() in _DROP:  # comments, PIs, active elements
+            doomed.append(el)
+            continue
+        for attr in list(el.attrib):
+            low = attr.lower()
+            if low.startswith("on") or low in _URL_ATTRS and low != "href":
+                del el.attrib[attr]
+            elif low == "href":
+                safe = _safe_url(el.attrib[attr], url)
+                if safe is None:
+                    del el.attrib[attr]
+                else:
+                    el.attrib[attr] = safe
+                    el.attrib["rel"] = "noopener noreferrer nofollow"
+            elif low == "style" and ("expression" in el.attrib[attr].lower() or "url(" in el.attrib[attr].lower()):
+                del el.attrib[attr]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    body = doc.find("body")
+    root = body if body is not None else doc
+    return str(escape(root.text or "")) + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+
+
+def snapshot_page(body: bytes, content_type: str, page: dict) -> str:
+    """A self-contained, script-free HTML page showing an archived response with a banner."""
+    banner = (f'<div style="all:initial;display:block;font:14px sans-serif;background:#fff3cd;color:#222;'
+              f'border-bottom:2px solid #c99a00;padding:8px 12px">存档副本（xxgk 证据）· 原网址 {escape(page["url"])} · '
+              f'抓取时间 {escape(str(page.get("fetched_at") or ""))} · sha256 {escape(page.get("sha256") or "")} · '
+              f'WARC 记录 {escape(page.get("evidence_ref") or "")} · 脚本与外部资源已移除</div>')
+    head = (f'<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            f'<meta name="robots" content="noindex"><title>存档副本 · {escape(page["url"])}</title>')
+    text = decode(body, content_type)
+    if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+        return f"<!DOCTYPE html><html><head>{head}</head><body>{banner}{sanitize_html(text, page['url'])}</body></html>"
+    return (f"<!DOCTYPE html><html><head>{head}</head><body>{banner}"
+            f"<p>内容类型 {escape(content_type)}，按文本显示：</p><pre>{escape(text[:200_000])}</pre></body></html>")
+
+
+def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int, str], dict]:
+    """Write snapshots/ and screenshots/ for the evidence pages; (site_id, url) → relative paths."""
+    out: dict[tuple[int, str], dict] = {}
+    if pages is None or pages.empty:
+        return out
+    rows = pages.astype(object).where(pages.notna(), None).to_dict("records")
+    by_warc: dict[str, list[dict]] = {}
+    for row in rows:
+        entry = out.setdefault((row["site_id"], row["url"]), {"snapshot": None, "screenshot": None})
+        shot = row.get("screenshot")
+        if shot and Path(shot).is_file():
+            dest = out_dir / "screenshots" / f"{_name(shot)}{Path(shot).suffix.lower() or '.png'}"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shot, dest)
+            entry["screenshot"] = dest.relative_to(out_dir).as_posix()
+        if row.get("evidence_ref") and row.get("warc_path"):
+            by_warc.setdefault(row["warc_path"], []).append(row)
+    for warc, wanted in by_warc.items():
+        path = Path(warc)
+        if not path.is_file():
+            log.warning("WARC file %s not found; archived copies skipped", warc)
+            continue
+        try:
+            records = read_records(path, {r["evidence_ref"] for r in wanted})
+        except Exception as exc:  # a damaged WARC must not stop the report
+            log.warning("cannot read WARC %s: %s", warc, exc)
+            continue
+        for row in wanted:
+            rec = records.get(row["evidence_ref"])
+            if rec is None:
+                continue
+            dest = out_dir / "snapshots" / f"{_name(row['evidence_ref'])}.html"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(snapshot_page(rec[0], rec[1] or row.get("content_type") or "", row), encoding="utf-8")
+            out[(row["site_id"], row["url"])]["snapshot"] = dest.relative_to(out_dir).as_posix()
+    return out

@@ -1,0 +1,26 @@
+"""A synthetic store (two finished runs, hostile site, veto, monthly volume, WARC evidence) rendered once."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.render import render_report
+from reports.synthetic import make_store
+from xxgk.store import session_factory, session_scope
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synth")
+    store = make_store(f"sqlite:///{root / 's.sqlite'}", evidence_dir=root / "evidence")
+    return store, root
+
+
+@pytest.fixture(scope="session")
+def rendered(synth):
+    """The latest run rendered to html, csv, xlsx and json (baseline chosen automatically)."""
+    store, root = synth
+    out = root / "out"
+    with session_scope(session_factory(store.db_url)) as s:
+        result = render_report(s, store.runs[-1], None, out, formats="html,csv,xlsx,json")
+    return store, out, result
