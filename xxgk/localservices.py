@@ -28,6 +28,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_port_range(n: int, attempts: int = 50) -> int:
+    """A base port such that base..base+n-1 are all free now (for servers restarted on the same ports)."""
+    for _ in range(attempts):
+        base = free_port()
+        if base + n >= 65535:
+            continue
+        held: list[socket.socket] = []
+        try:
+            for i in range(n):
+                sock = socket.socket()
+                held.append(sock)
+                sock.bind(("127.0.0.1", base + i))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in held:
+                sock.close()
+    raise RuntimeError(f"no range of {n} free ports on 127.0.0.1")
+
+
 def postgres_bin() -> Path | None:
     """Folder of Debian's PostgreSQL server binaries (newest version), if installed."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),

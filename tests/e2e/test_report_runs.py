@@ -5,45 +5,20 @@ automatically chosen previous run; the hostile portal's strings stay text in HTM
 from __future__ import annotations
 
 import csv
-import inspect
 import json
-import socket
 import subprocess
 import sys
 
 import pytest
 
+from xxgk.localservices import free_port_range
 from xxgk.samples import generate_world
 from xxgk.samples.server import SampleServer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
-    "fix_defects" not in inspect.signature(generate_world).parameters,
-    reason="generate_world(fix_defects=...) not available yet")]
+pytestmark = pytest.mark.e2e
 
 N_UNIVERSITIES = 2
 N_PORTALS = N_UNIVERSITIES + 1  # + the hostile portal
-
-
-def _free_base_port(n: int) -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + n >= 65535:
-            continue
-        try:
-            held = []
-            for i in range(n):
-                t = socket.socket()
-                t.bind(("127.0.0.1", base + i))
-                held.append(t)
-            return base
-        except OSError:
-            continue
-        finally:
-            for t in held:
-                t.close()
-    raise RuntimeError("no free port range")
 
 
 def _audit(server: SampleServer, work, out):
@@ -68,7 +43,7 @@ def _totals(out):
 def two_runs(tmp_path_factory):
     """Run 1 over the world; the lowest-ranked university's defects fixed; run 2 over the same URLs."""
     tmp_path = tmp_path_factory.mktemp("runs")
-    base_port = _free_base_port(N_PORTALS)
+    base_port = free_port_range(N_PORTALS)
     world1, world2 = tmp_path / "w1", tmp_path / "w2"
     generate_world(world1, seed=2024, n_universities=N_UNIVERSITIES, n_governments=0, include_hostile=True)
     with SampleServer(world1, base_port=base_port) as server:

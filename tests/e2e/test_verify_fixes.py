@@ -1,0 +1,60 @@
+"""An agency claims fixes; some are real, one is false: verify-fixes tells them apart on the live site."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from xxgk.localservices import free_port_range
+from xxgk.samples import generate_world
+from xxgk.samples.server import SampleServer
+
+pytestmark = pytest.mark.e2e
+N = 3  # seed 2024 with three universities has portals with 5 and 7 defects
+
+
+def _xxgk(*args):
+    return subprocess.run([sys.executable, "-m", "xxgk", *args], capture_output=True, text=True, timeout=600)
+
+
+def test_claims_confirmed_and_false_claims_caught(tmp_path):
+    before, after = tmp_path / "before", tmp_path / "after"
+    generate_world(before, seed=2024, n_universities=N, n_governments=0)
+    world = json.loads((before / "world.json").read_text(encoding="utf-8"))
+    # the portal with the most failing checklist items
+    manifests = {p["slug"]: json.loads((before / p["manifest"]).read_text(encoding="utf-8")) for p in world["portals"]}
+    slug = max(manifests, key=lambda s: sum(v["status"] == "fail" for v in manifests[s]["checklist"].values()))
+    failing = [k for k, v in manifests[slug]["checklist"].items() if v["status"] == "fail"]
+    assert len(failing) >= 3, "the sample world must have a portal with several defects"
+    fixed, false_claim = failing[:2], failing[2]
+    generate_world(after, seed=2024, n_universities=N, n_governments=0, fix_defects={slug: fixed})
+
+    db = str(tmp_path / "xxgk.sqlite")
+    base_port = free_port_range(N)
+    with SampleServer(before, base_port=base_port) as server:
+        url = server.urls[slug]
+        server.write_sites_csv(tmp_path / "sites.csv")
+        res = _xxgk("audit", str(tmp_path / "sites.csv"), "--out", str(tmp_path / "out1"), "--db", db, "--quiet")
+        assert res.returncode == 0, res.stderr[-2000:]
+
+    claims = tmp_path / "claims.csv"
+    with open(claims, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["site", "item", "claimed"])
+        for item in [*fixed, false_claim]:
+            w.writerow([url, item, "已整改"])
+    with SampleServer(after, base_port=base_port) as server:  # the same URLs, now serving the repaired portal
+        assert server.urls[slug] == url
+        res = _xxgk("verify-fixes", "1", "--claims", str(claims), "--out", str(tmp_path / "verify"), "--db", db,
+                    "--quiet")
+    assert res.returncode == 1, res.stderr[-2000:]  # a false claim makes the command fail
+    with open(tmp_path / "verify" / "verification.csv", encoding="utf-8-sig") as fh:
+        rows = {r["item_id"]: r for r in csv.DictReader(fh)}
+    assert {k: r["verdict"] for k, r in rows.items()} == {fixed[0]: "confirmed", fixed[1]: "confirmed",
+                                                           false_claim: "not_fixed"}
+    assert rows[false_claim]["before"] == "fail" and rows[false_claim]["after"] == "fail"
+    assert all(rows[k]["after"] == "pass" and rows[k]["evidence_urls"].startswith(url) for k in fixed)
