@@ -30,7 +30,7 @@ def audited(request, world, tmp_path_factory):
     sites = work / "sites.csv"
     server.write_sites_csv(sites)
     out = work / "out"
-    db = str(work / "xxgk.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    db = str(work / "xxgk.sqlite") if request.param == "sqlite" else request.getfixturevalue("pg_server")
     res = subprocess.run([sys.executable, "-m", "xxgk", "audit", str(sites), "--out", str(out),
                           "--db", db, "--quiet"],
                          capture_output=True, text=True, timeout=900)
