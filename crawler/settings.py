@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from crawler.evidence import CHROMIUM, CHROMIUM_ARGS
+
 USER_AGENT = "xxgk/0.1 (+https://github.com/xxgk/xxgk)"
+
+
+def browser_enabled(limits: dict[str, Any] | None = None) -> bool:
+    """Rendering is on unless `limits["browser"]` is False, and needs Debian's Chromium."""
+    return bool((limits or {}).get("browser", True)) and os.access(CHROMIUM, os.X_OK)
 
 
 def build_settings(limits: dict[str, Any] | None = None, *, loopback: bool = False) -> dict[str, Any]:
@@ -14,6 +22,7 @@ def build_settings(limits: dict[str, Any] | None = None, *, loopback: bool = Fal
         "BOT_NAME": "xxgk",
         "USER_AGENT": limits.get("user_agent", USER_AGENT),
         "ROBOTSTXT_OBEY": bool(limits.get("obey_robots", True)),
+        "ROBOTSTXT_USER_AGENT": "xxgk",
         "DOWNLOAD_MAXSIZE": int(limits.get("max_bytes", 20 * 1024 * 1024)),
         "DOWNLOAD_WARNSIZE": int(limits.get("warn_bytes", 5 * 1024 * 1024)),
         "DOWNLOAD_TIMEOUT": float(limits.get("timeout", 30)),
@@ -23,10 +32,24 @@ def build_settings(limits: dict[str, Any] | None = None, *, loopback: bool = Fal
         "LOG_ENABLED": True,
         "COOKIES_ENABLED": True,
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.EvidenceMiddleware": 950},
         "HTTPERROR_ALLOWED_CODES": [],
         "REDIRECT_ENABLED": True,
         "DNS_TIMEOUT": 20,
+        # hard per-site time limit (the spider also stops scheduling at max_seconds)
+        "CLOSESPIDER_TIMEOUT": float(limits.get("max_seconds", 3600)) + 5,
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
     }
+    if browser_enabled(limits):
+        handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+        settings.update(
+            DOWNLOAD_HANDLERS={"http": handler, "https": handler},
+            PLAYWRIGHT_BROWSER_TYPE="chromium",
+            PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True},
+            PLAYWRIGHT_MAX_CONTEXTS=int(limits.get("browser_contexts", 2)),
+            PLAYWRIGHT_MAX_PAGES_PER_CONTEXT=int(limits.get("browser_pages_per_context", 4)),
+            PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=float(limits.get("timeout", 30)) * 1000,
+        )
     if loopback:
         settings.update(
             CONCURRENT_REQUESTS=64,

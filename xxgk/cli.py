@@ -89,9 +89,24 @@ def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: Audit
         raise typer.Exit(130) from None
 
 
+def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False) -> pipeline.AuditResult:
+    """Resume an interrupted audit with a progress bar."""
+    db_url = db_url_from(db)
+    _rubric, _config, n_sites = pipeline.prepare_resume(run_id, db_url)  # one-line errors before the bar
+    try:
+        if quiet:
+            return pipeline.resume(run_id, out, db_url)
+        with CrawlProgress(n_sites) as bar:
+            return pipeline.resume(run_id, out, db_url, progress=bar)
+    except KeyboardInterrupt:
+        console.print(f"interrupted again: pages collected so far are kept in run {run_id} ({db_url})")
+        raise typer.Exit(130) from None
+
+
 @app.command()
 def audit(
-    sites: Annotated[Path, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")],
+    sites: Annotated[Path | None, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")]
+    = None,
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
     out: Annotated[Path, typer.Option(help="Folder for the HTML report and CSV exports.")] = Path("out"),
     db: DbOption = None,
@@ -106,8 +121,16 @@ def audit(
     formats: Annotated[str | None, typer.Option("--formats", help="Report outputs: html,csv,xlsx,json,pdf "
                                                                   "(html and csv always).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report pages to PDF (Chromium).")] = False,
+    resume: Annotated[int | None, typer.Option("--resume", help="Finish interrupted run RUN (crawl what is "
+                                                                "left, then score and report).")] = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
+    if resume is not None:
+        result = run_resume(resume, out, db, quiet=quiet)
+        out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
+        return
+    if sites is None:
+        raise UserError("give a site list (or --resume RUN)", field="SITES")
     if mode not in ("ranking", "self-check"):
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:

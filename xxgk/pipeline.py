@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from xxgk.config import AuditConfig
+from xxgk.config import AuditConfig, CrawlLimits
 from xxgk.sites import SiteRow, load_sites
 from xxgk.store import (
     CRAWL_PENDING,
@@ -62,11 +62,23 @@ def create_run(db_url: str, sites: list[SiteRow], *, rubric: Any, rubric_path: P
         return run.id
 
 
-def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | None = None) -> None:
-    """Crawl every pending site of the run (Scrapy; once per process)."""
+def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | None = None,
+          resume: bool = False) -> None:
+    """Crawl every pending site of the run (Scrapy; once per process); `resume` also takes the
+    crawls a Ctrl-C or a killed process interrupted, replaying what they had already fetched."""
     from crawler.runner import run_crawl
 
-    run_crawl(db_url, run_id, limits=config.limits.as_dict(), progress=progress)
+    run_crawl(db_url, run_id, limits=config.limits.as_dict(), progress=progress, resume=resume,
+              store_dir=store_dir_for(db_url))
+
+
+def store_dir_for(db_url: str) -> Path:
+    """Where a run's evidence (WARC files) goes: beside a SQLite store, else under the xxgk home."""
+    from xxgk.config import DEFAULT_HOME
+
+    if db_url.startswith("sqlite:///"):
+        return Path(db_url.removeprefix("sqlite:///")).parent
+    return DEFAULT_HOME
 
 
 def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> None:
@@ -127,6 +139,42 @@ def prepare(sites_path: Path, rubric_ref: str) -> AuditInputs:
     sites = load_sites(sites_path)
     rubric, rubric_path = load_rubric_ref(rubric_ref)
     return AuditInputs(sites_path, sites, rubric, rubric_path)
+
+
+def prepare_resume(run_id: int, db_url: str) -> tuple[Any, AuditConfig, int]:
+    """Check an interrupted run can be resumed; its rubric, saved config and how many sites it has."""
+    from xxgk.errors import UserError
+
+    factory = session_factory(db_url)
+    with session_scope(factory) as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            raise UserError(f"no run {run_id} in the store ({db_url})", field="--resume")
+        if run.status == "done":
+            raise UserError(f"run {run_id} is already complete; use `xxgk report {run_id}`", field="--resume")
+        saved = dict(run.config or {})
+        rubric_ref = run.rubric_id
+        n_sites = len(run.crawls)
+    if not rubric_ref:
+        raise UserError(f"run {run_id} names no rubric", field="--resume")
+    rubric, _path = load_rubric_ref(rubric_ref)
+    limits = CrawlLimits(**{k: v for k, v in (saved.get("limits") or {}).items()
+                            if k in CrawlLimits.__dataclass_fields__})
+    return rubric, AuditConfig(mode=saved.get("mode", "ranking"), limits=limits, as_of=saved.get("as_of")), n_sites
+
+
+def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None = None) -> AuditResult:
+    """Finish an interrupted audit: crawl what is left (no item lost or duplicated), score, report."""
+    rubric, config, _n = prepare_resume(run_id, db_url)
+    try:
+        crawl(db_url, run_id, config, progress, resume=True)
+    except BaseException:
+        finish_run(db_url, run_id, "interrupted")
+        raise
+    score(db_url, run_id, rubric)
+    page = report(db_url, run_id, rubric.id, out_dir)
+    finish_run(db_url, run_id)
+    return AuditResult(run_id=run_id, report=page, out_dir=out_dir)
 
 
 def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,

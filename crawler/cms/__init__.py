@@ -7,11 +7,22 @@ from __future__ import annotations
 
 from .empire import EmpireAdapter
 from .generic import GenericAdapter
+from .gkmlpt import GkmlptAdapter
+from .hanweb import HanwebAdapter
 from .trs import TrsAdapter
+from .trsdyn import TrsDynAdapter
 from .vsb import VsbAdapter
 from .webplus import WebPlusAdapter
 
-ADAPTERS: list[GenericAdapter] = [VsbAdapter(), WebPlusAdapter(), TrsAdapter(), EmpireAdapter()]
+ADAPTERS: list[GenericAdapter] = [
+    VsbAdapter(),
+    WebPlusAdapter(),
+    TrsAdapter(),
+    EmpireAdapter(),
+    HanwebAdapter(),
+    TrsDynAdapter(),
+    GkmlptAdapter(),
+]
 GENERIC = GenericAdapter()
 MIN_SCORE = 3
 

@@ -43,6 +43,9 @@ class EmpireAdapter(GenericAdapter):
         menu = sel.css("ul.ldzc_sidemenu")
         if menu:
             return tree_from(menu[0], url)
+        groups = sel.xpath("//li[contains(concat(' ',normalize-space(@class),' '),' li1 ')]")
+        if groups:
+            return _sidebar(sel, groups, url)
         # catalogue landing pages: <div><h3>group</h3><ul><li.li2><a.a2>…</ul></div>
         groups = []
         for block in sel.xpath("//div[h3 and .//li[contains(@class,'li2')]/a[@href]]"):
@@ -84,8 +87,40 @@ class EmpireAdapter(GenericAdapter):
         total = sel.xpath("//a[@title='Total record']")
         if not total:
             page = super().list_page(sel, url)
-            return ListPage(found=bool(items) or page.found, items=items or page.items, pager=page.pager)
+            # an empty list block (`div.news_list > ul` with no rows) is still a list: a blank column
+            empty_list = bool(sel.xpath("//*[contains(@class,'news_list') or contains(@class,'list')]/ul[not(li)]"))
+            return ListPage(found=bool(items) or page.found or empty_list, items=items or page.items,
+                            pager=page.pager)
         return ListPage(found=True, items=items, pager=empire_pager(total[0].xpath(".."), url))
+
+
+def _sidebar(sel: Selector, groups: list[Selector], url: str) -> list[NavNode]:
+    """`li.li1 > a.a1` groups with `li.li2 > a.a2` children. A script-filled `ul.sideMenu` (seen
+    only after rendering) belongs to the one group whose own sub-menu is empty."""
+    tree: list[NavNode] = []
+    empty: list[NavNode] = []
+    for g in groups:
+        a = g.xpath(".//a[contains(@class,'a1')]") or g.xpath(".//a")
+        name = column_name(node_text(a[0])) if a else column_name(node_text(g))
+        node = NavNode(name=name, url=absolute(url, a[0].attrib.get("href")) if a else None)
+        for child in g.xpath(".//li[contains(@class,'li2')]/a[@href]"):
+            link, cname = absolute(url, child.attrib.get("href")), column_name(node_text(child))
+            if link and cname:
+                node.children.append(NavNode(name=cname, url=link))
+        if not node.children and node.url is None:
+            empty.append(node)
+        tree.append(node)
+    side = [
+        NavNode(name=column_name(node_text(a)), url=absolute(url, a.attrib.get("href")))
+        for a in sel.xpath("//ul[contains(@class,'sideMenu')]//a[@href]")
+    ]
+    side = [n for n in side if n.url and n.name]
+    if side:
+        if len(empty) == 1:
+            empty[0].children.extend(side)
+        else:
+            tree.extend(side)
+    return tree
 
 
 def empire_pager(box: Selector, url: str) -> Pager:

@@ -74,6 +74,8 @@ def tree_from(container: Selector, base: str) -> list[NavNode]:
     """The column tree inside one nav container (a ul/li menu, or a table with header rows)."""
     if not container.xpath(".//li") and container.xpath(".//tr"):
         return _table_tree(container, base)
+    if not container.xpath(".//li") and container.xpath(".//dl[dt or dd]"):
+        return _dl_tree(container, base)
     roots: list[NavNode] = []
     by_li: dict[object, NavNode] = {}
     base_level = len(container.xpath("ancestor-or-self::li"))
@@ -132,6 +134,25 @@ def _table_tree(container: Selector, base: str) -> list[NavNode]:
             url, name = absolute(base, a.attrib.get("href")), column_name(node_text(a))
             if url and name and name not in STOP_NAMES:
                 (group.children if group else roots).append(NavNode(name=name, url=url))
+    return roots
+
+
+def _dl_tree(container: Selector, base: str) -> list[NavNode]:
+    """Definition-list nav: a `dt` starts a group (linked or not), the `dd`s after it are its children."""
+    roots: list[NavNode] = []
+    group: NavNode | None = None
+    for el in container.xpath(".//dl/*[self::dt or self::dd]"):
+        a = el.xpath(".//a[@href]")
+        name = column_name(node_text(a[0]) if a else node_text(el))
+        url = absolute(base, a[0].attrib.get("href")) if a else None
+        if not name or name in STOP_NAMES:
+            continue
+        node = NavNode(name=name, url=url)
+        if el.root.tag == "dt":
+            group = node
+            roots.append(node)
+        else:
+            (group.children if group else roots).append(node)
     return roots
 
 

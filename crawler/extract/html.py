@@ -6,6 +6,7 @@ import ipaddress
 import re
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
@@ -18,9 +19,18 @@ def clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
-def node_text(sel: Selector) -> str:
-    """Visible text of a node, scripts and styles excluded."""
-    return clean(" ".join(sel.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
+_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+
+
+def node_text(sel: Selector | etree._Element) -> str:
+    """Visible text of a node, scripts and styles excluded (lxml directly: this is the hot path)."""
+    root = sel.root if isinstance(sel, Selector) else sel
+    if isinstance(root, str):
+        return clean(root)
+    try:
+        return clean(" ".join(_TEXT(root)))
+    except (TypeError, etree.XPathEvalError):
+        return clean(" ".join(sel.xpath(".//text()").getall())) if isinstance(sel, Selector) else ""
 
 
 def absolute(base: str, href: str | None) -> str | None:

@@ -15,7 +15,7 @@ from .dates import parse_date
 from .html import absolute, clean, node_text
 from .types import ListItem
 
-_ROW_XPATH = "//li[.//a[@href]] | //tr[.//a[@href]] | //dd[.//a[@href]]"
+_ROW_XPATH = "//li[.//a[@href]] | //tr[.//a[@href]] | //dd[.//a[@href]] | //p[.//a[@href]][not(ancestor::li or ancestor::tr)]"
 
 
 def link_title(a: Selector) -> str:

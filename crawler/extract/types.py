@@ -22,6 +22,7 @@ class NavNode:
     name: str
     url: str | None
     children: list[NavNode] = field(default_factory=list)
+    fetch: bool = True  # False: the URL names the column but has no list of its own (gkmlpt groups)
 
     def walk(self) -> list[NavNode]:
         out = [self]
@@ -50,3 +51,19 @@ class ListPage:
     found: bool  # a list area was recognised (even with zero items)
     items: list[ListItem] = field(default_factory=list)
     pager: Pager = field(default_factory=Pager)
+    calls: list[ApiCall] = field(default_factory=list)  # data requests for the rest of the list
+    render: bool = False  # this page's list is filled by script: read it rendered
+    render_pages: list[str] = field(default_factory=list)  # further list pages that only a browser can read
+    render_reason: str | None = None
+    virtual_pages: int | None = None  # pages the list has when its data comes in batches (Hanweb, gkmlpt)
+
+
+@dataclass
+class ApiCall:
+    """A data request an adapter wants made instead of (or besides) a page: Hanweb dataproxy,
+    gkmlpt JSON. `state` travels with the call back to the adapter's `parse_api`."""
+
+    url: str
+    method: str = "GET"
+    form: dict[str, str] | None = None
+    state: dict = field(default_factory=dict)

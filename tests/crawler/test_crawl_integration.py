@@ -91,7 +91,9 @@ def test_crawl_three_portals_and_a_dead_site(tmp_path: Path, static_server, craw
                     assert col.list_pages == exp["list_pages"], path
                     assert col.newest_date == (max(w[2] for w in want) if want else None)
             pages = s.scalars(select(Page).where(Page.crawl_id == crawl.id)).all()
-            assert all(p.status == 200 and p.sha256 and p.size for p in pages), name
+            nav_pages = [p for p in pages if p.kind in ("home", "portal", "list")]
+            assert all(p.status == 200 and p.sha256 and p.size for p in nav_pages), name
+            assert all(p.evidence_ref and p.depth is not None for p in nav_pages), name
             assert crawl.pages == len(pages)
             assert not any("moe.gov.cn" in p.url or "gov.cn/zhengce" in p.url for p in pages)
     kinds = {e[0] for e in events}

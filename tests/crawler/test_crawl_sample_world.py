@@ -40,7 +40,7 @@ def test_sample_world_matches_manifests(tmp_path: Path, crawl_in_subprocess) -> 
                 s.flush()
                 s.add(Crawl(run_id=run.id, site_id=site.id))
             run_id = run.id
-        crawl_in_subprocess(db_url, run_id, timeout=300)
+        crawl_in_subprocess(db_url, run_id, limits={"fetch_articles": False, "check_links": False}, timeout=300)
 
     problems: list[str] = []
     with factory() as s:

@@ -1,0 +1,161 @@
+"""Evidence: one WARC file per site and run (warcio), and screenshots of pages behind findings.
+
+`WarcLog` appends `response` records (gzip per record, flushed at once so a killed crawl keeps
+what it fetched) and indexes an existing file so a resumed crawl can replay it. A file cut
+short by a kill is truncated back to its last complete record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+log = logging.getLogger(__name__)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class Replayed:
+    """A response read back from a WARC file."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    record_id: str
+    render: str
+
+
+def warc_path_for(store_dir: Path, run_id: int, site_id: int) -> Path:
+    """`<store dir>/warc/run-<id>/site-<id>.warc.gz`."""
+    return Path(store_dir) / "warc" / f"run-{run_id}" / f"site-{site_id}.warc.gz"
+
+
+class WarcLog:
+    """Append-only WARC file of one crawl, with an index of the responses already in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.index: dict[str, int] = {}
+        self._fh: io.BufferedWriter | None = None
+        self._writer: WARCWriter | None = None
+
+    def load_index(self) -> int:
+        """Index the existing file (url → offset of its last response); drop a torn tail."""
+        if not self.path.exists():
+            return 0
+        good = 0
+        try:
+            with self.path.open("rb") as fh:
+                it = ArchiveIterator(fh)
+                for rec in it:
+                    if rec.rec_type == "response":
+                        url = rec.rec_headers.get_header("WARC-Target-URI")
+                        off = it.get_record_offset()
+                        rec.content_stream().read()
+                        self.index[url] = off
+                    else:
+                        rec.content_stream().read()
+                    good = it.get_record_offset() + it.get_record_length()
+        except Exception as exc:  # torn last record after a kill
+            log.info("WARC %s: truncating after a broken record (%s)", self.path, exc)
+        size = self.path.stat().st_size
+        if good < size:
+            with self.path.open("r+b") as fh:
+                fh.truncate(good)
+            self.index = {u: o for u, o in self.index.items() if o < good}
+        return len(self.index)
+
+    def read(self, url: str) -> Replayed | None:
+        """The response stored for `url`, or None."""
+        off = self.index.get(url)
+        if off is None:
+            return None
+        with self.path.open("rb") as fh:
+            fh.seek(off)
+            for rec in ArchiveIterator(fh):
+                http = rec.http_headers
+                body = rec.content_stream().read()
+                return Replayed(
+                    url=url,
+                    status=int(http.get_statuscode()) if http else 200,
+                    headers=list(http.headers) if http else [],
+                    body=body,
+                    record_id=rec.rec_headers.get_header("WARC-Record-ID"),
+                    render=rec.rec_headers.get_header("WARC-X-Render") or "http",
+                )
+        return None
+
+    def write(
+        self,
+        url: str,
+        status: int,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        *,
+        render: str = "http",
+        reason: str = "",
+    ) -> str:
+        """Append one response record; returns its WARC-Record-ID."""
+        if self._writer is None:
+            self._fh = open(self.path, "ab")  # noqa: SIM115 - kept open for the crawl
+            self._writer = WARCWriter(self._fh, gzip=True)
+        http = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
+        extra = {"WARC-X-Render": render, "WARC-Payload-Digest": "sha256:" + hashlib.sha256(body).hexdigest()}
+        rec = self._writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict=extra
+        )
+        self._writer.write_record(rec)
+        assert self._fh is not None
+        self._fh.flush()
+        self.index[url] = -1  # written in this session; replay only reads older records
+        return rec.rec_headers.get_header("WARC-Record-ID")
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+            self._writer = None
+
+
+def screenshot(url: str, path: Path | str, *, full_page: bool = True, timeout: float = 30.0) -> Path:
+    """Save a PNG of `url` (Playwright + Debian Chromium) as evidence for a failing finding."""
+    from playwright.sync_api import sync_playwright
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url, timeout=timeout * 1000, wait_until="load")
+            page.screenshot(path=str(out), full_page=full_page, timeout=timeout * 1000)
+        finally:
+            browser.close()
+    return out
+
+
+def chromium_available() -> bool:
+    return os.access(CHROMIUM, os.X_OK)
+
+
+__all__ = ["Replayed", "WarcLog", "chromium_available", "screenshot", "warc_path_for"]
