@@ -16,11 +16,14 @@ from .world import BLANK, CONTENT, GROUP, MISSING, STALE, Column, Portal
 def column_entry(col: Column) -> dict[str, Any]:
     """One column as the manifest lists it."""
     newest = max((a.date for a in col.articles), default=None)
+    # A column linked only from a tab header on the portal page has no place in the visible tree:
+    # nothing in the markup relates it to the group the generator filed it under, so it is top-level.
+    tab_only = getattr(col, "hidden", False)
     entry: dict[str, Any] = {
         "name": col.name,
-        "path": col.path,
+        "path": col.name if tab_only else col.path,
         "url": col.url,
-        "parent": col.parent,
+        "parent": None if tab_only else col.parent,
         "kind": col.kind,
         "checklist": [str(i) for i in col.checklist],
         "item_count": len(col.articles),
@@ -36,7 +39,7 @@ def column_entry(col: Column) -> dict[str, Any]:
     if col.kind == CONTENT:
         entry["body_chars"] = sum(len(t) for t in col.body)
     if col.kind == GROUP:
-        entry["children"] = [c.path for c in col.children]
+        entry["children"] = [c.path for c in col.children if not getattr(c, "hidden", False)]
     return entry
 
 
