@@ -33,15 +33,15 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Bring the database to the newest revision; databases made before migrations are stamped."""
+    """Bring the database to the newest revision (an empty one is built by the migrations)."""
     with engine.begin() as conn:
         tables = set(inspect(conn).get_table_names())
         cfg = alembic_config(conn)
         if tables and "alembic_version" not in tables:
-            # Created by an early build with create_all: add what is missing, then adopt the history.
-            from xxgk.store import Base
+            # Made by a pre-release build without migrations: its columns cannot be known, so adopting it
+            # could leave a half-upgraded store. Say so instead of guessing.
+            from xxgk.errors import UserError
 
-            Base.metadata.create_all(conn)
-            command.stamp(cfg, "head")
-        else:
-            command.upgrade(cfg, "head")
+            raise UserError(f"the database at {engine.url.render_as_string(hide_password=True)} was created "
+                            "without migrations (a pre-release xxgk); use a new database file or URL")
+        command.upgrade(cfg, "head")

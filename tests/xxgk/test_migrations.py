@@ -3,10 +3,12 @@
 A model change without its Alembic revision fails here, so every schema change ships a migration.
 """
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
+from xxgk.errors import UserError
 from xxgk.migrate import current_revision, ensure_schema
 from xxgk.store import Base, make_engine
 
@@ -30,15 +32,11 @@ def test_migrations_match_models_on_postgres(pg_url):
     assert _diff(engine) == []
 
 
-def test_database_from_before_migrations_is_adopted(tmp_path):
+def test_database_from_before_migrations_is_refused_with_one_line(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     old = create_engine(url)
     with old.begin() as conn:
-        conn.execute(text("CREATE TABLE runs (id INTEGER PRIMARY KEY, started_at DATETIME, mode VARCHAR(20), "
-                          "status VARCHAR(20), config JSON)"))
-        conn.execute(text("INSERT INTO runs (id, mode, status, config) VALUES (1, 'ranking', 'done', '{}')"))
-    ensure_schema(old)
-    tables = set(inspect(old).get_table_names())
-    assert {"sites", "crawls", "findings", "alembic_version"} <= tables
-    with old.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM runs")).scalar() == 1
+        conn.execute(text("CREATE TABLE runs (id INTEGER PRIMARY KEY, mode VARCHAR(20))"))
+    with pytest.raises(UserError, match="created without migrations"):
+        ensure_schema(old)
+    assert "alembic_version" not in set(inspect(old).get_table_names())  # nothing half-done
