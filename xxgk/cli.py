@@ -210,26 +210,54 @@ def _require_run(db_url: str, run_id: int) -> None:
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the report.")] = DEFAULT_HOME / "demo",
+    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = DEFAULT_HOME / "demo",
     seed: Annotated[int, typer.Option(help="Seed of the sample world.")] = 2024,
     db: DbOption = None,
 ) -> None:
-    """Serve the bundled sample portals on 127.0.0.1, audit them and print the report path."""
+    """Serve the bundled sample portals on 127.0.0.1, audit them and print the report path.
+
+    Universities are audited against the 50-item checklist, government portals against the 2019
+    inspection indicators, each as of the sample world's own date; the last line is the university
+    ranking page.
+    """
+    import csv
+    import json
+    import subprocess
+    import sys
+
     from xxgk.samples import generate_world
     from xxgk.samples.server import SampleServer
 
     world_dir = DEFAULT_HOME / f"samples-{seed}"
-    if not (world_dir / "world.json").exists():
-        console.print(f"generating the sample world (seed {seed}) in {world_dir}")
-        generate_world(world_dir, seed=seed)
+    console.print(f"generating the sample world (seed {seed}) in {world_dir}")
+    generate_world(world_dir, seed=seed)
+    as_of = json.loads((world_dir / "world.json").read_text(encoding="utf-8")).get("as_of")
     db = db or str(DEFAULT_HOME / "demo.sqlite")
+    out.mkdir(parents=True, exist_ok=True)
+    pages: list[Path] = []
     with SampleServer(world_dir) as server:
-        sites_csv = out / "sites.csv"
-        out.mkdir(parents=True, exist_ok=True)
-        server.write_sites_csv(sites_csv)
+        server.write_sites_csv(out / "sites.csv")
+        with open(out / "sites.csv", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
         console.print(f"serving {len(server.urls)} sample portals on 127.0.0.1")
-        result = run_audit(sites_csv, DEFAULT_RUBRIC, out, db, AuditConfig())
-    out_console.print(str(result.report.resolve()))
+        for kind, rubric in (("government", "gov-website-inspection-2019"), ("university", DEFAULT_RUBRIC)):
+            chosen = [r for r in rows if r["kind"] == kind]
+            if not chosen:
+                continue
+            sites = out / f"sites-{kind}.csv"
+            with open(sites, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=["name", "url", "kind"])
+                writer.writeheader()
+                writer.writerows(chosen)
+            console.print(f"auditing {len(chosen)} {kind} portals against {rubric}")
+            # Each audit in its own process: Scrapy's reactor starts once per process.
+            cmd = [sys.executable, "-m", "xxgk", "audit", str(sites), "--rubric", rubric, "--out",
+                   str(out / kind), "--db", db, *(["--as-of", as_of] if as_of else [])]
+            if subprocess.run(cmd).returncode != 0:
+                raise UserError(f"the {kind} audit failed (see above)")
+            pages.append((out / kind / "index.html").resolve())
+    for page in pages:
+        out_console.print(str(page))
 
 
 @rubrics_app.command("list")
