@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
+from types import ModuleType
 
-from .world import Article, Column, Portal
+from .world import CONTENT, GROUP, Article, Column, Portal
 
 
 def esc(text: object) -> str:
@@ -81,3 +83,25 @@ def groups_for(p: Portal, col: Column | None, article: bool) -> list[Column]:
     if not article or col is None:
         return p.categories
     return [g for g in p.categories if g.name == col.parent]
+
+
+def render_university_site(p: Portal, pages: ModuleType, home_path: str,
+                           file_of: Callable[[str], str] = lambda url: url) -> dict[str, str]:
+    """Every file of a university portal from a family module's page functions.
+
+    `pages` provides `_school_home`, `_portal_home`, `_landing_page`, `_content_page`, `_list_page` and
+    `_article_page`; `file_of` maps a linked URL to the file that serves it (e.g. a directory → index.html).
+    """
+    files: dict[str, str] = {home_path: pages._school_home(p), file_of(p.portal_url): pages._portal_home(p)}
+    for col in p.tree() + p.news:
+        if col.kind == GROUP:
+            if col.url:
+                files[file_of(col.url)] = pages._landing_page(p, col)
+        elif col.kind == CONTENT:
+            files[file_of(col.url or "")] = pages._content_page(p, col)
+        else:
+            for page in range(1, col.pages + 1):
+                files[file_of(col.page_urls[page - 1])] = pages._list_page(p, col, page)
+            for art in col.articles:
+                files[art.url] = pages._article_page(p, col, art)
+    return files

@@ -9,9 +9,11 @@ relative.
 
 from __future__ import annotations
 
-from .htmlkit import cn_date, esc, latest, page_window, rel, stamp
+import sys
+
+from .htmlkit import cn_date, esc, latest, page_window, rel, render_university_site, stamp
 from .htmlkit import groups_for as _groups
-from .world import CONTENT, GROUP, LIST, Article, Column, Portal
+from .world import LIST, Article, Column, Portal
 
 FAMILY = "trs"
 TEMPLATES = ("trs-a", "trs-b")
@@ -248,16 +250,4 @@ def _school_home(p: Portal) -> str:
 
 def render(p: Portal) -> dict[str, str]:
     """Every file of the portal: site-relative path → HTML text."""
-    files: dict[str, str] = {"/index.html": _school_home(p), _file(p.portal_url): _portal_home(p)}
-    for col in p.tree() + p.news:
-        if col.kind == GROUP:
-            if col.url:
-                files[_file(col.url)] = _landing_page(p, col)
-        elif col.kind == CONTENT:
-            files[_file(col.url or "")] = _content_page(p, col)
-        else:
-            for page in range(1, col.pages + 1):
-                files[_file(col.page_urls[page - 1])] = _list_page(p, col, page)
-            for art in col.articles:
-                files[art.url] = _article_page(p, col, art)
-    return files
+    return render_university_site(p, sys.modules[__name__], "/index.html", _file)

@@ -7,9 +7,11 @@ NJU, window ``w8``, titles cut off in the text with the full title in ``@title``
 
 from __future__ import annotations
 
-from .htmlkit import article_paragraphs, clip, esc, latest
+import sys
+
+from .htmlkit import article_paragraphs, clip, esc, latest, render_university_site
 from .htmlkit import groups_for as _groups
-from .world import CONTENT, GROUP, LIST, Article, Column, Portal
+from .world import GROUP, LIST, Article, Column, Portal
 
 FAMILY = "webplus"
 TEMPLATES = ("webplus-a", "webplus-b")
@@ -218,16 +220,4 @@ def _school_home(p: Portal) -> str:
 
 def render(p: Portal) -> dict[str, str]:
     """Every file of the portal: site-relative path → HTML text."""
-    files: dict[str, str] = {"/main.htm": _school_home(p), p.portal_url: _portal_home(p)}
-    for col in p.tree() + p.news:
-        if col.kind == GROUP:
-            if col.url:
-                files[col.url] = _landing_page(p, col)
-        elif col.kind == CONTENT:
-            files[col.url or ""] = _content_page(p, col)
-        else:
-            for page in range(1, col.pages + 1):
-                files[col.page_urls[page - 1]] = _list_page(p, col, page)
-            for art in col.articles:
-                files[art.url] = _article_page(p, col, art)
-    return files
+    return render_university_site(p, sys.modules[__name__], "/main.htm")
