@@ -36,8 +36,10 @@ test: install
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
+# Each benchmark prints its table and writes its own section of docs/benchmarks.md.
+BENCHES ?= $(sort $(wildcard bench/*.py))
 bench: install
-	$(PY) bench/crawl.py
+	@for b in $(BENCHES); do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf .xxgk out .pytest_cache
