@@ -58,3 +58,47 @@ class EvidenceMiddleware:
             request.url, response.status, headers, response.body, render="browser" if rendered else "http"
         )
         return response
+
+
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+LAZY_PLAYWRIGHT_HANDLER = "crawler.middlewares.LazyPlaywrightHandler"
+
+
+def _lazy_playwright_handler() -> type:
+    """scrapy-playwright's handler, but Playwright (a Node driver process per handler) starts on the
+    first request that needs the browser instead of at engine start. Every crawler of a run has its
+    own handlers (one per scheme), so a 60-site run used to start ~120 driver processes although
+    only a few sites render anything."""
+    import asyncio
+
+    from scrapy import signals
+    from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+    class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
+        def __init__(self, crawler: Any) -> None:
+            super().__init__(crawler)
+            for receiver in (self._maybe_launch_in_thread, self._engine_started):
+                try:
+                    crawler.signals.disconnect(receiver, signals.engine_started)
+                except Exception:  # noqa: BLE001, S110 - only one of the two was connected
+                    pass
+            self._launched = False
+            self._lazy_lock = asyncio.Lock()
+
+        async def _download_request(self, request: Request, spider: Any = None) -> Response:
+            if not self._launched:
+                async with self._lazy_lock:
+                    if not self._launched:
+                        await self._launch()
+                        self._launched = True
+            return await super()._download_request(request, spider)
+
+    return LazyPlaywrightHandler
+
+
+def __getattr__(name: str) -> Any:  # the handler class is built on first use (imports Playwright)
+    if name == "LazyPlaywrightHandler":
+        cls = _lazy_playwright_handler()
+        globals()[name] = cls
+        return cls
+    raise AttributeError(name)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 from .dates import parse_date
 from .html import absolute, clean, node_text
@@ -72,6 +74,17 @@ def stem(title: str) -> str:
     return _CUT.sub("", title).strip()
 
 
+@lru_cache(maxsize=256)
+def _css_xpath(css: str) -> etree.XPath:
+    """A CSS selector compiled once to an lxml XPath (the expression `Selector.css` would evaluate)."""
+    return etree.XPath(css2xpath(css))
+
+
+def _css(root: etree._Element, css: str) -> list[etree._Element]:
+    """`sel.css(css)` as elements, without re-translating the selector on every page."""
+    return _css_xpath(css)(root)
+
+
 def article_title(sel: Selector) -> str | None:
     """Full title: `<meta name="ArticleTitle">`, else the article heading, else the `<title>` before its separator."""
     meta = clean(
@@ -88,9 +101,11 @@ def article_title(sel: Selector) -> str | None:
         ".arti_title",
         "h2",
     ):
-        found = sel.css(css)
-        if found and node_text(found[0]):
-            return node_text(found[0])
+        found = _css(sel.root, css)
+        if found:
+            text = node_text(found[0])
+            if text:
+                return text
     title = clean(sel.xpath("//title").xpath("string()").get())
     return re.split(r"\s*[-_|—]\s*", title)[0] if title else None
 
@@ -142,14 +157,38 @@ def uncomment(html: str) -> str:
     return _COMMENT.sub(repl, html)
 
 
-_BLOCKS = " or ".join(f"self::{b}" for b in _BLOCK.split("|"))
-_LEAF_BLOCKS = etree.XPath(f"//body//*[{_BLOCKS}][not(.//*[{_BLOCKS}])]")
+_BLOCK_TAGS = frozenset(_BLOCK.split("|"))
+
+
+def _leaf_blocks(root: etree._Element) -> list[etree._Element]:
+    """Block elements under `<body>` with no block inside, in document order (one pass over the tree;
+    the same set as `//body//*[block][not(.//*[block])]`)."""
+    blocks: list[etree._Element] = []
+    for body in root.iter("body"):
+        for el in body.iter():
+            if el is not body and el.tag in _BLOCK_TAGS:
+                blocks.append(el)
+    if not blocks:
+        return []
+    inner: set[etree._Element] = set()
+    for el in blocks:
+        parent = el.getparent()
+        while parent is not None and parent not in inner:
+            inner.add(parent)
+            parent = parent.getparent()
+    seen: set[etree._Element] = set()
+    out = []
+    for el in blocks:
+        if el not in inner and el not in seen:
+            seen.add(el)
+            out.append(el)
+    return out
 
 
 def _tokens(sel: Selector) -> list[str]:
     """Texts of the leaf blocks of the page (blocks with no block inside), in document order."""
     out = []
-    for el in _LEAF_BLOCKS(sel.root):
+    for el in _leaf_blocks(sel.root):
         t = node_text(el)
         if t:
             out.append(t)
@@ -183,11 +222,11 @@ def meta_fields(sel: Selector) -> dict[str, str]:
 
 def body_node(sel: Selector) -> Selector | None:
     """The article body container (CMS-specific containers first)."""
+    root = sel.root
     for css in BODY_CSS:
-        found = sel.css(css)
-        for node in found:
-            if node_text(node) or node.xpath(".//img"):
-                return node
+        for el in _css(root, css):
+            if node_text(el) or next(el.iterdescendants("img"), None) is not None:
+                return Selector(root=el, type="html")
     return None
 
 
@@ -209,7 +248,7 @@ def article_date(sel: Selector, meta: dict[str, str]) -> dt.date | None:
     if d:
         return d
     for css in (".arti_update", ".content_attr .time", ".time", ".date", ".info", ".arti_metas"):
-        for node in sel.css(css)[:3]:
+        for node in _css(sel.root, css)[:3]:
             d = parse_date(node_text(node))
             if d:
                 return d

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
@@ -38,8 +39,30 @@ def absolute(base: str, href: str | None) -> str | None:
     if not href:
         return None
     href = href.strip()
+    if not href:
+        return None
+    if href[0] == "/" and href[1:2] != "/":
+        # root-relative: the result depends only on the base's scheme and host (menus repeat these)
+        return _join(_origin(base), href)
+    if href.startswith(("http://", "https://")) and href[href.index("//") + 2 : href.index("//") + 3] not in (
+        "", "/", "?", "#", ";"
+    ):
+        # absolute with a host: only the base's scheme matters to urljoin
+        origin = _origin(base)
+        return _join(origin[: origin.index(":") + 1], href)
+    return _join(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _origin(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+@lru_cache(maxsize=16384)
+def _join(base: str, href: str) -> str | None:
     low = href.lower()
-    if not href or low.startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
+    if low.startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
         return None
     url = urldefrag(urljoin(base, href))[0]
     if not url.startswith(("http://", "https://")):

@@ -35,6 +35,7 @@ from crawler.extract.dates import parse_date
 from crawler.extract.files import extract_text
 from crawler.extract.html import Scope, absolute, clean, node_text, page_key
 from crawler.extract.types import ApiCall, ListPage, NavNode
+from crawler.middlewares import LAZY_PLAYWRIGHT_HANDLER, PLAYWRIGHT_HANDLER
 from crawler.records import (
     ArticleRecord,
     AttachmentRecord,
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 ENTRY_RE = re.compile(r"^(?:政府|政务|校务|院务)?信息公开(?:网|专栏|平台|主页|门户|专题|目录)?$")
 MIN_CONTENT_CHARS = 30
 RESTRICTED_WORDS = ("IP地址范围未授权", "ip地址访问受限", "IP地址访问受限", "访问受限", "无权访问", "未授权访问")
+_RESTRICTED_LOW = tuple(dict.fromkeys(w.lower() for w in RESTRICTED_WORDS))
 LOGIN_URL = re.compile(r"login|logon|signin|sign_in|/cas/|/sso|passport|/auth/|denglu", re.I)
 ANNUAL = re.compile(r"年度报告|年报")
 EMPTY_HREF = re.compile(r"^(?:#|javascript:.*)$", re.I | re.S)  # blank, '#', any javascript: pseudo-link
@@ -134,7 +136,8 @@ def restricted_reason(response: Response, sel: Selector | None) -> str | None:
     if sel is None:
         return None
     raw = response.text if isinstance(response, TextResponse) else ""
-    if not any(w.lower() in raw.lower() for w in RESTRICTED_WORDS) and "password" not in raw:
+    low = raw.lower()
+    if not any(w in low for w in _RESTRICTED_LOW) and "password" not in raw:
         return None
     body = sel.xpath("//body")
     text = node_text(body[0]) if body else ""
@@ -151,6 +154,11 @@ class PortalSpider(scrapy.Spider):
     """Crawl one site (one `Crawl` row) and yield records for the store."""
 
     name = "portal"
+    # Scrapy starts one task per allowed concurrent item for every callback's output (default 100);
+    # a callback yields a handful of records, and the store pipeline is synchronous, so a few workers
+    # do the same work without creating ~100 asyncio tasks per response. (bench/crawl.py gives the
+    # bare spider the same value.)
+    custom_settings = {"CONCURRENT_ITEMS": 8}
 
     def __init__(
         self,
@@ -221,6 +229,16 @@ class PortalSpider(scrapy.Spider):
         self.ctx_n = 0
         self.ctx_used = 0
         self.ctx_open: dict[str, int] = {}
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Swap scrapy-playwright's handler for the lazy one (Playwright starts on the site's first
+        rendered page, not for every site at engine start)."""
+        super().update_settings(settings)
+        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+        swapped = {k: LAZY_PLAYWRIGHT_HANDLER if v == PLAYWRIGHT_HANDLER else v for k, v in handlers.items()}
+        if swapped != handlers:
+            settings.set("DOWNLOAD_HANDLERS", swapped, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
