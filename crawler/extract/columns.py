@@ -211,6 +211,39 @@ def generic_tree(sel: Selector, base: str, *, skip_urls: set[str] | None = None)
     return prune(roots, skip)
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
+_MORE = re.compile(r"^(更多|more)|>>|》》|\+$", re.I)
+
+
+def tab_columns(sel: Selector, base: str) -> list[NavNode]:
+    """Columns named by tab headers over tab panes, where the inactive panes are `display:none`.
+
+    信息公开 homes (邯郸-style TRS) put columns such as 部门动态 only in a tab strip: the header links
+    are visible, their panes hidden until clicked. A block counts as a tab strip only when it sits
+    beside as many dated-list panes as it has links and at least one pane is hidden, so ordinary
+    link rows are never taken for columns.
+    """
+    out: list[NavNode] = []
+    for parent in sel.xpath("//body//*[*[@style]]"):
+        children = parent.xpath("./*")
+        panes = [c for c in children if _is_dated_list(c)]
+        if len(panes) < 2 or not any(_HIDDEN.search(p.attrib.get("style", "")) for p in panes):
+            continue
+        for strip in children:
+            if strip in panes or strip.root.tag in ("script", "style"):
+                continue
+            links = [a for a in strip.xpath(".//a[@href]")
+                     if clean(node_text(a)) and not _MORE.search(clean(node_text(a)))]
+            if len(links) != len(panes):
+                continue
+            for a in links:
+                url = absolute(base, a.attrib.get("href", ""))
+                if url:
+                    out.append(NavNode(name=column_name(node_text(a)), url=url))
+            break
+    return out
+
+
 def prune(roots: list[NavNode], skip: set[str]) -> list[NavNode]:
     """Drop repeated URLs and `skip` URLs, and header nodes left with no children."""
     seen = {page_key(u) for u in skip}

@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 
 from crawler.cms import GenericAdapter, by_name, detect
 from crawler.extract.article import is_truncated
-from crawler.extract.columns import prune
+from crawler.extract.columns import prune, tab_columns
 from crawler.extract.dates import parse_date
 from crawler.extract.files import extract_text
 from crawler.extract.html import Scope, absolute, clean, node_text, page_key
@@ -479,6 +479,9 @@ class PortalSpider(scrapy.Spider):
         self.skip_keys |= skip
         depth = response.meta.get("depth", 0)
         for node in prune(adapter.nav_tree(sel, response.url), skip):
+            yield from self._add_column(node, None, skip, depth + 1, adapter)
+        # Columns only a tab strip names (their panes hidden); ones the nav already has are skipped.
+        for node in prune(tab_columns(sel, response.url), skip):
             yield from self._add_column(node, None, skip, depth + 1, adapter)
 
     def _add_column(

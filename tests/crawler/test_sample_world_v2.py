@@ -2,14 +2,12 @@
 动静结合, gkmlpt, an unknown template, restricted sections, off-site columns) and compare with every
 `manifest.json` (`world_check.compare_world`).
 
-Slow (about 3 minutes on 2 cores) and two mismatches are open questions about the generator's
-ground truth (see crawler/README.md), so it runs only with XXGK_SLOW=1.
+About a minute on 2 cores; it is the crawler's ground-truth test for issue 3, so it always runs.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -21,10 +19,6 @@ from xxgk.store import Crawl, Run, Site, default_db_url, session_factory
 samples = pytest.importorskip("xxgk.samples")
 server = pytest.importorskip("xxgk.samples.server")
 
-pytestmark = pytest.mark.skipif(not os.environ.get("XXGK_SLOW"), reason="slow whole-world crawl: set XXGK_SLOW=1")
-
-# Known differences we believe are the generator's (documented in crawler/README.md).
-KNOWN = ("g02: columns missing ['乡镇信息公开'", "g03: columns missing ['工作动态/乡镇动态'")
 
 
 def test_sample_world_v2_matches_manifests(tmp_path: Path, crawl_in_subprocess) -> None:
@@ -48,5 +42,5 @@ def test_sample_world_v2_matches_manifests(tmp_path: Path, crawl_in_subprocess) 
         ext = dict(srv.external_urls)
     with factory() as s:
         assert s.scalars(select(Crawl).where(Crawl.run_id == run_id)).all()
-        problems = [p for p in compare_world(s, run_id, world_dir, urls, ext) if not p.startswith(KNOWN)]
+        problems = compare_world(s, run_id, world_dir, urls, ext)
     assert not problems, "\n".join(problems[:40])
