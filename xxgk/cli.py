@@ -73,16 +73,17 @@ class CrawlProgress:
 
 
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
-              quiet: bool = False) -> pipeline.AuditResult:
+              quiet: bool = False, redis_url: str | None = None) -> pipeline.AuditResult:
     """Audit with a progress bar; on Ctrl-C say which run holds what was collected."""
     db_url = db_url_from(db)
     run_ids: list[int] = []
     inputs = pipeline.prepare(sites, rubric)
     try:
         if quiet:
-            return pipeline.audit(inputs, out, db_url, config, on_run=run_ids.append)
+            return pipeline.audit(inputs, out, db_url, config, on_run=run_ids.append, redis_url=redis_url)
         with CrawlProgress(len(inputs.sites)) as bar:
-            return pipeline.audit(inputs, out, db_url, config, progress=bar, on_run=run_ids.append)
+            return pipeline.audit(inputs, out, db_url, config, progress=bar, on_run=run_ids.append,
+                                  redis_url=redis_url)
     except KeyboardInterrupt:
         where = f" in run {run_ids[0]}" if run_ids else ""
         console.print(f"interrupted: pages collected so far are kept{where} ({db_url})")
@@ -123,6 +124,11 @@ def audit(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report pages to PDF (Chromium).")] = False,
     resume: Annotated[int | None, typer.Option("--resume", help="Finish interrupted run RUN (crawl what is "
                                                                 "left, then score and report).")] = None,
+    # distributed crawl (issue 7 part 5)
+    distributed: Annotated[bool, typer.Option("--distributed", help="Queue the sites on Redis for `xxgk worker`s "
+                                                                    "and wait (needs --redis and a PostgreSQL "
+                                                                    "--db).")] = False,
+    redis: Annotated[str | None, typer.Option("--redis", help="Redis URL of the worker queue.")] = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
     if resume is not None:
@@ -131,13 +137,17 @@ def audit(
         return
     if sites is None:
         raise UserError("give a site list (or --resume RUN)", field="SITES")
+    if distributed and not redis:  # distributed crawl (issue 7 part 5)
+        raise UserError("--distributed needs --redis URL", field="--redis")
+    if distributed and not (db and db.startswith("postgresql")):
+        raise UserError("--distributed needs a shared store: --db postgresql+psycopg://…", field="--db")
     if mode not in ("ranking", "self-check"):
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
     limits = CrawlLimits(max_pages=max_pages, max_seconds=max_seconds, obey_robots=not ignore_robots)
     config = AuditConfig(mode=mode, limits=limits, as_of=_as_of(as_of), formats=formats)
-    result = run_audit(sites, rubric, out, db, config, quiet=quiet)
+    result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
 
 

@@ -72,6 +72,21 @@ def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | 
               store_dir=store_dir_for(db_url))
 
 
+# --- distributed crawl (issue 7 part 5): seed the Redis queue and wait for `xxgk worker`s ---
+def crawl_distributed(db_url: str, run_id: int, redis_url: str, progress: ProgressFn | None = None,
+                      namespace: str = "xxgk") -> None:
+    """Queue the run's unfinished crawls on Redis and block until workers have done them all."""
+    from crawler.distributed.coordinator import seed_run, wait_run
+
+    if db_url.startswith("sqlite"):
+        from xxgk.errors import UserError
+
+        raise UserError("a distributed audit needs a shared store: --db postgresql+psycopg://…", field="--db")
+    seed_run(redis_url, db_url, run_id, namespace=namespace)
+    wait_run(redis_url, db_url, run_id, namespace=namespace, progress=progress)
+# --- end distributed crawl ---
+
+
 def store_dir_for(db_url: str) -> Path:
     """Where a run's evidence (WARC files) goes: beside a SQLite store, else under the xxgk home."""
     from xxgk.config import DEFAULT_HOME
@@ -178,8 +193,12 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
 
 
 def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,
-          progress: ProgressFn | None = None, on_run: Callable[[int], None] | None = None) -> AuditResult:
-    """Run a whole audit on validated inputs: crawl, score, report."""
+          progress: ProgressFn | None = None, on_run: Callable[[int], None] | None = None,
+          redis_url: str | None = None) -> AuditResult:
+    """Run a whole audit on validated inputs: crawl, score, report.
+
+    With `redis_url` the crawl is distributed: sites go to the Redis queue and `xxgk worker`s crawl them.
+    """
     config = config or AuditConfig()
     rubric = inputs.rubric
     run_id = create_run(db_url, inputs.sites, rubric=rubric, rubric_path=inputs.rubric_path, config=config,
@@ -187,7 +206,10 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
     if on_run:
         on_run(run_id)
     try:
-        crawl(db_url, run_id, config, progress)
+        if redis_url:  # distributed (issue 7 part 5)
+            crawl_distributed(db_url, run_id, redis_url, progress)
+        else:
+            crawl(db_url, run_id, config, progress)
     except BaseException:
         finish_run(db_url, run_id, "interrupted")
         raise

@@ -1,0 +1,49 @@
+"""The audit side of a distributed crawl: seed a run's crawls into the queue and wait for them."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from crawler.distributed.queue import Job, JobQueue
+from crawler.distributed.store_ops import pending_crawls, run_progress
+
+log = logging.getLogger(__name__)
+
+
+def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk") -> int:
+    """Queue every unfinished crawl of the run (once each); returns how many were queued."""
+    queue = JobQueue(redis_url, namespace)
+    n = 0
+    for crawl_id, site_id, url in pending_crawls(db_url, run_id):
+        n += queue.push(Job(crawl_id=crawl_id, run_id=run_id, site_id=site_id, url=url))
+    return n
+
+
+def wait_run(redis_url: str, db_url: str, run_id: int, *, namespace: str = "xxgk", poll: float = 1.0,
+             progress: Callable[[str, dict], None] | None = None, timeout: float | None = None,
+             lease_seconds: float = 30.0) -> None:
+    """Block until every crawl of the run is done or failed.
+
+    `progress` gets ("page", {"n": k}) for k new pages and ("site_done", {}) per finished site, so the
+    CLI's progress bar works as in a local audit. Dead workers' jobs are re-queued while waiting.
+    """
+    queue = JobQueue(redis_url, namespace, lease_seconds)
+    seen_done, seen_pages = 0, 0
+    t0 = time.monotonic()
+    while True:
+        for job in queue.reap():
+            log.warning("re-queued crawl %s (attempt %s)", job.crawl_id, job.attempt)
+        done, total, pages = run_progress(db_url, run_id)
+        if progress is not None:
+            for _ in range(max(0, pages - seen_pages)):
+                progress("page", {})
+            for _ in range(max(0, done - seen_done)):
+                progress("site_done", {})
+        seen_done, seen_pages = max(seen_done, done), max(seen_pages, pages)
+        if done >= total:
+            return
+        if timeout is not None and time.monotonic() - t0 > timeout:
+            raise TimeoutError(f"run {run_id}: {total - done} of {total} sites still crawling after {timeout:.0f} s")
+        time.sleep(poll)

@@ -1,0 +1,217 @@
+"""`xxgk worker`: claim site crawls from the Redis queue and crawl them with the normal spider.
+
+One Scrapy reactor per worker process; up to `slots` sites are crawled at once, each by its own
+`Crawler` (own downloader, settings built from the run's stored limits). A reactor timer renews
+the leases of the jobs in hand, re-queues jobs whose worker died, and claims new ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.distributed.queue import Job, JobQueue
+from crawler.distributed.store_ops import crawl_status, fail_crawl, reset_crawl
+from crawler.evidence import WarcLog, warc_path_for
+from crawler.extract.html import is_loopback
+from crawler.pipelines import factory_for
+from crawler.runner import store_dir_for
+from crawler.settings import browser_enabled, build_settings
+from xxgk.store import CRAWL_DONE, Run
+
+log = logging.getLogger(__name__)
+HOST_LIMIT_MW = "crawler.distributed.hostlimit.RedisHostLimitMiddleware"
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class WorkerOptions:
+    """How a worker runs."""
+
+    slots: int = 2  # sites crawled at once by this worker
+    lease_seconds: float = 30.0  # a dead worker's jobs come back after this
+    host_limit: int = 2  # concurrent requests per host across all workers (0: off)
+    concurrency: int | None = None  # CONCURRENT_REQUESTS per site crawl (None: the run's settings)
+    namespace: str = "xxgk"
+    idle_exit: float | None = None  # stop after this many seconds without work (None: run forever)
+    poll: float = 0.2
+    store_dir: Path | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)  # extra Scrapy settings (tests, benchmarks)
+
+
+@dataclass
+class _Active:
+    job: Job
+    raw: str
+    warc: WarcLog | None
+
+
+class Worker:
+    """The reactor-side loop of one worker process."""
+
+    def __init__(self, redis_url: str, db_url: str, opts: WorkerOptions,
+                 progress: Callable[[str, dict], None] | None = None) -> None:
+        self.redis_url = redis_url
+        self.db_url = db_url
+        self.opts = opts
+        self.progress = progress
+        self.queue = JobQueue(redis_url, opts.namespace, opts.lease_seconds)
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{JobQueue.new_token()[:8]}"
+        self.active: dict[int, _Active] = {}
+        self.idle_since = time.monotonic()
+        self.stopping = False
+        self.done = 0
+        self.process: Any = None
+        self._limits: dict[int, dict[str, Any]] = {}
+
+    # ---- settings -----------------------------------------------------------------------------
+
+    def _run_limits(self, run_id: int) -> dict[str, Any]:
+        if run_id not in self._limits:
+            with factory_for(self.db_url).begin() as s:
+                run = s.get(Run, run_id)
+                self._limits[run_id] = dict(((run.config or {}) if run else {}).get("limits") or {})
+        return self._limits[run_id]
+
+    def settings_for(self, job: Job, limits: dict[str, Any]) -> dict[str, Any]:
+        """The normal crawl settings plus the cross-worker per-host limit."""
+        settings = build_settings(limits, loopback=is_loopback(job.url))
+        settings["XXGK_DB_URL"] = self.db_url
+        settings["LOG_INSTALL_ROOT_HANDLER"] = False
+        settings["XXGK_REDIS_URL"] = self.redis_url
+        settings["XXGK_REDIS_NAMESPACE"] = self.opts.namespace
+        settings["XXGK_HOST_LIMIT"] = self.opts.host_limit
+        mws = dict(settings.get("DOWNLOADER_MIDDLEWARES") or {})
+        mws[HOST_LIMIT_MW] = 960  # nearest the network: replayed responses never take a slot
+        settings["DOWNLOADER_MIDDLEWARES"] = mws
+        if self.opts.host_limit > 0:
+            settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = min(
+                int(settings.get("CONCURRENT_REQUESTS_PER_DOMAIN", 8)), self.opts.host_limit)
+        if self.opts.concurrency:
+            settings["CONCURRENT_REQUESTS"] = self.opts.concurrency
+        settings.update(self.opts.overrides)
+        return settings
+
+    # ---- loop -----------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Renew leases, re-queue dead workers' jobs, claim work while slots are free."""
+        try:
+            self._tick()
+        except Exception:  # a Redis or database hiccup must not kill the loop
+            log.exception("worker tick failed")
+
+    def _tick(self) -> None:
+        for crawl_id, act in list(self.active.items()):
+            if not self.queue.renew(act.job, self.token):
+                log.warning("lease of crawl %s expired while crawling it", crawl_id)
+        for job in self.queue.reap():
+            log.warning("re-queued crawl %s (attempt %s): its worker stopped renewing", job.crawl_id, job.attempt)
+        while not self.stopping and len(self.active) < self.opts.slots:
+            claimed = self.queue.claim(self.token)
+            if claimed is None:
+                break
+            self._start(*claimed)
+        if self.active:
+            self.idle_since = time.monotonic()
+        elif self.opts.idle_exit is not None and time.monotonic() - self.idle_since > self.opts.idle_exit:
+            self.stop()
+
+    def _start(self, job: Job, raw: str) -> None:
+        from scrapy.crawler import Crawler
+
+        from crawler.spiders.portal import PortalSpider
+
+        if job.attempt > MAX_ATTEMPTS:
+            fail_crawl(self.db_url, job.crawl_id, f"gave up after {MAX_ATTEMPTS} attempts (workers died)")
+            self.queue.ack(raw, job, self.token)
+            return
+        if not reset_crawl(self.db_url, job.crawl_id):
+            self.queue.ack(raw, job, self.token)  # already finished: a duplicate job
+            return
+        limits = self._run_limits(job.run_id)
+        warc = None
+        if limits.get("warc", True):
+            base = self.opts.store_dir or store_dir_for(self.db_url)
+            warc = WarcLog(warc_path_for(base, job.run_id, job.site_id))
+            if warc.path.exists():
+                warc.path.unlink()
+        log.info("crawling %s (crawl %s, attempt %s)", job.url, job.crawl_id, job.attempt)
+        crawler = Crawler(PortalSpider, self.settings_for(job, limits))
+        self.active[job.crawl_id] = _Active(job, raw, warc)
+        d = self.process.crawl(crawler, crawl_id=job.crawl_id, site_id=job.site_id, start_url=job.url,
+                               limits=limits, progress=self.progress, warc=warc, resuming=False,
+                               browser=browser_enabled(limits))
+        d.addBoth(self._finished, job.crawl_id)
+
+    def _finished(self, result: Any, crawl_id: int) -> None:
+        act = self.active.pop(crawl_id)
+        if act.warc is not None:
+            act.warc.close()
+        if hasattr(result, "getErrorMessage"):
+            log.error("crawl %s died: %s", crawl_id, result.getErrorMessage())
+        status, stop = crawl_status(self.db_url, crawl_id)
+        if status != CRAWL_DONE and (self.stopping or stop == "interrupted"):
+            # a graceful stop (SIGTERM/Ctrl-C): give the site back, another worker redoes it
+            self.stopping = True  # the process is shutting down: claim nothing more
+            self.queue.release(act.raw, act.job, self.token)
+            return
+        if status not in ("done", "failed"):
+            fail_crawl(self.db_url, crawl_id, "the crawler stopped before finishing this site")
+        self.queue.ack(act.raw, act.job, self.token)
+        self.done += 1
+        self.tick()
+
+    def stop(self) -> None:
+        """Stop claiming; the reactor stops once the crawls in hand have closed."""
+        self.stopping = True
+        if not self.active and self.process is not None:
+            from twisted.internet import reactor
+
+            if reactor.running:
+                reactor.callLater(0, _stop_reactor)
+
+    def on_shutdown(self) -> None:
+        """Reactor shutdown (SIGTERM/Ctrl-C): claim nothing more; crawls in hand go back to the queue."""
+        self.stopping = True
+
+
+def _stop_reactor() -> None:
+    from twisted.internet import error, reactor
+
+    try:
+        reactor.stop()
+    except error.ReactorNotRunning:
+        pass
+
+
+def run_worker(redis_url: str, db_url: str, opts: WorkerOptions | None = None,
+               progress: Callable[[str, dict], None] | None = None) -> int:
+    """Run a worker until stopped (or idle for `opts.idle_exit` s); returns the number of sites crawled."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    opts = opts or WorkerOptions()
+    base = build_settings({}, loopback=False)
+    install_reactor(base["TWISTED_REACTOR"])  # before anything imports the default reactor
+    from twisted.internet import task
+
+    worker = Worker(redis_url, db_url, opts, progress)
+    process = CrawlerProcess({"TWISTED_REACTOR": base["TWISTED_REACTOR"], "LOG_INSTALL_ROOT_HANDLER": False,
+                              "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False})
+    for name in ("scrapy", "twisted", "py.warnings", "scrapy-playwright", "asyncio"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    worker.process = process
+    loop = task.LoopingCall(worker.tick)
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(loop.start, opts.poll, now=True)
+    reactor.addSystemEventTrigger("before", "shutdown", worker.on_shutdown)
+    process.start(stop_after_crawl=False, install_signal_handlers=True)
+    return worker.done

@@ -1,0 +1,264 @@
+"""Distributed crawling (issue 7, parts 5–6): workers on a real Redis and PostgreSQL.
+
+Two workers over part of the sample world reproduce the ground truth with no duplicate rows; a
+worker SIGKILLed mid-crawl has its site re-queued and redone cleanly; the per-host limit holds
+across workers (counted inside the sample server and in Redis). Skipped only when the
+redis-server / PostgreSQL binaries are absent (the fixtures say which).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import redis as redislib
+from sqlalchemy import func, select
+
+from crawler.distributed.coordinator import seed_run, wait_run
+from crawler.distributed.store_ops import run_progress
+from xxgk.store import Crawl, Item, Page, Run, Site, session_factory
+
+samples = pytest.importorskip("xxgk.samples")
+server = pytest.importorskip("xxgk.samples.server")
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMITS = {"fetch_articles": False, "check_links": False, "browser": False, "search": False}
+HOST_LIMIT = 2
+
+
+class HostCounter:
+    """Counts concurrent requests per sample-server port (each portal is its own host)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: dict[int, int] = defaultdict(int)
+        self.max: dict[int, int] = defaultdict(int)
+        self.total = 0
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        original = server._Handler._send
+        counter = self
+
+        def _send(handler, head_only: bool, form: bytes = b"") -> None:
+            port = handler.server.server_address[1]
+            with counter.lock:
+                counter.now[port] += 1
+                counter.total += 1
+                counter.max[port] = max(counter.max[port], counter.now[port])
+            try:
+                original(handler, head_only, form)
+            finally:
+                with counter.lock:
+                    counter.now[port] -= 1
+
+        monkeypatch.setattr(server._Handler, "_send", _send)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dworld")
+    return Path(samples.generate_world(out / "world", seed=2024, n_universities=3, n_governments=0)).parent
+
+
+def _make_run(db_url: str, world_dir: Path, urls: dict[str, str]) -> int:
+    portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
+    with session_factory(db_url).begin() as s:
+        run = Run(label="distributed", config={"limits": LIMITS})
+        s.add(run)
+        s.flush()
+        for p in portals:
+            site = Site(url=urls[p["slug"]], name=p["slug"])
+            s.add(site)
+            s.flush()
+            s.add(Crawl(run_id=run.id, site_id=site.id))
+        return run.id
+
+
+def _worker(redis_url: str, db_url: str, ns: str, store: Path, *, lease: float = 30.0, slots: int = 2,
+            idle_exit: float = 2.0) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "xxgk.cli", "worker", "--redis", redis_url, "--db", db_url, "--namespace", ns,
+           "--slots", str(slots), "--host-limit", str(HOST_LIMIT), "--lease", str(lease),
+           "--idle-exit", str(idle_exit), "--store-dir", str(store), "--host-lease", "5"]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def _check(db_url: str, run_id: int, world_dir: Path, urls: dict[str, str]) -> None:
+    """Ground truth (columns, items, pages) per portal and no duplicate rows."""
+    portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
+    problems: list[str] = []
+    with session_factory(db_url)() as s:
+        dup_items = s.execute(select(Item.column_id, Item.url, func.count()).group_by(Item.column_id, Item.url)
+                              .having(func.count() > 1)).all()
+        dup_pages = s.execute(select(Page.crawl_id, Page.url, func.count()).group_by(Page.crawl_id, Page.url)
+                              .having(func.count() > 1)).all()
+        assert not dup_items, f"duplicate items: {dup_items[:5]}"
+        assert not dup_pages, f"duplicate pages: {dup_pages[:5]}"
+        for p in portals:
+            manifest = json.loads((world_dir / p["manifest"]).read_text(encoding="utf-8"))
+            base = urls[p["slug"]].rstrip("/")
+
+            def _abs(url: str | None, base: str = base) -> str | None:
+                return base + url if url and not url.startswith("http") else url
+
+            crawl = s.scalars(select(Crawl).join(Site).where(Site.name == p["slug"], Crawl.run_id == run_id)).one()
+            assert crawl.status == "done", (p["slug"], crawl.error)
+            assert crawl.cms == p["cms"]
+            assert crawl.portal_url == _abs(manifest["portal"])
+            from xxgk.store import Column
+
+            cols = {c.path: c for c in s.scalars(select(Column).where(Column.crawl_id == crawl.id))}
+            want = {c["path"]: c for c in manifest["columns"]}
+            if set(cols) != set(want):
+                problems.append(f"{p['slug']}: columns differ {sorted(set(cols) ^ set(want))[:5]}")
+            for path in set(cols) & set(want):
+                got = {(i.title, i.url, i.published.isoformat() if i.published else None)
+                       for i in s.scalars(select(Item).where(Item.column_id == cols[path].id))}
+                exp = {(i["title"], _abs(i["url"]), i["date"]) for i in want[path]["items"]}
+                if got != exp:
+                    problems.append(f"{p['slug']} {path}: items missing {sorted(exp - got)[:2]} "
+                                    f"extra {sorted(got - exp)[:2]}")
+                if want[path]["kind"] == "list" and cols[path].list_pages != want[path]["pages"]:
+                    problems.append(f"{p['slug']} {path}: list_pages {cols[path].list_pages}")
+    assert not problems, "\n".join(problems[:30])
+
+
+def _max_in_redis(redis_url: str, ns: str) -> dict[str, int]:
+    r = redislib.Redis.from_url(redis_url, decode_responses=True)
+    return {k: int(v) for k, v in r.hgetall(f"{ns}:host-max").items()}
+
+
+def test_two_workers_ground_truth_and_host_limit(world: Path, pg_url: str, redis_url: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    counter = HostCounter()
+    counter.install(monkeypatch)
+    ns = "t1"
+    with server.SampleServer(world) as srv:
+        urls = dict(srv.urls)
+        run_id = _make_run(pg_url, world, urls)
+        assert seed_run(redis_url, pg_url, run_id, namespace=ns) == len(urls)
+        assert seed_run(redis_url, pg_url, run_id, namespace=ns) == 0  # seeding twice queues nothing
+        procs = [_worker(redis_url, pg_url, ns, tmp_path, slots=2) for _ in range(2)]
+        try:
+            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120)
+        finally:
+            _stop(procs)
+        errs = [p.stderr.read().decode() for p in procs]
+    _check(pg_url, run_id, world, urls)
+    with session_factory(pg_url)() as s:  # both workers took part (each site is one job)
+        assert s.scalar(select(func.count(Crawl.id)).where(Crawl.run_id == run_id)) == len(urls)
+    assert counter.total > 50
+    assert max(counter.max.values()) <= HOST_LIMIT, (dict(counter.max), errs)
+    in_redis = _max_in_redis(redis_url, ns)
+    assert in_redis and max(in_redis.values()) <= HOST_LIMIT, in_redis
+
+
+def test_per_host_limit_holds_across_workers(world: Path, pg_url: str, redis_url: str, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers hammer the *same* hosts: the run is seeded twice under two run ids."""
+    counter = HostCounter()
+    counter.install(monkeypatch)
+    ns = "t2"
+    with server.SampleServer(world, delay=0.02) as srv:
+        urls = {k: v for k, v in list(srv.urls.items())[:2]}
+        with session_factory(pg_url).begin() as s:
+            ids = []
+            for _ in range(2):
+                run = Run(label="same hosts", config={"limits": LIMITS})
+                s.add(run)
+                s.flush()
+                for slug, url in urls.items():
+                    site = s.scalar(select(Site).where(Site.url == url)) or Site(url=url, name=slug)
+                    s.add(site)
+                    s.flush()
+                    s.add(Crawl(run_id=run.id, site_id=site.id))
+                ids.append(run.id)
+        for run_id in ids:
+            seed_run(redis_url, pg_url, run_id, namespace=ns)
+        procs = [_worker(redis_url, pg_url, ns, tmp_path, slots=2) for _ in range(2)]
+        try:
+            for run_id in ids:
+                wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120)
+        finally:
+            _stop(procs)
+    # without the Redis limit each worker alone would allow HOST_LIMIT per host: 2 workers → 2 × limit
+    assert max(counter.max.values()) <= HOST_LIMIT, dict(counter.max)
+    assert max(counter.max.values()) == HOST_LIMIT  # and the limit was actually reached
+    assert max(_max_in_redis(redis_url, ns).values()) == HOST_LIMIT
+
+
+def test_killed_worker_loses_nothing(world: Path, pg_url: str, redis_url: str, tmp_path: Path) -> None:
+    ns = "t3"
+    with server.SampleServer(world, delay=0.01) as srv:
+        urls = dict(srv.urls)
+        run_id = _make_run(pg_url, world, urls)
+        seed_run(redis_url, pg_url, run_id, namespace=ns)
+        victim = _worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=4, idle_exit=30)
+        deadline = time.monotonic() + 60
+        while run_progress(pg_url, run_id)[2] < 30 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        done_before, _total, pages_before = run_progress(pg_url, run_id)
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait(timeout=10)
+        assert pages_before >= 30 and done_before < len(urls), "the worker was not killed mid-crawl"
+        r = redislib.Redis.from_url(redis_url, decode_responses=True)
+        assert r.llen(f"{ns}:processing") > 0  # its sites are still held under (expiring) leases
+        procs = [_worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=2) for _ in range(2)]
+        try:
+            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120, lease_seconds=3.0)
+        finally:
+            _stop(procs)
+        assert r.llen(f"{ns}:processing") == 0 and r.llen(f"{ns}:jobs") == 0
+    _check(pg_url, run_id, world, urls)
+
+
+def test_audit_distributed_cli(world: Path, pg_url: str, redis_url: str, tmp_path: Path) -> None:
+    """`xxgk audit --distributed` seeds, waits for a worker, then scores and reports."""
+    ns = "xxgk"  # the audit command's namespace
+    with server.SampleServer(world) as srv:
+        sites = tmp_path / "sites.csv"
+        srv.write_sites_csv(sites)
+        lines = sites.read_text(encoding="utf-8").splitlines()
+        sites.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # header + 2 portals
+        proc = _worker(redis_url, pg_url, ns, tmp_path, slots=2, idle_exit=60)
+        try:
+            out = subprocess.run(
+                [sys.executable, "-m", "xxgk.cli", "audit", str(sites), "--distributed", "--redis",
+                 f"{redis_url}", "--db", pg_url, "--out", str(tmp_path / "out"), "--quiet", "--max-pages", "60"],
+                cwd=ROOT, capture_output=True, text=True, timeout=120,
+                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        finally:
+            _stop([proc])
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "report written" in out.stdout
+    with session_factory(pg_url)() as s:
+        crawls = s.scalars(select(Crawl)).all()
+        assert len(crawls) == 2 and all(c.status == "done" and c.pages > 0 for c in crawls)
+        assert s.scalars(select(Run)).one().status == "done"
+
+
+def test_distributed_audit_needs_postgres(tmp_path: Path) -> None:
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,url\na,http://127.0.0.1:9/\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "xxgk.cli", "audit", str(sites), "--distributed", "--redis",
+                          "redis://127.0.0.1:9/0", "--db", str(tmp_path / "x.sqlite")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "postgresql" in out.stderr
