@@ -5,24 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from xxgk.errors import UserError
 from xxgk.store import (
     FAIL,
     PASS,
-    Column,
     Crawl,
-    Document,
     Finding,
-    Item,
-    Link,
-    Page,
     ReportRecord,
     Run,
     Score,
     Site,
+    delete_crawl_contents,
 )
 
 SCORED = (PASS, "partial", FAIL, "needs_review")
@@ -138,11 +134,7 @@ def diff_runs(session: Session, run_a: int, run_b: int, rubric_id: str | None = 
 
 def _delete_runs(session: Session, run_ids: list[int]) -> None:
     """Bulk-delete runs and everything under them, children first (no ORM loading of big runs)."""
-    crawl_ids = select(Crawl.id).where(Crawl.run_id.in_(run_ids)).scalar_subquery()
-    for table in (Document, Link, Page, Item):
-        session.execute(delete(table).where(table.crawl_id.in_(crawl_ids)))
-    session.execute(update(Column).where(Column.crawl_id.in_(crawl_ids)).values(parent_id=None))
-    session.execute(delete(Column).where(Column.crawl_id.in_(crawl_ids)))
+    delete_crawl_contents(session, select(Crawl.id).where(Crawl.run_id.in_(run_ids)).scalar_subquery())
     for table in (Finding, Score, ReportRecord, Crawl):
         session.execute(delete(table).where(table.run_id.in_(run_ids)))
     session.execute(delete(Run).where(Run.id.in_(run_ids)))

@@ -26,7 +26,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
@@ -297,6 +299,18 @@ class Schedule(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+def delete_crawl_contents(session: Session, crawl_ids: Any) -> None:
+    """Delete everything crawls collected (documents, links, pages, items, columns), children first.
+
+    `crawl_ids` is a list of ids or a scalar subquery; bulk statements, so big crawls are never loaded.
+    """
+    for table in (Document, Link, Item):
+        session.execute(delete(table).where(table.crawl_id.in_(crawl_ids)))
+    session.execute(update(Column).where(Column.crawl_id.in_(crawl_ids)).values(parent_id=None))
+    session.execute(delete(Column).where(Column.crawl_id.in_(crawl_ids)))
+    session.execute(delete(Page).where(Page.crawl_id.in_(crawl_ids)))
 
 
 def default_db_url(path: Path | str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
 from crawler.pipelines import factory_for
 from xxgk.store import (
@@ -10,13 +10,10 @@ from xxgk.store import (
     CRAWL_FAILED,
     CRAWL_PENDING,
     CRAWL_RUNNING,
-    Column,
     Crawl,
-    Document,
-    Item,
-    Link,
     Page,
     Site,
+    delete_crawl_contents,
     utcnow,
 )
 
@@ -31,12 +28,7 @@ def reset_crawl(db_url: str, crawl_id: int) -> bool:
         if crawl is None or crawl.status == CRAWL_DONE or (
                 crawl.status == CRAWL_FAILED and crawl.stop_reason != "interrupted"):
             return False
-        s.execute(delete(Document).where(Document.crawl_id == crawl_id))
-        s.execute(delete(Link).where(Link.crawl_id == crawl_id))
-        s.execute(delete(Item).where(Item.crawl_id == crawl_id))
-        s.execute(update(Column).where(Column.crawl_id == crawl_id).values(parent_id=None))
-        s.execute(delete(Column).where(Column.crawl_id == crawl_id))
-        s.execute(delete(Page).where(Page.crawl_id == crawl_id))
+        delete_crawl_contents(s, [crawl_id])
         crawl.status, crawl.error, crawl.stop_reason = CRAWL_PENDING, None, None
         crawl.cms, crawl.portal_url, crawl.pages, crawl.browser_pages = None, None, 0, 0
         crawl.facts = {}
