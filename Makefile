@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Debian packages (never `playwright install`): Chromium for rendering, screenshots and PDF;
+# Debian packages (never Playwright's own browser download): Chromium for rendering, screenshots and PDF;
 # a CJK font for generated PDFs; PostgreSQL and Redis servers that tests start on 127.0.0.1.
 # Installed only when missing.
 DEBIAN_PACKAGES := chromium fonts-wqy-microhei postgresql redis-server

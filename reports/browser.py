@@ -1,4 +1,4 @@
-"""Headless Debian Chromium through Playwright (never `playwright install`): for PDFs, tests and benches."""
+"""Headless Debian Chromium through Playwright (never Playwright's own browser download): for PDFs, tests and benches."""
 
 from __future__ import annotations
 
