@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from world_check import register_world_run
 
-from xxgk.store import Column, Crawl, Item, Run, Site, default_db_url, session_factory
+from xxgk.store import Column, Crawl, Item, Site, default_db_url, session_factory
 
 samples = pytest.importorskip("xxgk.samples")
 server = pytest.importorskip("xxgk.samples.server")
@@ -30,16 +31,7 @@ def test_sample_world_matches_manifests(tmp_path: Path, crawl_in_subprocess) -> 
     factory = session_factory(db_url)
     with server.SampleServer(world_dir) as srv:
         urls = dict(srv.urls)
-        with factory.begin() as s:
-            run = Run(label="samples")
-            s.add(run)
-            s.flush()
-            for p in portals:
-                site = Site(url=urls[p["slug"]], name=p["slug"])
-                s.add(site)
-                s.flush()
-                s.add(Crawl(run_id=run.id, site_id=site.id))
-            run_id = run.id
+        run_id = register_world_run(db_url, world_dir, urls, "samples")
         crawl_in_subprocess(db_url, run_id, limits={"fetch_articles": False, "check_links": False}, timeout=300)
 
     problems: list[str] = []

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import redis as redislib
 from sqlalchemy import func, select
+from world_check import register_world_run
 
 from crawler.distributed.coordinator import seed_run, wait_run
 from crawler.distributed.store_ops import run_progress
@@ -69,17 +70,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _make_run(db_url: str, world_dir: Path, urls: dict[str, str]) -> int:
-    portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
-    with session_factory(db_url).begin() as s:
-        run = Run(label="distributed", config={"limits": LIMITS})
-        s.add(run)
-        s.flush()
-        for p in portals:
-            site = Site(url=urls[p["slug"]], name=p["slug"])
-            s.add(site)
-            s.flush()
-            s.add(Crawl(run_id=run.id, site_id=site.id))
-        return run.id
+    return register_world_run(db_url, world_dir, urls, "distributed", {"limits": LIMITS})
 
 
 def _worker(redis_url: str, db_url: str, ns: str, store: Path, *, lease: float = 30.0, slots: int = 2,

@@ -7,14 +7,13 @@ About a minute on 2 cores; it is the crawler's ground-truth test for issue 3, so
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from world_check import compare_world
+from world_check import compare_world, register_world_run
 
-from xxgk.store import Crawl, Run, Site, default_db_url, session_factory
+from xxgk.store import Crawl, default_db_url, session_factory
 
 samples = pytest.importorskip("xxgk.samples")
 server = pytest.importorskip("xxgk.samples.server")
@@ -23,21 +22,11 @@ server = pytest.importorskip("xxgk.samples.server")
 
 def test_sample_world_v2_matches_manifests(tmp_path: Path, crawl_in_subprocess) -> None:
     world_dir = Path(samples.generate_world(tmp_path / "world", seed=2024, n_universities=6)).parent
-    portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
     db_url = default_db_url(tmp_path / "store.sqlite")
     factory = session_factory(db_url)
     with server.SampleServer(world_dir) as srv:
         urls = dict(srv.urls)
-        with factory.begin() as s:
-            run = Run(label="samples v2")
-            s.add(run)
-            s.flush()
-            for p in portals:
-                site = Site(url=urls.get(p["slug"], "http://127.0.0.1:9/"), name=p["slug"])
-                s.add(site)
-                s.flush()
-                s.add(Crawl(run_id=run.id, site_id=site.id))
-            run_id = run.id
+        run_id = register_world_run(db_url, world_dir, urls, "samples v2")
         crawl_in_subprocess(db_url, run_id, timeout=900)
         ext = dict(srv.external_urls)
     with factory() as s:

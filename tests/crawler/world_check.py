@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.extract.html import page_key
-from xxgk.store import Column, Crawl, Item, Link, Page, Site
+from xxgk.store import Column, Crawl, Item, Link, Page, Run, Site, session_factory
 
 
 def _abs(base: str, url: str | None, ext: dict[str, str]) -> str | None:
@@ -113,3 +113,20 @@ def compare_world(s: Session, run_id: int, world_dir: Path, urls: dict[str, str]
         out += compare_portal(s, run_id, p["slug"], manifest, urls.get(p["slug"], "http://127.0.0.1:9/"),
                               external_urls)
     return out
+
+
+def register_world_run(db_url: str, world_dir: Path, urls: dict[str, str], label: str,
+                       config: dict[str, Any] | None = None) -> int:
+    """A run with one pending crawl per sample portal, named by slug (a portal that is down gets an
+    address nothing listens on)."""
+    portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
+    with session_factory(db_url).begin() as s:
+        run = Run(label=label, config=config or {})
+        s.add(run)
+        s.flush()
+        for p in portals:
+            site = Site(url=urls.get(p["slug"], "http://127.0.0.1:9/"), name=p["slug"])
+            s.add(site)
+            s.flush()
+            s.add(Crawl(run_id=run.id, site_id=site.id))
+        return run.id
