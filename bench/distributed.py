@@ -35,7 +35,7 @@ from crawler.distributed.coordinator import seed_run, wait_run  # noqa: E402
 from xxgk.localservices import postgres, redis  # noqa: E402
 from xxgk.samples import generate_world  # noqa: E402
 from xxgk.samples.server import SampleServer  # noqa: E402
-from xxgk.store import Crawl, Page, Run, Site, session_factory  # noqa: E402
+from xxgk.store import Crawl, Page, add_run_with_sites, session_factory  # noqa: E402
 
 START, END = "<!-- distributed-bench:start -->", "<!-- distributed-bench:end -->"
 # Lists, pagers and column trees (the distributed part); articles, attachments, link checks and the
@@ -53,15 +53,7 @@ def new_database(server_url: str) -> str:
 
 def make_run(db_url: str, urls: dict[str, str]) -> int:
     with session_factory(db_url).begin() as s:
-        run = Run(label="bench distributed", config={"limits": LIMITS})
-        s.add(run)
-        s.flush()
-        for slug, url in urls.items():
-            site = s.scalar(select(Site).where(Site.url == url)) or Site(url=url, name=slug)
-            s.add(site)
-            s.flush()
-            s.add(Crawl(run_id=run.id, site_id=site.id))
-        return run.id
+        return add_run_with_sites(s, urls, label="bench distributed", config={"limits": LIMITS})
 
 
 def measure(n: int, db_url: str, redis_url: str, urls: dict[str, str], args: argparse.Namespace,

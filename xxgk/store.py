@@ -301,6 +301,25 @@ class Schedule(Base):
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+def add_run_with_sites(session: Session, sites: dict[str, str], *, label: str | None = None,
+                       config: dict[str, Any] | None = None) -> int:
+    """A run with one pending crawl per site (name → URL); sites are shared across runs by URL."""
+    from sqlalchemy import select
+
+    run = Run(label=label, config=config or {})
+    session.add(run)
+    session.flush()
+    for name, url in sites.items():
+        site = session.scalar(select(Site).where(Site.url == url))
+        if site is None:
+            site = Site(url=url, name=name)
+            session.add(site)
+            session.flush()
+        session.add(Crawl(run_id=run.id, site_id=site.id))
+    session.flush()
+    return run.id
+
+
 def delete_crawl_contents(session: Session, crawl_ids: Any) -> None:
     """Delete everything crawls collected (documents, links, pages, items, columns), children first.
 

@@ -25,7 +25,7 @@ from world_check import register_world_run
 
 from crawler.distributed.coordinator import seed_run, wait_run
 from crawler.distributed.store_ops import run_progress
-from xxgk.store import Crawl, Item, Page, Run, Site, session_factory
+from xxgk.store import Crawl, Item, Page, Run, Site, add_run_with_sites, session_factory
 
 samples = pytest.importorskip("xxgk.samples")
 server = pytest.importorskip("xxgk.samples.server")
@@ -173,15 +173,7 @@ def test_per_host_limit_holds_across_workers(world: Path, pg_url: str, redis_url
         with session_factory(pg_url).begin() as s:
             ids = []
             for _ in range(2):
-                run = Run(label="same hosts", config={"limits": LIMITS})
-                s.add(run)
-                s.flush()
-                for slug, url in urls.items():
-                    site = s.scalar(select(Site).where(Site.url == url)) or Site(url=url, name=slug)
-                    s.add(site)
-                    s.flush()
-                    s.add(Crawl(run_id=run.id, site_id=site.id))
-                ids.append(run.id)
+                ids.append(add_run_with_sites(s, urls, label="same hosts", config={"limits": LIMITS}))
         for run_id in ids:
             seed_run(redis_url, pg_url, run_id, namespace=ns)
         procs = [_worker(redis_url, pg_url, ns, tmp_path, slots=2) for _ in range(2)]

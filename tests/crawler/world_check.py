@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.extract.html import page_key
-from xxgk.store import Column, Crawl, Item, Link, Page, Run, Site, session_factory
+from xxgk.store import Column, Crawl, Item, Link, Page, Site, add_run_with_sites, session_factory
 
 
 def _abs(base: str, url: str | None, ext: dict[str, str]) -> str | None:
@@ -120,13 +120,6 @@ def register_world_run(db_url: str, world_dir: Path, urls: dict[str, str], label
     """A run with one pending crawl per sample portal, named by slug (a portal that is down gets an
     address nothing listens on)."""
     portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
+    sites = {p["slug"]: urls.get(p["slug"], "http://127.0.0.1:9/") for p in portals}
     with session_factory(db_url).begin() as s:
-        run = Run(label=label, config=config or {})
-        s.add(run)
-        s.flush()
-        for p in portals:
-            site = Site(url=urls.get(p["slug"], "http://127.0.0.1:9/"), name=p["slug"])
-            s.add(site)
-            s.flush()
-            s.add(Crawl(run_id=run.id, site_id=site.id))
-        return run.id
+        return add_run_with_sites(s, sites, label=label, config=config)
