@@ -218,22 +218,25 @@ def _require_run(db_url: str, run_id: int) -> None:
             raise UserError(f"no run {run_id} in the store ({db_url})", field="RUN")
 
 
+DEMO_ANNUAL_RUBRIC = "gov-disclosure-annual-report"
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the reports.")] = DEFAULT_HOME / "demo",
     seed: Annotated[int, typer.Option(help="Seed of the sample world.")] = 2024,
     db: DbOption = None,
 ) -> None:
-    """Serve the bundled sample portals on 127.0.0.1, audit them and print the report path.
+    """Serve the bundled sample portals on 127.0.0.1, audit them and print the report paths.
 
     Universities are audited against the 50-item checklist, government portals against the 2019
-    inspection indicators, each as of the sample world's own date; the last line is the university
-    ranking page.
+    inspection indicators and, re-scoring the same crawl, the annual-report rubric; each as of the sample
+    world's own date. The last line is the university ranking page.
     """
     import csv
     import json
+    import re
     import subprocess
-    import sys
 
     from xxgk.samples import generate_world
     from xxgk.samples.server import SampleServer
@@ -263,9 +266,18 @@ def demo(
             # Each audit in its own process: Scrapy's reactor starts once per process.
             cmd = [sys.executable, "-m", "xxgk", "audit", str(sites), "--rubric", rubric, "--out",
                    str(out / kind), "--db", db, *(["--as-of", as_of] if as_of else [])]
-            if subprocess.run(cmd).returncode != 0:
+            res = subprocess.run(cmd, stdout=subprocess.PIPE, text=True)
+            sys.stdout.write(res.stdout)
+            if res.returncode != 0:
                 raise UserError(f"the {kind} audit failed (see above)")
             pages.append((out / kind / "index.html").resolve())
+            found = re.search(r"^run (\d+):", res.stdout, re.M)
+            if kind == "government" and found:  # the same crawl, scored again: no second crawl
+                console.print(f"scoring the government crawl against {DEMO_ANNUAL_RUBRIC}")
+                loaded, _path = pipeline.load_rubric_ref(DEMO_ANNUAL_RUBRIC)
+                pipeline.score(db_url_from(db), int(found.group(1)), loaded, as_of=as_of)
+                page = pipeline.report(db_url_from(db), int(found.group(1)), loaded.id, out / "government-annual-report")
+                pages.append(page.resolve())
     for page in pages:
         out_console.print(str(page))
 

@@ -3,7 +3,9 @@
 Reads the crawl's items (titles in the 年报 column and elsewhere) and the `Document(role="annual_report")`
 rows the crawler stored (raw `body`, re-parsed here). `aspects` picks which checks decide the verdict,
 so a rubric can weigh 发布时间, 内容完备 and 表格勾稽 as separate items. Verdict: fail if any chosen
-check fails, needs_review if any needs a human, else pass (`partial_credit`: credit = share passed).
+check fails, needs_review if any needs a human, else pass (`partial_credit`: credit = share passed);
+not_checked when an item judges only R5 and last year's report (or its table 三) is not there to compare.
+Evidence: the report's page and file, or the 年报 columns searched when no report was found.
 `details`: year, kind, the report found, other bodies' reports, the parsed tables and every rule result.
 """
 
@@ -17,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
 from scoring.annual_report.checks import ASPECTS, check_deadline, check_report, deadline_for, overall
-from scoring.annual_report.find import FoundReport, best_by_year, find_reports
+from scoring.annual_report.find import REPORT_COLUMN, FoundReport, best_by_year, find_reports
 from scoring.annual_report.parse import ParsedReport, UnreadableReport, parse_report
 from scoring.annual_report.rules import FAIL, NEEDS_REVIEW, NOT_APPLICABLE, PASS, RuleResult
 from scoring.checks.common import crawl_not_checked
@@ -183,7 +185,7 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
     if rep_found is None:
         extra = f"（栏目中另有其他单位的年报 {len(others)} 篇）" if others else ""
         return CheckOutcome(KIND, FAIL, 0.0, message=f"未找到本单位{label}信息公开工作年度报告{extra}",
-                            details=details)
+                            evidence=_searched(ctx), details=details)
     details["report"] = rep_found.as_json()
     evidence = [{"url": rep_found.url, "label": f"年报：{rep_found.title}"}]
     results: list[RuleResult] = []
@@ -198,6 +200,8 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
     doc = _doc_for(rep_found, _documents(ctx), ctx) if content else None
     rep: ParsedReport | None = None
     if doc is not None:
+        if _norm_url(doc.url) != _norm_url(rep_found.url):
+            evidence.append({"url": doc.url, "label": f"年报文件：{doc.title or rep_found.title}"})
         parsed = _parse_cached(ctx, doc)
         if isinstance(parsed, UnreadableReport):
             results.append(RuleResult("readable", NEEDS_REVIEW, f"年报文件无法读取：{parsed}"))
@@ -212,13 +216,9 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
             return _verdict(results, details, evidence, params,
                             not_checked="年报正文未抓取，未能核对内容（" + "、".join(rest) + "）")
     elif rep is not None:
-        prev = None
-        if params.use_previous_year and "sums" in content and isinstance(year, int):
-            prev_found = own.get(year - 1)
-            prev_doc = _doc_for(prev_found, _documents(ctx), ctx) if prev_found else None
-            if prev_doc is not None:
-                parsed_prev = _parse_cached(ctx, prev_doc)
-                prev = parsed_prev if isinstance(parsed_prev, ParsedReport) else None
+        prev, prev_missing = None, None
+        if "sums" in content and "R5" in params.rules and isinstance(year, int):
+            prev, prev_missing = _previous(ctx, own, year, params)
         published = rep_found.published or rep.published
         results += check_report(rep, kind=kind, published=published, previous=prev, deadline=params.deadline,
                                 legacy_deadline=params.legacy_deadline, resolver=site_resolver(ctx),
@@ -226,7 +226,38 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
         results = [r for r in results if not (r.rule.startswith("R") and r.rule not in params.rules)]
         details["parsed"] = rep.summary()
         details["document"] = {"url": doc.url if doc else None, "doc_type": rep.doc_type}
+        if prev_missing and not rep.needs_review and not rep.free_text and not any(r.rule == "R5" for r in results):
+            results.append(RuleResult("R5", NOT_APPLICABLE, f"R5 未核对：{prev_missing}"))
+            judged = [r for r in results if r.rule not in ("presence", "channel") and r.status != NOT_APPLICABLE]
+            if not judged:  # R5 was all this item asked about: could not check, never a silent pass
+                return _verdict(results, details, evidence, params, not_checked=f"R5 无法核对：{prev_missing}")
     return _verdict(results, details, evidence, params)
+
+
+def _previous(ctx: SiteContext, own: dict[int, FoundReport], year: int, params: AnnualReportParams
+              ) -> tuple[ParsedReport | None, str | None]:
+    """Last year's parsed report for R5, or None and why it cannot be used."""
+    if not params.use_previous_year:
+        return None, "未启用与上一年度报告的比对"
+    prev_found = own.get(year - 1)
+    if prev_found is None:
+        return None, f"未找到本单位{year - 1}年度报告（R5 需与其「结转下年度继续办理」比对）"
+    prev_doc = _doc_for(prev_found, _documents(ctx), ctx)
+    if prev_doc is None:
+        return None, f"{year - 1}年度报告正文未抓取"
+    parsed = _parse_cached(ctx, prev_doc)
+    if not isinstance(parsed, ParsedReport) or "t3" not in parsed.tables:
+        return None, f"{year - 1}年度报告的统计表三无法读取"
+    return parsed, None
+
+
+def _searched(ctx: SiteContext) -> list[dict[str, str]]:
+    """Evidence for a report not found: the site's 年报 columns (or the portal) that were searched."""
+    cols = [c for c in ctx.columns if c.url and c.name and REPORT_COLUMN.search(c.name)]
+    if cols:
+        return [{"url": c.url, "label": f"年报栏目：{c.path or c.name}"} for c in cols[:5]]
+    url = ctx.crawl.portal_url or ctx.site.url
+    return [{"url": url, "label": "信息公开平台（未见年报栏目）"}] if url else []
 
 
 def _verdict(results: list[RuleResult], details: dict[str, Any], evidence: list[dict[str, str]],

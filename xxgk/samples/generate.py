@@ -14,7 +14,7 @@ from .external import render_external
 from .gov_world import EXT_HOST, build_gov_world
 from .govkit import ROUTES, home_items, robots
 from .hostile import build_hostile
-from .manifest import build_manifest, inspection, not_applicable, v2_column, v2_item
+from .manifest import annual_report, build_manifest, inspection, not_applicable, v2_column, v2_item
 from .renderers import get_renderer
 from .world import AS_OF, Portal, build_world
 
@@ -60,6 +60,7 @@ def _v2_manifest(portal: Portal, files: dict[str, str | bytes], ext_files: set[s
         manifest["checklist"] = not_applicable()
         manifest["unit_quota"] = f["unit_quota"]
         manifest["inspection"] = inspection(portal, home_newest, links)
+        manifest["annual_report"] = annual_report(portal)
         manifest["status_overrides"] = routes["status"]
     return manifest
 

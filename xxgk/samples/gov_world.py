@@ -11,6 +11,7 @@ import random
 from typing import Any
 
 from . import gov_names as gn
+from .gov_reports import fill_reports
 from .world import CONTENT, GROUP, LIST, Article, Column, Portal, _Slugger
 
 EXT_HOST = "http://ext-jy.xxgk.invalid"  # placeholder of the external 人才网 host; the server substitutes it
@@ -166,6 +167,7 @@ def build_gov_portal(index: int, seed: int, down: bool = False) -> Portal:
     b.fill(rules, b.dates(rng.randint(3, 5), rng.randint(100, 500), (60, 300)), "制度")
     report = b.col("政府信息公开年报", first_level=True)
     b.fill(report, [dt.date(y, 1, rng.randint(15, 30)) for y in range(p.as_of.year, p.as_of.year - 6, -1)], "年报")
+    fill_reports(p, report, index)  # real reports and publication dates, from their own random stream
     p.top = [guide, rules, report]
 
     fixed = b.col("法定主动公开内容", GROUP, has_landing=True, first_level=True)

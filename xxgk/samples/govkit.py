@@ -50,8 +50,10 @@ def assign_attachments(p: Portal, url_for: Any) -> None:
 
 
 def article_body(p: Portal, col: Column, art: Article, here: str) -> str:
-    """Paragraphs (or only an image), then attachments and any extra links of the article."""
-    if art.image_only:
+    """Paragraphs (or only an image, or the article's own HTML), then attachments and extra links."""
+    if art.body_html is not None:
+        paras = art.body_html
+    elif art.image_only:
         paras = f'<p style="text-align:center"><img src="{esc(rel(here, PHOTO))}" border="0" /></p>'
     else:
         texts = [f"为进一步做好{col.name}相关工作，现将《{art.title}》有关事项公开如下。",
@@ -212,7 +214,10 @@ def render_gov(p: Portal, fam: Any) -> dict[str, str | bytes]:
                     continue
                 files[art.url] = fam.article(p, col, art)
                 for att in art.attachments:
-                    files[str(att["url"])] = attachments.make(str(att["type"]), art.title, bool(att["scanned"]))
+                    if att.get("annual_report") and art.report_file is not None:
+                        files[str(att["url"])] = art.report_file
+                    else:
+                        files[str(att["url"])] = attachments.make(str(att["type"]), art.title, bool(att["scanned"]))
     for art in (a for c in p.list_columns() for a in c.articles):
         for _text, href in art.links:
             if href.startswith("/servlet/"):

@@ -7,8 +7,10 @@ has ≥1 item (or is a content column with body text); ``fail``/``missing`` when
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from . import gov_reports as gr
 from . import names
 from .world import BLANK, CONTENT, GROUP, MISSING, STALE, Column, Portal
 
@@ -163,8 +165,6 @@ def inspection(portal: Portal, home_newest: str | None, links: dict[str, list[An
 
 
 def _date(text: str) -> Any:
-    import datetime as dt
-
     return dt.date.fromisoformat(text)
 
 
@@ -172,3 +172,58 @@ def not_applicable() -> dict[str, dict[str, Any]]:
     """The university checklist of a government portal: every item ``not_applicable``."""
     return {str(i): {"name": names.ITEMS[i], "status": "not_applicable", "published": False, "defect": None,
                      "columns": [], "newest": None} for i in names.ITEMS}
+
+
+# ---- annual reports (government portals) --------------------------------------------------------
+
+def expected_outcome(reports: list[dict[str, Any]], due: int, down: bool = False) -> dict[str, dict[str, str]]:
+    """Status and reason per rubric item, from the reports' builder truth (the site's own reports by year).
+
+    P1 deadline (the listed date, so a scan is judged too), P2 readable, C1 six sections, C2 unified format
+    and tables, R1–R5 sums (R5 against last year's table 三; not_checked when that report is missing or
+    unreadable). No own report for the due year: every item fails. A portal that is down: not_checked.
+    """
+    if down:
+        return {i: {"status": "not_checked", "why": "portal down"} for i in gr.ITEMS}
+    own = {r["year"]: r for r in reports if r["own"]}
+    rep = own.get(due)
+    if rep is None:
+        return {i: {"status": "fail", "why": f"no own report for {due}"} for i in gr.ITEMS}
+    out: dict[str, dict[str, str]] = {}
+    late = dt.date.fromisoformat(rep["published"]) > dt.date.fromisoformat(rep["deadline"])
+    out["P1"] = {"status": "fail" if late else "pass",
+                 "why": f"published {rep['published']}, deadline {rep['deadline']}"}
+    if not rep["readable"]:
+        out["P2"] = {"status": "needs_review", "why": "scanned report (no text layer)"}
+        for i in gr.ITEMS[2:]:
+            out[i] = {"status": "needs_review", "why": "scanned report: contents cannot be read"}
+        return out
+    out["P2"] = {"status": "pass", "why": rep["format"]}
+    out["C1"] = {"status": "fail" if "missing_section" in rep["errors"] else "pass", "why": "sections"}
+    old = rep["version"] == "2019" and rep["year"] >= 2021
+    out["C2"] = {"status": "fail" if old else "pass", "why": f"format {rep['version']}"}
+    failed = {f["rule"] for f in rep["sum_failures"]}
+    for rule in ("R1", "R2", "R3", "R4"):
+        out[rule] = {"status": "fail" if rule in failed else "pass", "why": "sum rule"}
+    prev = own.get(due - 1)
+    if prev is None or not prev["readable"]:
+        out["R5"] = {"status": "not_checked", "why": f"no readable report for {due - 1}"}
+    else:
+        out["R5"] = {"status": "fail" if "R5" in failed else "pass", "why": f"carry-over from {due - 1}"}
+    return out
+
+
+def annual_report(p: Portal) -> dict[str, Any]:
+    """The ``annual_report`` part of a government portal's manifest (URLs are site-relative)."""
+    due = gr.due_year(p.as_of)
+    found = p.features.get("annual_column")
+    col = found if isinstance(found, Column) else None
+    reports = []
+    for art in col.articles if col is not None else []:
+        if art.report is None:
+            continue
+        att = next((a for a in art.attachments if a.get("annual_report")), None)
+        reports.append({**art.report, "url": art.url, "attachment_url": att["url"] if att else None})
+    return {"rubric": gr.RUBRIC, "kind": "government", "due_year": due, "deadline": gr.deadline(due).isoformat(),
+            "column_url": col.url if col is not None else None, "reports": reports,
+            "expected": expected_outcome(reports, due, down=bool(p.features.get("down")))}

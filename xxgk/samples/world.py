@@ -46,6 +46,9 @@ class Article:
     image_only: bool = False  # the article body is only an <img>
     status: int = 200  # HTTP status the article page answers with (500 = failing)
     links: list[tuple[str, str]] = field(default_factory=list)  # extra (text, href) in the body (broken/empty)
+    body_html: str | None = None  # HTML shown instead of the generic body (an annual report published as a page)
+    report_file: bytes | None = None  # bytes of the attachment marked {"annual_report": True}
+    report: dict[str, object] | None = None  # ground truth of the annual report this item carries
 
 
 @dataclass(eq=False)

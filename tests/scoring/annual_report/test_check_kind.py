@@ -134,3 +134,26 @@ def test_params_validated() -> None:
         except Exception:
             continue
         raise AssertionError(bad)
+
+
+def test_r5_without_last_years_report_is_not_checked(tmp_path: Path) -> None:
+    """R5 compares with last year's report: without it the item says so instead of passing silently."""
+    s, run_id = _store(tmp_path)
+    rubric = load_rubric(find_rubric("gov-disclosure-annual-report"))
+    score_run(s, run_id, rubric)
+    f = _findings(s, run_id, rubric.id)
+    r5 = f[("示例市交通运输局", "R5")]  # only its 2023 report is published
+    assert r5.status == "not_checked" and "未找到本单位2022年度报告" in r5.reason, (r5.status, r5.message)
+    assert [r["status"] for r in r5.details["annual_report"]["results"] if r["rule"] == "R5"] == ["not_applicable"]
+    assert f[("示例市商务局", "R5")].status == "pass"  # the 2022 report is there
+
+
+def test_evidence_names_the_report_file_or_the_column_searched(tmp_path: Path) -> None:
+    s, run_id = _store(tmp_path)
+    rubric = load_rubric(find_rubric("gov-disclosure-annual-report"))
+    score_run(s, run_id, rubric)
+    f = _findings(s, run_id, rubric.id)
+    urls = [e["url"] for e in f[("示例市商务局", "C1")].evidence]
+    assert urls == ["http://a.test/xxgk/nb/2.html", "http://a.test/xxgk/nb/2023.docx"]  # page, then the file
+    missing = f[("示例市审计局", "P1")]
+    assert missing.status == "fail" and [e["url"] for e in missing.evidence] == ["http://c.test/xxgk/nb/"]

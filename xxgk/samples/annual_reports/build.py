@@ -26,8 +26,9 @@ def build_report(unit_name: str, year: Year, fmt: str = "html", kind: str = "dep
                  base_url: str = "http://127.0.0.1", sep: str = "—") -> tuple[bytes, dict[str, Any]]:
     """One report file for one unit, and its ground truth.
 
-    fmt: html | pdf | docx | scan (image-only PDF). kind: department | government | university (year is a
-    (start, end) 学年 for universities). errors: see `values.ERRORS`. carry_in: last year's row
+    fmt: html | pdf | docx | scan (image-only PDF) | fragment (the HTML body for a CMS article page, which
+    shows title and date itself). kind: department | government | university (year is a (start, end) 学年
+    for universities). errors: see `values.ERRORS`. carry_in: last year's row
     四、结转下年度继续办理 (7 values) so a consecutive pair satisfies R5 ("r5" breaks it).
     blanks: share of zero cells written blank. published: default a week before the deadline;
     "late" publishes 20 days after it.

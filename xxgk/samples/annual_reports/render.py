@@ -7,6 +7,7 @@ import io
 import os
 import time as _time
 from pathlib import Path
+from typing import Any
 
 from xxgk.samples.annual_reports.layout import Block, Cell, positions
 
@@ -39,27 +40,38 @@ def _html_cell(cell: Cell, p_style: bool) -> str:
     return f"<td{attrs}>{inner}</td>"
 
 
-def to_html(blocks: list[Block]) -> bytes:
-    """A CMS-like article page; every other table wraps cell text in <p> (labels split over <p>)."""
-    title = next(b.text for b in blocks if b.kind == "title")
-    parts = ['<!DOCTYPE html><html><head><meta charset="utf-8">', f"<title>{html.escape(title)}</title>",
-             '</head><body><div class="article">']
+def _html_parts(blocks: list[Block]) -> list[str]:
+    """HTML of the body blocks (headings, paragraphs, tables; title and meta left out)."""
+    parts = []
     n_table = 0
     for b in blocks:
-        if b.kind == "title":
-            parts.append(f"<h1>{html.escape(b.text)}</h1>")
-        elif b.kind == "meta":
-            parts.append(f'<div class="info"><span class="time">{html.escape(b.text)}</span></div><div class="content">')
-        elif b.kind == "h":
+        if b.kind == "h":
             parts.append(f"<p><strong>{html.escape(b.text)}</strong></p>")
         elif b.kind == "p":
             parts.append(f'<p style="text-indent: 2em;">{html.escape(b.text)}</p>')
-        else:
+        elif b.kind == "table":
             n_table += 1
             rows = "".join("<tr>" + "".join(_html_cell(c, n_table % 2 == 1) for c in row) + "</tr>" for row in b.rows)
             parts.append(f'<table border="1" cellspacing="0" style="border-collapse: collapse;"><tbody>{rows}</tbody></table>')
+    return parts
+
+
+def to_html(blocks: list[Block]) -> bytes:
+    """A CMS-like article page; every other table wraps cell text in <p> (labels split over <p>)."""
+    title = next(b.text for b in blocks if b.kind == "title")
+    meta = next((b.text for b in blocks if b.kind == "meta"), "")
+    parts = ['<!DOCTYPE html><html><head><meta charset="utf-8">', f"<title>{html.escape(title)}</title>",
+             '</head><body><div class="article">', f"<h1>{html.escape(title)}</h1>"]
+    if meta:
+        parts.append(f'<div class="info"><span class="time">{html.escape(meta)}</span></div><div class="content">')
+    parts += _html_parts(blocks)
     parts.append("</div></div></body></html>")
     return "\n".join(parts).encode("utf-8")
+
+
+def to_html_fragment(blocks: list[Block]) -> str:
+    """The report's body as an HTML fragment for a CMS article page (the page shows title and date)."""
+    return "\n".join(_html_parts(blocks))
 
 
 # ---------------------------------------------------------------- PDF
@@ -124,15 +136,23 @@ def to_docx(blocks: list[Block]) -> bytes:
             t = d.add_table(rows=h, cols=w)
             t.style = "Table Grid"
             for r, c, cl in cells:
-                target = t.cell(r, c)
+                target = _docx_cell(t, r, c)
                 if cl.rs > 1 or cl.cs > 1:
-                    target = target.merge(t.cell(r + cl.rs - 1, c + cl.cs - 1))
+                    target = target.merge(_docx_cell(t, r + cl.rs - 1, c + cl.cs - 1))
                 target.text = cl.text
         else:
             d.add_paragraph(b.text)
     buf = io.BytesIO()
     d.save(buf)
     return _fixed_zip(buf.getvalue())
+
+
+def _docx_cell(table: Any, r: int, c: int) -> Any:
+    """The cell at grid row r, column c; `Table.cell` rebuilds every cell per call (quadratic), this reads
+    one row. Only used at a layout cell's own, not yet merged, positions, where both give the same cell."""
+    from docx.table import _Cell
+
+    return _Cell(table._tbl.tr_lst[r].tc_at_grid_offset(c), table)
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -178,5 +198,10 @@ def to_scanned_pdf(blocks: list[Block]) -> bytes:
     return buf.getvalue()
 
 
-RENDERERS = {"html": to_html, "pdf": to_pdf, "docx": to_docx, "scan": to_scanned_pdf}
-EXTENSIONS = {"html": "html", "pdf": "pdf", "docx": "docx", "scan": "pdf"}
+def _fragment_bytes(blocks: list[Block]) -> bytes:
+    return to_html_fragment(blocks).encode("utf-8")
+
+
+# "fragment": the body of an HTML report without page, title or date, for a portal's article page.
+RENDERERS = {"html": to_html, "pdf": to_pdf, "docx": to_docx, "scan": to_scanned_pdf, "fragment": _fragment_bytes}
+EXTENSIONS = {"html": "html", "pdf": "pdf", "docx": "docx", "scan": "pdf", "fragment": "html"}
