@@ -112,15 +112,20 @@ class WarcLog:
         *,
         render: str = "http",
         reason: str = "",
+        sha256: str | None = None,
     ) -> str:
-        """Append one response record; returns its WARC-Record-ID."""
+        """Append one response record; returns its WARC-Record-ID. `sha256` is the body's hex
+        digest when the caller has it (it becomes the record's payload digest)."""
         if self._writer is None:
             self._fh = open(self.path, "ab")  # noqa: SIM115 - kept open for the crawl
             self._writer = WARCWriter(self._fh, gzip=True)
         http = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
-        extra = {"WARC-X-Render": render, "WARC-Payload-Digest": "sha256:" + hashlib.sha256(body).hexdigest()}
+        digest = sha256 or hashlib.sha256(body).hexdigest()
+        extra = {"WARC-X-Render": render, "WARC-Payload-Digest": "sha256:" + digest}
+        # the payload length lets warcio keep our digest and skip copying the body to a temp file
         rec = self._writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), http_headers=http, warc_headers_dict=extra
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict=extra,
         )
         self._writer.write_record(rec)
         assert self._fh is not None

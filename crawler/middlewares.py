@@ -7,6 +7,7 @@ the file instead of the network; the spider then re-reads it exactly as before.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from scrapy.http import Request, Response
@@ -54,8 +55,12 @@ class EvidenceMiddleware:
             for v in vs
         ]
         rendered = bool(request.meta.get("playwright"))
+        digest = hashlib.sha256(response.body).hexdigest()
+        if not response.headers.get(b"Content-Encoding"):  # the spider sees this very body: reuse it
+            request.meta["body_sha256"] = (response.url, len(response.body), digest)
         request.meta["warc_id"] = warc.write(
-            request.url, response.status, headers, response.body, render="browser" if rendered else "http"
+            request.url, response.status, headers, response.body, render="browser" if rendered else "http",
+            sha256=digest,
         )
         return response
 
@@ -92,6 +97,26 @@ def _lazy_playwright_handler() -> type:
                         await self._launch()
                         self._launched = True
             return await super()._download_request(request, spider)
+
+        async def _close(self) -> None:
+            """Close this crawler's contexts; the browser itself may be shared with other crawlers of
+            the process (`crawler.browser`), so only its provider closes it."""
+            from crawler.browser import SharedBrowserProvider
+
+            provider = getattr(self, "browser_provider", None)
+            if not isinstance(provider, SharedBrowserProvider):
+                return await super()._close()
+            self._closing = True
+            contexts = [ctx.context.close() for ctx in self.context_wrappers.values()]
+            await asyncio.gather(*contexts, return_exceptions=True)
+            self.context_wrappers.clear()
+            if hasattr(self, "browser"):
+                del self.browser
+            await provider.close()
+
+        async def _browser_disconnected_callback(self) -> None:
+            if not getattr(self, "_closing", False) and hasattr(self, "browser"):
+                await super()._browser_disconnected_callback()
 
     return LazyPlaywrightHandler
 

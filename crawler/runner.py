@@ -1,4 +1,4 @@
-"""Entry point the CLI calls: crawl every pending `Crawl` row of a run, in this process."""
+"""Entry point the CLI calls: crawl every pending `Crawl` row of a run (in worker processes)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,23 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from scrapy.crawler import CrawlerProcess
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from crawler.evidence import WarcLog, warc_path_for
 from crawler.extract.html import is_loopback
-from crawler.pipelines import factory_for
-from crawler.settings import browser_enabled, build_settings
-from crawler.spiders.portal import PortalSpider
-from xxgk.store import CRAWL_FAILED, CRAWL_PENDING, CRAWL_RUNNING, Crawl, Run, Site, utcnow
+from crawler.feeder import SiteJob, crawl_sites
+from crawler.parallel import run_workers, worker_count
+from crawler.settings import build_settings, sites_at_once
+from xxgk.store import (
+    CRAWL_DONE,
+    CRAWL_FAILED,
+    CRAWL_PENDING,
+    CRAWL_RUNNING,
+    Crawl,
+    Run,
+    Site,
+    session_factory,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,18 +44,43 @@ def run_crawl(
     resume: bool = False,
     store_dir: Path | str | None = None,
 ) -> None:
-    """Crawl the run's pending sites with one blocking CrawlerProcess.
+    """Crawl the run's pending sites; blocks until they are done.
 
-    Scrapy's reactor can start only once per process, so call this once per process
-    (the CLI does; tests use a subprocess). Results go to the store; `progress` gets
-    ("page", {site_id, url}) per fetched page and ("site_done", {site_id, status}) per site.
-    `resume=True` also takes the run's crawls that were interrupted (Ctrl-C or a killed
-    process): responses already in their WARC files are replayed instead of fetched again and
-    the columns/items are rebuilt, so nothing is lost or duplicated. WARC files go to
+    Sites are crawled by `limits["workers"]` processes (default one per core, `crawler.parallel`),
+    each running `sites_at_once` site crawls at a time and starting the next site as one ends,
+    biggest sites first; with one worker the crawl runs in this process, whose Scrapy reactor can
+    start only once (the CLI calls this once per process; tests use a subprocess). Results go to
+    the store; `progress` gets ("page", {site_id, url}) per fetched page and ("site_done",
+    {site_id, status}) per site. Ctrl-C stops the running sites gracefully ("interrupted") and
+    starts no new ones. `resume=True` also takes the run's crawls that were interrupted (Ctrl-C or
+    a killed process): responses already in their WARC files are replayed instead of fetched again
+    and the columns/items are rebuilt, so nothing is lost or duplicated. WARC files go to
     `<store_dir>/warc/run-<id>/site-<id>.warc.gz` (`limits["warc"]=False` turns them off).
     """
     limits = dict(limits or {})
-    factory = factory_for(db_url)
+    jobs = _jobs(db_url, run_id, limits, resume)
+    if not jobs:
+        log.info("run %s: no pending crawls", run_id)
+        return
+    loopback = all(is_loopback(job.url) for job in jobs)
+    slots = sites_at_once(limits, loopback=loopback)
+    settings = build_settings(limits, loopback=loopback, sites=min(slots, len(jobs)))
+    settings["XXGK_DB_URL"] = db_url
+    settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    base = Path(store_dir) if store_dir else store_dir_for(db_url)
+    workers = worker_count(len(jobs), limits)
+    common = dict(run_id=run_id, limits=limits, store_dir=base, slots=slots, progress=progress)
+    if workers > 1:
+        interrupted = run_workers(jobs, workers=workers, settings=settings, **common)
+    else:
+        pending = iter(jobs)
+        interrupted = crawl_sites(settings, lambda: next(pending, None), **common)
+    _fail_unfinished(db_url, [job.crawl_id for job in jobs], interrupted)
+
+
+def _jobs(db_url: str, run_id: int, limits: dict, resume: bool) -> list[SiteJob]:
+    """The run's crawls to do (recording the robots choice in the run), biggest sites first."""
+    factory = session_factory(db_url)
     wanted = [CRAWL_PENDING] + ([CRAWL_RUNNING, CRAWL_FAILED] if resume else [])
     with factory.begin() as s:
         rows = s.execute(
@@ -65,55 +98,29 @@ def run_crawl(
             lim.setdefault("obey_robots", bool(limits.get("obey_robots", True)))
             config["limits"] = lim
             run.config = config
-    if not rows:
-        log.info("run %s: no pending crawls", run_id)
-        return
-    loopback = all(is_loopback(url) for _, _, url, _, _ in rows)
-    settings = build_settings(limits, loopback=loopback)
-    settings["XXGK_DB_URL"] = db_url
-    settings["LOG_INSTALL_ROOT_HANDLER"] = False
-    process = CrawlerProcess(settings)
-    level = getattr(logging, str(settings["LOG_LEVEL"]).upper(), logging.WARNING)
-    for name in ("scrapy", "twisted", "py.warnings", "scrapy-playwright", "asyncio"):
-        logging.getLogger(name).setLevel(level)
-    base = Path(store_dir) if store_dir else store_dir_for(db_url)
-    warcs: list[WarcLog] = []
-    for crawl_id, site_id, url, status, _ in rows:
-        warc = None
-        resuming = status != CRAWL_PENDING
-        if limits.get("warc", True):
-            warc = WarcLog(warc_path_for(base, run_id, site_id))
-            if resuming:
-                n = warc.load_index()
-                log.info("resuming crawl %s: %d responses to replay", crawl_id, n)
-            elif warc.path.exists():
-                warc.path.unlink()
-            warcs.append(warc)
-        process.crawl(
-            PortalSpider,
-            crawl_id=crawl_id,
-            site_id=site_id,
-            start_url=url,
-            limits=limits,
-            progress=progress,
-            warc=warc,
-            resuming=resuming,
-            browser=browser_enabled(limits),
+        sizes = dict(
+            s.execute(
+                select(Crawl.site_id, func.max(Crawl.pages))
+                .where(Crawl.site_id.in_([r[1] for r in rows]), Crawl.status == CRAWL_DONE,
+                       Crawl.run_id != run_id)
+                .group_by(Crawl.site_id)
+            ).all()
         )
-    try:
-        process.start()
-    finally:
-        for warc in warcs:
-            warc.close()
-    _fail_unfinished(db_url, [crawl_id for crawl_id, *_ in rows])
+    jobs = [SiteJob(crawl_id, site_id, url, status != CRAWL_PENDING) for crawl_id, site_id, url, status, _ in rows]
+    # never-crawled sites first (their size is unknown), then by the pages of their last crawls,
+    # so a big portal does not start last and leave one worker finishing alone
+    return sorted(jobs, key=lambda j: (j.site_id in sizes, -(sizes.get(j.site_id) or 0)))
 
 
-def _fail_unfinished(db_url: str, crawl_ids: list[int]) -> None:
-    """A crawl still pending/running after the reactor stopped died inside Scrapy: mark it failed."""
-    with factory_for(db_url).begin() as s:
+def _fail_unfinished(db_url: str, crawl_ids: list[int], interrupted: bool = False) -> None:
+    """A crawl still pending/running after the crawl stopped died inside Scrapy (or a worker), or
+    was never started because of Ctrl-C: mark it failed ("error" / "interrupted"; both resumable)."""
+    with session_factory(db_url).begin() as s:
         for crawl in s.scalars(select(Crawl).where(Crawl.id.in_(crawl_ids))):
             if crawl.status in (CRAWL_PENDING, CRAWL_RUNNING):
+                never = crawl.status == CRAWL_PENDING and interrupted
                 crawl.status = CRAWL_FAILED
-                crawl.error = crawl.error or "the crawler stopped before finishing this site"
-                crawl.stop_reason = crawl.stop_reason or "error"
+                crawl.error = crawl.error or ("interrupted before this site was crawled" if never
+                                              else "the crawler stopped before finishing this site")
+                crawl.stop_reason = crawl.stop_reason or ("interrupted" if never else "error")
                 crawl.finished_at = utcnow()

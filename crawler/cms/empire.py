@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from crawler.cms.fingerprint import Fingerprint
 from crawler.extract.columns import column_name, generic_tree, tree_from
 from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute, clean, node_text
@@ -31,13 +32,14 @@ _FP = (
     (r"id=[\"']menuId_\d+", 2),  # the CMS's menu ids on sidebar / catalogue links
     (r"class=[\"']a2[\"']\s*href=", 1),
 )
+_SCORE = Fingerprint(_FP)
 
 
 class EmpireAdapter(GenericAdapter):
     name = "empire"
 
     def fingerprint(self, html: str, url: str) -> int:
-        return sum(w for pat, w in _FP if re.search(pat, html))
+        return _SCORE(html)
 
     def nav_tree(self, sel: Selector, url: str) -> list[NavNode]:
         menu = sel.css("ul.ldzc_sidemenu")

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from crawler.cms.fingerprint import Fingerprint
 from crawler.extract.article import ArticleInfo, read_article
 from crawler.extract.dates import parse_date
 from crawler.extract.types import ApiCall, ListItem, ListPage, NavNode, Pager
@@ -24,6 +25,7 @@ _FP = (
     (r"window\._CONFIG", 2),
     (r"/gkmlpt/api/all/", 2),
 )
+_SCORE = Fingerprint(_FP)
 _CONFIG = re.compile(r"window\._CONFIG\s*=\s*(\{.*?\})\s*;\s*(?:\n|</script>|var\s)", re.S)
 _SID = re.compile(r"SID['\"]?\s*[:=]\s*['\"](\d+)['\"]")
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -52,7 +54,7 @@ class GkmlptAdapter(GenericAdapter):
         self.sids: dict[str, str] = {}  # portal index URL → site id (SID) read from its config
 
     def fingerprint(self, html: str, url: str) -> int:
-        return sum(w for pat, w in _FP if re.search(pat, html))
+        return _SCORE(html)
 
     def nav_tree(self, sel: Selector, url: str) -> list[NavNode]:
         conf = _config(sel.get())

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from crawler.cms.fingerprint import Fingerprint
 from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute, clean, node_text
 from crawler.extract.items import dedupe, link_title
@@ -28,6 +29,7 @@ _FP = (
     (r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html", 2),
     (r"jpage", 1),
 )
+_SCORE = Fingerprint(_FP)
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _XML_SCRIPT = re.compile(r"<script[^>]*type=[\"']text/xml[\"'][^>]*>(.*?)</script>", re.S | re.I)
 _TOTAL = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)")
@@ -60,7 +62,7 @@ class HanwebAdapter(GenericAdapter):
     name = "hanweb"
 
     def fingerprint(self, html: str, url: str) -> int:
-        return sum(w for pat, w in _FP if re.search(pat, html))
+        return _SCORE(html)
 
     def list_page(self, sel: Selector, url: str) -> ListPage:
         raw = sel.get()

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from crawler.cms.fingerprint import Fingerprint
 from crawler.extract.pager import generic_pager
 from crawler.extract.types import ListPage, Pager
 
@@ -26,6 +27,7 @@ _FP = (
     (r"trsapi", 2),
     (r"<meta[^>]+name=\"?ChnlId", 1),
 )
+_SCORE = Fingerprint(_FP)
 _CREATE = re.compile(r"createPageHTML\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']")
 _COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 _CURRENT = re.compile(r"var\s+currentPage\s*=\s*(\d+)")
@@ -36,7 +38,7 @@ class TrsAdapter(GenericAdapter):
     name = "trs"
 
     def fingerprint(self, html: str, url: str) -> int:
-        return sum(w for pat, w in _FP if re.search(pat, html))
+        return _SCORE(html)
 
     def list_page(self, sel: Selector, url: str) -> ListPage:
         items = self.list_items(sel, url)

@@ -9,6 +9,7 @@ import re
 
 from parsel import Selector
 
+from crawler.cms.fingerprint import Fingerprint
 from crawler.extract.types import ListPage, Pager
 
 from .trs import TrsAdapter
@@ -18,6 +19,7 @@ _FP = (
     (r"动静结合", 3),
     (r"listModel\s*\(", 2),
 )
+_SCORE = Fingerprint(_FP)
 _COUNT = re.compile(r"recordCount\s*:\s*['\"]?(\d+)")
 _PREPAGE = re.compile(r"prepage\s*:\s*['\"]?(\d+)")
 _STATIC = re.compile(r"maxStaticIndex\s*:\s*['\"]?(\d+)")
@@ -27,7 +29,7 @@ class TrsDynAdapter(TrsAdapter):
     name = "trs-dyn"
 
     def fingerprint(self, html: str, url: str) -> int:
-        return sum(w for pat, w in _FP if re.search(pat, html))
+        return _SCORE(html)
 
     def needs_render(self, sel: Selector, page: ListPage) -> str | None:
         return None  # the static page names the pages that need the browser (`render_pages`)

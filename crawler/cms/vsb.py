@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from crawler.cms.fingerprint import Fingerprint
 from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute, clean, node_text
 from crawler.extract.items import link_title
@@ -30,13 +31,14 @@ _FP = (
     (r"begineditable", 1),
     (r"_sitegray", 1),
 )
+_SCORE = Fingerprint(_FP)
 
 
 class VsbAdapter(GenericAdapter):
     name = "vsb"
 
     def fingerprint(self, html: str, url: str) -> int:
-        return sum(w for pat, w in _FP if re.search(pat, html))
+        return _SCORE(html)
 
     def list_items(self, sel: Selector, url: str) -> list:
         rows = sel.xpath("//li[starts-with(@id,'line_u') or starts-with(@id,'line_')]")

@@ -6,6 +6,7 @@ import re
 
 from parsel import Selector
 
+from crawler.cms.fingerprint import Fingerprint
 from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute, clean, node_text
 from crawler.extract.items import link_title
@@ -23,6 +24,7 @@ _FP = (
     (r"wp_articlecontent", 2),
     (r"sudy", 1),
 )
+_SCORE = Fingerprint(_FP, re.I)
 
 
 def _int(sel: Selector, css: str) -> int | None:
@@ -34,7 +36,7 @@ class WebPlusAdapter(GenericAdapter):
     name = "webplus"
 
     def fingerprint(self, html: str, url: str) -> int:
-        return sum(w for pat, w in _FP if re.search(pat, html, re.I))
+        return _SCORE(html)
 
     def list_items(self, sel: Selector, url: str) -> list:
         rows = news_rows(sel)

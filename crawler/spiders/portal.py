@@ -108,6 +108,14 @@ def entry_link(sel: Selector, base: str, pattern: re.Pattern[str] = ENTRY_RE) ->
     return {"url": best[2], "text": best[3], "hidden": not visible, "place": best[5]}
 
 
+def body_sha256(response: Response) -> str:
+    """Hex sha256 of the body: the one the evidence middleware computed for the WARC record, if any."""
+    known = response.meta.get("body_sha256") if response.request is not None else None
+    if known and known[0] == response.url and known[1] == len(response.body):
+        return known[2]
+    return hashlib.sha256(response.body).hexdigest()
+
+
 def page_selector(response: Response) -> Selector | None:
     """A selector over the page text; re-decodes as GB18030 when the declared charset was wrong."""
     if not isinstance(response, TextResponse):
@@ -125,7 +133,21 @@ def page_selector(response: Response) -> Selector | None:
             if alt.count("\ufffd") < text.count("\ufffd"):
                 text = alt
                 break
-    return Selector(text=text, base_url=response.url)
+    sel = PageSelector(text=text, base_url=response.url)
+    sel.source = text
+    return sel
+
+
+class PageSelector(Selector):
+    """A page's selector that keeps the decoded page text (`source`), so readers that need the raw
+    markup (comments, script configs) do not serialise the whole tree again."""
+
+    __slots__ = ("source",)
+
+
+def page_source(sel: Selector) -> str:
+    """The page's markup: the decoded text it was parsed from, else the serialised tree."""
+    return getattr(sel, "source", None) or sel.get()
 
 
 def restricted_reason(response: Response, sel: Selector | None) -> str | None:
@@ -313,7 +335,7 @@ class PortalSpider(scrapy.Spider):
             kind=kind,
             content_type=ctype.decode("latin-1") if ctype else None,
             size=len(response.body),
-            sha256=hashlib.sha256(response.body).hexdigest(),
+            sha256=body_sha256(response),
             render="browser" if rendered else "http",
             depth=response.meta.get("depth"),
             title=title,
@@ -755,8 +777,7 @@ class PortalSpider(scrapy.Spider):
             return
         barrier = restricted_reason(response, sel)
         adapter = self._adapter(sel, response)
-        html = sel.get()
-        info = adapter.article(sel, response.url, html)
+        info = adapter.article(sel, response.url, page_source(sel))
         yield self._page(response, "article", sel, restricted=barrier, text_chars=info.body_chars,
                          image_only=info.image_only)
         self._links(sel, response.url)
@@ -784,7 +805,7 @@ class PortalSpider(scrapy.Spider):
             text=body_text,
             raw=response.body if annual else None,
             content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1") or None,
-            sha256=hashlib.sha256(response.body).hexdigest(),
+            sha256=body_sha256(response),
         )
         if not self.fetch_attachments:
             return
@@ -844,7 +865,7 @@ class PortalSpider(scrapy.Spider):
             scanned=ft.scanned,
             role="annual_report" if annual else "attachment",
             content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1") or None,
-            sha256=hashlib.sha256(response.body).hexdigest(),
+            sha256=body_sha256(response),
             size=len(response.body),
             body=response.body if annual else None,
         )

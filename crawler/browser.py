@@ -1,0 +1,84 @@
+"""One Playwright driver and Chromium per crawl process, shared by the site crawlers that render.
+
+scrapy-playwright gives every crawler its own browser. A process now runs several site crawls at
+once (`crawler.feeder`), and a Node driver plus a headless Chromium is ~1.3 GB of summed RSS, so
+each rendering site paying for its own was the largest memory cost of a run. Crawlers keep their
+own browser contexts (named per site) in the shared browser; the last crawler to close shuts it
+down, so a process holds no browser while no site renders. Set as PLAYWRIGHT_BROWSER_PROVIDER.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+class _Shared:
+    """The process's driver, browser and how many crawler handlers use them."""
+
+    users = 0
+    manager: Any = None
+    playwright: Any = None
+    browser: Any = None
+    lock: asyncio.Lock | None = None
+
+
+class SharedBrowserProvider:
+    """scrapy-playwright browser provider handing every handler of the process the same browser."""
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+        self.started = False
+
+    @staticmethod
+    def _lock() -> asyncio.Lock:
+        if _Shared.lock is None:
+            _Shared.lock = asyncio.Lock()
+        return _Shared.lock
+
+    async def start(self) -> None:
+        """Register a user; start the Node driver if this is the first."""
+        from playwright.async_api import PlaywrightContextManager
+
+        async with self._lock():
+            if not self.started:
+                self.started = True
+                _Shared.users += 1
+            if _Shared.playwright is None:
+                _Shared.manager = PlaywrightContextManager()
+                _Shared.playwright = await _Shared.manager.start()
+
+    async def launch_browser(self) -> Any:
+        """The shared browser, launched (again, after a crash) when needed."""
+        async with self._lock():
+            browser = _Shared.browser
+            if browser is None or not browser.is_connected():
+                pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
+                _Shared.browser = await pw_type.launch(**self.config.launch_options)
+                log.info("browser launched for this crawl process")
+            return _Shared.browser
+
+    async def launch_persistent_context(self, context_kwargs: dict) -> Any:
+        pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
+        return await pw_type.launch_persistent_context(**context_kwargs)
+
+    async def close(self) -> None:
+        """Unregister; the last user closes the browser and stops the driver."""
+        async with self._lock():
+            if not self.started:
+                return
+            self.started = False
+            _Shared.users -= 1
+            if _Shared.users > 0:
+                return
+            browser, manager = _Shared.browser, _Shared.manager
+            _Shared.browser = _Shared.playwright = _Shared.manager = None
+            try:
+                if browser is not None:
+                    await browser.close()
+            finally:
+                if manager is not None:
+                    await manager.__aexit__()
