@@ -139,7 +139,7 @@ def write_doc(results: list[dict], args: argparse.Namespace, n_sites: int, total
         f"Limits: column trees, lists and pagers (no articles, attachments, link checks or browser), so the "
         f"1-worker pass fits the 10-minute budget. Timed from seeding the queue to the last crawl done "
         f"(worker start-up excluded). All passes share one store, each a new run, as monthly re-audits do: "
-        f"from the second pass the queue is seeded biggest site first (pages of the site's last crawl). "
+        f"from the second pass the queue is seeded longest site first (duration of the site's last crawl). "
         f"The machine has {os.cpu_count()} cores; 1-min load average at the end "
         f"{load:.1f}. Whole benchmark: {total:.0f} s.\n\n"
         "| workers | pages | sites done | seconds | longest site, s | pages/s | speed-up | target |\n"

@@ -13,12 +13,14 @@ import datetime as dt
 import logging
 import time
 from collections import Counter, defaultdict
+from contextlib import suppress
 from typing import Any
 
 from scrapy import signals
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.distributed import fence
 from crawler.extract.article import completed, is_truncated
 from crawler.records import (
     ArticleRecord,
@@ -114,7 +116,8 @@ class StorePipeline:
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
         self.spider = spider
-        with self.factory.begin() as s:
+        with suppress(fence.Fenced), self.factory.begin() as s:
+            fence.hold(s, self.crawler, spider.crawl_id)  # distributed: refused once another worker took over
             crawl = s.get(Crawl, spider.crawl_id)
             if getattr(spider, "resuming", False):
                 self._clear_derived(s, spider.crawl_id)
@@ -160,6 +163,7 @@ class StorePipeline:
         """Write everything collected so far in one transaction."""
         s = self.session
         try:
+            fence.hold(s, self.crawler, self.spider.crawl_id)  # distributed: refused once another worker took over
             if self.new_columns:
                 for col, _ in self.new_columns:
                     s.add(col)
@@ -188,6 +192,9 @@ class StorePipeline:
                 if crawl.portal_url != self.portal_url:
                     crawl.portal_url = self.portal_url
             s.commit()
+        except fence.Fenced:
+            s.rollback()  # a stalled attempt's batch: write nothing (the spider is closing)
+            return
         except BaseException:
             s.rollback()
             raise
@@ -374,7 +381,8 @@ class StorePipeline:
         stop = spider.failed or spider.stop_reason or CLOSE_REASONS.get(reason, reason)
         if stop == "interrupted":
             status = CRAWL_FAILED
-        with self.factory.begin() as s:
+        with suppress(fence.Fenced), self.factory.begin() as s:
+            fence.hold(s, self.crawler, spider.crawl_id)
             if links:
                 for i in range(0, len(links), 5000):
                     s.execute(insert(Link), [{"crawl_id": spider.crawl_id, **row} for row in links[i : i + 5000]])

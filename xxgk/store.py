@@ -108,6 +108,9 @@ class Crawl(Base):
     # entry {url, text, depth, hidden}, search {form_url, query, found}, home_newest_date, robots_ignored, ...
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warc_path: Mapped[str | None] = mapped_column(Text)
+    # Fencing token of the distributed attempt that owns this crawl (set when a worker (re)starts it);
+    # a stalled worker's writes carry an older token and are refused. None for local crawls.
+    lease_token: Mapped[str | None] = mapped_column(String(64))
 
     run: Mapped[Run] = relationship(back_populates="crawls")
     site: Mapped[Site] = relationship()

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from crawler.distributed.queue import Job, JobQueue
-from crawler.distributed.store_ops import pending_crawls, run_progress
+from crawler.distributed.store_ops import pending_crawls, run_finished, run_progress
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,16 @@ def wait_run(redis_url: str, db_url: str, run_id: int, *, namespace: str = "xxgk
     queue = JobQueue(redis_url, namespace, lease_seconds)
     seen_done, seen_pages = 0, 0
     t0 = time.monotonic()
+    next_reap = t0
     while True:
-        for job in queue.reap():
-            log.warning("re-queued crawl %s (attempt %s)", job.crawl_id, job.attempt)
-        done, total, pages = run_progress(db_url, run_id)
+        if time.monotonic() >= next_reap:  # a lease lasts lease_seconds: no need to look every poll
+            next_reap = time.monotonic() + max(poll, lease_seconds / 10)
+            for job in queue.reap():
+                log.warning("re-queued crawl %s (attempt %s)", job.crawl_id, job.attempt)
+        if progress is None:  # one cheap query; pages are only counted for a progress bar
+            (done, total), pages = run_finished(db_url, run_id), 0
+        else:
+            done, total, pages = run_progress(db_url, run_id)
         if progress is not None:
             for _ in range(max(0, pages - seen_pages)):
                 progress("page", {})

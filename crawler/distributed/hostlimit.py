@@ -5,6 +5,11 @@ sorted set of lease tokens scored by expiry); the slot is given back when the re
 error comes back. A worker killed mid-request leaves a slot that expires after
 `XXGK_HOST_LEASE` seconds. The highest number of slots ever held per host is kept in the hash
 `<ns>:host-max` so tests and operators can check the limit held.
+
+Scrapy calls downloader middlewares before its own per-domain queue, so up to `CONCURRENT_REQUESTS`
+requests can be waiting here at once. Each middleware therefore first passes a local per-host gate
+(an asyncio semaphore of the same limit): only requests that could go now ask Redis, and the others
+wait without polling. Redis is polled only while other workers hold the host's slots.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ class RedisHostLimitMiddleware:
         self.ns = namespace
         self.poll = poll
         self._acquire = self.r.register_script(_ACQUIRE)
+        self._gates: dict[str, asyncio.Semaphore] = {}  # host → local slots of this crawl
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RedisHostLimitMiddleware:
@@ -62,17 +68,26 @@ class RedisHostLimitMiddleware:
         if self.limit <= 0 or META in request.meta:
             return None
         host = host_of(request.url)
+        gate = self._gates.get(host)
+        if gate is None:
+            gate = self._gates[host] = asyncio.Semaphore(self.limit)
+        await gate.acquire()  # event-driven: no Redis traffic while this crawl already uses its share
         key = f"{self.ns}:host:{host}"
         token = uuid.uuid4().hex
-        while not await self._acquire(keys=[key, f"{self.ns}:host-max"],
-                                      args=[time.time(), self.limit, self.lease, token, host]):
-            await asyncio.sleep(self.poll)
-        request.meta[META] = (key, token)
+        try:
+            while not await self._acquire(keys=[key, f"{self.ns}:host-max"],
+                                          args=[time.time(), self.limit, self.lease, token, host]):
+                await asyncio.sleep(self.poll)  # other workers hold the host's slots
+        except BaseException:  # cancelled (spider closing) or Redis down: give the local slot back
+            gate.release()
+            raise
+        request.meta[META] = (key, token, host)
         return None
 
     async def _release(self, request: Request) -> None:
         slot = request.meta.pop(META, None)
         if slot:
+            self._gates[slot[2]].release()
             await self.r.zrem(slot[0], slot[1])
 
     async def process_response(self, request: Request, response: Response) -> Response:

@@ -1,8 +1,14 @@
-"""Store operations of a distributed crawl: reset a crawl before a (re)start, find what is left."""
+"""Store operations of a distributed crawl: reset a crawl before a (re)start, find what is left.
+
+Every operation that changes a crawl row locks it first (``SELECT … FOR UPDATE``), so it is ordered
+with the fenced writes of the store pipeline (`crawler.distributed.fence`).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from crawler.pipelines import factory_for
 from xxgk.store import (
@@ -18,13 +24,35 @@ from xxgk.store import (
 )
 
 
-def reset_crawl(db_url: str, crawl_id: int) -> bool:
-    """Delete every row an earlier (killed) attempt wrote and mark the crawl pending again.
+class CrawlBusy(Exception):
+    """Another transaction holds the crawl row: a stalled attempt's batch is in flight. Try again later."""
 
-    Returns False when the crawl is already finished (a late duplicate job): nothing to do.
+
+def _lock(s: Session, crawl_id: int, nowait: bool) -> Crawl | None:
+    """The crawl row, locked for this transaction; `nowait` raises `CrawlBusy` instead of waiting.
+
+    Every fenced write of a distributed crawl holds this row lock for its whole batch, so a worker
+    frozen inside a batch would otherwise block the caller (and a worker's whole reactor) until it wakes.
+    """
+    if not nowait or s.get_bind().dialect.name != "postgresql":
+        return s.get(Crawl, crawl_id, with_for_update=True)
+    try:
+        return s.get(Crawl, crawl_id, with_for_update={"nowait": True})
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+            raise CrawlBusy(crawl_id) from exc
+        raise
+
+
+def reset_crawl(db_url: str, crawl_id: int, token: str | None = None, *, nowait: bool = False) -> bool:
+    """Delete every row an earlier (killed) attempt wrote, mark the crawl pending and make `token` its owner.
+
+    From then on only writes fenced with `token` are accepted: an earlier attempt that is still alive
+    (stalled past its lease) has its batches refused. Returns False when the crawl is already finished
+    (a late duplicate job): nothing to do. With `nowait`, raises `CrawlBusy` while a batch holds the row.
     """
     with factory_for(db_url).begin() as s:
-        crawl = s.get(Crawl, crawl_id, with_for_update=True)
+        crawl = _lock(s, crawl_id, nowait)
         if crawl is None or crawl.status == CRAWL_DONE or (
                 crawl.status == CRAWL_FAILED and crawl.stop_reason != "interrupted"):
             return False
@@ -32,41 +60,69 @@ def reset_crawl(db_url: str, crawl_id: int) -> bool:
         crawl.status, crawl.error, crawl.stop_reason = CRAWL_PENDING, None, None
         crawl.cms, crawl.portal_url, crawl.pages, crawl.browser_pages = None, None, 0, 0
         crawl.facts = {}
+        crawl.lease_token = token
         return True
 
 
-def fail_crawl(db_url: str, crawl_id: int, reason: str) -> None:
-    """Mark a crawl failed unless it already finished (a crawl that died inside Scrapy)."""
+def fail_crawl(db_url: str, crawl_id: int, reason: str, token: str | None = None, *,
+               take_over: bool = False, nowait: bool = False) -> bool:
+    """Mark a crawl failed unless it already finished (a crawl that died inside Scrapy).
+
+    With `token`, only while that attempt still owns the crawl; with `take_over`, `token` becomes the
+    owner first (giving up after too many attempts fences out every earlier one). False: not ours.
+    `nowait` as for `reset_crawl`.
+    """
     with factory_for(db_url).begin() as s:
-        crawl = s.get(Crawl, crawl_id)
-        if crawl is not None and crawl.status in (CRAWL_PENDING, CRAWL_RUNNING):
+        crawl = _lock(s, crawl_id, nowait)
+        if crawl is None:
+            return False
+        if take_over:
+            crawl.lease_token = token
+        elif token is not None and crawl.lease_token != token:
+            return False
+        if crawl.status in (CRAWL_PENDING, CRAWL_RUNNING):
             crawl.status, crawl.error = CRAWL_FAILED, reason
             crawl.stop_reason = crawl.stop_reason or "error"
             crawl.finished_at = utcnow()
+        return True
 
 
-def crawl_status(db_url: str, crawl_id: int) -> tuple[str, str | None]:
+def crawl_status(db_url: str, crawl_id: int) -> tuple[str, str | None, str | None]:
+    """(status, stop reason, lease token) of a crawl."""
     with factory_for(db_url).begin() as s:
         crawl = s.get(Crawl, crawl_id)
-        return (crawl.status, crawl.stop_reason) if crawl else (CRAWL_FAILED, None)
+        return (crawl.status, crawl.stop_reason, crawl.lease_token) if crawl else (CRAWL_FAILED, None, None)
 
 
 def pending_crawls(db_url: str, run_id: int) -> list[tuple[int, int, str]]:
-    """(crawl id, site id, url) of the run's unfinished crawls, biggest first.
+    """(crawl id, site id, url) of the run's unfinished crawls, longest first.
 
-    Sites are ordered by the pages of their last finished crawl in another run (never crawled
-    first), so on a re-audit the longest sites start first and the last worker does not finish
-    alone on a big site (longest-processing-time-first scheduling).
+    Sites are ordered by how long their latest finished crawl in another run took (never crawled
+    first; then by its pages), so on a re-audit the longest sites start first and the last worker does
+    not finish alone on a long site (longest-processing-time-first scheduling). Time, not pages, is what
+    is balanced: a small site that answers slowly or fails with retries takes longer than its pages say.
     """
-    prev = (select(Crawl.site_id, func.max(Crawl.pages).label("pages"))
-            .where(Crawl.status == CRAWL_DONE, Crawl.run_id != run_id)
-            .group_by(Crawl.site_id).subquery())
+    latest = (select(func.max(Crawl.id)).where(Crawl.status == CRAWL_DONE, Crawl.run_id != run_id)
+              .group_by(Crawl.site_id).scalar_subquery())
     with factory_for(db_url).begin() as s:
-        return [tuple(r) for r in s.execute(
-            select(Crawl.id, Site.id, Site.url).join(Site, Site.id == Crawl.site_id)
-            .outerjoin(prev, prev.c.site_id == Crawl.site_id)
-            .where(Crawl.run_id == run_id, Crawl.status.in_([CRAWL_PENDING, CRAWL_RUNNING]))
-            .order_by(func.coalesce(prev.c.pages, 10**9).desc(), Crawl.id))]
+        todo = s.execute(select(Crawl.id, Site.id, Site.url).join(Site, Site.id == Crawl.site_id)
+                         .where(Crawl.run_id == run_id, Crawl.status.in_([CRAWL_PENDING, CRAWL_RUNNING]))
+                         .order_by(Crawl.id)).all()
+        before = {site_id: ((end - start).total_seconds() if start and end else 0.0, pages or 0)
+                  for site_id, start, end, pages in s.execute(
+                      select(Crawl.site_id, Crawl.started_at, Crawl.finished_at, Crawl.pages)
+                      .where(Crawl.id.in_(latest)))}
+    never = (float("inf"), 0)
+    return [tuple(r) for r in sorted(todo, key=lambda r: before.get(r[1], never), reverse=True)]
+
+
+def run_finished(db_url: str, run_id: int) -> tuple[int, int]:
+    """(finished crawls, all crawls) of a run, in one query (a waiter polls it)."""
+    finished = case((Crawl.status.in_([CRAWL_DONE, CRAWL_FAILED]), 1), else_=0)
+    with factory_for(db_url)() as s:
+        done, total = s.execute(select(func.coalesce(func.sum(finished), 0), func.count(Crawl.id))
+                                .where(Crawl.run_id == run_id)).one()
+        return int(done), int(total)
 
 
 def run_progress(db_url: str, run_id: int) -> tuple[int, int, int]:

@@ -3,6 +3,13 @@
 One Scrapy reactor per worker process; up to `slots` sites are crawled at once, each by its own
 `Crawler` (own downloader, settings built from the run's stored limits). A reactor timer renews
 the leases of the jobs in hand, re-queues jobs whose worker died, and claims new ones.
+
+Each attempt gets its own fencing token (`crawler.distributed.fence`): `reset_crawl` makes it the
+crawl's owner, and a stalled attempt whose site was restarted by another worker has its writes
+refused and leaves the job alone (no ack, no fail) when its spider closes. A site whose stalled
+attempt is frozen inside a write (holding the crawl row) is kept claimed and started once the row is
+free, without blocking the reactor; worker sessions abort transactions idle for longer than
+`IDLE_TRANSACTION_S`, so a frozen worker cannot hold a row for ever.
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.distributed import fence
 from crawler.distributed.queue import Job, JobQueue
-from crawler.distributed.store_ops import crawl_status, fail_crawl, reset_crawl
+from crawler.distributed.store_ops import CrawlBusy, crawl_status, fail_crawl, reset_crawl
 from crawler.evidence import WarcLog, warc_path_for
 from crawler.extract.html import is_loopback
 from crawler.pipelines import factory_for
@@ -28,6 +36,7 @@ from xxgk.store import CRAWL_DONE, Run
 log = logging.getLogger(__name__)
 HOST_LIMIT_MW = "crawler.distributed.hostlimit.RedisHostLimitMiddleware"
 MAX_ATTEMPTS = 3
+IDLE_TRANSACTION_S = 60.0  # at least; twice the lease when that is longer
 
 
 @dataclass
@@ -50,6 +59,8 @@ class _Active:
     job: Job
     raw: str
     warc: WarcLog | None
+    token: str  # fencing token of this attempt (Crawl.lease_token while it owns the crawl)
+    lease_lost: bool = False
 
 
 class Worker:
@@ -63,12 +74,17 @@ class Worker:
         self.progress = progress
         self.queue = JobQueue(redis_url, opts.namespace, opts.lease_seconds)
         self.token = f"{socket.gethostname()}:{os.getpid()}:{JobQueue.new_token()[:8]}"
-        self.active: dict[int, _Active] = {}
+        self.active: dict[str, _Active] = {}  # by attempt token: a stale and a new attempt of one crawl may coexist
+        self.waiting: list[tuple[Job, str]] = []  # claimed, but a stalled attempt still holds the crawl row
         self.idle_since = time.monotonic()
         self.stopping = False
         self.done = 0
         self.process: Any = None
         self._limits: dict[int, dict[str, Any]] = {}
+        # renew leases and reap dead workers' jobs every tenth of a lease (3 s of 30), claim every poll
+        self.upkeep = max(opts.poll, opts.lease_seconds / 10)
+        self._next_upkeep = 0.0
+        self._db_ready = False
 
     # ---- settings -----------------------------------------------------------------------------
 
@@ -108,32 +124,57 @@ class Worker:
             log.exception("worker tick failed")
 
     def _tick(self) -> None:
-        for crawl_id, act in list(self.active.items()):
-            if not self.queue.renew(act.job, self.token):
-                log.warning("lease of crawl %s expired while crawling it", crawl_id)
-        for job in self.queue.reap():
-            log.warning("re-queued crawl %s (attempt %s): its worker stopped renewing", job.crawl_id, job.attempt)
-        while not self.stopping and len(self.active) < self.opts.slots:
+        now = time.monotonic()
+        if now >= self._next_upkeep:  # leases and dead workers need no check every poll
+            self._next_upkeep = now + self.upkeep
+            for act in list(self.active.values()):
+                if not self.queue.renew(act.job, self.token) and not act.lease_lost:
+                    act.lease_lost = True  # its writes are fenced once another worker restarts the crawl
+                    log.warning("lease of crawl %s expired while crawling it", act.job.crawl_id)
+            for job, raw in list(self.waiting):
+                if not self.queue.renew(job, self.token):  # lost while waiting: no longer ours to start
+                    self.waiting.remove((job, raw))
+            for job in self.queue.reap():
+                log.warning("re-queued crawl %s (attempt %s): its worker stopped renewing", job.crawl_id, job.attempt)
+        waiting, self.waiting = self.waiting, []
+        for job, raw in waiting:
+            if self.stopping:
+                self.queue.release(raw, job, self.token)
+            else:
+                self._start(job, raw, retry=True)
+        while not self.stopping and len(self.active) + len(self.waiting) < self.opts.slots:
             claimed = self.queue.claim(self.token)
             if claimed is None:
                 break
             self._start(*claimed)
-        if self.active:
+        if self.active or self.waiting:
             self.idle_since = time.monotonic()
         elif self.opts.idle_exit is not None and time.monotonic() - self.idle_since > self.opts.idle_exit:
             self.stop()
 
-    def _start(self, job: Job, raw: str) -> None:
+    def _start(self, job: Job, raw: str, retry: bool = False) -> None:
         from scrapy.crawler import Crawler
 
         from crawler.spiders.portal import PortalSpider
 
-        if job.attempt > MAX_ATTEMPTS:
-            fail_crawl(self.db_url, job.crawl_id, f"gave up after {MAX_ATTEMPTS} attempts (workers died)")
-            self.queue.ack(raw, job, self.token)
-            return
-        if not reset_crawl(self.db_url, job.crawl_id):
-            self.queue.ack(raw, job, self.token)  # already finished: a duplicate job
+        if not self._db_ready:  # at the first job, not at start-up: the store may not exist before a run does
+            limit_idle_transactions(self.db_url, max(IDLE_TRANSACTION_S, 2 * self.opts.lease_seconds))
+            self._db_ready = True
+        token = JobQueue.new_token()
+        try:
+            if job.attempt > MAX_ATTEMPTS:  # take the crawl over first: a still-running attempt is fenced out
+                fail_crawl(self.db_url, job.crawl_id, f"gave up after {MAX_ATTEMPTS} attempts (workers died)",
+                           token, take_over=True, nowait=True)
+                self.queue.ack(raw, job, self.token)
+                return
+            if not reset_crawl(self.db_url, job.crawl_id, token, nowait=True):
+                self.queue.ack(raw, job, self.token)  # already finished: a duplicate job
+                return
+        except CrawlBusy:  # keep the job (its lease is renewed) and try again next tick, never block the reactor
+            if not retry:
+                log.warning("crawl %s: a stalled earlier attempt is inside a write; starting it once that ends",
+                            job.crawl_id)
+            self.waiting.append((job, raw))
             return
         limits = self._run_limits(job.run_id)
         warc = None
@@ -143,27 +184,37 @@ class Worker:
             if warc.path.exists():
                 warc.path.unlink()
         log.info("crawling %s (crawl %s, attempt %s)", job.url, job.crawl_id, job.attempt)
-        crawler = Crawler(PortalSpider, self.settings_for(job, limits))
-        self.active[job.crawl_id] = _Active(job, raw, warc)
+        settings = self.settings_for(job, limits)
+        settings[fence.SETTING] = token
+        crawler = Crawler(PortalSpider, settings)
+        self.active[token] = _Active(job, raw, warc, token)
         d = self.process.crawl(crawler, crawl_id=job.crawl_id, site_id=job.site_id, start_url=job.url,
                                limits=limits, progress=self.progress, warc=warc, resuming=False,
                                browser=browser_enabled(limits))
-        d.addBoth(self._finished, job.crawl_id)
+        d.addBoth(self._finished, token)
 
-    def _finished(self, result: Any, crawl_id: int) -> None:
-        act = self.active.pop(crawl_id)
+    def _finished(self, result: Any, token: str) -> None:
+        act = self.active.pop(token)
+        crawl_id = act.job.crawl_id
         if act.warc is not None:
             act.warc.close()
         if hasattr(result, "getErrorMessage"):
             log.error("crawl %s died: %s", crawl_id, result.getErrorMessage())
-        status, stop = crawl_status(self.db_url, crawl_id)
+        status, stop, owner = crawl_status(self.db_url, crawl_id)
+        if owner != act.token:
+            # fenced out: another worker restarted this site while we stalled; the job is its now
+            log.info("crawl %s: attempt %s was superseded; leaving the job to its new owner", crawl_id, act.job.attempt)
+            self.tick()
+            return
         if status != CRAWL_DONE and (self.stopping or stop == "interrupted"):
             # a graceful stop (SIGTERM/Ctrl-C): give the site back, another worker redoes it
             self.stopping = True  # the process is shutting down: claim nothing more
             self.queue.release(act.raw, act.job, self.token)
             return
-        if status not in ("done", "failed"):
-            fail_crawl(self.db_url, crawl_id, "the crawler stopped before finishing this site")
+        if status not in ("done", "failed") and not fail_crawl(
+                self.db_url, crawl_id, "the crawler stopped before finishing this site", act.token):
+            self.tick()  # superseded between the two reads: the job is someone else's
+            return
         self.queue.ack(act.raw, act.job, self.token)
         self.done += 1
         self.tick()
@@ -171,6 +222,7 @@ class Worker:
     def stop(self) -> None:
         """Stop claiming; the reactor stops once the crawls in hand have closed."""
         self.stopping = True
+        self._release_waiting()
         if not self.active and self.process is not None:
             from twisted.internet import reactor
 
@@ -180,6 +232,34 @@ class Worker:
     def on_shutdown(self) -> None:
         """Reactor shutdown (SIGTERM/Ctrl-C): claim nothing more; crawls in hand go back to the queue."""
         self.stopping = True
+        self._release_waiting()
+
+    def _release_waiting(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for job, raw in waiting:
+            self.queue.release(raw, job, self.token)
+
+
+def limit_idle_transactions(db_url: str, seconds: float) -> None:
+    """Make PostgreSQL abort this process's transactions left idle for `seconds` (a frozen worker's).
+
+    A worker stalled inside a fenced batch holds its crawl row; without this bound the site could only
+    be taken over when the worker wakes up. The worker's own transactions never idle that long: they
+    run start to end within one reactor call.
+    """
+    from sqlalchemy import event
+
+    engine = factory_for(db_url).kw["bind"]
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _set_timeout(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET idle_in_transaction_session_timeout = {int(seconds * 1000)}")
+        dbapi_conn.commit()
+
+    engine.dispose()  # connections opened before (schema check) get it too
 
 
 def _stop_reactor() -> None:

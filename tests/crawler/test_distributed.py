@@ -213,6 +213,56 @@ def test_killed_worker_loses_nothing(world: Path, pg_url: str, redis_url: str, t
     _check(pg_url, run_id, world, urls)
 
 
+def test_stalled_worker_is_fenced(world: Path, pg_url: str, redis_url: str, tmp_path: Path) -> None:
+    """A worker frozen (SIGSTOP) past its lease, resumed after its sites were restarted elsewhere, writes
+    nothing more and leaves those jobs alone: the run still matches the ground truth, without duplicates."""
+    ns = "t5"
+    with server.SampleServer(world, delay=0.01) as srv:
+        urls = dict(srv.urls)
+        run_id = _make_run(pg_url, world, urls)
+        seed_run(redis_url, pg_url, run_id, namespace=ns)
+        victim = _worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=4, idle_exit=60)
+        procs: list[subprocess.Popen] = []
+        try:
+            deadline = time.monotonic() + 60
+            while run_progress(pg_url, run_id)[2] < 30 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os.kill(victim.pid, signal.SIGSTOP)  # alive, but stalled: no lease renewal, no writes
+            with session_factory(pg_url)() as s:
+                stale = {c.id: c.lease_token for c in s.scalars(select(Crawl).where(
+                    Crawl.run_id == run_id, Crawl.status == "running", Crawl.lease_token.is_not(None)))}
+            assert stale, "the worker was not stopped mid-crawl"
+            procs = [_worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=2) for _ in range(2)]
+
+            def _taken_over() -> bool:
+                with session_factory(pg_url)() as s:
+                    return all(s.get(Crawl, cid).lease_token != tok for cid, tok in stale.items())
+
+            # a site whose row the victim holds (frozen inside a write) cannot be taken over until it wakes
+            deadline = time.monotonic() + 20
+            while not _taken_over() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            os.kill(victim.pid, signal.SIGCONT)  # it wakes up and goes on crawling its (lost) sites
+            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120, lease_seconds=3.0)
+            time.sleep(1.0)  # let the victim's spiders meet the fence and close
+        finally:
+            os.kill(victim.pid, signal.SIGCONT)
+            _stop([victim, *procs])
+        victim_log = victim.stderr.read().decode()
+        r = redislib.Redis.from_url(redis_url, decode_responses=True)
+        assert r.llen(f"{ns}:processing") == 0 and r.llen(f"{ns}:jobs") == 0
+    _check(pg_url, run_id, world, urls)  # every crawl done once, matching the ground truth
+    with session_factory(pg_url)() as s:
+        owners = {cid: s.get(Crawl, cid).lease_token for cid in stale}
+    lost = {cid for cid, tok in stale.items() if owners[cid] != tok}
+    # a site is lost unless the victim froze inside its final write, which it then legitimately finished
+    assert len(lost) >= len(stale) - 1 and lost, (stale, owners)
+    refused = [line for line in victim_log.splitlines() if "another worker took this site over" in line]
+    assert all(any(f"crawl {cid}:" in line for line in refused) for cid in lost), victim_log[-3000:]
+    assert len(refused) == len(lost), victim_log[-3000:]  # one line per lost site, not one per batch
+    assert "Traceback" not in victim_log, victim_log[-3000:]
+
+
 def test_audit_distributed_cli(world: Path, pg_url: str, redis_url: str, tmp_path: Path) -> None:
     """`xxgk audit --distributed` seeds, waits for a worker, then scores and reports."""
     ns = "xxgk"  # the audit command's namespace

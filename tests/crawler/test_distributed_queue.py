@@ -64,3 +64,66 @@ def test_host_semaphore_caps_concurrency(redis_url: str) -> None:
         return peak
 
     assert asyncio.run(run()) == 2
+
+
+def test_requests_queued_in_one_crawl_do_not_poll_redis(redis_url: str) -> None:
+    """Scrapy hands many requests of one host to the middleware at once (CONCURRENT_REQUESTS > limit):
+    those beyond the limit wait on the local gate, so each request asks Redis once, not every 10 ms."""
+    from scrapy.http import Request, Response
+
+    async def run() -> tuple[int, int, int]:
+        mw = RedisHostLimitMiddleware(redis_url, limit=2, lease=10, namespace="q4", poll=0.005)
+        calls = 0
+        acquire = mw._acquire
+
+        async def counting(*args: object, **kwargs: object) -> object:
+            nonlocal calls
+            calls += 1
+            return await acquire(*args, **kwargs)
+
+        mw._acquire = counting
+        now, peak = 0, 0
+
+        async def one(i: int) -> None:
+            nonlocal now, peak
+            req = Request(f"http://127.0.0.1:8124/p{i}")
+            await mw.process_request(req)
+            now += 1
+            peak = max(peak, now)
+            await asyncio.sleep(0.03)
+            now -= 1
+            await mw.process_response(req, Response(req.url, request=req))
+
+        await asyncio.gather(*(one(i) for i in range(12)))
+        left = await mw.r.zcard("q4:host:127.0.0.1:8124")
+        await mw.r.aclose()
+        return peak, calls, left
+
+    peak, calls, left = asyncio.run(run())
+    assert peak == 2 and left == 0
+    assert calls == 12  # one Redis acquire per request: nobody spun on the semaphore
+
+
+def test_seeding_puts_the_longest_site_first(tmp_path) -> None:
+    """Longest-processing-time first by the latest finished crawl's duration, not its pages: a small site
+    that answered slowly goes before a big quick one; a never-crawled site goes first."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from crawler.distributed.store_ops import pending_crawls
+    from xxgk.store import Crawl, add_run_with_sites, session_factory
+
+    db_url = f"sqlite:///{tmp_path / 'seed.sqlite'}"
+    sites = {"slow": "http://127.0.0.1:1/", "big": "http://127.0.0.1:2/", "new": "http://127.0.0.1:3/"}
+    t0 = dt.datetime(2026, 11, 1, 2, 0)
+    took = {"slow": (40.0, 5), "big": (10.0, 300)}  # seconds, pages of the previous run
+    with session_factory(db_url).begin() as s:
+        old = add_run_with_sites(s, {k: v for k, v in sites.items() if k != "new"})
+        for crawl in s.scalars(select(Crawl).where(Crawl.run_id == old)):
+            secs, pages = took["slow" if crawl.site.url == sites["slow"] else "big"]
+            crawl.status, crawl.pages = "done", pages
+            crawl.started_at, crawl.finished_at = t0, t0 + dt.timedelta(seconds=secs)
+        new = add_run_with_sites(s, sites)
+    order = [url for _cid, _sid, url in pending_crawls(db_url, new)]
+    assert order == [sites["new"], sites["slow"], sites["big"]]
