@@ -36,7 +36,13 @@ HOST_LIMIT = 2
 
 
 class HostCounter:
-    """Counts concurrent requests per sample-server port (each portal is its own host)."""
+    """Counts concurrent requests per sample-server port (each portal is its own host).
+
+    A request counts from the moment the server has read it until it starts answering. Counting until
+    the handler thread returns would add the thread's scheduling lag after the last byte is sent: the
+    client has the whole response by then and may rightly send its next request, so under CPU load the
+    count would briefly show limit + 1 with a client that never had more than `limit` in flight.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -46,7 +52,14 @@ class HostCounter:
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         original = server._Handler._send
+        original_response = server._Handler.send_response
         counter = self
+
+        def _done(handler) -> None:
+            port = handler.__dict__.pop("_xxgk_counted", None)
+            if port is not None:
+                with counter.lock:
+                    counter.now[port] -= 1
 
         def _send(handler, head_only: bool, form: bytes = b"") -> None:
             port = handler.server.server_address[1]
@@ -54,13 +67,18 @@ class HostCounter:
                 counter.now[port] += 1
                 counter.total += 1
                 counter.max[port] = max(counter.max[port], counter.now[port])
+            handler._xxgk_counted = port
             try:
                 original(handler, head_only, form)
             finally:
-                with counter.lock:
-                    counter.now[port] -= 1
+                _done(handler)
+
+        def send_response(handler, *args, **kwargs) -> None:
+            _done(handler)  # the answer starts: from here the client may finish this request
+            original_response(handler, *args, **kwargs)
 
         monkeypatch.setattr(server._Handler, "_send", _send)
+        monkeypatch.setattr(server._Handler, "send_response", send_response)
 
 
 @pytest.fixture(scope="module")
