@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from xxgk.samples.server import SampleServer  # noqa: E402
-from xxgk.store import Crawl, Page, Run, Site, default_db_url, session_factory  # noqa: E402
+from xxgk.store import Page, add_run_with_sites, default_db_url, session_factory  # noqa: E402
 
 XXGK_CHILD = """
 import json, sys, time
@@ -188,15 +188,7 @@ def main() -> None:
             urls = dict(server.urls)
             factory = session_factory(db)
             with factory.begin() as s:
-                run = Run(label="bench")
-                s.add(run)
-                s.flush()
-                for slug, url in urls.items():
-                    site = Site(url=url, name=slug)
-                    s.add(site)
-                    s.flush()
-                    s.add(Crawl(run_id=run.id, site_id=site.id))
-                run_id = run.id
+                run_id = add_run_with_sites(s, urls, label="bench")
             limits = {"max_seconds": args.seconds, "max_pages": 1_000_000, "max_articles": 1_000_000,
                       "max_list_pages": 100_000, "max_depth": 50, "log_level": "ERROR"}
             xxgk, xmem = _run_child([sys.executable, "-c", XXGK_CHILD, db, str(run_id), json.dumps(limits)])

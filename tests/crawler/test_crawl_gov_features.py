@@ -14,21 +14,23 @@ from gov_fixtures import GK_ARTICLES, HANWEB_ITEMS, ext_routes, gkmlpt_routes, h
 from sqlalchemy import select
 from warcio.archiveiterator import ArchiveIterator
 
-from xxgk.store import Column, Crawl, Document, Item, Link, Page, Run, Site, default_db_url, session_factory
+from xxgk.store import (
+    Column,
+    Crawl,
+    Document,
+    Item,
+    Link,
+    Page,
+    add_run_with_sites,
+    default_db_url,
+    session_factory,
+)
 
 
 def _setup(tmp_path: Path, urls: dict[str, str]) -> tuple[str, int]:
     db_url = default_db_url(tmp_path / "store.sqlite")
     with session_factory(db_url).begin() as s:
-        run = Run(label="gov")
-        s.add(run)
-        s.flush()
-        for name, url in urls.items():
-            site = Site(url=url, name=name)
-            s.add(site)
-            s.flush()
-            s.add(Crawl(run_id=run.id, site_id=site.id))
-        return db_url, run.id
+        return db_url, add_run_with_sites(s, urls, label="gov")
 
 
 def test_hanweb_and_gkmlpt_portals(tmp_path: Path, crawl_in_subprocess) -> None:
