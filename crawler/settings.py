@@ -44,7 +44,10 @@ def build_settings(
         "DOWNLOAD_MAXSIZE": int(limits.get("max_bytes", 20 * 1024 * 1024)),
         "DOWNLOAD_WARNSIZE": int(limits.get("warn_bytes", 5 * 1024 * 1024)),
         "DOWNLOAD_TIMEOUT": float(limits.get("timeout", 30)),
-        "RETRY_TIMES": int(limits.get("retries", 0 if loopback else 2)),
+        # Transient failures (time-outs, refused or dropped connections) are retried everywhere: one
+        # lost list page silently drops a column's items. HTTP error codes are retried only on real
+        # sites (a 503 there is often load); a loopback sample portal's error pages are meant.
+        "RETRY_TIMES": int(limits.get("retries", 2)),
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": limits.get("log_level", "WARNING"),
         "LOG_ENABLED": True,
@@ -80,6 +83,7 @@ def build_settings(
             CONCURRENT_REQUESTS_PER_DOMAIN=min(LOOPBACK_PER_HOST, per_crawler),
             DOWNLOAD_DELAY=0,
             AUTOTHROTTLE_ENABLED=False,
+            RETRY_HTTP_CODES=[],
         )
     else:
         settings.update(

@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 # lets test modules import the fixture builders next to them (tests dirs have no __init__.py)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dyn_server import LoopbackHTTPServer  # noqa: E402
 
 
 def shared_dir() -> Path:
@@ -42,7 +44,7 @@ class StaticServer:
     """Serve one directory on its own 127.0.0.1 port (one portal = one host:port)."""
 
     def __init__(self, root: Path) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(root)))
+        self.httpd = LoopbackHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(root)))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

@@ -1,5 +1,6 @@
 """A tiny scriptable HTTP server for crawler tests: routes map a path to a fixed answer or to a
-function of (method, path, query, form). One server = one 127.0.0.1 port = one site."""
+function of (method, path, query, form), which may return None to drop the connection unanswered.
+One server = one 127.0.0.1 port = one site."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 Answer = tuple[int, dict[str, str], bytes]
-Route = Answer | Callable[[str, str, dict[str, list[str]], dict[str, list[str]]], Answer]
+Route = Answer | Callable[[str, str, dict[str, list[str]], dict[str, list[str]]], Answer | None]
 
 
 def html(body: str, title: str = "页面", charset: str = "utf-8", head: str = "") -> Answer:
@@ -22,6 +23,15 @@ def html(body: str, title: str = "页面", charset: str = "utf-8", head: str = "
 
 def raw(body: bytes, ctype: str, status: int = 200) -> Answer:
     return status, {"Content-Type": ctype}, body
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """A threading server whose listen backlog fits a crawl's burst of connections: the default
+    backlog of 5 overflows when 32 connections open at once on a loaded machine, and the dropped SYNs
+    are retried by the kernel after 1, 3, 7, 15, 31 s — past the crawler's download time-out."""
+
+    request_queue_size = 128
+    daemon_threads = True
 
 
 class DynServer:
@@ -47,7 +57,11 @@ class DynServer:
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/html"}, b"<h1>404</h1>"
                 elif callable(route):
-                    status, headers, body = route(method, parts.path, parse_qs(parts.query), form)
+                    answer = route(method, parts.path, parse_qs(parts.query), form)
+                    if answer is None:  # drop the connection without answering (a flaky server)
+                        self.close_connection = True
+                        return
+                    status, headers, body = answer
                 else:
                     status, headers, body = route
                 if delay:
@@ -69,8 +83,7 @@ class DynServer:
             def do_HEAD(self) -> None:  # noqa: N802
                 self._answer("HEAD")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
