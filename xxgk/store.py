@@ -154,7 +154,7 @@ class Column(Base):
     path: Mapped[str] = mapped_column(Text, default="")  # "基本信息/学校章程": ancestors' names joined by /
     depth: Mapped[int] = mapped_column(Integer, default=1)
     offsite: Mapped[bool] = mapped_column(Boolean, default=False)  # link leaves the audited hosts
-    status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | restricted | error | not_fetched
+    status: Mapped[str] = mapped_column(String(20), default="ok")  # ok | incomplete (a later list page failed) | restricted | error | not_fetched
     status_detail: Mapped[str | None] = mapped_column(Text)
     item_count: Mapped[int] = mapped_column(Integer, default=0)  # items read from its list pages
     declared_count: Mapped[int | None] = mapped_column(Integer)  # total the pager states (共N条)

@@ -546,7 +546,7 @@ class PortalSpider(scrapy.Spider):
             self.col_depth[key] = depth
             call = adapter.column_call(node.url) if adapter is not None else None
             if call is not None:
-                req = self._api_request(call, key, adapter, depth)
+                req = self._api_request(call, key, adapter, depth, first=True)
             else:
                 req = self._request(node.url, self.parse_column, depth, kind="list", column=key, first=True)
             if req is not None:
@@ -571,13 +571,16 @@ class PortalSpider(scrapy.Spider):
             yield self._page(response, "list")
             ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
             yield ListRecord(column_key=key, page_url=response.url, found=False, has_content=True)
-            yield self._status(key, "ok", f"non-HTML column page: {ctype}")
+            if first:
+                yield self._status(key, "ok", f"non-HTML column page: {ctype}")
             return
         barrier = restricted_reason(response, sel)
         if barrier:
             yield self._page(response, "list", sel, restricted=barrier)
             if first:
                 yield self._status(key, "restricted", barrier)
+            else:
+                yield from self._incomplete(key, response.url, barrier)
             return
         rendered = bool(response.meta.get("playwright") or response.meta.get("rendered"))
         adapter: GenericAdapter = self._adapter(sel, response)
@@ -678,13 +681,17 @@ class PortalSpider(scrapy.Spider):
             if req is not None:
                 yield req
 
-    def _api_request(self, call: ApiCall, key: str, adapter: GenericAdapter, depth: int) -> scrapy.Request | None:
+    def _api_request(self, call: ApiCall, key: str, adapter: GenericAdapter, depth: int,
+                     first: bool = False) -> scrapy.Request | None:
+        """A data request of a column (`first`: the column's only way in, so its failure fails the column)."""
         reason = self._limit(depth)
         if reason:
             self.stop_reason = self.stop_reason or reason
             return None
         self.scheduled += 1
         meta = {"kind": "api", "column": key, "adapter": adapter.name, "call": call, "depth": depth}
+        if first:
+            meta["first"] = True
         if call.method.upper() == "POST":
             return scrapy.FormRequest(call.url, formdata=call.form or {}, callback=self.parse_api,
                                       errback=self.on_error, meta=meta, dont_filter=True)
@@ -1023,15 +1030,24 @@ class PortalSpider(scrapy.Spider):
             if "robots" in error.lower() or failure.type.__name__ == "IgnoreRequest":
                 restricted = "blocked by robots.txt"
         self.fetched[request.url] = (status, None if status else error)
-        if kind == "api":
-            return
-        yield PageRecord(url=request.url, status=status, kind=kind, error=error, restricted=restricted,
-                         depth=request.meta.get("depth"))
+        if kind != "api":
+            yield PageRecord(url=request.url, status=status, kind=kind, error=error, restricted=restricted,
+                             depth=request.meta.get("depth"))
         if kind == "home" or (kind == "portal" and self.portal_url is None):
             self.failed = restricted or error
         key = request.meta.get("column")
-        if key and request.meta.get("first") and kind == "list":
-            yield self._status(key, "restricted" if restricted else "error", restricted or error)
+        if key and kind in ("list", "api"):
+            if request.meta.get("first"):
+                yield self._status(key, "restricted" if restricted else "error", restricted or error)
+            else:
+                yield from self._incomplete(key, request.url, restricted or error)
+
+    def _incomplete(self, key: str, url: str, why: str) -> Iterator[ColumnRecord]:
+        """A later list page or data request of a readable column failed: its items are only in part
+        (status `incomplete`), so checks may not call something in it missing. The first failure is kept."""
+        rec = self.columns.get(key)
+        if rec is not None and rec.status == "ok":
+            yield self._status(key, "incomplete", f"list page failed: {url} ({why})")
 
 
 def _flat_with_parent(roots: list[NavNode]) -> list[tuple[NavNode, NavNode | None]]:

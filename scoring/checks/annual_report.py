@@ -22,7 +22,7 @@ from scoring.annual_report.checks import ASPECTS, check_deadline, check_report, 
 from scoring.annual_report.find import REPORT_COLUMN, FoundReport, best_by_year, find_reports
 from scoring.annual_report.parse import ParsedReport, UnreadableReport, parse_report
 from scoring.annual_report.rules import FAIL, NEEDS_REVIEW, NOT_APPLICABLE, PASS, RuleResult
-from scoring.checks.common import crawl_not_checked
+from scoring.checks.common import READABLE, crawl_not_checked, unsure_columns
 from scoring.checks.registry import register
 from scoring.outcome import CheckOutcome
 from xxgk.store import NOT_CHECKED, PARTIAL, Document
@@ -90,7 +90,7 @@ def _norm_url(u: str) -> str:
 def site_resolver(ctx: SiteContext) -> Any:
     """URL → True when the crawl saw it (page, column or item on the site), False when it is on the site
     but broken or unknown to the crawl, None when off-site (cannot tell)."""
-    ok = {_norm_url(c.url) for c in ctx.columns if c.url and c.status == "ok"}
+    ok = {_norm_url(c.url) for c in ctx.columns if c.url and c.status in READABLE}
     ok |= {_norm_url(i.url) for i in ctx.items}
     ok |= {_norm_url(p.url) for p in ctx.pages if p.status is not None and p.status < 400}
     hosts = {urlsplit(ctx.site.url).hostname} | {urlsplit(u).hostname for u in (ctx.crawl.portal_url,) if u}
@@ -183,6 +183,14 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
     label = f"{year - 1}—{year}学年" if (kind == "university" and year) else f"{year}年度"
     rep_found = own.get(year) if year is not None else None
     if rep_found is None:
+        unsure = _unsure_report_columns(ctx)
+        if unsure:
+            why = "；".join(dict.fromkeys(f"{c.path or c.name}：{c.status_detail or c.status}" for c in unsure[:3]))
+            return CheckOutcome(KIND, NOT_CHECKED, 0.0,
+                                message=f"未找到本单位{label}年度报告，但年报所在栏目未能完整读取，未能确认",
+                                reason=f"栏目未完整读取：{why}",
+                                evidence=[{"url": c.url, "label": f"未完整读取：{c.path or c.name}"}
+                                          for c in unsure[:5] if c.url], details=details)
         extra = f"（栏目中另有其他单位的年报 {len(others)} 篇）" if others else ""
         return CheckOutcome(KIND, FAIL, 0.0, message=f"未找到本单位{label}信息公开工作年度报告{extra}",
                             evidence=_searched(ctx), details=details)
@@ -249,6 +257,17 @@ def _previous(ctx: SiteContext, own: dict[int, FoundReport], year: int, params: 
     if not isinstance(parsed, ParsedReport) or "t3" not in parsed.tables:
         return None, f"{year - 1}年度报告的统计表三无法读取"
     return parsed, None
+
+
+def _unsure_report_columns(ctx: SiteContext) -> list[Any]:
+    """Columns that could hold the missing report but were not read in full: the 年报 columns among
+    them when the site has a readable one, else any unread column (the report may be anywhere)."""
+    def named(c: Any) -> bool:
+        return bool(c.name and REPORT_COLUMN.search(c.name))
+
+    if any(named(c) for c in ctx.columns if c.status in READABLE):
+        return [c for c in unsure_columns(ctx) if named(c)]
+    return unsure_columns(ctx, unread_only=True)
 
 
 def _searched(ctx: SiteContext) -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.checks.common import col_label, count_verdict, crawl_not_checked, leaf_columns
+from scoring.checks.common import READABLE, col_label, count_verdict, crawl_not_checked, leaf_columns
 from scoring.checks.registry import register
 from scoring.outcome import CheckOutcome
 
@@ -38,7 +38,7 @@ def check(ctx: SiteContext, item: RubricItem, params: BlankColumnsParams) -> Che
         return stop
     leaves = leaf_columns(ctx)
     blank = [c for c in leaves if c.status == "ok" and ctx.is_blank(c)]
-    unknown = sum(1 for c in leaves if c.status != "ok")
+    unknown = sum(1 for c in leaves if c.status not in READABLE)
     listing = "、".join(f"「{c.name}」" for c in blank[:10]) + ("等" if len(blank) > 10 else "")
     return count_verdict(KIND, "空白栏目", len(blank), unknown=unknown, threshold=params.threshold,
                          deduct_per=params.deduct_per, listing=listing,

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.checks.common import col_label, count_verdict, crawl_not_checked, leaf_columns, name_has
+from scoring.checks.common import (
+    INCOMPLETE,
+    READABLE,
+    col_label,
+    count_verdict,
+    crawl_not_checked,
+    leaf_columns,
+    name_has,
+)
 from scoring.checks.registry import register
 from scoring.context import UNIT_GROUPS
 from scoring.outcome import CheckOutcome
@@ -81,10 +89,10 @@ def check(ctx: SiteContext, item: RubricItem, params: ColumnFreshnessParams) -> 
         row: dict[str, Any] = {"name": col.name, "path": col_label(col), "url": col.url, "type": t.type,
                                "max_age_days": t.max_age_days, "newest": None, "age_days": None, "state": ""}
         items = ctx.items_by_column.get(col.id, [])
-        if col.status != "ok":
+        if col.status not in READABLE:
             row["state"] = "unknown"
             unknown += 1
-        elif ctx.is_blank(col):
+        elif ctx.is_blank(col) and col.status == "ok":
             row["state"] = "stale" if params.blank_is_stale else "blank"
         else:
             dates = [d for d in (col.newest_date, *(i.published for i in items)) if d is not None]
@@ -96,6 +104,9 @@ def check(ctx: SiteContext, item: RubricItem, params: ColumnFreshnessParams) -> 
                 row["state"] = "stale" if params.undated_is_stale else "undated"
             else:
                 row["state"] = "content"  # a single page: no date to judge by
+        if row["state"] in ("stale", "undated") and col.status == INCOMPLETE:
+            row["state"] = "unknown"  # a newer item may be on the list page that failed
+            unknown += 1
         if row["state"] == "stale":
             stale.append((col, t))
         rows.append(row)

@@ -12,6 +12,11 @@ from xxgk.store import CRAWL_DONE, CRAWL_FAILED, NOT_CHECKED, Column
 if TYPE_CHECKING:
     from scoring.context import SiteContext
 
+# Column statuses whose page opened. `incomplete`: a later list page (or data request) failed, so the
+# column's items are known only in part — good evidence that something is there, never that it is not.
+READABLE = ("ok", "incomplete")
+INCOMPLETE = "incomplete"
+
 
 def crawl_stopped(ctx: SiteContext, kind: str) -> CheckOutcome | None:
     """not_checked when the site's crawl failed or did not finish; None when it can be judged."""
@@ -36,6 +41,21 @@ def crawl_not_checked(ctx: SiteContext, kind: str) -> CheckOutcome | None:
                             reason=crawl.stop_reason and f"未发现栏目（{crawl.stop_reason}）"
                             or "未发现任何栏目（可能未找到信息公开专栏入口）")
     return None
+
+
+def unsure_columns(ctx: SiteContext, *, unread_only: bool = False) -> list[Column]:
+    """On-site columns whose items are not all known: a list page failed, was restricted or not fetched.
+
+    `unread_only` keeps the columns the crawl could not read though the site may well publish them — a
+    later list page lost (`incomplete`) or a first page that timed out, dropped the connection or answered
+    5xx — and leaves out 4xx pages (a dead link is the site's own finding), restricted sections (not
+    public) and columns our limits skipped (the crawl's stop reason says so). Site-wide searches use it,
+    so that one unreadable corner does not turn every missing item of a portal into not_checked."""
+    out = [c for c in ctx.columns if c.url and not c.offsite and c.status != "ok" and not ctx.is_group(c)]
+    if unread_only:
+        out = [c for c in out if c.status == INCOMPLETE
+               or (c.status == "error" and not (c.status_detail or "").startswith("HTTP 4"))]
+    return out
 
 
 def name_has(name: str, terms: list[str]) -> bool:

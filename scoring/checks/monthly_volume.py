@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.checks.common import crawl_not_checked
+from scoring.checks.common import crawl_not_checked, unsure_columns
 from scoring.checks.registry import register
 from scoring.context import UNIT_GROUPS
 from scoring.outcome import CheckOutcome
@@ -76,11 +76,17 @@ def check(ctx: SiteContext, item: RubricItem, params: MonthlyVolumeParams) -> Ch
     period, hist = period_months(ctx.as_of, params.months, params.history_months, params.include_current_month)
     units: dict[str, dict[str, set[str]]] = {u: {} for u in params.units}
     groups = tuple(params.unit_groups)
-    if params.unit_source != "item":
-        for c in ctx.columns:
-            u = ctx.unit_of_column(c, groups)
-            if u:
-                units.setdefault(u, {})
+    unsure: dict[str, list[str]] = {}  # unit → its columns whose items are not all known
+    # a lost list page or our own limits (not_fetched) may hide a unit's items; a restricted or dead
+    # (4xx) column is the site's own doing and counts as published nothing
+    unsure_ids = {c.id for c in unsure_columns(ctx, unread_only=True)}
+    unsure_ids |= {c.id for c in unsure_columns(ctx) if c.status == "not_fetched"}
+    for c in ctx.columns:
+        u = ctx.unit_of_column(c, groups)
+        if u and params.unit_source != "item":
+            units.setdefault(u, {})
+        if u and c.id in unsure_ids:
+            unsure.setdefault(u, []).append(f"{c.path or c.name}：{c.status_detail or c.status}")
     undated = 0
     for it in ctx.items:
         col = ctx.column_by_id.get(it.column_id)
@@ -109,15 +115,28 @@ def check(ctx: SiteContext, item: RubricItem, params: MonthlyVolumeParams) -> Ch
                 break
             consecutive += 1
         bad = {"blank": blank, "quota": below, "both": sorted(set(blank) | set(below))}[params.measure]
+        if bad and unit in unsure:
+            # Short of the quota, but some of its columns were not read in full: not judged.
+            rows.append({"unit": unit, "counts": counts, "total": sum(counts[m] for m in period),
+                         "blank_months": [], "consecutive_blank_months": 0, "below_quota_months": [],
+                         "ok": None, "unknown": unsure[unit][:3]})
+            continue
         blank_n += len(blank)
         below_n += len([m for m in below if m not in blank]) if params.measure != "quota" else len(below)
         rows.append({"unit": unit, "counts": counts, "total": sum(counts[m] for m in period),
                      "blank_months": blank, "consecutive_blank_months": consecutive,
                      "below_quota_months": below, "ok": not bad})
+    unknown = [r for r in rows if r["ok"] is None]
+    rows = [r for r in rows if r["ok"] is not None]
+    if not rows:
+        why = "；".join(w for r in unknown for w in r["unknown"])[:300]
+        return CheckOutcome(KIND, NOT_CHECKED, message="各单位栏目未能完整读取，未能统计月度发布量",
+                            reason=f"栏目未完整读取：{why}")
     ok = [r for r in rows if r["ok"]]
     details: dict[str, Any] = {
         "as_of": ctx.as_of.isoformat(), "period": period, "months": hist, "quota": params.quota,
         "measure": params.measure, "units": rows, "undated_items": undated,
+        "unknown_units": [{"unit": r["unit"], "columns": r["unknown"]} for r in unknown],
         "blank_units": [r["unit"] for r in rows if r["blank_months"]],
         "below_quota_units": [r["unit"] for r in rows if r["below_quota_months"]],
     }
@@ -126,8 +145,10 @@ def check(ctx: SiteContext, item: RubricItem, params: MonthlyVolumeParams) -> Ch
         deduct = round(blank_n * (params.deduct_per_blank_month or 0.0)
                        + below_n * (params.deduct_per_below_quota or 0.0), 4)
     span = period[0] if len(period) == 1 else f"{period[0]}至{period[-1]}"
+    skipped = f"（另有 {len(unknown)} 个单位的栏目未完整读取，未判断）" if unknown else ""
     if len(ok) == len(rows):
-        return CheckOutcome(KIND, PASS, 1.0, f"{span}：{len(rows)} 个单位均达到要求（每月≥{params.quota} 条）",
+        return CheckOutcome(KIND, PASS, 1.0,
+                            f"{span}：{len(rows)} 个单位均达到要求（每月≥{params.quota} 条）{skipped}",
                             deduct=deduct, details=details)
     bad_rows = [r for r in rows if not r["ok"]]
     parts = []
@@ -140,5 +161,5 @@ def check(ctx: SiteContext, item: RubricItem, params: MonthlyVolumeParams) -> Ch
         parts.append(f"低于每月{params.quota}条：" + "、".join(f"{r['unit']}（{r['total']}条）" for r in low))
     status = FAIL if not ok else PARTIAL
     return CheckOutcome(KIND, status, round(len(ok) / len(rows), 4),
-                        f"{span}：{len(bad_rows)}/{len(rows)} 个单位未达要求；" + "；".join(parts),
+                        f"{span}：{len(bad_rows)}/{len(rows)} 个单位未达要求；" + "；".join(parts) + skipped,
                         deduct=deduct, details=details)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.checks.blank_column import KIND as BLANK_KIND
 from scoring.checks.blank_column import blank_message
-from scoring.checks.common import crawl_not_checked
+from scoring.checks.common import READABLE, crawl_not_checked, unsure_columns
 from scoring.checks.registry import register
 from scoring.match import Match, normalize
 from scoring.outcome import CheckOutcome
@@ -140,7 +140,7 @@ def _decide(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> Check
     matched = [m.as_json() for m in (strong + titles + weak)]
 
     cols = [(m, ctx.column_by_id[m.column_id]) for m in strong if m.column_id is not None]
-    ok = [(m, c) for m, c in cols if c.status == "ok" and not c.offsite]
+    ok = [(m, c) for m, c in cols if c.status in READABLE and not c.offsite]
     full = [m for m, c in ok if not ctx.is_blank(c)]
     off = [(m, c) for m, c in cols if c.offsite]
     verified = [m for m, c in off if c.item_count > 0 or c.has_content]
@@ -183,14 +183,14 @@ def _decide(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> Check
                             reason=f"访问受限：{detail}",
                             evidence=[{"url": m.url, "label": f"受限栏目：{m.name}"} for m, _c in restricted if m.url],
                             matched=matched)
-    errored = [(m, c) for m, c in cols if c.status not in ("ok", "restricted", "not_fetched")]
+    errored = [(m, c) for m, c in cols if c.status not in (*READABLE, "restricted", "not_fetched")]
     if errored:
         detail = "；".join(dict.fromkeys(c.status_detail or c.status for _m, c in errored))
         return CheckOutcome(KIND, NEEDS_REVIEW, 0.0,
                             message=f"栏目{_names([m for m, _c in errored])}无法打开（{detail}），需人工确认",
                             evidence=[{"url": m.url, "label": f"无法打开：{m.name}"} for m, _c in errored if m.url],
                             matched=matched)
-    if ok and params.blank_fails:
+    if ok and params.blank_fails and all(c.status == "ok" for _m, c in ok):
         # The verdict is the blank-column one (so reports give the blank-column fix), reached here.
         return CheckOutcome(BLANK_KIND, FAIL, 0.0, message=blank_message([c.name for _m, c in ok]),
                             evidence=[{"url": c.url, "label": f"空白栏目：{c.name}"} for _m, c in ok if c.url],
@@ -204,5 +204,12 @@ def _decide(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> Check
                             message=f"疑似对应栏目{_names(weak[:3])}（相似度 {best.score:g}），需人工确认",
                             evidence=[{"url": m.url, "label": f"疑似栏目：{m.name}"} for m in weak[:3] if m.url],
                             matched=matched)
+    unsure = unsure_columns(ctx, unread_only=True) if params.match_items else []
+    if unsure:
+        # The item could be a listed article on a page the crawl could not read.
+        why = "；".join(dict.fromkeys(f"{c.path or c.name}：{c.status_detail or c.status}" for c in unsure[:3]))
+        return CheckOutcome(KIND, NOT_CHECKED, message=f"未发现与「{item.name}」对应的栏目，但 {len(unsure)} 个栏目未能完整读取，未能确认",
+                            reason=f"栏目未完整读取：{why}", matched=matched,
+                            evidence=[{"url": c.url, "label": f"未完整读取：{c.path or c.name}"} for c in unsure[:5] if c.url])
     return CheckOutcome(KIND, FAIL, 0.0, message=f"未找到栏目：未发现与「{item.name}」对应的栏目或信息",
                         matched=matched)
