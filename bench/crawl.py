@@ -93,11 +93,15 @@ class TreeMemory:
     counts pages shared between processes once per process, so it over- rather than under-states.
     """
 
-    def __init__(self, pid: int, every: float = 0.5) -> None:
+    def __init__(self, pid: int, every: float = 0.5, trace: list | None = None) -> None:
         self.root = psutil.Process(pid)
         self.every = every
         self.peak = {"python": 0, "browser": 0, "total": 0}
+        self.peak_pss = {"python": 0, "browser": 0, "total": 0}
         self.max_processes = {"python": 0, "browser": 0}
+        self.at_peak: list[tuple[str, int, int]] = []  # (name, rss, pss) of each process at the total RSS peak
+        self.trace = trace  # when a list: one (seconds, python rss, browser rss, browser processes) per sample
+        self.t0 = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -116,23 +120,35 @@ class TreeMemory:
 
     def sample(self) -> None:
         sums = {"python": 0, "browser": 0}
+        pss = {"python": 0, "browser": 0}
         counts = {"python": 0, "browser": 0}
+        seen: list[tuple[str, int, int]] = []
         try:
             procs = [self.root, *self.root.children(recursive=True)]
         except psutil.Error:
             return
         for proc in procs:
             try:
-                rss = proc.memory_info().rss
-                group = "python" if "python" in proc.name().lower() else "browser"
+                info = proc.memory_full_info()  # rss and pss (smaps_rollup)
+                name = proc.name()
+                group = "python" if "python" in name.lower() else "browser"
             except psutil.Error:
                 continue
-            sums[group] += rss
+            sums[group] += info.rss
+            pss[group] += getattr(info, "pss", info.rss)
             counts[group] += 1
+            seen.append((name, info.rss, getattr(info, "pss", info.rss)))
         for group in ("python", "browser"):
             self.peak[group] = max(self.peak[group], sums[group])
+            self.peak_pss[group] = max(self.peak_pss[group], pss[group])
             self.max_processes[group] = max(self.max_processes[group], counts[group])
-        self.peak["total"] = max(self.peak["total"], sums["python"] + sums["browser"])
+        if sums["python"] + sums["browser"] > self.peak["total"]:
+            self.peak["total"] = sums["python"] + sums["browser"]
+            self.at_peak = seen
+        self.peak_pss["total"] = max(self.peak_pss["total"], pss["python"] + pss["browser"])
+        if self.trace is not None:
+            self.trace.append((round(time.perf_counter() - self.t0, 1), sums["python"] >> 20, sums["browser"] >> 20,
+                               counts["browser"]))
 
 
 def _cpu_of_children() -> float:
@@ -140,12 +156,12 @@ def _cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run_child(cmd: list[str]) -> tuple[dict, TreeMemory]:
+def _run_child(cmd: list[str], trace: list | None = None) -> tuple[dict, TreeMemory]:
     """Run a benchmark child, sampling its process tree's memory; its RESULT line (plus the CPU
     seconds of its whole tree, every process reaped by its parent) and the sampler."""
     cpu0 = _cpu_of_children()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with TreeMemory(proc.pid) as mem:
+    with TreeMemory(proc.pid, trace=trace) as mem:
         out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(err[-3000:])
@@ -171,6 +187,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120.0, help="time budget of each crawl")
     ap.add_argument("--pages", type=int, default=30_000, help="size of the generated world")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
+    ap.add_argument("--trace", type=Path, help="write the xxgk crawl's memory samples (JSON) to this file")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -191,7 +208,10 @@ def main() -> None:
                 run_id = add_run_with_sites(s, urls, label="bench")
             limits = {"max_seconds": args.seconds, "max_pages": 1_000_000, "max_articles": 1_000_000,
                       "max_list_pages": 100_000, "max_depth": 50, "log_level": "ERROR"}
-            xxgk, xmem = _run_child([sys.executable, "-c", XXGK_CHILD, db, str(run_id), json.dumps(limits)])
+            trace: list | None = [] if args.trace else None
+            xxgk, xmem = _run_child([sys.executable, "-c", XXGK_CHILD, db, str(run_id), json.dumps(limits)], trace)
+            if args.trace:
+                args.trace.write_text(json.dumps({"samples": trace, "at_peak": xmem.at_peak}), encoding="utf-8")
             script = work / "bare_spider.py"  # a file: Scrapy reads callbacks' source code
             script.write_text(BARE_CHILD, encoding="utf-8")
             bare, bmem = _run_child([sys.executable, str(script), json.dumps(list(urls.values())), str(args.seconds)])
