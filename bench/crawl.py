@@ -238,7 +238,10 @@ def main() -> None:
         ("peak RSS of the xxgk crawl: browser processes, summed",
          f"{_mb(xmem.peak['browser'])} MB (Playwright driver + Chromium, "
          f"up to {xmem.max_processes['browser']} processes)"),
-        ("peak RSS of the whole xxgk process tree, summed", f"{_mb(xmem.peak['total'])} MB"),
+        ("peak RSS of the whole xxgk process tree, summed", f"{_mb(xmem.peak['total'])} MB (target ≤ 600 MB)"),
+        ("peak PSS of the xxgk crawl: Python / browser / whole tree, summed",
+         f"{_mb(xmem.peak_pss['python'])} / {_mb(xmem.peak_pss['browser'])} / {_mb(xmem.peak_pss['total'])} MB "
+         "(shared pages split between the processes sharing them)"),
         ("peak RSS of the bare spider (one process)", f"{_mb(bmem.peak['total'])} MB"),
         ("browser-rendered pages", f"{browser}"),
     ]

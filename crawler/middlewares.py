@@ -93,6 +93,7 @@ def _lazy_playwright_handler() -> type:
             self._launched = False
             self._lazy_lock = asyncio.Lock()
             self._creating: dict[str, int] = {}  # context name -> pages being created in it
+            self._idle_closing: dict[str, asyncio.Event] = {}  # context name -> set once it is closed
             self._idle_grace = crawler.settings.getfloat("XXGK_BROWSER_CONTEXT_IDLE", 1.0)
             per_process = crawler.settings.getint("XXGK_BROWSER_CONTEXTS_PER_PROCESS", 0)
             if per_process:
@@ -113,6 +114,8 @@ def _lazy_playwright_handler() -> type:
             name = request.meta.get("playwright_context") or "default"
             self._creating[name] = self._creating.get(name, 0) + 1
             try:
+                while name in self._idle_closing:  # a new context of that name once the old one is gone
+                    await self._idle_closing[name].wait()
                 return await super()._create_page(request, spider)
             finally:
                 self._creating[name] -= 1
@@ -133,14 +136,20 @@ def _lazy_playwright_handler() -> type:
             return on_page_close
 
         async def _close_if_idle(self, name: str, wrapper: Any) -> None:
-            async with self.context_launch_lock:  # _create_page looks contexts up under this lock
-                if (self.context_wrappers.get(name) is not wrapper or self._creating.get(name)
-                        or wrapper.context.pages or getattr(self, "_closing", False)):
-                    return
-                try:
-                    await wrapper.context.close()
-                except Exception as exc:  # noqa: BLE001 - already closed with the browser
-                    log.debug("closing idle browser context %s: %s", name, exc)
+            """Close the context if it still has no page and none is being made. Not under
+            `context_launch_lock`: a request waiting there for a context slot may be waiting for
+            this very close. The check and the `_idle_closing` mark have no await between them."""
+            if (self.context_wrappers.get(name) is not wrapper or self._creating.get(name) or name in self._idle_closing
+                    or wrapper.context.pages or getattr(self, "_closing", False)):
+                return
+            done = self._idle_closing[name] = asyncio.Event()
+            try:
+                await wrapper.context.close()  # its close callback frees the wrapper and the slot
+            except Exception as exc:  # noqa: BLE001 - already closed with the browser
+                log.debug("closing idle browser context %s: %s", name, exc)
+            finally:
+                del self._idle_closing[name]
+                done.set()
 
         async def _close(self) -> None:
             """Close this crawler's contexts; the browser itself may be shared with other crawlers of
