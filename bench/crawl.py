@@ -100,7 +100,7 @@ class TreeMemory:
         self.peak_pss = {"python": 0, "browser": 0, "total": 0}
         self.max_processes = {"python": 0, "browser": 0}
         self.at_peak: list[tuple[str, int, int]] = []  # (name, rss, pss) of each process at the total RSS peak
-        self.trace = trace  # when a list: one (seconds, python rss, browser rss, browser processes) per sample
+        self.trace = trace  # when a list: one (seconds, Python RSS MB, browser RSS MB, browser processes, Playwright drivers) per sample
         self.t0 = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -148,7 +148,7 @@ class TreeMemory:
         self.peak_pss["total"] = max(self.peak_pss["total"], pss["python"] + pss["browser"])
         if self.trace is not None:
             self.trace.append((round(time.perf_counter() - self.t0, 1), sums["python"] >> 20, sums["browser"] >> 20,
-                               counts["browser"]))
+                               counts["browser"], sum(1 for name, _, _ in seen if "node" in name.lower())))
 
 
 def _cpu_of_children() -> float:
