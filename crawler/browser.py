@@ -5,6 +5,14 @@ once (`crawler.feeder`), and a Node driver plus a headless Chromium is ~1.3 GB o
 each rendering site paying for its own was the largest memory cost of a run. Crawlers keep their
 own browser contexts (named per site) in the shared browser; the last crawler to close shuts it
 down, so a process holds no browser while no site renders. Set as PLAYWRIGHT_BROWSER_PROVIDER.
+
+Memory (measured with psutil on Debian's Chromium 156, one page rendered): by default Chromium
+runs a browser process, two zygotes, a GPU process, network and storage services and two renderers
+per browser context (one of them for the headless window's WebUI), ~1 GB of summed RSS, and a
+renderer per page. `CRAWL_CHROMIUM_ARGS` folds the zygotes, GPU and network service into the
+browser process and lets a context's pages share one renderer (~0.67 GB for one context, +0.37 GB
+per further context); the crawl handler (`crawler.middlewares`) also caps the contexts open at once
+in a process (`context_slots`) and closes a context as soon as it has no page left.
 """
 
 from __future__ import annotations
@@ -13,8 +21,20 @@ import asyncio
 import logging
 from typing import Any
 
+from crawler.evidence import CHROMIUM_ARGS
+
 log = logging.getLogger(__name__)
 
+# Playwright passes its own --enable-features list and Chromium keeps only the last one given, so
+# ours repeats Playwright's (playwright 1.65) before adding the in-process network service.
+PLAYWRIGHT_ENABLED_FEATURES = ["CDPScreenshotNewSurface", "SkipListAccountsWithoutGaiaCookies"]
+MEMORY_ARGS = [
+    "--no-zygote",  # no zygote processes (needs --no-sandbox, which CHROMIUM_ARGS has)
+    "--in-process-gpu",  # no GPU process (rendering is software-only anyway: --disable-gpu)
+    "--renderer-process-limit=1",  # the pages of a context share a renderer instead of one each
+    "--enable-features=" + ",".join([*PLAYWRIGHT_ENABLED_FEATURES, "NetworkServiceInProcess2"]),
+]
+CRAWL_CHROMIUM_ARGS = [*CHROMIUM_ARGS, *MEMORY_ARGS]
 
 class _Shared:
     """The process's driver, browser and how many crawler handlers use them."""
@@ -24,6 +44,15 @@ class _Shared:
     playwright: Any = None
     browser: Any = None
     lock: asyncio.Lock | None = None
+    slots: asyncio.Semaphore | None = None
+
+
+def context_slots(n: int) -> asyncio.Semaphore:
+    """The process-wide semaphore bounding open browser contexts (every site crawler's together):
+    each context costs a renderer (~0.37 GB summed RSS), so a process never holds more than `n`."""
+    if _Shared.slots is None:
+        _Shared.slots = asyncio.Semaphore(max(1, n))
+    return _Shared.slots
 
 
 class SharedBrowserProvider:

@@ -8,10 +8,13 @@ the file instead of the network; the spider then re-reads it exactly as before.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
+
+log = logging.getLogger(__name__)
 
 
 class EvidenceMiddleware:
@@ -89,6 +92,21 @@ def _lazy_playwright_handler() -> type:
                     pass
             self._launched = False
             self._lazy_lock = asyncio.Lock()
+            self._creating: dict[str, int] = {}  # context name -> pages being created in it
+            self._idle_closing: dict[str, asyncio.Event] = {}  # context name -> set once it is closed
+            self._idle_grace = crawler.settings.getfloat("XXGK_BROWSER_CONTEXT_IDLE", 1.0)
+            # contexts open at once in the process, all its crawlers together (`crawler.browser`);
+            # a slot is taken before the context-launch lock, never under it (see `_take_slot`)
+            self._slots: asyncio.Semaphore | None = None
+            self._slot_held: set[str] = set()  # context names holding a slot
+            self._slot_taking: dict[str, asyncio.Event] = {}  # context name -> set once its slot is taken
+            per_process = crawler.settings.getint("XXGK_BROWSER_CONTEXTS_PER_PROCESS", 0)
+            if per_process:
+                from crawler.browser import context_slots
+
+                self._slots = context_slots(per_process)
+                if hasattr(self, "context_semaphore"):
+                    del self.context_semaphore  # the process-wide slots replace the per-crawler limit
 
         async def _download_request(self, request: Request, spider: Any = None) -> Response:
             if not self._launched:
@@ -97,6 +115,84 @@ def _lazy_playwright_handler() -> type:
                         await self._launch()
                         self._launched = True
             return await super()._download_request(request, spider)
+
+        async def _create_page(self, request: Request, spider: Any) -> Any:
+            """Count the page as being created, so an idle-context close cannot race it."""
+            name = request.meta.get("playwright_context") or "default"
+            self._creating[name] = self._creating.get(name, 0) + 1
+            try:
+                while name in self._idle_closing:  # a new context of that name once the old one is gone
+                    await self._idle_closing[name].wait()
+                await self._take_slot(name)
+                return await super()._create_page(request, spider)
+            finally:
+                self._creating[name] -= 1
+
+        async def _take_slot(self, name: str) -> None:
+            """Hold one of the process's context slots for context `name` (until it closes).
+
+            Waiting here, outside scrapy-playwright's context-launch lock, lets this crawler's
+            requests for its already open context go on meanwhile: they are what lets that context
+            finish and close (the spider closes a used-up context when its last page is done), so
+            waiting under the lock, as scrapy-playwright's own context semaphore does, deadlocked.
+            """
+            if self._slots is None:
+                return
+            while name not in self._slot_held and name not in self.context_wrappers:
+                taking = self._slot_taking.get(name)
+                if taking is not None:  # another request for this context is already waiting
+                    await taking.wait()
+                    continue
+                taking = self._slot_taking[name] = asyncio.Event()
+                try:
+                    await self._slots.acquire()
+                    self._slot_held.add(name)
+                finally:
+                    del self._slot_taking[name]
+                    taking.set()
+
+        def _make_close_browser_context_callback(self, name: str, persistent: bool, remote: bool,
+                                                 spider: Any = None) -> Any:
+            """Also give the context's process-wide slot back."""
+            forget = super()._make_close_browser_context_callback(name, persistent, remote, spider)
+
+            def on_context_close() -> None:
+                forget()
+                if name in self._slot_held and self._slots is not None:
+                    self._slot_held.discard(name)
+                    self._slots.release()
+
+            return on_context_close
+
+        def _make_close_page_callback(self, context_name: str) -> Any:
+            """Also close the page's context once it has stayed without pages for a moment: an
+            open context keeps a Chromium renderer (~0.37 GB summed RSS) and a context slot."""
+            release = super()._make_close_page_callback(context_name)
+
+            def on_page_close() -> None:
+                release()
+                wrapper = self.context_wrappers.get(context_name)
+                if wrapper is not None and not getattr(self, "_closing", False):
+                    asyncio.get_running_loop().call_later(
+                        self._idle_grace, lambda: asyncio.ensure_future(self._close_if_idle(context_name, wrapper))
+                    )
+
+            return on_page_close
+
+        async def _close_if_idle(self, name: str, wrapper: Any) -> None:
+            """Close the context if it still has no page and none is being made (the check and the
+            `_idle_closing` mark have no await between them, so no request can slip in)."""
+            if (self.context_wrappers.get(name) is not wrapper or self._creating.get(name) or name in self._idle_closing
+                    or wrapper.context.pages or getattr(self, "_closing", False)):
+                return
+            done = self._idle_closing[name] = asyncio.Event()
+            try:
+                await wrapper.context.close()  # its close callback frees the wrapper and the slot
+            except Exception as exc:  # noqa: BLE001 - already closed with the browser
+                log.debug("closing idle browser context %s: %s", name, exc)
+            finally:
+                del self._idle_closing[name]
+                done.set()
 
         async def _close(self) -> None:
             """Close this crawler's contexts; the browser itself may be shared with other crawlers of
@@ -110,6 +206,7 @@ def _lazy_playwright_handler() -> type:
             contexts = [ctx.context.close() for ctx in self.context_wrappers.values()]
             await asyncio.gather(*contexts, return_exceptions=True)
             self.context_wrappers.clear()
+            self._free_orphan_slots()
             if hasattr(self, "browser"):
                 del self.browser
             await provider.close()
@@ -117,6 +214,14 @@ def _lazy_playwright_handler() -> type:
         async def _browser_disconnected_callback(self) -> None:
             if not getattr(self, "_closing", False) and hasattr(self, "browser"):
                 await super()._browser_disconnected_callback()
+            self._free_orphan_slots()
+
+        def _free_orphan_slots(self) -> None:
+            """Give back the slots of contexts gone without a close event (browser crash, shutdown)."""
+            for name in [n for n in self._slot_held if n not in self.context_wrappers]:
+                self._slot_held.discard(name)
+                if self._slots is not None:
+                    self._slots.release()
 
     return LazyPlaywrightHandler
 

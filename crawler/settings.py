@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from crawler.evidence import CHROMIUM, CHROMIUM_ARGS
+from crawler.browser import CRAWL_CHROMIUM_ARGS
+from crawler.evidence import CHROMIUM
 
 USER_AGENT = "xxgk/0.1 (+https://github.com/xxgk/xxgk)"
 
@@ -71,8 +72,12 @@ def build_settings(
             DOWNLOAD_HANDLERS={"http": handler, "https": handler},
             PLAYWRIGHT_BROWSER_TYPE="chromium",
             PLAYWRIGHT_BROWSER_PROVIDER="crawler.browser.SharedBrowserProvider",
-            PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True},
+            PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": CHROMIUM, "args": CRAWL_CHROMIUM_ARGS, "headless": True},
             PLAYWRIGHT_MAX_CONTEXTS=int(limits.get("browser_contexts", 2)),
+            # contexts open at once in a crawl process, all its site crawlers together: each holds a
+            # Chromium renderer, and an idle one is closed after XXGK_BROWSER_CONTEXT_IDLE seconds
+            XXGK_BROWSER_CONTEXTS_PER_PROCESS=int(limits.get("browser_contexts_per_process", 1)),
+            XXGK_BROWSER_CONTEXT_IDLE=float(limits.get("browser_context_idle", 1.0)),
             PLAYWRIGHT_MAX_PAGES_PER_CONTEXT=int(limits.get("browser_pages_per_context", 4)),
             PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=float(limits.get("timeout", 30)) * 1000,
         )
