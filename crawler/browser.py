@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from pathlib import Path
 from typing import Any
 
 from crawler.evidence import CHROMIUM_ARGS
@@ -26,8 +28,29 @@ from crawler.evidence import CHROMIUM_ARGS
 log = logging.getLogger(__name__)
 
 # Playwright passes its own --enable-features list and Chromium keeps only the last one given, so
-# ours repeats Playwright's (playwright 1.65) before adding the in-process network service.
-PLAYWRIGHT_ENABLED_FEATURES = ["CDPScreenshotNewSurface", "SkipListAccountsWithoutGaiaCookies"]
+# ours repeats Playwright's before adding the in-process network service. The list is read from the
+# installed driver (an upgrade that changes it then needs no edit here); these are 1.65's.
+KNOWN_ENABLED_FEATURES = ["CDPScreenshotNewSurface", "SkipListAccountsWithoutGaiaCookies"]
+_ENABLED_BLOCK = re.compile(r"enabledFeatures\s*=\s*\(\)\s*=>\s*\[(.*?)\]", re.S)
+
+
+def playwright_enabled_features() -> list[str]:
+    """The features the installed Playwright driver enables in Chromium (its `enabledFeatures`
+    list, comments dropped), or the known 1.65 list when the driver bundle cannot be read."""
+    try:
+        import playwright
+
+        bundle = Path(playwright.__file__).parent / "driver" / "package" / "lib" / "coreBundle.js"
+        match = _ENABLED_BLOCK.search(bundle.read_text(encoding="utf-8", errors="replace"))
+    except (ImportError, OSError):
+        match = None
+    if match is None:
+        return list(KNOWN_ENABLED_FEATURES)
+    body = re.sub(r"//[^\n]*", "", match.group(1))
+    return re.findall(r'"([A-Za-z0-9]+)"', body) or list(KNOWN_ENABLED_FEATURES)
+
+
+PLAYWRIGHT_ENABLED_FEATURES = playwright_enabled_features()
 MEMORY_ARGS = [
     "--no-zygote",  # no zygote processes (needs --no-sandbox, which CHROMIUM_ARGS has)
     "--in-process-gpu",  # no GPU process (rendering is software-only anyway: --disable-gpu)
