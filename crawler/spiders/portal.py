@@ -1045,8 +1045,7 @@ class PortalSpider(scrapy.Spider):
     def _incomplete(self, key: str, url: str, why: str) -> Iterator[ColumnRecord]:
         """A later list page or data request of a readable column failed: its items are only in part
         (status `incomplete`), so checks may not call something in it missing. The first failure is kept."""
-        rec = self.columns.get(key)
-        if rec is not None and rec.status == "ok":
+        if key in self.columns and self.columns[key].status == "ok":  # (`columns` may be a Redis view)
             yield self._status(key, "incomplete", f"list page failed: {url} ({why})")
 
 
