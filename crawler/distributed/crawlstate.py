@@ -48,6 +48,7 @@ class SharedState:
         self.meta_set = {}
         for view in self.views:  # an earlier request that never committed: forget its adds
             view.pending.clear()
+            view.absent.clear()
         pipe = self.r.pipeline(transaction=False)
         pipe.hgetall(self.key("n"))
         pipe.hgetall(self.key("m"))
@@ -104,15 +105,30 @@ class SharedSet:
         self.key = state.key(name)
         self.known: set[str] = set()  # in Redis
         self.pending: set[str] = set()  # added by the request in progress
+        self.absent: set[str] = set()  # not in Redis when this request looked (prefetched)
         state.views.append(self)
 
     def confirm(self) -> None:
         self.known |= self.pending
         self.pending.clear()
 
+    def prefetch(self, pipe: Any, members: list[str]) -> Any:
+        """Queue one SMISMEMBER on `pipe`; the returned function records its answer."""
+        todo = [m for m in members if m not in self.known and m not in self.pending]
+        if todo:
+            pipe.smismember(self.key, todo)
+
+        def record(answer: list[int]) -> None:
+            for m, hit in zip(todo, answer, strict=True):
+                (self.known if hit else self.absent).add(m)
+
+        return record if todo else None
+
     def __contains__(self, member: object) -> bool:
         if member in self.known or member in self.pending:
             return True
+        if member in self.absent:
+            return False
         if self.state.r.sismember(self.key, member):  # type: ignore[arg-type]
             self.known.add(member)  # type: ignore[arg-type]
             return True
@@ -143,17 +159,35 @@ class SharedHash:
         self.key = state.key(name)
         self.known: dict[str, str] = {}
         self.pending: dict[str, str] = {}
+        self.absent: set[str] = set()
         state.views.append(self)
 
     def confirm(self) -> None:
         self.known.update(self.pending)
         self.pending.clear()
 
+    def prefetch(self, pipe: Any, fields: list[str]) -> Any:
+        """Queue one HMGET on `pipe`; the returned function records its answer."""
+        todo = [f for f in fields if f not in self.known and f not in self.pending]
+        if todo:
+            pipe.hmget(self.key, todo)
+
+        def record(answer: list[bytes | None]) -> None:
+            for f, raw in zip(todo, answer, strict=True):
+                if raw is None:
+                    self.absent.add(f)
+                else:
+                    self.known[f] = raw.decode()
+
+        return record if todo else None
+
     def _load(self, field: str) -> str | None:
         if field in self.pending:
             return self.pending[field]
         if field in self.known:
             return self.known[field]
+        if field in self.absent:
+            return None
         raw = self.state.r.hget(self.key, field)
         if raw is None:
             return None
@@ -294,6 +328,16 @@ class SharedFacts(dict):
     def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         for k, v in dict(*args, **kwargs).items():
             self[k] = v
+
+
+def prefetch(state: SharedState, lookups: list[tuple[Any, list[str]]]) -> None:
+    """Answer many membership questions in one round trip (e.g. every link of a page)."""
+    pipe = state.r.pipeline(transaction=False)
+    records = [view.prefetch(pipe, list(dict.fromkeys(items))) for view, items in lookups]
+    answers = iter(pipe.execute()) if any(records) else iter(())
+    for rec in records:
+        if rec is not None:
+            rec(next(answers))
 
 
 def wall_t0(state: SharedState) -> float:

@@ -4,7 +4,7 @@ Every queued entry (a serialised request, or a crawl stage task) has an id and l
 `<ns>:entries`; its id waits in the sorted set of its host, `<ns>:q:<host>` (score: priority, then
 arrival). `pop` takes the next id of a host that this worker is not already saturating and whose
 cross-worker slots (`hostlimit`'s `<ns>:host:<host>`) are not all taken, and moves it to
-`<ns>:processing` scored by its lease expiry, in one Lua script: an entry is never popped without a
+`<ns>:inflight` scored by its lease expiry, in one Lua script: an entry is never popped without a
 lease. `renew` extends the leases of the entries a worker holds; `reap` puts expired ones back in
 their host queue (their worker died). `commit` (one Lua script) marks an entry done exactly once,
 applies its buffered crawl-state writes, queues its new children through the per-crawl dupefilter
@@ -54,7 +54,7 @@ for i = 0, n - 1 do
       if free then
         local id = top[1]
         redis.call('ZREM', q, id)
-        redis.call('ZADD', ns .. ':processing', tonumber(ARGV[2]) + tonumber(ARGV[3]), id)
+        redis.call('ZADD', ns .. ':inflight', tonumber(ARGV[2]) + tonumber(ARGV[3]), id)
         local tries = redis.call('HINCRBY', ns .. ':attempts', id, 1)
         return {id, redis.call('HGET', ns .. ':entries', id), tries, h}
       end
@@ -66,9 +66,9 @@ return nil
 
 _REAP = """
 local ns = ARGV[1]
-local ids = redis.call('ZRANGEBYSCORE', ns .. ':processing', '-inf', ARGV[2])
+local ids = redis.call('ZRANGEBYSCORE', ns .. ':inflight', '-inf', ARGV[2])
 for _, id in ipairs(ids) do
-  redis.call('ZREM', ns .. ':processing', id)
+  redis.call('ZREM', ns .. ':inflight', id)
   local where = redis.call('HGET', ns .. ':where', id)
   if where then
     local sep = string.find(where, '\\n', 1, true)
@@ -86,7 +86,7 @@ local c = ns .. ':c:' .. cid .. ':'
 local finished = 0
 if id ~= '' then
   if redis.call('SADD', c .. 'done', id) == 0 then return -1 end
-  redis.call('ZREM', ns .. ':processing', id)
+  redis.call('ZREM', ns .. ':inflight', id)
   local where = redis.call('HGET', ns .. ':where', id)
   if where then
     local sep = string.find(where, '\\n', 1, true)
@@ -197,7 +197,7 @@ class RequestQueue:
             return None
         entry_id, raw, tries, host = got
         if raw is None:  # committed by a duplicate holder between reap and pop: nothing to do
-            self.r.zrem(f"{self.ns}:processing", entry_id)
+            self.r.zrem(f"{self.ns}:inflight", entry_id)
             return None
         return Popped(entry_id.decode(), raw, int(tries), host.decode())
 
@@ -206,7 +206,7 @@ class RequestQueue:
         ids = list(ids)
         if ids:
             until = int(time.time() * 1000) + self.lease_ms
-            self.r.zadd(f"{self.ns}:processing", dict.fromkeys(ids, until), xx=True)
+            self.r.zadd(f"{self.ns}:inflight", dict.fromkeys(ids, until), xx=True)
 
     def reap(self) -> int:
         """Put entries whose lease expired back in their host queue; how many."""
@@ -216,7 +216,7 @@ class RequestQueue:
         """Give held entries back now (a graceful stop): expire their leases and reap."""
         ids = list(ids)
         if ids:
-            self.r.zadd(f"{self.ns}:processing", dict.fromkeys(ids, 0), xx=True)
+            self.r.zadd(f"{self.ns}:inflight", dict.fromkeys(ids, 0), xx=True)
             self.reap()
 
     def commit(self, crawl_id: int, entry_id: str, ops: list[list], children: list[Child]) -> int:
@@ -228,4 +228,4 @@ class RequestQueue:
 
     def pending(self) -> tuple[int, int]:
         """(entries waiting, entries in processing) over all crawls of the namespace."""
-        return int(self.r.hlen(f"{self.ns}:entries")), int(self.r.zcard(f"{self.ns}:processing"))
+        return int(self.r.hlen(f"{self.ns}:entries")), int(self.r.zcard(f"{self.ns}:inflight"))

@@ -32,12 +32,11 @@ from crawler.distributed.crawlstate import (
     SharedSet,
     SharedSkip,
     SharedState,
+    prefetch,
     wall_t0,
 )
 from crawler.records import ColumnRecord
 from crawler.spiders.portal import MAX_SOURCES, PortalSpider
-
-_META = ("stop_reason", "failed", "portal_url", "search_query")
 
 
 def _shared(name: str, first: bool) -> property:
@@ -124,6 +123,13 @@ class SharedPortalSpider(PortalSpider):
         for url, (status, error) in self.fetched.items():
             st.ops.append(["HSET", st.key("fetched"), url, json.dumps([status, error])])
         return st.take_ops()
+
+    def _links(self, sel: Any, page_url: str) -> list[str]:
+        """The page's links, with their `url_key` / `requested` membership fetched in one round trip
+        (a first list page checks every link against both)."""
+        urls = super()._links(sel, page_url)
+        prefetch(self.state, [(self.url_key, urls), (self.requested, urls)])
+        return urls
 
     def _status(self, key: str, status: str, detail: str | None) -> ColumnRecord:
         rec = super()._status(key, status, detail)

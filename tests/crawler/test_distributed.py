@@ -189,7 +189,7 @@ def test_two_workers_ground_truth(world: Path, pg_url: str, redis_url: str, tmp_
     warcs = [f for f in (tmp_path / "warc" / "workers").glob("*.warc.gz") if f.stat().st_size > 0]
     assert len(warcs) == 2, warcs
     r = redislib.Redis.from_url(redis_url, decode_responses=True)
-    assert r.zcard(f"{ns}:processing") == 0 and r.hlen(f"{ns}:entries") == 0
+    assert r.zcard(f"{ns}:inflight") == 0 and r.hlen(f"{ns}:entries") == 0
     in_redis = _max_in_redis(redis_url, ns)
     assert in_redis and max(in_redis.values()) <= HOST_LIMIT, in_redis
 
@@ -256,21 +256,21 @@ def test_killed_worker_loses_nothing(world: Path, pg_url: str, redis_url: str, t
         victim = _worker(redis_url, pg_url, ns, tmp_path, lease=3.0, idle_exit=30)
         r = redislib.Redis.from_url(redis_url, decode_responses=True)
         deadline = time.monotonic() + 60
-        while (run_progress(pg_url, run_id)[2] < 60 or r.zcard(f"{ns}:processing") < 2) \
+        while (run_progress(pg_url, run_id)[2] < 60 or r.zcard(f"{ns}:inflight") < 2) \
                 and time.monotonic() < deadline:
             time.sleep(0.02)
-        held = r.zcard(f"{ns}:processing")
+        held = r.zcard(f"{ns}:inflight")
         done_before, _total, pages_before = run_progress(pg_url, run_id)
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(timeout=10)
         assert pages_before >= 60 and done_before < len(urls), "the worker was not killed mid-crawl"
-        assert held > 0 and r.zcard(f"{ns}:processing") > 0  # in-flight requests, held under expiring leases
+        assert held > 0 and r.zcard(f"{ns}:inflight") > 0  # in-flight requests, held under expiring leases
         procs = [_worker(redis_url, pg_url, ns, tmp_path, lease=3.0) for _ in range(2)]
         try:
             wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=240, lease_seconds=3.0)
         finally:
             _stop(procs)
-        assert r.zcard(f"{ns}:processing") == 0 and r.hlen(f"{ns}:entries") == 0
+        assert r.zcard(f"{ns}:inflight") == 0 and r.hlen(f"{ns}:entries") == 0
     _check_world(pg_url, run_id, world, urls, ext)
 
 
