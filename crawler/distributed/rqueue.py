@@ -2,8 +2,8 @@
 
 Every queued entry (a serialised request, or a crawl stage task) has an id and lives in the hash
 `<ns>:entries`; its id waits in the sorted set of its host, `<ns>:q:<host>` (score: priority, then
-arrival). `pop` takes the next id of a host that this worker is not already saturating and whose
-cross-worker slots (`hostlimit`'s `<ns>:host:<host>`) are not all taken, and moves it to
+arrival). `pop` takes the best-scored head among the hosts that this worker is not already saturating
+and whose cross-worker slots (`hostlimit`'s `<ns>:host:<host>`) are not all taken, and moves it to
 `<ns>:inflight` scored by its lease expiry, in one Lua script: an entry is never popped without a
 lease. `renew` extends the leases of the entries a worker holds; `reap` puts expired ones back in
 their host queue (their worker died). `commit` (one Lua script) marks an entry done exactly once,
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import redis
 
 STAGE_HOST = "-"
+STAGE_SCORE = -1e15  # stage tasks (a crawl's start, its end) before any request
 LAST_STAGE = 3  # 1 link checks, 2 search test, 3 finalise
 
 _POP = """
@@ -37,31 +38,33 @@ local busy = {}
 for _, h in ipairs(cjson.decode(ARGV[6])) do busy[h] = true end
 local limit = tonumber(ARGV[4])
 local start = redis.call('INCR', ns .. ':rr') % n
+local best, best_score, best_host = nil, nil, nil
 for i = 0, n - 1 do
   local h = hosts[(start + i) % n + 1]
   if not busy[h] then
     local q = ns .. ':q:' .. h
-    local top = redis.call('ZRANGE', q, 0, 0)
+    local top = redis.call('ZRANGE', q, 0, 0, 'WITHSCORES')
     if #top == 0 then
       redis.call('SREM', ns .. ':hosts', h)
     else
-      local free = true
-      if limit > 0 and h ~= '-' then
-        local hk = ns .. ':host:' .. h
-        redis.call('ZREMRANGEBYSCORE', hk, '-inf', ARGV[5])
-        free = redis.call('ZCARD', hk) < limit
-      end
-      if free then
-        local id = top[1]
-        redis.call('ZREM', q, id)
-        redis.call('ZADD', ns .. ':inflight', tonumber(ARGV[2]) + tonumber(ARGV[3]), id)
-        local tries = redis.call('HINCRBY', ns .. ':attempts', id, 1)
-        return {id, redis.call('HGET', ns .. ':entries', id), tries, h}
+      local score = tonumber(top[2])
+      if best_score == nil or score < best_score then
+        local free = true
+        if limit > 0 and h ~= '-' then
+          local hk = ns .. ':host:' .. h
+          redis.call('ZREMRANGEBYSCORE', hk, '-inf', ARGV[5])
+          free = redis.call('ZCARD', hk) < limit
+        end
+        if free then best, best_score, best_host = top[1], score, h end
       end
     end
   end
 end
-return nil
+if best == nil then return nil end
+redis.call('ZREM', ns .. ':q:' .. best_host, best)
+redis.call('ZADD', ns .. ':inflight', tonumber(ARGV[2]) + tonumber(ARGV[3]), best)
+local tries = redis.call('HINCRBY', ns .. ':attempts', best, 1)
+return {best, redis.call('HGET', ns .. ':entries', best), tries, best_host}
 """
 
 _REAP = """
@@ -117,8 +120,8 @@ if left == 0 and finished == 1 then
     local raw = cjson.encode({crawl = tonumber(cid), run = tonumber(redis.call('HGET', c .. 'n', 'run')),
                               stage = stage})
     redis.call('HSET', ns .. ':entries', sid, raw)
-    redis.call('HSET', ns .. ':where', sid, '-\\n0')
-    redis.call('ZADD', ns .. ':q:-', 0, sid)
+    redis.call('HSET', ns .. ':where', sid, '-\\n-1e15')
+    redis.call('ZADD', ns .. ':q:-', -1e15, sid)
     redis.call('SADD', ns .. ':hosts', '-')
     redis.call('HINCRBY', c .. 'n', 'outstanding', 1)
   end
@@ -167,9 +170,11 @@ class RequestQueue:
         return f"{self.ns}:c:{crawl_id}:{name}"
 
     def score(self, priority: int) -> float:
-        """Higher priority first, then arrival order (milliseconds, with a per-process tie-breaker)."""
+        """Higher priority first, then the newest first (depth first, as Scrapy's own LIFO queue: a
+        site's chain of pager pages or API batches moves on at once instead of queueing behind every
+        other site's backlog, which made the largest site the tail)."""
         self._seq = (self._seq + 1) % 1000
-        return -priority * 1e13 + time.time() * 1000 + self._seq / 1000
+        return -priority * 1e13 - time.time() * 1000 - self._seq / 1000
 
     @staticmethod
     def new_id() -> str:
@@ -184,7 +189,7 @@ class RequestQueue:
             return False
         self.r.hset(n, mapping={"stage": 0, "outstanding": 0})
         raw = json.dumps({"crawl": crawl_id, "run": run_id, "stage": 0}).encode()
-        self.commit(crawl_id, "", [], [Child(f"{crawl_id}:stage:0", STAGE_HOST, 0, "", raw)])
+        self.commit(crawl_id, "", [], [Child(f"{crawl_id}:stage:0", STAGE_HOST, STAGE_SCORE, "", raw)])
         return True
 
     # ---- consumer ----------------------------------------------------------------------------

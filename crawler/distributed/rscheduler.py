@@ -142,6 +142,7 @@ class Dispatcher:
             return None
         req = ctx.codec.decode(envelope["request"])
         req.meta[ENTRY], req.meta[CRAWL] = popped.id, ctx.crawl_id
+        req.meta["download_slot"] = popped.host  # Scrapy's per-domain slot is per host:port, as the limit
         if not ctx.limits.get("obey_robots", True):
             req.meta["dont_obey_robotstxt"] = True
         if "timeout" in ctx.limits:
