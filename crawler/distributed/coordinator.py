@@ -25,7 +25,7 @@ def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk", 
     n = 0
     if mode == "request":
         rqueue = RequestQueue(redis_url, namespace)
-        for crawl_id, _site_id, _url in pending_crawls(db_url, run_id):
+        for crawl_id, _site_id, _url in pending_crawls(db_url, run_id, by="pages"):  # largest site first
             n += rqueue.seed(crawl_id, run_id)
         return n
     queue = JobQueue(redis_url, namespace)

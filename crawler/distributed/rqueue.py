@@ -51,9 +51,11 @@ for i = 0, n - 1 do
       if best_score == nil or score < best_score then
         local free = true
         if limit > 0 and h ~= '-' then
-          local hk = ns .. ':host:' .. h
+          -- slots taken (requests on the wire) plus requests popped but not on the wire yet
+          local hk, pk = ns .. ':host:' .. h, ns .. ':popped:' .. h
           redis.call('ZREMRANGEBYSCORE', hk, '-inf', ARGV[5])
-          free = redis.call('ZCARD', hk) < limit
+          redis.call('ZREMRANGEBYSCORE', pk, '-inf', ARGV[5])
+          free = redis.call('ZCARD', hk) + redis.call('ZCARD', pk) < limit
         end
         if free then best, best_score, best_host = top[1], score, h end
       end
@@ -62,6 +64,12 @@ for i = 0, n - 1 do
 end
 if best == nil then return nil end
 redis.call('ZREM', ns .. ':q:' .. best_host, best)
+if limit > 0 and best_host ~= '-' then
+  -- mark it popped: no worker pops this host past its limit before the request takes its slot
+  local pk = ns .. ':popped:' .. best_host
+  redis.call('ZADD', pk, tonumber(ARGV[5]) + tonumber(ARGV[7]), ARGV[8])
+  redis.call('PEXPIRE', pk, math.floor(tonumber(ARGV[7]) * 1000) + 1000)
+end
 redis.call('ZADD', ns .. ':inflight', tonumber(ARGV[2]) + tonumber(ARGV[3]), best)
 local tries = redis.call('HINCRBY', ns .. ':attempts', best, 1)
 return {best, redis.call('HGET', ns .. ':entries', best), tries, best_host}
@@ -143,23 +151,25 @@ class Child:
 
 @dataclass
 class Popped:
-    """An entry handed to this worker under a lease."""
+    """An entry handed to this worker under a lease (and, for a limited host, one of its slots)."""
 
     id: str
     raw: bytes
     attempt: int
     host: str
+    slot: tuple[str, str] | None = None  # (popped-marker key, token) for `hostlimit`, or None
 
 
 class RequestQueue:
     """The shared request queue of one namespace (all crawls of all runs)."""
 
     def __init__(self, redis_url: str, namespace: str = "xxgk", lease_seconds: float = 30.0,
-                 host_limit: int = 2) -> None:
+                 host_limit: int = 2, host_lease: float = 60.0) -> None:
         self.r: redis.Redis = redis.Redis.from_url(redis_url)
         self.ns = namespace
         self.lease_ms = int(lease_seconds * 1000)
         self.host_limit = host_limit
+        self.host_lease = host_lease
         self._pop = self.r.register_script(_POP)
         self._reap = self.r.register_script(_REAP)
         self._commit = self.r.register_script(_COMMIT)
@@ -169,12 +179,16 @@ class RequestQueue:
         """A key of one crawl's shared state."""
         return f"{self.ns}:c:{crawl_id}:{name}"
 
-    def score(self, priority: int) -> float:
-        """Higher priority first, then the newest first (depth first, as Scrapy's own LIFO queue: a
-        site's chain of pager pages or API batches moves on at once instead of queueing behind every
-        other site's backlog, which made the largest site the tail)."""
+    def score(self, priority: int, rank: int = 0) -> float:
+        """Lower pops first: Scrapy priority, then the crawl's seeding rank (largest site first, as site
+        mode orders whole sites: the first-ranked sites keep their full per-host share from the start and
+        the others fill the free slots), then the newest first (depth first, as Scrapy's LIFO queue)."""
         self._seq = (self._seq + 1) % 1000
-        return -priority * 1e13 - time.time() * 1000 - self._seq / 1000
+        return -priority * 1e16 + rank * 1e13 - time.time() * 1000 - self._seq / 1000
+
+    def rank(self, crawl_id: int) -> int:
+        """The crawl's seeding rank (0 for the first crawl seeded in this namespace)."""
+        return int(self.r.hget(self.crawl_key(crawl_id, "n"), "rank") or 0)
 
     @staticmethod
     def new_id() -> str:
@@ -187,7 +201,8 @@ class RequestQueue:
         n = self.crawl_key(crawl_id, "n")
         if not self.r.hsetnx(n, "run", run_id):
             return False
-        self.r.hset(n, mapping={"stage": 0, "outstanding": 0})
+        rank = int(self.r.incr(f"{self.ns}:ranks")) - 1
+        self.r.hset(n, mapping={"stage": 0, "outstanding": 0, "rank": rank})
         raw = json.dumps({"crawl": crawl_id, "run": run_id, "stage": 0}).encode()
         self.commit(crawl_id, "", [], [Child(f"{crawl_id}:stage:0", STAGE_HOST, STAGE_SCORE, "", raw)])
         return True
@@ -195,16 +210,26 @@ class RequestQueue:
     # ---- consumer ----------------------------------------------------------------------------
 
     def pop(self, busy_hosts: Iterable[str] = ()) -> Popped | None:
-        """The next entry of a host with free slots (not one of `busy_hosts`), under a lease."""
+        """The next entry of a host with free slots (not one of `busy_hosts`), under a lease. The host gets
+        a "popped" marker that counts against its limit until `hostlimit` takes the request's real slot
+        (not the slot itself: a robots.txt fetch the request waits for must still find one)."""
+        token = uuid.uuid4().hex
         got = self._pop(args=[self.ns, int(time.time() * 1000), self.lease_ms, self.host_limit, time.time(),
-                              json.dumps(sorted(busy_hosts))])
+                              json.dumps(sorted(busy_hosts)), self.host_lease, token])
         if not got:
             return None
-        entry_id, raw, tries, host = got
+        entry_id, raw, tries, host = got[0].decode(), got[1], int(got[2]), got[3].decode()
+        slot = (f"{self.ns}:popped:{host}", token) if self.host_limit > 0 and host != STAGE_HOST else None
         if raw is None:  # committed by a duplicate holder between reap and pop: nothing to do
             self.r.zrem(f"{self.ns}:inflight", entry_id)
+            self.free_slot(slot)
             return None
-        return Popped(entry_id.decode(), raw, int(tries), host.decode())
+        return Popped(entry_id, raw, tries, host, slot)
+
+    def free_slot(self, slot: tuple[str, str] | None) -> None:
+        """Drop the popped marker of a request that will not be downloaded."""
+        if slot is not None:
+            self.r.zrem(slot[0], slot[1])
 
     def renew(self, ids: Iterable[str]) -> None:
         """Extend the leases of entries still held (XX: a reaped entry is not taken back)."""

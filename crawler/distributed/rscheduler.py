@@ -33,7 +33,7 @@ from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.distributed.hostlimit import host_of
+from crawler.distributed.hostlimit import RESERVED, host_of
 from crawler.distributed.rqueue import STAGE_HOST, Child, Popped, RequestQueue
 from crawler.distributed.rspider import SharedPortalSpider
 from crawler.distributed.rwriter import finalize, open_crawl, write_records
@@ -79,6 +79,7 @@ class CrawlContext:
     codec: CrawlRequestCodec
     dupefilter: CrawlDupeFilter
     limits: dict[str, Any]
+    rank: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     col_ids: dict[tuple[int, str], int] = field(default_factory=dict)
 
@@ -114,7 +115,8 @@ class Dispatcher:
                                     browser=_browser(limits))
         codec = CrawlRequestCodec(self.queue.r, spider, f"{self.queue.ns}:c:{crawl_id}:q", picklecompat)
         df = CrawlDupeFilter(self.queue.r, self.queue.crawl_key(crawl_id, "df"))
-        ctx = self.contexts[crawl_id] = CrawlContext(crawl_id, run_id, spider, codec, df, limits)
+        ctx = self.contexts[crawl_id] = CrawlContext(crawl_id, run_id, spider, codec, df, limits,
+                                                     self.queue.rank(crawl_id))
         return ctx
 
     # ---- entries ------------------------------------------------------------------------------
@@ -138,11 +140,14 @@ class Dispatcher:
         if ctx is None or popped.attempt > MAX_ATTEMPTS:
             if ctx is not None:
                 log.warning("crawl %s: giving up %s after %s deliveries", ctx.crawl_id, popped.id, popped.attempt)
+            self.queue.free_slot(popped.slot)
             self._commit_empty(envelope["crawl"], popped.id)
             return None
         req = ctx.codec.decode(envelope["request"])
         req.meta[ENTRY], req.meta[CRAWL] = popped.id, ctx.crawl_id
         req.meta["download_slot"] = popped.host  # Scrapy's per-domain slot is per host:port, as the limit
+        if popped.slot is not None:
+            req.meta[RESERVED] = popped.slot
         if not ctx.limits.get("obey_robots", True):
             req.meta["dont_obey_robotstxt"] = True
         if "timeout" in ctx.limits:
@@ -156,10 +161,10 @@ class Dispatcher:
         self.held.pop(entry_id, None)
 
     def child(self, ctx: CrawlContext, request: Request) -> Child:
-        for k in (ENTRY, CRAWL, "xxgk_host_slot", "download_slot"):
+        for k in (ENTRY, CRAWL, "xxgk_host_slot", RESERVED, "download_slot"):
             request.meta.pop(k, None)
         envelope = {"crawl": ctx.crawl_id, "run": ctx.run_id, "request": ctx.codec.encode(request)}
-        return Child(self.queue.new_id(), host_of(request.url), self.queue.score(request.priority),
+        return Child(self.queue.new_id(), host_of(request.url), self.queue.score(request.priority, ctx.rank),
                      ctx.dupefilter.request_fingerprint(request), picklecompat.dumps(envelope))
 
     async def run(self, ctx: CrawlContext, entry_id: str, fn: Any, arg: Any) -> AsyncIterator[Any]:

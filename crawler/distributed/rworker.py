@@ -121,7 +121,8 @@ def run_request_worker(redis_url: str, db_url: str, opts: WorkerOptions | None =
     token = f"{socket.gethostname()}-{os.getpid()}"
     warc_dir = (opts.store_dir or store_dir_for(db_url)) / "warc" / "workers"
     warc = WarcLog(Path(warc_dir) / f"{token}.warc.gz")
-    queue = RequestQueue(redis_url, opts.namespace, opts.lease_seconds, opts.host_limit)
+    host_lease = float(opts.overrides.get("XXGK_HOST_LEASE") or float(base.get("DOWNLOAD_TIMEOUT", 30)) + 30)
+    queue = RequestQueue(redis_url, opts.namespace, opts.lease_seconds, opts.host_limit, host_lease)
     dispatcher = Dispatcher(queue, factory_for(db_url), str(warc_dir))
     process = CrawlerProcess({"TWISTED_REACTOR": base["TWISTED_REACTOR"], "LOG_INSTALL_ROOT_HANDLER": False,
                               "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False})
