@@ -140,8 +140,9 @@ def _mode_text(args: argparse.Namespace) -> str:
 
 def _seed_text(args: argparse.Namespace) -> str:
     if args.mode == "request":
-        return "Sites are not queued whole: a large site's requests spread over all workers. "
-    return "From the second pass the queue is seeded longest site first (duration of the site's last crawl). "
+        return ("from the second pass sites are ranked largest first (pages of the site's last crawl), and a "
+                "large site's requests spread over all workers. ")
+    return "from the second pass the queue is seeded longest site first (duration of the site's last crawl). "
 
 
 def write_doc(results: list[dict], args: argparse.Namespace, n_sites: int, total: float) -> None:
