@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     def worker(
         redis: Annotated[str, typer.Option("--redis", help="Redis URL of the shared queue, e.g. redis://host:6379/0.")],
         db: Annotated[str | None, typer.Option("--db", help="Shared store URL (postgresql+psycopg://…).")] = None,
-        slots: Annotated[int, typer.Option(help="Sites this worker crawls at once.")] = 2,
+        slots: Annotated[int, typer.Option(help="Sites this worker crawls at once (site mode).")] = 2,
         host_limit: Annotated[int, typer.Option("--host-limit",
                                                 help="Concurrent requests per host across all workers.")] = 2,
         lease: Annotated[float, typer.Option(help="Seconds before a dead worker's site is re-queued.")] = 30.0,
