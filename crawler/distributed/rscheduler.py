@@ -293,7 +293,12 @@ class RequestScheduler(RedisScheduler):
             popped = d.queue.pop(d.busy_hosts())
             if popped is None:
                 return None
-            req = d.take(popped)
+            try:
+                req = d.take(popped)
+            except Exception:  # an entry this worker cannot run must not stop its engine
+                log.exception("could not start entry %s; it will be retried by its lease", popped.id)
+                d.held.pop(popped.id, None)
+                continue
             if req is not None:
                 if self.stats:
                     self.stats.inc_value("scheduler/dequeued/redis")
