@@ -8,7 +8,11 @@ crawl is done (worker start-up is not timed). Each worker crawls `--slots` sites
 every host gets at most `--host-limit` concurrent requests across all workers, as a polite
 crawl of real portals would. Writes the "Distributed crawl" section of docs/benchmarks.md.
 
-    .venv/bin/python bench/distributed.py [--delay 0.25] [--workers 1,2,4] [--no-doc]
+    .venv/bin/python bench/distributed.py [--delay 0.25] [--workers 1,2,4] [--mode request|site] [--no-doc]
+
+Request mode (the default): each worker runs requests of any site from the shared request queue with
+`--slots × --host-limit` requests in flight, the same capacity a site-mode worker has with `--slots`
+sites of `--host-limit` requests each.
 """
 
 from __future__ import annotations
@@ -63,15 +67,17 @@ def measure(n: int, db_url: str, redis_url: str, urls: dict[str, str], args: arg
     ns = f"bench{n}"
     cmd = [sys.executable, "-m", "xxgk.cli", "worker", "--redis", redis_url, "--db", db_url, "--namespace", ns,
            "--slots", str(args.slots), "--host-limit", str(args.host_limit), "--idle-exit", "3",
-           "--store-dir", str(store)]
+           "--store-dir", str(store), "--mode", args.mode]
+    if args.mode == "request":
+        cmd += ["--concurrency", str(args.slots * args.host_limit)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
              for _ in range(n)]
     time.sleep(4.0)  # let the workers import and start polling; start-up is not what we measure
     try:
         t0 = time.perf_counter()
-        seed_run(redis_url, db_url, run_id, namespace=ns)
-        wait_run(redis_url, db_url, run_id, namespace=ns, poll=0.1, timeout=args.timeout)
+        seed_run(redis_url, db_url, run_id, namespace=ns, mode=args.mode)
+        wait_run(redis_url, db_url, run_id, namespace=ns, poll=0.1, timeout=args.timeout, mode=args.mode)
         secs = time.perf_counter() - t0
     finally:
         for p in procs:
@@ -95,6 +101,8 @@ def main() -> None:
     ap.add_argument("--slots", type=int, default=1, help="sites each worker crawls at once")
     ap.add_argument("--host-limit", type=int, default=2, help="concurrent requests per host, all workers")
     ap.add_argument("--timeout", type=float, default=400)
+    ap.add_argument("--mode", default="request", choices=("request", "site"),
+                    help="request: workers share every site's requests; site: one worker per site crawl")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     args = ap.parse_args()
     counts = [int(x) for x in args.workers.split(",")]
@@ -122,6 +130,21 @@ def main() -> None:
         write_doc(results, args, len(urls), total)
 
 
+def _mode_text(args: argparse.Namespace) -> str:
+    if args.mode == "request":
+        return (f"Request mode: every worker runs requests of any site from the shared request queue, "
+                f"{args.slots * args.host_limit} in flight per worker (the capacity of {args.slots} site(s) × "
+                f"{args.host_limit} requests in site mode).")
+    return f"Site mode: each worker crawls {args.slots} site(s) at once."
+
+
+def _seed_text(args: argparse.Namespace) -> str:
+    if args.mode == "request":
+        return ("from the second pass sites are ranked largest first (pages of the site's last crawl), and a "
+                "large site's requests spread over all workers. ")
+    return "from the second pass the queue is seeded longest site first (duration of the site's last crawl). "
+
+
 def write_doc(results: list[dict], args: argparse.Namespace, n_sites: int, total: float) -> None:
     """Replace (or append) the Distributed crawl section of docs/benchmarks.md, keeping the others."""
     targets = {2: "≥ 1.8×", 4: "≥ 3.2×"}
@@ -134,12 +157,12 @@ def write_doc(results: list[dict], args: argparse.Namespace, n_sites: int, total
         f"## Distributed crawl (`bench/distributed.py`), {dt.date.today().isoformat()}\n{START}\n\n"
         f"`xxgk worker` processes on one Redis queue and one PostgreSQL store (both throwaway, on loopback), "
         f"over the default sample world ({n_sites} portals) served with a **{args.delay:.2f} s delay per "
-        f"response** (a remote site's latency). Each worker crawls {args.slots} site(s) at once; every host "
+        f"response** (a remote site's latency). {_mode_text(args)} Every host "
         f"gets at most {args.host_limit} concurrent requests across all workers (Redis host semaphore). "
         f"Limits: column trees, lists and pagers (no articles, attachments, link checks or browser), so the "
         f"1-worker pass fits the 10-minute budget. Timed from seeding the queue to the last crawl done "
         f"(worker start-up excluded). All passes share one store, each a new run, as monthly re-audits do: "
-        f"from the second pass the queue is seeded longest site first (duration of the site's last crawl). "
+        f"{_seed_text(args)}"
         f"The machine has {os.cpu_count()} cores; 1-min load average at the end "
         f"{load:.1f}. Whole benchmark: {total:.0f} s.\n\n"
         "| workers | pages | sites done | seconds | longest site, s | pages/s | speed-up | target |\n"

@@ -246,6 +246,7 @@ class StorePipeline:
             return
         col = Column(
             crawl_id=self.spider.crawl_id,
+            key=rec.key,
             name=rec.name,
             url=rec.url,
             path=rec.path,

@@ -146,6 +146,9 @@ class Column(Base):
     """A 栏目 found on the portal, with its place in the tree and what its list held."""
 
     __tablename__ = "columns"
+    # the spider's column key (URL, or "group:<parent>/<name>"): request-level distributed crawls find
+    # a column by it when another worker's request created the row
+    __table_args__ = (UniqueConstraint("crawl_id", "key", name="uq_columns_crawl_id_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("columns.id"))
@@ -163,6 +166,7 @@ class Column(Base):
     has_content: Mapped[bool] = mapped_column(Boolean, default=False)  # a single-page column with body text
     kind: Mapped[str | None] = mapped_column(String(20))  # list | content | group
     unit: Mapped[str | None] = mapped_column(Text)  # publishing unit when the tree is per unit
+    key: Mapped[str | None] = mapped_column(Text)  # the spider's column key (None in stores before 0003)
 
     crawl: Mapped[Crawl] = relationship(back_populates="columns")
     items: Mapped[list[Item]] = relationship(back_populates="column", cascade="all, delete-orphan")
@@ -208,6 +212,7 @@ class Document(Base):
     """A file read for its content: annual reports and other attachments."""
 
     __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("crawl_id", "url", name="uq_documents_crawl_id_url"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(Text)

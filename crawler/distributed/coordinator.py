@@ -1,4 +1,8 @@
-"""The audit side of a distributed crawl: seed a run's crawls into the queue and wait for them."""
+"""The audit side of a distributed crawl: seed a run's crawls into the queue and wait for them.
+
+Mode "request" (the default) seeds each crawl's start task into the shared request queue
+(`rqueue`); mode "site" queues whole site crawls (`queue.JobQueue`). The workers must run the same mode.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,24 @@ import time
 from collections.abc import Callable
 
 from crawler.distributed.queue import Job, JobQueue
+from crawler.distributed.rqueue import RequestQueue
 from crawler.distributed.store_ops import pending_crawls, run_finished, run_progress
 
 log = logging.getLogger(__name__)
 
 
-def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk") -> int:
+MODES = ("request", "site")
+
+
+def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk", mode: str = "request") -> int:
     """Queue every unfinished crawl of the run (once each); returns how many were queued."""
-    queue = JobQueue(redis_url, namespace)
     n = 0
+    if mode == "request":
+        rqueue = RequestQueue(redis_url, namespace)
+        for crawl_id, _site_id, _url in pending_crawls(db_url, run_id, by="pages"):  # largest site first
+            n += rqueue.seed(crawl_id, run_id)
+        return n
+    queue = JobQueue(redis_url, namespace)
     for crawl_id, site_id, url in pending_crawls(db_url, run_id):
         n += queue.push(Job(crawl_id=crawl_id, run_id=run_id, site_id=site_id, url=url))
     return n
@@ -23,21 +36,26 @@ def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk") 
 
 def wait_run(redis_url: str, db_url: str, run_id: int, *, namespace: str = "xxgk", poll: float = 1.0,
              progress: Callable[[str, dict], None] | None = None, timeout: float | None = None,
-             lease_seconds: float = 30.0) -> None:
+             lease_seconds: float = 30.0, mode: str = "request") -> None:
     """Block until every crawl of the run is done or failed.
 
     `progress` gets ("page", {"n": k}) for k new pages and ("site_done", {}) per finished site, so the
     CLI's progress bar works as in a local audit. Dead workers' jobs are re-queued while waiting.
     """
-    queue = JobQueue(redis_url, namespace, lease_seconds)
+    queue = RequestQueue(redis_url, namespace, lease_seconds) if mode == "request" else JobQueue(
+        redis_url, namespace, lease_seconds)
     seen_done, seen_pages = 0, 0
     t0 = time.monotonic()
     next_reap = t0
     while True:
         if time.monotonic() >= next_reap:  # a lease lasts lease_seconds: no need to look every poll
             next_reap = time.monotonic() + max(poll, lease_seconds / 10)
-            for job in queue.reap():
-                log.warning("re-queued crawl %s (attempt %s)", job.crawl_id, job.attempt)
+            if isinstance(queue, RequestQueue):
+                if queue.reap():
+                    log.warning("re-queued requests of a worker that stopped renewing their leases")
+            else:
+                for job in queue.reap():
+                    log.warning("re-queued crawl %s (attempt %s)", job.crawl_id, job.attempt)
         if progress is None:  # one cheap query; pages are only counted for a progress bar
             (done, total), pages = run_finished(db_url, run_id), 0
         else:

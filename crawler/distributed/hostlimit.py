@@ -10,6 +10,10 @@ Scrapy calls downloader middlewares before its own per-domain queue, so up to `C
 requests can be waiting here at once. Each middleware therefore first passes a local per-host gate
 (an asyncio semaphore of the same limit): only requests that could go now ask Redis, and the others
 wait without polling. Redis is polled only while other workers hold the host's slots.
+
+In request mode the queue's pop counts requests popped but not yet here against the host's limit
+(`<ns>:popped:<host>`, the marker named by `RESERVED` in the request's meta); the middleware drops the
+marker once the request holds its real slot, or fails.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ return 1
 """
 
 META = "xxgk_host_slot"
+RESERVED = "xxgk_host_popped"  # request mode: the queue's popped marker (key, token), dropped on acquire
 
 
 def host_of(url: str) -> str:
@@ -66,6 +71,7 @@ class RedisHostLimitMiddleware:
 
     async def process_request(self, request: Request) -> None:
         if self.limit <= 0 or META in request.meta:
+            await self._drop_marker(request)
             return None
         host = host_of(request.url)
         gate = self._gates.get(host)
@@ -82,9 +88,16 @@ class RedisHostLimitMiddleware:
             gate.release()
             raise
         request.meta[META] = (key, token, host)
+        await self._drop_marker(request)
         return None
 
+    async def _drop_marker(self, request: Request) -> None:
+        marker = request.meta.pop(RESERVED, None)
+        if marker is not None:
+            await self.r.zrem(marker[0], marker[1])
+
     async def _release(self, request: Request) -> None:
+        await self._drop_marker(request)  # failed before it took a slot (robots.txt, time-out)
         slot = request.meta.pop(META, None)
         if slot:
             self._gates[slot[2]].release()

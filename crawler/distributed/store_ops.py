@@ -94,8 +94,11 @@ def crawl_status(db_url: str, crawl_id: int) -> tuple[str, str | None, str | Non
         return (crawl.status, crawl.stop_reason, crawl.lease_token) if crawl else (CRAWL_FAILED, None, None)
 
 
-def pending_crawls(db_url: str, run_id: int) -> list[tuple[int, int, str]]:
+def pending_crawls(db_url: str, run_id: int, by: str = "duration") -> list[tuple[int, int, str]]:
     """(crawl id, site id, url) of the run's unfinished crawls, longest first.
+
+    `by="pages"` orders by the pages of the site's latest finished crawl only (request mode: there a
+    crawl's duration is the whole run's, its sites being crawled side by side).
 
     Sites are ordered by how long their latest finished crawl in another run took (never crawled
     first; then by its pages), so on a re-audit the longest sites start first and the last worker does
@@ -113,6 +116,8 @@ def pending_crawls(db_url: str, run_id: int) -> list[tuple[int, int, str]]:
                       select(Crawl.site_id, Crawl.started_at, Crawl.finished_at, Crawl.pages)
                       .where(Crawl.id.in_(latest)))}
     never = (float("inf"), 0)
+    if by == "pages":
+        before = {site_id: (0.0, pages) for site_id, (_secs, pages) in before.items()}
     return [tuple(r) for r in sorted(todo, key=lambda r: before.get(r[1], never), reverse=True)]
 
 

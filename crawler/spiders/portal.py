@@ -62,6 +62,14 @@ MAX_SOURCES = 5000  # pages remembered per link target (a broken link is reporte
 CONTEXT_PAGES = 20  # browser pages per context before it is recycled
 
 
+def use_lazy_browser(settings: Any) -> None:
+    """Point the download handlers at the lazy Playwright handler (Playwright starts on first use)."""
+    handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+    swapped = {k: LAZY_PLAYWRIGHT_HANDLER if v == PLAYWRIGHT_HANDLER else v for k, v in handlers.items()}
+    if swapped != handlers:
+        settings.set("DOWNLOAD_HANDLERS", swapped, priority="spider")
+
+
 def find_entry(sel: Selector, base: str) -> str | None:
     """The 信息公开 entry link of a home page (text or title such as 信息公开/信息公开网/政府信息公开)."""
     found = entry_link(sel, base)
@@ -257,10 +265,7 @@ class PortalSpider(scrapy.Spider):
         """Swap scrapy-playwright's handler for the lazy one (Playwright starts on the site's first
         rendered page, not for every site at engine start)."""
         super().update_settings(settings)
-        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-        swapped = {k: LAZY_PLAYWRIGHT_HANDLER if v == PLAYWRIGHT_HANDLER else v for k, v in handlers.items()}
-        if swapped != handlers:
-            settings.set("DOWNLOAD_HANDLERS", swapped, priority="spider")
+        use_lazy_browser(settings)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -314,6 +319,11 @@ class PortalSpider(scrapy.Spider):
                               dont_filter=True)
 
     async def start(self) -> AsyncIterator[Any]:
+        for out in self.start_output():
+            yield out
+
+    def start_output(self) -> Iterator[Any]:
+        """The crawl's first records and request (also run by a distributed worker's start task)."""
         if self.facts["robots_ignored"]:
             yield CrawlInfo(facts={"robots_ignored": True})
         req = self._request(self.start_url, self.parse_start, 0, kind="home")

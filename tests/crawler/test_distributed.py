@@ -1,9 +1,12 @@
 """Distributed crawling (issue 7, parts 5–6): workers on a real Redis and PostgreSQL.
 
-Two workers over part of the sample world reproduce the ground truth with no duplicate rows; a
-worker SIGKILLed mid-crawl has its site re-queued and redone cleanly; the per-host limit holds
-across workers (counted inside the sample server and in Redis). Skipped only when the
-redis-server / PostgreSQL binaries are absent (the fixtures say which).
+Request mode (the default): two workers pulling requests of every crawl from the shared queue
+reproduce the sample world's ground truth (`world_check.compare_world`, every feature: articles,
+attachments, link checks, search, browser) with no duplicate rows; a worker SIGKILLed mid-crawl has
+its in-flight requests re-queued and the run still matches exactly, without duplicates; the per-host
+limit holds across workers (counted inside the sample server and in Redis). Site mode (`--mode site`)
+keeps its own tests: ground truth, a killed worker's site restarted, a stalled worker fenced.
+Skipped only when the redis-server / PostgreSQL binaries are absent (the fixtures say which).
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from pathlib import Path
 import pytest
 import redis as redislib
 from sqlalchemy import func, select
-from world_check import register_world_run
+from world_check import compare_world, register_world_run
 
 from crawler.distributed.coordinator import seed_run, wait_run
 from crawler.distributed.store_ops import run_progress
-from xxgk.store import Crawl, Item, Page, Run, Site, add_run_with_sites, session_factory
+from xxgk.store import Column, Crawl, Document, Item, Page, Run, Site, add_run_with_sites, session_factory
 
 samples = pytest.importorskip("xxgk.samples")
 server = pytest.importorskip("xxgk.samples.server")
@@ -87,15 +90,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(samples.generate_world(out / "world", seed=2024, n_universities=3, n_governments=0)).parent
 
 
-def _make_run(db_url: str, world_dir: Path, urls: dict[str, str]) -> int:
-    return register_world_run(db_url, world_dir, urls, "distributed", {"limits": LIMITS})
+def _make_run(db_url: str, world_dir: Path, urls: dict[str, str], limits: dict | None = None) -> int:
+    return register_world_run(db_url, world_dir, urls, "distributed", {"limits": LIMITS if limits is None else limits})
 
 
 def _worker(redis_url: str, db_url: str, ns: str, store: Path, *, lease: float = 30.0, slots: int = 2,
-            idle_exit: float = 2.0) -> subprocess.Popen:
+            idle_exit: float = 2.0, mode: str = "request") -> subprocess.Popen:
     cmd = [sys.executable, "-m", "xxgk.cli", "worker", "--redis", redis_url, "--db", db_url, "--namespace", ns,
            "--slots", str(slots), "--host-limit", str(HOST_LIMIT), "--lease", str(lease),
-           "--idle-exit", str(idle_exit), "--store-dir", str(store), "--host-lease", "5"]
+           "--idle-exit", str(idle_exit), "--store-dir", str(store), "--host-lease", "5", "--mode", mode]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -110,17 +113,28 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.kill()
 
 
+def _no_duplicates(s) -> None:
+    """No row twice: items per column, pages / documents per crawl, columns per crawl and path."""
+    for model, cols in ((Item, (Item.column_id, Item.url)), (Page, (Page.crawl_id, Page.url)),
+                        (Document, (Document.crawl_id, Document.url)), (Column, (Column.crawl_id, Column.path))):
+        dups = s.execute(select(*cols, func.count()).group_by(*cols).having(func.count() > 1)).all()
+        assert not dups, f"duplicate {model.__tablename__}: {dups[:5]}"
+
+
+def _check_world(db_url: str, run_id: int, world_dir: Path, urls: dict[str, str], ext: dict[str, str]) -> None:
+    """Every portal exactly as its manifest says (all features), and no duplicate rows."""
+    with session_factory(db_url)() as s:
+        _no_duplicates(s)
+        problems = compare_world(s, run_id, world_dir, urls, ext)
+    assert not problems, "\n".join(problems[:30])
+
+
 def _check(db_url: str, run_id: int, world_dir: Path, urls: dict[str, str]) -> None:
-    """Ground truth (columns, items, pages) per portal and no duplicate rows."""
+    """Ground truth (columns, items, pages) per portal and no duplicate rows (lists-only limits)."""
     portals = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))["portals"]
     problems: list[str] = []
     with session_factory(db_url)() as s:
-        dup_items = s.execute(select(Item.column_id, Item.url, func.count()).group_by(Item.column_id, Item.url)
-                              .having(func.count() > 1)).all()
-        dup_pages = s.execute(select(Page.crawl_id, Page.url, func.count()).group_by(Page.crawl_id, Page.url)
-                              .having(func.count() > 1)).all()
-        assert not dup_items, f"duplicate items: {dup_items[:5]}"
-        assert not dup_pages, f"duplicate pages: {dup_pages[:5]}"
+        _no_duplicates(s)
         for p in portals:
             manifest = json.loads((world_dir / p["manifest"]).read_text(encoding="utf-8"))
             base = urls[p["slug"]].rstrip("/")
@@ -155,24 +169,49 @@ def _max_in_redis(redis_url: str, ns: str) -> dict[str, int]:
     return {k: int(v) for k, v in r.hgetall(f"{ns}:host-max").items()}
 
 
-def test_two_workers_ground_truth_and_host_limit(world: Path, pg_url: str, redis_url: str, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_workers_ground_truth(world: Path, pg_url: str, redis_url: str, tmp_path: Path) -> None:
+    """Request mode, every crawl feature on: two workers share the requests of every site."""
+    ns = "t1"
+    with server.SampleServer(world) as srv:
+        urls, ext = dict(srv.urls), dict(srv.external_urls)
+        run_id = _make_run(pg_url, world, urls, limits={})
+        assert seed_run(redis_url, pg_url, run_id, namespace=ns) == len(urls)
+        assert seed_run(redis_url, pg_url, run_id, namespace=ns) == 0  # seeding twice queues nothing
+        procs = [_worker(redis_url, pg_url, ns, tmp_path) for _ in range(2)]
+        try:
+            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=240)
+        finally:
+            _stop(procs)
+        errs = [p.stderr.read().decode() for p in procs]
+    _check_world(pg_url, run_id, world, urls, ext)
+    assert not any("Traceback" in e for e in errs), errs
+    # both workers fetched pages (each writes its own WARC file), of the same sites
+    warcs = [f for f in (tmp_path / "warc" / "workers").glob("*.warc.gz") if f.stat().st_size > 0]
+    assert len(warcs) == 2, warcs
+    r = redislib.Redis.from_url(redis_url, decode_responses=True)
+    assert r.zcard(f"{ns}:inflight") == 0 and r.hlen(f"{ns}:entries") == 0
+    in_redis = _max_in_redis(redis_url, ns)
+    assert in_redis and max(in_redis.values()) <= HOST_LIMIT, in_redis
+
+
+def test_site_mode_two_workers_ground_truth_and_host_limit(world: Path, pg_url: str, redis_url: str,
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     counter = HostCounter()
     counter.install(monkeypatch)
-    ns = "t1"
+    ns = "t1s"
     with server.SampleServer(world) as srv:
         urls = dict(srv.urls)
         run_id = _make_run(pg_url, world, urls)
-        assert seed_run(redis_url, pg_url, run_id, namespace=ns) == len(urls)
-        assert seed_run(redis_url, pg_url, run_id, namespace=ns) == 0  # seeding twice queues nothing
-        procs = [_worker(redis_url, pg_url, ns, tmp_path, slots=2) for _ in range(2)]
+        assert seed_run(redis_url, pg_url, run_id, namespace=ns, mode="site") == len(urls)
+        assert seed_run(redis_url, pg_url, run_id, namespace=ns, mode="site") == 0
+        procs = [_worker(redis_url, pg_url, ns, tmp_path, slots=2, mode="site") for _ in range(2)]
         try:
-            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120)
+            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120, mode="site")
         finally:
             _stop(procs)
         errs = [p.stderr.read().decode() for p in procs]
     _check(pg_url, run_id, world, urls)
-    with session_factory(pg_url)() as s:  # both workers took part (each site is one job)
+    with session_factory(pg_url)() as s:
         assert s.scalar(select(func.count(Crawl.id)).where(Crawl.run_id == run_id)) == len(urls)
     assert counter.total > 50
     assert max(counter.max.values()) <= HOST_LIMIT, (dict(counter.max), errs)
@@ -207,39 +246,43 @@ def test_per_host_limit_holds_across_workers(world: Path, pg_url: str, redis_url
 
 
 def test_killed_worker_loses_nothing(world: Path, pg_url: str, redis_url: str, tmp_path: Path) -> None:
+    """Request mode: a worker SIGKILLed mid-crawl holds leased requests; they come back to the queue and
+    the run matches the ground truth exactly, with no duplicate rows."""
     ns = "t3"
     with server.SampleServer(world, delay=0.01) as srv:
-        urls = dict(srv.urls)
-        run_id = _make_run(pg_url, world, urls)
+        urls, ext = dict(srv.urls), dict(srv.external_urls)
+        run_id = _make_run(pg_url, world, urls, limits={})
         seed_run(redis_url, pg_url, run_id, namespace=ns)
-        victim = _worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=4, idle_exit=30)
+        victim = _worker(redis_url, pg_url, ns, tmp_path, lease=3.0, idle_exit=30)
+        r = redislib.Redis.from_url(redis_url, decode_responses=True)
         deadline = time.monotonic() + 60
-        while run_progress(pg_url, run_id)[2] < 30 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while (run_progress(pg_url, run_id)[2] < 60 or r.zcard(f"{ns}:inflight") < 2) \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
+        held = r.zcard(f"{ns}:inflight")
         done_before, _total, pages_before = run_progress(pg_url, run_id)
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(timeout=10)
-        assert pages_before >= 30 and done_before < len(urls), "the worker was not killed mid-crawl"
-        r = redislib.Redis.from_url(redis_url, decode_responses=True)
-        assert r.llen(f"{ns}:processing") > 0  # its sites are still held under (expiring) leases
-        procs = [_worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=2) for _ in range(2)]
+        assert pages_before >= 60 and done_before < len(urls), "the worker was not killed mid-crawl"
+        assert held > 0 and r.zcard(f"{ns}:inflight") > 0  # in-flight requests, held under expiring leases
+        procs = [_worker(redis_url, pg_url, ns, tmp_path, lease=3.0) for _ in range(2)]
         try:
-            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120, lease_seconds=3.0)
+            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=240, lease_seconds=3.0)
         finally:
             _stop(procs)
-        assert r.llen(f"{ns}:processing") == 0 and r.llen(f"{ns}:jobs") == 0
-    _check(pg_url, run_id, world, urls)
+        assert r.zcard(f"{ns}:inflight") == 0 and r.hlen(f"{ns}:entries") == 0
+    _check_world(pg_url, run_id, world, urls, ext)
 
 
 def test_stalled_worker_is_fenced(world: Path, pg_url: str, redis_url: str, tmp_path: Path) -> None:
-    """A worker frozen (SIGSTOP) past its lease, resumed after its sites were restarted elsewhere, writes
+    """Site mode: a worker frozen (SIGSTOP) past its lease, resumed after its sites were restarted elsewhere, writes
     nothing more and leaves those jobs alone: the run still matches the ground truth, without duplicates."""
     ns = "t5"
     with server.SampleServer(world, delay=0.01) as srv:
         urls = dict(srv.urls)
         run_id = _make_run(pg_url, world, urls)
-        seed_run(redis_url, pg_url, run_id, namespace=ns)
-        victim = _worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=4, idle_exit=60)
+        seed_run(redis_url, pg_url, run_id, namespace=ns, mode="site")
+        victim = _worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=4, idle_exit=60, mode="site")
         procs: list[subprocess.Popen] = []
         try:
             deadline = time.monotonic() + 60
@@ -250,7 +293,7 @@ def test_stalled_worker_is_fenced(world: Path, pg_url: str, redis_url: str, tmp_
                 stale = {c.id: c.lease_token for c in s.scalars(select(Crawl).where(
                     Crawl.run_id == run_id, Crawl.status == "running", Crawl.lease_token.is_not(None)))}
             assert stale, "the worker was not stopped mid-crawl"
-            procs = [_worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=2) for _ in range(2)]
+            procs = [_worker(redis_url, pg_url, ns, tmp_path, lease=3.0, slots=2, mode="site") for _ in range(2)]
 
             def _taken_over() -> bool:
                 with session_factory(pg_url)() as s:
@@ -261,7 +304,7 @@ def test_stalled_worker_is_fenced(world: Path, pg_url: str, redis_url: str, tmp_
             while not _taken_over() and time.monotonic() < deadline:
                 time.sleep(0.1)
             os.kill(victim.pid, signal.SIGCONT)  # it wakes up and goes on crawling its (lost) sites
-            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120, lease_seconds=3.0)
+            wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120, lease_seconds=3.0, mode="site")
             time.sleep(1.0)  # let the victim's spiders meet the fence and close
         finally:
             os.kill(victim.pid, signal.SIGCONT)

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     def worker(
         redis: Annotated[str, typer.Option("--redis", help="Redis URL of the shared queue, e.g. redis://host:6379/0.")],
         db: Annotated[str | None, typer.Option("--db", help="Shared store URL (postgresql+psycopg://…).")] = None,
-        slots: Annotated[int, typer.Option(help="Sites this worker crawls at once.")] = 2,
+        slots: Annotated[int, typer.Option(help="Sites this worker crawls at once (site mode).")] = 2,
         host_limit: Annotated[int, typer.Option("--host-limit",
                                                 help="Concurrent requests per host across all workers.")] = 2,
         lease: Annotated[float, typer.Option(help="Seconds before a dead worker's site is re-queued.")] = 30.0,
@@ -32,12 +32,20 @@ def register(app: typer.Typer) -> None:
         namespace: Annotated[str, typer.Option(help="Redis key prefix (one per deployment).")] = "xxgk",
         store_dir: Annotated[Path | None, typer.Option("--store-dir", help="Folder for WARC evidence.")] = None,
         verbose: Annotated[bool, typer.Option("--verbose", help="Log each site.")] = False,
+        mode: Annotated[str, typer.Option("--mode", help="request: run requests of any crawl from the shared "
+                                                         "request queue (default); site: crawl whole sites.")]
+        = "request",
+        concurrency: Annotated[int | None, typer.Option(
+            "--concurrency", help="Requests in flight: per worker in request mode (default 16), per site crawl in site mode.")] = None,
     ) -> None:
-        """Pull site crawls from the Redis queue and write them to the shared store until stopped."""
+        """Pull requests (or whole site crawls, --mode site) from Redis and write to the shared store until
+        stopped."""
         from crawler.distributed.worker import WorkerOptions, run_worker
 
         if not redis.startswith(("redis://", "rediss://", "unix://")):
             raise UserError(f"not a Redis URL: {redis!r}", field="--redis")
+        if mode not in ("request", "site"):
+            raise UserError(f"unknown mode {mode!r} (use request or site)", field="--mode")
         if slots < 1:
             raise UserError("must be at least 1", field="--slots")
         db_url = db_url_from(db)
@@ -46,7 +54,13 @@ def register(app: typer.Typer) -> None:
         logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         opts = WorkerOptions(slots=slots, host_limit=host_limit, lease_seconds=lease, idle_exit=idle_exit,
-                             namespace=namespace, store_dir=store_dir,
+                             namespace=namespace, store_dir=store_dir, concurrency=concurrency,
                              overrides={"XXGK_HOST_LEASE": host_lease} if host_lease else {})
+        if mode == "request":
+            from crawler.distributed.rworker import run_request_worker
+
+            n = run_request_worker(redis, db_url, opts)
+            console.print(f"worker stopped after finalising {n} site crawls")
+            return
         n = run_worker(redis, db_url, opts)
         console.print(f"worker stopped after {n} sites")

@@ -1,0 +1,261 @@
+"""A reliable, host-aware Redis request queue for request-level distributed crawls.
+
+Every queued entry (a serialised request, or a crawl stage task) has an id and lives in the hash
+`<ns>:entries`; its id waits in the sorted set of its host, `<ns>:q:<host>` (score: priority, then
+arrival). `pop` takes the best-scored head among the hosts that this worker is not already saturating
+and whose cross-worker slots (`hostlimit`'s `<ns>:host:<host>`) are not all taken, and moves it to
+`<ns>:inflight` scored by its lease expiry, in one Lua script: an entry is never popped without a
+lease. `renew` extends the leases of the entries a worker holds; `reap` puts expired ones back in
+their host queue (their worker died). `commit` (one Lua script) marks an entry done exactly once,
+applies its buffered crawl-state writes, queues its new children through the per-crawl dupefilter
+(`<ns>:c:<id>:df`, request fingerprints) and keeps the crawl's outstanding-entry counter; when the
+counter reaches zero it queues the crawl's next stage task (link checks → search → finalise).
+Stage tasks wait in the host queue "-", which no host limit applies to.
+
+Keys are built inside the scripts from the namespace: this needs a standalone Redis, not a cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import redis
+
+STAGE_HOST = "-"
+STAGE_SCORE = -1e15  # stage tasks (a crawl's start, its end) before any request
+LAST_STAGE = 3  # 1 link checks, 2 search test, 3 finalise
+
+_POP = """
+local ns = ARGV[1]
+local hosts = redis.call('SMEMBERS', ns .. ':hosts')
+local n = #hosts
+if n == 0 then return nil end
+local busy = {}
+for _, h in ipairs(cjson.decode(ARGV[6])) do busy[h] = true end
+local limit = tonumber(ARGV[4])
+local start = redis.call('INCR', ns .. ':rr') % n
+local best, best_score, best_host = nil, nil, nil
+for i = 0, n - 1 do
+  local h = hosts[(start + i) % n + 1]
+  if not busy[h] then
+    local q = ns .. ':q:' .. h
+    local top = redis.call('ZRANGE', q, 0, 0, 'WITHSCORES')
+    if #top == 0 then
+      redis.call('SREM', ns .. ':hosts', h)
+    else
+      local score = tonumber(top[2])
+      if best_score == nil or score < best_score then
+        local free = true
+        if limit > 0 and h ~= '-' then
+          -- slots taken (requests on the wire) plus requests popped but not on the wire yet
+          local hk, pk = ns .. ':host:' .. h, ns .. ':popped:' .. h
+          redis.call('ZREMRANGEBYSCORE', hk, '-inf', ARGV[5])
+          redis.call('ZREMRANGEBYSCORE', pk, '-inf', ARGV[5])
+          free = redis.call('ZCARD', hk) + redis.call('ZCARD', pk) < limit
+        end
+        if free then best, best_score, best_host = top[1], score, h end
+      end
+    end
+  end
+end
+if best == nil then return nil end
+redis.call('ZREM', ns .. ':q:' .. best_host, best)
+if limit > 0 and best_host ~= '-' then
+  -- mark it popped: no worker pops this host past its limit before the request takes its slot
+  local pk = ns .. ':popped:' .. best_host
+  redis.call('ZADD', pk, tonumber(ARGV[5]) + tonumber(ARGV[7]), ARGV[8])
+  redis.call('PEXPIRE', pk, math.floor(tonumber(ARGV[7]) * 1000) + 1000)
+end
+redis.call('ZADD', ns .. ':inflight', tonumber(ARGV[2]) + tonumber(ARGV[3]), best)
+local tries = redis.call('HINCRBY', ns .. ':attempts', best, 1)
+return {best, redis.call('HGET', ns .. ':entries', best), tries, best_host}
+"""
+
+_REAP = """
+local ns = ARGV[1]
+local ids = redis.call('ZRANGEBYSCORE', ns .. ':inflight', '-inf', ARGV[2])
+for _, id in ipairs(ids) do
+  redis.call('ZREM', ns .. ':inflight', id)
+  local where = redis.call('HGET', ns .. ':where', id)
+  if where then
+    local sep = string.find(where, '\\n', 1, true)
+    local h = string.sub(where, 1, sep - 1)
+    redis.call('ZADD', ns .. ':q:' .. h, tonumber(string.sub(where, sep + 1)), id)
+    redis.call('SADD', ns .. ':hosts', h)
+  end
+end
+return #ids
+"""
+
+_COMMIT = """
+local ns, cid, id = ARGV[1], ARGV[2], ARGV[3]
+local c = ns .. ':c:' .. cid .. ':'
+local finished = 0
+if id ~= '' then
+  if redis.call('SADD', c .. 'done', id) == 0 then return -1 end
+  redis.call('ZREM', ns .. ':inflight', id)
+  local where = redis.call('HGET', ns .. ':where', id)
+  if where then
+    local sep = string.find(where, '\\n', 1, true)
+    redis.call('ZREM', ns .. ':q:' .. string.sub(where, 1, sep - 1), id)
+  end
+  redis.call('HDEL', ns .. ':entries', id)
+  redis.call('HDEL', ns .. ':where', id)
+  redis.call('HDEL', ns .. ':attempts', id)
+  finished = 1
+end
+for _, op in ipairs(cjson.decode(ARGV[4])) do redis.call(unpack(op)) end
+local added = 0
+for i = 6, #ARGV, 5 do
+  local eid, h, score, fp, raw = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  if fp == '' or redis.call('SADD', c .. 'df', fp) == 1 then
+    redis.call('HSET', ns .. ':entries', eid, raw)
+    redis.call('HSET', ns .. ':where', eid, h .. '\\n' .. score)
+    redis.call('ZADD', ns .. ':q:' .. h, tonumber(score), eid)
+    redis.call('SADD', ns .. ':hosts', h)
+    added = added + 1
+  end
+end
+local left = redis.call('HINCRBY', c .. 'n', 'outstanding', added - finished)
+if left == 0 and finished == 1 then
+  local stage = redis.call('HINCRBY', c .. 'n', 'stage', 1)
+  if stage <= tonumber(ARGV[5]) then
+    local sid = cid .. ':stage:' .. stage
+    local raw = cjson.encode({crawl = tonumber(cid), run = tonumber(redis.call('HGET', c .. 'n', 'run')),
+                              stage = stage})
+    redis.call('HSET', ns .. ':entries', sid, raw)
+    redis.call('HSET', ns .. ':where', sid, '-\\n-1e15')
+    redis.call('ZADD', ns .. ':q:-', -1e15, sid)
+    redis.call('SADD', ns .. ':hosts', '-')
+    redis.call('HINCRBY', c .. 'n', 'outstanding', 1)
+  end
+end
+return added
+"""
+
+
+@dataclass
+class Child:
+    """A new entry to queue: id, host, score, fingerprint ('' = never filtered), raw bytes."""
+
+    id: str
+    host: str
+    score: float
+    fp: str
+    raw: bytes
+
+
+@dataclass
+class Popped:
+    """An entry handed to this worker under a lease (and, for a limited host, one of its slots)."""
+
+    id: str
+    raw: bytes
+    attempt: int
+    host: str
+    slot: tuple[str, str] | None = None  # (popped-marker key, token) for `hostlimit`, or None
+
+
+class RequestQueue:
+    """The shared request queue of one namespace (all crawls of all runs)."""
+
+    def __init__(self, redis_url: str, namespace: str = "xxgk", lease_seconds: float = 30.0,
+                 host_limit: int = 2, host_lease: float = 60.0) -> None:
+        self.r: redis.Redis = redis.Redis.from_url(redis_url)
+        self.ns = namespace
+        self.lease_ms = int(lease_seconds * 1000)
+        self.host_limit = host_limit
+        self.host_lease = host_lease
+        self._pop = self.r.register_script(_POP)
+        self._reap = self.r.register_script(_REAP)
+        self._commit = self.r.register_script(_COMMIT)
+        self._seq = 0
+
+    def crawl_key(self, crawl_id: int, name: str) -> str:
+        """A key of one crawl's shared state."""
+        return f"{self.ns}:c:{crawl_id}:{name}"
+
+    def score(self, priority: int, rank: int = 0) -> float:
+        """Lower pops first: Scrapy priority, then the crawl's seeding rank (largest site first, as site
+        mode orders whole sites: the first-ranked sites keep their full per-host share from the start and
+        the others fill the free slots), then the newest first (depth first, as Scrapy's LIFO queue)."""
+        self._seq = (self._seq + 1) % 1000
+        return -priority * 1e16 + rank * 1e13 - time.time() * 1000 - self._seq / 1000
+
+    def rank(self, crawl_id: int) -> int:
+        """The crawl's seeding rank (0 for the first crawl seeded in this namespace)."""
+        return int(self.r.hget(self.crawl_key(crawl_id, "n"), "rank") or 0)
+
+    @staticmethod
+    def new_id() -> str:
+        return uuid.uuid4().hex
+
+    # ---- producer ----------------------------------------------------------------------------
+
+    def seed(self, crawl_id: int, run_id: int) -> bool:
+        """Queue a crawl's start task once (a crawl already seeded is not queued again)."""
+        n = self.crawl_key(crawl_id, "n")
+        if not self.r.hsetnx(n, "run", run_id):
+            return False
+        rank = int(self.r.incr(f"{self.ns}:ranks")) - 1
+        self.r.hset(n, mapping={"stage": 0, "outstanding": 0, "rank": rank})
+        raw = json.dumps({"crawl": crawl_id, "run": run_id, "stage": 0}).encode()
+        self.commit(crawl_id, "", [], [Child(f"{crawl_id}:stage:0", STAGE_HOST, STAGE_SCORE, "", raw)])
+        return True
+
+    # ---- consumer ----------------------------------------------------------------------------
+
+    def pop(self, busy_hosts: Iterable[str] = ()) -> Popped | None:
+        """The next entry of a host with free slots (not one of `busy_hosts`), under a lease. The host gets
+        a "popped" marker that counts against its limit until `hostlimit` takes the request's real slot
+        (not the slot itself: a robots.txt fetch the request waits for must still find one)."""
+        token = uuid.uuid4().hex
+        got = self._pop(args=[self.ns, int(time.time() * 1000), self.lease_ms, self.host_limit, time.time(),
+                              json.dumps(sorted(busy_hosts)), self.host_lease, token])
+        if not got:
+            return None
+        entry_id, raw, tries, host = got[0].decode(), got[1], int(got[2]), got[3].decode()
+        slot = (f"{self.ns}:popped:{host}", token) if self.host_limit > 0 and host != STAGE_HOST else None
+        if raw is None:  # committed by a duplicate holder between reap and pop: nothing to do
+            self.r.zrem(f"{self.ns}:inflight", entry_id)
+            self.free_slot(slot)
+            return None
+        return Popped(entry_id, raw, tries, host, slot)
+
+    def free_slot(self, slot: tuple[str, str] | None) -> None:
+        """Drop the popped marker of a request that will not be downloaded."""
+        if slot is not None:
+            self.r.zrem(slot[0], slot[1])
+
+    def renew(self, ids: Iterable[str]) -> None:
+        """Extend the leases of entries still held (XX: a reaped entry is not taken back)."""
+        ids = list(ids)
+        if ids:
+            until = int(time.time() * 1000) + self.lease_ms
+            self.r.zadd(f"{self.ns}:inflight", dict.fromkeys(ids, until), xx=True)
+
+    def reap(self) -> int:
+        """Put entries whose lease expired back in their host queue; how many."""
+        return int(self._reap(args=[self.ns, int(time.time() * 1000)]))
+
+    def release(self, ids: Iterable[str]) -> None:
+        """Give held entries back now (a graceful stop): expire their leases and reap."""
+        ids = list(ids)
+        if ids:
+            self.r.zadd(f"{self.ns}:inflight", dict.fromkeys(ids, 0), xx=True)
+            self.reap()
+
+    def commit(self, crawl_id: int, entry_id: str, ops: list[list], children: list[Child]) -> int:
+        """Finish an entry exactly once: state writes, new children, counter; -1 when already done."""
+        args: list = [self.ns, crawl_id, entry_id, json.dumps(ops, ensure_ascii=False), LAST_STAGE]
+        for ch in children:
+            args += [ch.id, ch.host, repr(ch.score), ch.fp, ch.raw]
+        return int(self._commit(args=args))
+
+    def pending(self) -> tuple[int, int]:
+        """(entries waiting, entries in processing) over all crawls of the namespace."""
+        return int(self.r.hlen(f"{self.ns}:entries")), int(self.r.zcard(f"{self.ns}:inflight"))
