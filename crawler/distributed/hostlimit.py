@@ -11,6 +11,13 @@ requests can be waiting here at once. Each middleware therefore first passes a l
 (an asyncio semaphore of the same limit): only requests that could go now ask Redis, and the others
 wait without polling. Redis is polled only while other workers hold the host's slots.
 
+**Pacing** (`XXGK_HOST_DELAY`, request mode): with a site's requests spread over workers, no one
+Scrapy engine sees all of a host's requests, so Scrapy's DOWNLOAD_DELAY cannot space them. Once a
+request holds its slot it reserves the host's next send time in Redis (`<ns>:next:<host>`, one Lua
+step: at = max(now, next); next = at + delay) and waits until then, so a host sees at most one request
+start per `delay` from all workers together. "auto": 0.5 s for remote hosts, none for loopback ones
+(the sample portals and benchmarks), as local crawls do.
+
 In request mode the queue's pop counts requests popped but not yet here against the host's limit
 (`<ns>:popped:<host>`, the marker named by `RESERVED` in the request's meta); the middleware drops the
 marker once the request holds its real slot, or fails.
@@ -40,8 +47,34 @@ if held > best then redis.call('HSET', KEYS[2], ARGV[5], held) end
 return 1
 """
 
+_PACE = """
+local now = tonumber(ARGV[1])
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], tostring(at + tonumber(ARGV[2])), 'PX', math.floor(tonumber(ARGV[2]) * 1000) + 60000)
+return tostring(at - now)
+"""
+REMOTE_DELAY = 0.5  # "auto" pacing of a remote host, like a local crawl's DOWNLOAD_DELAY
+
 META = "xxgk_host_slot"
 RESERVED = "xxgk_host_popped"  # request mode: the queue's popped marker (key, token), dropped on acquire
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost (host:port or bare host)."""
+    if host.startswith("["):
+        name = host[1:host.find("]")]
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name == "localhost" or name.startswith("127.") or name == "::1"
+
+
+def host_delay(setting: str | float | None, host: str) -> float:
+    """Seconds between request starts to `host` across workers for an `XXGK_HOST_DELAY` setting."""
+    if setting in (None, ""):
+        return 0.0
+    if setting == "auto":
+        return 0.0 if is_loopback(host) else REMOTE_DELAY
+    return max(0.0, float(setting))
 
 
 def host_of(url: str) -> str:
@@ -53,13 +86,16 @@ def host_of(url: str) -> str:
 class RedisHostLimitMiddleware:
     """Hold a Redis slot of the request's host while the request is in flight."""
 
-    def __init__(self, redis_url: str, limit: int, lease: float, namespace: str, poll: float = 0.01) -> None:
+    def __init__(self, redis_url: str, limit: int, lease: float, namespace: str, poll: float = 0.01,
+                 delay: str | float | None = None) -> None:
         self.r = aioredis.Redis.from_url(redis_url, decode_responses=True)
+        self.delay = delay
         self.limit = limit
         self.lease = lease
         self.ns = namespace
         self.poll = poll
         self._acquire = self.r.register_script(_ACQUIRE)
+        self._pace = self.r.register_script(_PACE)
         self._gates: dict[str, asyncio.Semaphore] = {}  # host → local slots of this crawl
 
     @classmethod
@@ -67,7 +103,7 @@ class RedisHostLimitMiddleware:
         s = crawler.settings
         lease = s.getfloat("XXGK_HOST_LEASE") or s.getfloat("DOWNLOAD_TIMEOUT", 30) + 30
         return cls(s.get("XXGK_REDIS_URL"), s.getint("XXGK_HOST_LIMIT", 2), lease,
-                   s.get("XXGK_REDIS_NAMESPACE", "xxgk"))
+                   s.get("XXGK_REDIS_NAMESPACE", "xxgk"), delay=s.get("XXGK_HOST_DELAY"))
 
     async def process_request(self, request: Request) -> None:
         if self.limit <= 0 or META in request.meta:
@@ -89,6 +125,11 @@ class RedisHostLimitMiddleware:
             raise
         request.meta[META] = (key, token, host)
         await self._drop_marker(request)
+        delay = host_delay(self.delay, host)
+        if delay > 0:
+            wait = float(await self._pace(keys=[f"{self.ns}:next:{host}"], args=[time.time(), delay]))
+            if wait > 0:
+                await asyncio.sleep(wait)  # holds the slot: a paced host still counts as busy
         return None
 
     async def _drop_marker(self, request: Request) -> None:

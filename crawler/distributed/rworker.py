@@ -46,6 +46,7 @@ def worker_settings(redis_url: str, opts: WorkerOptions, dispatcher: Dispatcher)
         XXGK_REDIS_URL=redis_url,
         XXGK_REDIS_NAMESPACE=opts.namespace,
         XXGK_HOST_LIMIT=opts.host_limit,
+        XXGK_HOST_DELAY=opts.delay,  # the per-host spacing Scrapy's DOWNLOAD_DELAY gives a local crawl
     )
     mws = dict(settings.get("DOWNLOADER_MIDDLEWARES") or {})
     mws[HOST_LIMIT_MW] = 960

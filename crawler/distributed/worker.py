@@ -47,6 +47,7 @@ class WorkerOptions:
     lease_seconds: float = 30.0  # a dead worker's jobs come back after this
     host_limit: int = 2  # concurrent requests per host across all workers (0: off)
     concurrency: int | None = None  # CONCURRENT_REQUESTS per site crawl (None: the run's settings)
+    delay: str | float = "auto"  # request mode: seconds between request starts per host, all workers ("auto": hostlimit)
     namespace: str = "xxgk"
     idle_exit: float | None = None  # stop after this many seconds without work (None: run forever)
     poll: float = 0.2

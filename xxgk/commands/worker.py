@@ -35,6 +35,9 @@ def register(app: typer.Typer) -> None:
         mode: Annotated[str, typer.Option("--mode", help="request: run requests of any crawl from the shared "
                                                          "request queue (default); site: crawl whole sites.")]
         = "request",
+        delay: Annotated[str, typer.Option(
+            "--delay", help="Request mode: seconds between request starts to one host, all workers together "
+                            "(auto: 0.5 for remote hosts, 0 for loopback).")] = "auto",
         concurrency: Annotated[int | None, typer.Option(
             "--concurrency", help="Requests in flight: per worker in request mode (default 16), per site crawl in site mode.")] = None,
     ) -> None:
@@ -46,6 +49,12 @@ def register(app: typer.Typer) -> None:
             raise UserError(f"not a Redis URL: {redis!r}", field="--redis")
         if mode not in ("request", "site"):
             raise UserError(f"unknown mode {mode!r} (use request or site)", field="--mode")
+        if delay != "auto":
+            try:
+                if float(delay) < 0:
+                    raise ValueError
+            except ValueError:
+                raise UserError(f"not a number of seconds or 'auto': {delay!r}", field="--delay") from None
         if slots < 1:
             raise UserError("must be at least 1", field="--slots")
         db_url = db_url_from(db)
@@ -55,6 +64,7 @@ def register(app: typer.Typer) -> None:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         opts = WorkerOptions(slots=slots, host_limit=host_limit, lease_seconds=lease, idle_exit=idle_exit,
                              namespace=namespace, store_dir=store_dir, concurrency=concurrency,
+                             delay=delay if delay == "auto" else float(delay),
                              overrides={"XXGK_HOST_LEASE": host_lease} if host_lease else {})
         if mode == "request":
             from crawler.distributed.rworker import run_request_worker
