@@ -3,7 +3,8 @@
 The engine's scheduler is `rscheduler.RequestScheduler`; a reactor timer wakes the engine every poll
 (entries other workers push do not wake it), renews the leases of the entries this worker holds and
 re-queues those of dead workers every tenth of a lease, and stops the worker after `idle_exit`
-seconds without work. Per-host politeness across workers: the pop script skips hosts whose Redis
+seconds without work once no entry is left in the namespace (a dead worker's leased requests may
+still come back). Per-host politeness across workers: the pop script skips hosts whose Redis
 slots are taken, and `hostlimit.RedisHostLimitMiddleware` holds a slot per request in flight.
 """
 
@@ -85,7 +86,12 @@ class _Loop:
                 log.warning("re-queued requests whose worker stopped renewing their leases")
         idle = not self.d.held and not self.d.local
         if idle and self.opts.idle_exit is not None and now - self.d.last_work > self.opts.idle_exit:
-            self.stop()
+            # Idle means no entry left anywhere, not just none to pop now: another worker's leased
+            # requests come back to the queue if it died, and must find a worker still running.
+            if self.d.queue.pending()[0]:
+                self.d.last_work = now
+            else:
+                self.stop()
 
     def stop(self) -> None:
         if self.stopped:
