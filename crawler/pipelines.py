@@ -58,6 +58,19 @@ CLOSE_REASONS = {
 }
 
 
+def apply_article(row: Item, art: ArticleRecord) -> None:
+    """What an item's article page says, onto its row: the full title when the list cut it, the
+    article date when it differs from the list's, metadata, unit, body size, image-only."""
+    if art.title and is_truncated(row.title):
+        row.title = completed(row.title, art.title)
+    if art.date and art.date != row.published:
+        row.article_date = art.date
+    row.meta = dict(art.meta)
+    row.unit = art.unit or row.unit
+    row.body_chars = art.body_chars
+    row.image_only = bool(art.image_only or row.image_only)
+
+
 def factory_for(db_url: str) -> sessionmaker[Session]:
     """One engine per database per process."""
     if db_url not in _FACTORIES:
@@ -288,7 +301,7 @@ class StorePipeline:
             )
             art = self.articles.get(it.url)
             if art is not None:
-                self._apply_article(row, art)
+                apply_article(row, art)
             self.items_by_url[it.url].append(row)
             self.new_items.append((row, rec.column_key))
             if it.date and (stats.newest is None or it.date > stats.newest):
@@ -302,24 +315,13 @@ class StorePipeline:
         if col.kind is None or col.kind == "list" or col.kind == "content":
             col.kind = "list" if (stats.urls or rec.found) else ("content" if stats.has_content else col.kind)
 
-    @staticmethod
-    def _apply_article(row: Item, art: ArticleRecord) -> None:
-        if art.title and is_truncated(row.title):
-            row.title = completed(row.title, art.title)
-        if art.date and art.date != row.published:
-            row.article_date = art.date
-        row.meta = dict(art.meta)
-        row.unit = art.unit or row.unit
-        row.body_chars = art.body_chars
-        row.image_only = bool(art.image_only or row.image_only)
-
     def _article(self, rec: ArticleRecord) -> None:
         self.articles[rec.url] = ArticleRecord(
             url=rec.url, title=rec.title, date=rec.date, meta=rec.meta, unit=rec.unit,
             body_chars=rec.body_chars, image_only=rec.image_only,
         )
         for row in self.items_by_url.get(rec.url, []):
-            self._apply_article(row, rec)
+            apply_article(row, rec)
         if rec.annual_report and rec.url not in self.doc_urls:
             self.doc_urls.add(rec.url)
             doc = Document(

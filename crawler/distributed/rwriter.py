@@ -21,7 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crawler.distributed.crawlstate import SharedState
-from crawler.extract.article import completed, is_truncated
+from crawler.extract.article import completed
+from crawler.pipelines import apply_article
 from crawler.records import (
     ArticleRecord,
     AttachmentRecord,
@@ -224,17 +225,11 @@ def _finalize_items(session: Session, crawl_id: int, articles: dict[str, str], t
     if not urls:
         return
     for row in session.scalars(select(Item).where(Item.crawl_id == crawl_id, Item.url.in_(urls))):
-        art = json.loads(articles[row.url]) if row.url in articles else None
-        if art is not None:
-            if art["title"] and is_truncated(row.title):
-                row.title = completed(row.title, art["title"])
-            date = dt.date.fromisoformat(art["date"]) if art["date"] else None
-            if date and date != row.published:
-                row.article_date = date
-            row.meta = dict(art["meta"])
-            row.unit = art["unit"] or row.unit
-            row.body_chars = art["body_chars"]
-            row.image_only = bool(art["image_only"] or row.image_only)
+        if row.url in articles:
+            art = json.loads(articles[row.url])
+            raw_date = art.pop("date", None)
+            date = dt.date.fromisoformat(raw_date) if raw_date else None
+            apply_article(row, ArticleRecord(url=row.url, date=date, **art))
         if row.url in titles:
             row.title = completed(row.title, titles[row.url])
         entries: list[dict[str, Any]] = []
