@@ -1,10 +1,51 @@
-"""Shared fixtures: throwaway PostgreSQL and Redis servers on 127.0.0.1 (Debian packages)."""
+"""Shared fixtures: the real portal pages of ../shared/realworld (read in place), and throwaway
+PostgreSQL and Redis servers on 127.0.0.1 (Debian packages)."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
 from xxgk.localservices import ServiceUnavailable, postgres, redis
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """The project's shared/ folder: $XXGK_SHARED, else the one beside the checkout (CI has it)."""
+    return Path(os.environ.get("XXGK_SHARED", REPO.parent / "shared")).resolve()
+
+
+REALWORLD_MISSING = (f"real-page tests skipped: {shared_dir() / 'realworld'} not found "
+                     "(a fresh clone has no shared/ folder; set XXGK_SHARED to run them)")
+
+
+@pytest.fixture(scope="session")
+def realworld() -> Path:
+    """The real portal pages. They are never copied into the repository, so a clone without
+    shared/ skips every test that reads them, with one summary line (below)."""
+    path = shared_dir() / "realworld"
+    if not path.is_dir():
+        pytest.skip(REALWORLD_MISSING)
+    return path
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
+    """Fold the real-page skips into one line instead of one `-ra` line per test; the closing
+    count still includes them."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    folded = [r for r in skipped if REALWORLD_MISSING in str(getattr(r, "longrepr", ""))]
+    if folded:
+        terminalreporter.stats["skipped"] = [r for r in skipped if r not in folded]
+        terminalreporter.write_line(f"{len(folded)} {REALWORLD_MISSING}")
+    try:
+        return (yield)
+    finally:
+        if folded:
+            terminalreporter.stats["skipped"] = skipped
 
 
 @pytest.fixture(scope="session")

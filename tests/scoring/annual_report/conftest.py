@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from xxgk.samples.annual_reports import generate_annual_reports
-
-REPO = Path(__file__).resolve().parents[3]
-
-
-def shared_dir() -> Path:
-    """`$XXGK_SHARED` or `<repo>/../shared`."""
-    return Path(os.environ.get("XXGK_SHARED") or REPO.parent / "shared")
 
 
 @pytest.fixture(scope="session")
@@ -27,8 +19,6 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 
 
 @pytest.fixture(scope="session")
-def zhecheng() -> Path:
-    d = shared_dir() / "realworld" / "zhecheng-2018"
-    if not d.is_dir():
-        pytest.fail(f"real-world reports missing: {d} (set XXGK_SHARED)")
-    return d
+def zhecheng(realworld: Path) -> Path:
+    """The 柘城 real pages (skipped, like every real-page test, when shared/ is absent)."""
+    return realworld / "zhecheng-2018"
