@@ -39,6 +39,7 @@ from scoring.schema import (  # noqa: F401  re-exported: the loader's callers na
     Source,
     SubItem,
 )
+from xxgk import yamlfile
 from xxgk.errors import UserError
 
 Loc = tuple[str | int, ...]
@@ -101,12 +102,7 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
         raise UserError(f"cannot read rubric: {exc.strerror or exc}", source=display) from exc
     except UnicodeDecodeError as exc:
         raise UserError("rubric is not UTF-8 text", source=display) from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        msg = f"YAML syntax error: {exc.problem or exc.context}"
-        raise UserError(msg, source=display, line=mark.line + 1 if mark else None) from exc
+    node = yamlfile.compose(text, display)
     if node is None:
         raise UserError("rubric file is empty", source=display, line=1)
     lines: dict[Loc, int] = {}

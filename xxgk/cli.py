@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from rich.table import Table
 
 from xxgk import pipeline
 from xxgk.commands import register_all
+from xxgk.commands.options import DbOption, out_option
 from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
 from xxgk.errors import UserError
 
@@ -30,7 +32,6 @@ app.add_typer(rubrics_app, name="rubrics")
 console = Console(stderr=True)
 out_console = Console()
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Store: a SQLite file path or a database URL.")]
 
 
 def _mount_samples() -> None:
@@ -109,7 +110,7 @@ def audit(
     sites: Annotated[Path | None, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")]
     = None,
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
-    out: Annotated[Path, typer.Option(help="Folder for the HTML report and CSV exports.")] = Path("out"),
+    out: Annotated[Path, out_option("Folder for the HTML report and CSV exports.")] = Path("out"),
     db: DbOption = None,
     mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
     max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = CrawlLimits.max_pages,
@@ -156,7 +157,7 @@ def score(
     run: Annotated[int, typer.Argument(help="Run id to re-score.")],
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
     db: DbOption = None,
-    out: Annotated[Path | None, typer.Option(help="Also re-render the report into this folder.")] = None,
+    out: Annotated[Path | None, out_option("Also re-render the report into this folder.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (kept in the run).")] = None,
 ) -> None:
     """Re-score a stored crawl with a rubric, without crawling again."""
@@ -173,7 +174,7 @@ def score(
 @app.command()
 def report(
     run: Annotated[int, typer.Argument(help="Run id to render.")],
-    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out"),
+    out: Annotated[Path, out_option("Folder for the report.")] = Path("out"),
     rubric: Annotated[str | None, typer.Option(help="Rubric id (default: the run's).")] = None,
     db: DbOption = None,
     compare: Annotated[int | None, typer.Option(
@@ -223,7 +224,7 @@ DEMO_ANNUAL_RUBRIC = "gov-disclosure-annual-report"
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = DEFAULT_HOME / "demo",
+    out: Annotated[Path, out_option("Folder for the reports.")] = DEFAULT_HOME / "demo",
     seed: Annotated[int, typer.Option(help="Seed of the sample world.")] = 2024,
     db: DbOption = None,
 ) -> None:
@@ -317,6 +318,11 @@ def rubrics_validate(file: Annotated[Path, typer.Argument(help="Rubric YAML file
     out_console.print(f"{file}: ok ({loaded.id}: {len(loaded.sections)} sections, {items} items)")
 
 
+# A full disk, a read-only folder or a path in the way: the user's machine, not a bug of ours.
+ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR,
+                      errno.EISDIR, errno.EEXIST, errno.ENAMETOOLONG}
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
@@ -332,6 +338,13 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("interrupted")
         sys.exit(130)
+    except OSError as exc:
+        if exc.errno not in ENVIRONMENT_ERRNOS:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        console.print(f"error: {where}{exc.strerror or exc} (what was already collected stays in the store)",
+                      markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
     except Exception as exc:
         # Usage errors (unknown option, missing argument) from the click inside typer: show them as click does.
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xxgk.commands.options import db_option
 from xxgk.config import db_url_from
 from xxgk.history import diff_runs, list_runs, prune_runs
 from xxgk.store import session_factory, session_scope
@@ -28,7 +29,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(runs, name="runs")
 
     @runs.command("list")
-    def list_cmd(db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None) -> None:
+    def list_cmd(db: Annotated[str | None, db_option("Store path or URL.")] = None) -> None:
         """Every run, newest first."""
         with session_scope(session_factory(db_url_from(db))) as session:
             rows = list_runs(session)
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
     def diff_cmd(run_a: Annotated[int, typer.Argument(help="Earlier run.")],
                  run_b: Annotated[int, typer.Argument(help="Later run.")],
                  rubric: Annotated[str | None, typer.Option(help="Rubric id (default: the runs').")] = None,
-                 db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None) -> None:
+                 db: Annotated[str | None, db_option("Store path or URL.")] = None) -> None:
         """Per site: score and rank change, new failures and fixed items from RUN_A to RUN_B."""
         with session_scope(session_factory(db_url_from(db))) as session:
             diffs = diff_runs(session, run_a, run_b, rubric)
@@ -62,7 +63,7 @@ def register(app: typer.Typer) -> None:
                   force: Annotated[bool, typer.Option("--force", help="Also delete runs that reports "
                                                                       "on disk still refer to.")] = False,
                   dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
-                  db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None) -> None:
+                  db: Annotated[str | None, db_option("Store path or URL.")] = None) -> None:
         """Delete old runs; runs that a report still refers to are kept and named, unless --force."""
         with session_scope(session_factory(db_url_from(db))) as session:
             result = prune_runs(session, keep, force=force, dry_run=dry_run)

@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from xxgk.commands.options import db_option, out_option
 from xxgk.config import DEFAULT_RUBRIC, db_url_from
 from xxgk.schedule import add_schedule, remove_schedule, run_due, seconds_until_next
 from xxgk.store import Schedule, session_factory, session_scope
 
 console = Console()
-DbOption = Annotated[str | None, typer.Option("--db", help="Store path or URL (shared by all daemons).")]
+DbOption = Annotated[str | None, db_option("Store path or URL (shared by all daemons).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +30,7 @@ def register(app: typer.Typer) -> None:
                 cron: Annotated[str, typer.Option(help='Crontab expression, e.g. "0 2 1 * *".')],
                 sites: Annotated[Path, typer.Option(help="Site list (CSV, XLSX or YAML).")],
                 rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
-                out: Annotated[Path, typer.Option(help="Reports go to OUT/<UTC timestamp>/.")] = Path("out"),
+                out: Annotated[Path, out_option("Reports go to OUT/<UTC timestamp>/.")] = Path("out"),
                 mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
                 tz: Annotated[str, typer.Option(help="Time zone of the cron expression.")] = "UTC",
                 db: DbOption = None) -> None:
