@@ -41,58 +41,7 @@ from scoring.schema import (  # noqa: F401  re-exported: the loader's callers na
 )
 from xxgk import yamlfile
 from xxgk.errors import UserError
-
-Loc = tuple[str | int, ...]
-
-# ---------------------------------------------------------------- YAML with line numbers
-
-
-class _DupKeyError(Exception):
-    def __init__(self, loc: Loc, line: int, key: str) -> None:
-        self.loc, self.line, self.key = loc, line, key
-
-
-def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Python data from a composed YAML node, recording the line (1-based) of every value."""
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for knode, vnode in node.value:
-            key = _scalar(knode) if isinstance(knode, yaml.ScalarNode) else str(knode.start_mark)
-            if key in out:
-                raise _DupKeyError(loc + (str(key),), knode.start_mark.line + 1, str(key))
-            child = loc + (str(key) if not isinstance(key, int) else key,)
-            out[key] = _construct(vnode, child, lines)
-            lines[child] = knode.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, loc + (i,), lines) for i, v in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
-
-
-def _field(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out or "(top)"
-
-
-def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
-    for n in range(len(loc), -1, -1):
-        if loc[:n] in lines:
-            return lines[loc[:n]]
-    return None
+from xxgk.yamlfile import Loc, field_name, pydantic_message, raise_first
 
 
 def _read_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
@@ -102,16 +51,7 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
         raise UserError(f"cannot read rubric: {exc.strerror or exc}", source=display) from exc
     except UnicodeDecodeError as exc:
         raise UserError("rubric is not UTF-8 text", source=display) from exc
-    node = yamlfile.compose(text, display)
-    if node is None:
-        raise UserError("rubric file is empty", source=display, line=1)
-    lines: dict[Loc, int] = {}
-    try:
-        data = _construct(node, (), lines)
-    except _DupKeyError as exc:
-        raise UserError(f"duplicate key {exc.key!r}", source=display, line=exc.line,
-                        field=_field(exc.loc)) from None
-    return data, lines
+    return yamlfile.load_located(text, display, empty="rubric file is empty")
 
 
 # ---------------------------------------------------------------- validation
@@ -130,7 +70,7 @@ def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
             iloc: Loc = ("sections", si, "items", ii)
             if item.id in seen_items:
                 first = seen_items[item.id]
-                errors.append((iloc + ("id",), f"duplicate item id {item.id!r} (first at {_field(first)})"))
+                errors.append((iloc + ("id",), f"duplicate item id {item.id!r} (first at {field_name(first)})"))
             else:
                 seen_items[item.id] = iloc
             if item.veto and rubric.method != "veto+deduction":
@@ -162,7 +102,7 @@ def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
                     cdef.params_model.model_validate(spec.params)
                 except ValidationError as exc:
                     for err in exc.errors():
-                        errors.append((cloc + ("params",) + tuple(err["loc"]), _pyd_message(err)))
+                        errors.append((cloc + ("params",) + tuple(err["loc"]), pydantic_message(err)))
                 for ui, name in enumerate(spec.unconfirmed):
                     if name not in cdef.params_model.model_fields:
                         errors.append((cloc + ("unconfirmed", ui), f"{name!r} is not a parameter of "
@@ -182,34 +122,11 @@ def parse_rubric(data: Any, lines: dict[Loc, int], display: str) -> Rubric:
     """Validate already-loaded rubric data; raise the first error as `UserError` with its line."""
     if not isinstance(data, dict):
         raise UserError("a rubric must be a mapping (id, title, sections, ...)", source=display, line=1)
-    try:
-        rubric = Rubric.model_validate(data)
-    except ValidationError as exc:
-        errs = [(tuple(e["loc"]), _pyd_message(e)) for e in exc.errors()]
-        _raise_first(errs, lines, display)
-        raise AssertionError("unreachable") from exc
+    rubric = yamlfile.validate(Rubric, data, lines, display)
     errs = _semantic_errors(rubric)
     if errs:
-        _raise_first(errs, lines, display)
+        raise_first(errs, lines, display)
     return rubric
-
-
-def _pyd_message(err: Any) -> str:
-    if err["type"] == "missing":
-        return "field required"
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    return str(err["msg"])
-
-
-def _raise_first(errors: list[tuple[Loc, str]], lines: dict[Loc, int], display: str) -> None:
-    # pydantic adds the union/tag member to loc for some types; keep only dict keys and list indexes
-    ranked = sorted(((_line_for(loc, lines) or 0, i, loc, msg) for i, (loc, msg) in enumerate(errors)))
-    line, _i, loc, msg = ranked[0]
-    more = len(errors) - 1
-    if more:
-        msg += f" (and {more} more error{'s' if more > 1 else ''})"
-    raise UserError(msg, source=display, line=line or None, field=_field(loc))
 
 
 def load_rubric(path: str | Path) -> Rubric:
