@@ -3,7 +3,11 @@ PostgreSQL and Redis servers on 127.0.0.1 (Debian packages)."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -80,3 +84,50 @@ def redis_url():
             yield url
     except ServiceUnavailable as exc:
         pytest.skip(str(exc))
+
+
+class _Hook(BaseHTTPRequestHandler):
+    """Records the JSON body of every POST."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append(json.loads(body))  # type: ignore[attr-defined]
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Inbox:
+    """aiosmtpd handler keeping every message it is sent."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture()
+def receivers():  # type: ignore[no-untyped-def]
+    """A webhook receiver (`.url`, `.received`) and an SMTP server (`.address`, `.messages`) on 127.0.0.1."""
+    from aiosmtpd.controller import Controller
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    http.received = []  # type: ignore[attr-defined]
+    http.url = f"http://127.0.0.1:{http.server_port}/hook"  # type: ignore[attr-defined]
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    with socket.socket() as probe:  # aiosmtpd checks its own start by connecting, so it needs a real port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox(f"127.0.0.1:{port}")
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        yield http, inbox
+    finally:
+        http.shutdown()
+        smtp.stop()

@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from xxgk import pipeline
+from xxgk.assertions import Assertions, apply_assertions, load_assertions
 from xxgk.commands import register_all
 from xxgk.commands.options import DbOption, out_option
 from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
@@ -130,11 +131,16 @@ def audit(
                                                                     "and wait (needs --redis and a PostgreSQL "
                                                                     "--db).")] = False,
     redis: Annotated[str | None, typer.Option("--redis", help="Redis URL of the worker queue.")] = None,
+    assert_file: Annotated[Path | None, typer.Option(
+        "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
+                         "to assertions.json and exit 1.")] = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
+    rules = load_assertions(assert_file) if assert_file else None  # checked before any request
     if resume is not None:
         result = run_resume(resume, out, db, quiet=quiet)
         out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
+        _judge(db_url_from(db), result.run_id, None, rules, out)
         return
     if sites is None:
         raise UserError("give a site list (or --resume RUN)", field="SITES")
@@ -150,6 +156,7 @@ def audit(
     config = AuditConfig(mode=mode, limits=limits, as_of=_as_of(as_of), formats=formats)
     result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
+    _judge(db_url_from(db), result.run_id, None, rules, out)
 
 
 @app.command()
@@ -186,8 +193,12 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the ranking and site pages to PDF (Chromium).")] = False,
     bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the monthly 通报 (HTML + DOCX) even when "
                                                               "the run has no monthly-volume findings.")] = False,
+    assert_file: Annotated[Path | None, typer.Option(
+        "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
+                         "to assertions.json and exit 1.")] = None,
 ) -> None:
     """Re-render the report of a stored run."""
+    rules = load_assertions(assert_file) if assert_file else None
     db_url = db_url_from(db)
     _require_run(db_url, run)
     if compare is not None:
@@ -197,6 +208,31 @@ def report(
     page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
                            bulletin=True if bulletin else None)
     out_console.print(f"report written to {page.resolve()}")
+    _judge(db_url, run, rubric, rules, out, baseline=compare)
+
+
+def _judge(db_url: str, run_id: int, rubric_ref: str | None, rules: Assertions | None, out: Path, *,
+           baseline: int | None = None) -> None:
+    """Apply the assertion file to a rendered run: one line per violation, exit 1 on an error-level one."""
+    if rules is None:
+        return
+    from xxgk.store import Run, session_factory, session_scope
+
+    with session_scope(session_factory(db_url)) as session:
+        run = session.get(Run, run_id)
+        rubric, _path = pipeline.load_rubric_ref(rubric_ref or run.rubric_id)
+        judgement, problems = apply_assertions(session, run_id, rubric.id, rules, out, pass_mark=rubric.pass_mark,
+                                               baseline_run_id=baseline)
+    for v in judgement.violations:
+        word = "assertion failed" if v.level == "error" else "assertion warning"
+        console.print(f"{word}: {v.line_text()}", markup=False, highlight=False, soft_wrap=True)
+    for line in problems:
+        console.print(f"warning: notification not delivered: {line}", markup=False, highlight=False, soft_wrap=True)
+    errors = sum(v.level == "error" for v in judgement.violations)
+    out_console.print(f"assertions: {errors} failed, {len(judgement.violations) - errors} warnings, "
+                      f"{len(judgement.unjudged)} not judged ({out / 'assertions.json'})")
+    if judgement.failed:
+        raise typer.Exit(1)
 
 
 def _as_of(value: str | None) -> str | None:
