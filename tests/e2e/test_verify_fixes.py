@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -58,3 +59,25 @@ def test_claims_confirmed_and_false_claims_caught(tmp_path):
                                                            false_claim: "not_fixed"}
     assert rows[false_claim]["before"] == "fail" and rows[false_claim]["after"] == "fail"
     assert all(rows[k]["after"] == "pass" and rows[k]["evidence_urls"].startswith(url) for k in fixed)
+
+    with sqlite3.connect(db) as conn:  # the verify run is finished, not left running
+        assert conn.execute("select status from runs where mode = 'verify'").fetchall() == [("done",)]
+
+    # The documented `URL` header and the Chinese 整改链接 give the same table; an unknown column is named.
+    tables = {}
+    with SampleServer(after, base_port=base_port) as server:
+        for header in ("URL", "整改链接"):
+            path = tmp_path / f"claims-{header}.csv"
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow(["网站", "事项", "整改状态", header, "备注"])
+                for item in fixed:
+                    w.writerow([url, item, "已整改", url, "见首页"])
+            res = _xxgk("verify-fixes", "1", "--claims", str(path), "--out", str(tmp_path / header), "--db", db,
+                        "--quiet")
+            assert res.returncode == 0, res.stderr[-2000:]
+            assert f"warning: {path}: columns not used: 备注" in res.stderr
+            with open(tmp_path / header / "verification.csv", encoding="utf-8-sig") as fh:
+                tables[header] = [{k: v for k, v in r.items() if k != "line"} for r in csv.DictReader(fh)]
+    assert tables["URL"] == tables["整改链接"]
+    assert [(r["claim_url"], r["verdict"]) for r in tables["URL"]] == [(url, "confirmed"), (url, "confirmed")]
