@@ -18,7 +18,6 @@ from sqlalchemy import select
 from xxgk.config import AuditConfig
 from xxgk.errors import UserError
 from xxgk.store import (
-    CRAWL_PENDING,
     NOT_CHECKED,
     PARTIAL,
     PASS,
@@ -30,6 +29,7 @@ from xxgk.store import (
     session_factory,
     session_scope,
 )
+from xxgk.store.lifecycle import add_pending_crawl
 
 CONFIRMED = "confirmed"
 NOT_FIXED = "not_fixed"
@@ -172,7 +172,7 @@ def verify_fixes(db_url: str, baseline_run_id: int, claims_path: Path, *, config
         session.add(run)
         session.flush()
         for site_id in dict.fromkeys(s.id for _c, s, _i in resolved):
-            session.add(Crawl(run_id=run.id, site_id=site_id, status=CRAWL_PENDING))
+            add_pending_crawl(session, run.id, site_id)
         new_run = run.id
     crawl(db_url, new_run, config, progress)
     score(db_url, new_run, rubric)
