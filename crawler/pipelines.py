@@ -24,16 +24,8 @@ from scrapy import signals
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from crawler import rows
-from crawler.records import (
-    ArticleRecord,
-    AttachmentRecord,
-    ColumnRecord,
-    CrawlInfo,
-    ItemTitle,
-    ListRecord,
-    PageRecord,
-)
+from crawler import records, rows
+from crawler.extract.items import dedupe
 from xxgk.store import Column, Crawl, Document, Item, Link, Page, session_factory
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
 
@@ -76,7 +68,7 @@ class StorePipeline:
         self.new_docs: list[tuple[Document, str | None]] = []
         self.page_rows: list[dict[str, Any]] = []
         self.items_by_url: dict[str, list[Item]] = defaultdict(list)
-        self.articles: dict[str, ArticleRecord] = {}
+        self.articles: dict[str, records.ArticleRecord] = {}
         self.doc_urls: set[str] = set()
         self.pending = 0
         self.last_flush = time.monotonic()
@@ -165,7 +157,7 @@ class StorePipeline:
 
     # ---- records (`rows.route` calls these) -------------------------------------------------
 
-    def on_page(self, rec: PageRecord) -> None:
+    def on_page(self, rec: records.PageRecord) -> None:
         spider = self.spider
         if rec.url in self.pages:
             return
@@ -173,7 +165,7 @@ class StorePipeline:
         self.page_rows.append(rows.page_row(spider.crawl_id, rec))
         self._progress("page", {"site_id": spider.site_id, "url": rec.url})
 
-    def on_column(self, rec: ColumnRecord) -> None:
+    def on_column(self, rec: records.ColumnRecord) -> None:
         stats = self.cols.get(rec.key)
         if stats is not None:  # status / kind update
             for name, value in rows.column_update(rec).items():
@@ -183,7 +175,7 @@ class StorePipeline:
         self.cols[rec.key] = _ColumnStats(col)
         self.new_columns.append((col, rec.parent_key))
 
-    def on_list(self, rec: ListRecord) -> None:
+    def on_list(self, rec: records.ListRecord) -> None:
         stats = self.cols[rec.column_key]
         if rec.cms:
             self.cms_votes[rec.cms] += 1
@@ -194,7 +186,10 @@ class StorePipeline:
         stats.has_content = stats.has_content or rec.has_content
         if rec.total_pages:
             stats.api_pages = max(stats.api_pages, rec.total_pages)
-        for it in rows.unique_items(rec.items, stats.urls):
+        for it in dedupe(rec.items):
+            if it.url in stats.urls:
+                continue
+            stats.urls.add(it.url)
             row = Item(**rows.item_row(self.spider.crawl_id, it))
             art = self.articles.get(it.url)
             if art is not None:
@@ -211,29 +206,29 @@ class StorePipeline:
         col.has_content = stats.has_content
         col.kind = rows.column_kind(col.kind, bool(stats.urls or rec.found), stats.has_content)
 
-    def on_article(self, rec: ArticleRecord) -> None:
-        self.articles[rec.url] = ArticleRecord(url=rec.url, **rows.article_fields(rec))
+    def on_article(self, rec: records.ArticleRecord) -> None:
+        self.articles[rec.url] = records.ArticleRecord(url=rec.url, **rows.article_fields(rec))
         for row in self.items_by_url.get(rec.url, []):
             rows.apply_article(row, rec)
-        doc = rows.article_document(self.spider.crawl_id, rec)
-        if doc is not None and rec.url not in self.doc_urls:
-            self.doc_urls.add(rec.url)
-            self.new_docs.append((Document(**doc), rec.url))
+        self._document(rows.article_document(self.spider.crawl_id, rec), rec.url)
 
-    def on_attachment(self, rec: AttachmentRecord) -> None:
+    def on_attachment(self, rec: records.AttachmentRecord) -> None:
         entry = rows.attachment_entry(rec)
         for row in self.items_by_url.get(rec.item_url, []):
             rows.add_attachment(row, entry)
-        doc = rows.attachment_document(self.spider.crawl_id, rec)
-        if doc is not None and rec.url not in self.doc_urls:
-            self.doc_urls.add(rec.url)
-            self.new_docs.append((Document(**doc), rec.item_url))
+        self._document(rows.attachment_document(self.spider.crawl_id, rec), rec.item_url)
 
-    def on_title(self, rec: ItemTitle) -> None:
+    def _document(self, doc: dict[str, Any] | None, item_url: str | None) -> None:
+        """A document row (once per URL), joined to its item's row when that is written."""
+        if doc is not None and doc["url"] not in self.doc_urls:
+            self.doc_urls.add(doc["url"])
+            self.new_docs.append((Document(**doc), item_url))
+
+    def on_title(self, rec: records.ItemTitle) -> None:
         for row in self.items_by_url.get(rec.url, []):
             rows.apply_title(row, rec.title)
 
-    def on_info(self, rec: CrawlInfo) -> None:
+    def on_info(self, rec: records.CrawlInfo) -> None:
         self.portal_url = rec.portal_url or self.portal_url
         self.portal_cms = rec.cms or self.portal_cms
         self.facts.update(rec.facts)

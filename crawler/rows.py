@@ -14,17 +14,9 @@ from typing import Any, Protocol
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from crawler import records
 from crawler.extract.article import completed, is_truncated
 from crawler.extract.types import ListItem
-from crawler.records import (
-    ArticleRecord,
-    AttachmentRecord,
-    ColumnRecord,
-    CrawlInfo,
-    ItemTitle,
-    ListRecord,
-    PageRecord,
-)
 from xxgk.store import Item, Link, utcnow
 
 LINK_BATCH = 5000
@@ -34,17 +26,18 @@ SCANNED_BODY_CHARS = 50  # an item whose article has less text than this and a s
 class RecordWriter(Protocol):
     """What a writer does with each record kind."""
 
-    def on_page(self, rec: PageRecord) -> None: ...
-    def on_column(self, rec: ColumnRecord) -> None: ...
-    def on_list(self, rec: ListRecord) -> None: ...
-    def on_article(self, rec: ArticleRecord) -> None: ...
-    def on_attachment(self, rec: AttachmentRecord) -> None: ...
-    def on_title(self, rec: ItemTitle) -> None: ...
-    def on_info(self, rec: CrawlInfo) -> None: ...
+    def on_page(self, rec: records.PageRecord) -> None: ...
+    def on_column(self, rec: records.ColumnRecord) -> None: ...
+    def on_list(self, rec: records.ListRecord) -> None: ...
+    def on_article(self, rec: records.ArticleRecord) -> None: ...
+    def on_attachment(self, rec: records.AttachmentRecord) -> None: ...
+    def on_title(self, rec: records.ItemTitle) -> None: ...
+    def on_info(self, rec: records.CrawlInfo) -> None: ...
 
 
-_METHODS = {PageRecord: "on_page", ColumnRecord: "on_column", ListRecord: "on_list", ArticleRecord: "on_article",
-            AttachmentRecord: "on_attachment", ItemTitle: "on_title", CrawlInfo: "on_info"}
+_METHODS = {records.PageRecord: "on_page", records.ColumnRecord: "on_column", records.ListRecord: "on_list",
+            records.ArticleRecord: "on_article", records.AttachmentRecord: "on_attachment",
+            records.ItemTitle: "on_title", records.CrawlInfo: "on_info"}
 
 
 def route(writer: RecordWriter, rec: Any) -> None:
@@ -57,7 +50,7 @@ def route(writer: RecordWriter, rec: Any) -> None:
 # ---- one row per record ---------------------------------------------------------------------------
 
 
-def page_row(crawl_id: int, rec: PageRecord) -> dict[str, Any]:
+def page_row(crawl_id: int, rec: records.PageRecord) -> dict[str, Any]:
     """The `pages` row of a fetched (or failed) URL."""
     return {"crawl_id": crawl_id, "url": rec.url, "status": rec.status, "error": rec.error,
             "content_type": rec.content_type, "size": rec.size, "sha256": rec.sha256, "kind": rec.kind,
@@ -66,7 +59,7 @@ def page_row(crawl_id: int, rec: PageRecord) -> dict[str, Any]:
             "fetched_at": utcnow()}
 
 
-def column_row(crawl_id: int, rec: ColumnRecord) -> dict[str, Any]:
+def column_row(crawl_id: int, rec: records.ColumnRecord) -> dict[str, Any]:
     """The `columns` row of a newly found column (its aggregates are filled at the crawl's end)."""
     return {"crawl_id": crawl_id, "key": rec.key, "name": rec.name, "url": rec.url, "path": rec.path,
             "depth": rec.depth, "offsite": rec.offsite, "status": rec.status, "status_detail": rec.status_detail,
@@ -74,7 +67,7 @@ def column_row(crawl_id: int, rec: ColumnRecord) -> dict[str, Any]:
             "list_pages": 0, "has_content": False}
 
 
-def column_update(rec: ColumnRecord) -> dict[str, Any]:
+def column_update(rec: records.ColumnRecord) -> dict[str, Any]:
     """What a later record of a known column changes: its status always, kind and unit when it names them."""
     changes: dict[str, Any] = {"status": rec.status, "status_detail": rec.status_detail}
     if rec.kind:
@@ -92,29 +85,19 @@ def column_kind(kind: str | None, listed: bool, has_content: bool) -> str | None
     return "list" if listed else ("content" if has_content else kind)
 
 
-def unique_items(items: Sequence[ListItem], seen: set[str]) -> list[ListItem]:
-    """The list items whose URL is not in `seen` yet (added to it), in order."""
-    out = []
-    for it in items:
-        if it.url not in seen:
-            seen.add(it.url)
-            out.append(it)
-    return out
-
-
 def item_row(crawl_id: int, it: ListItem) -> dict[str, Any]:
     """The `items` row of an item read from a list page (its column id is set by the writer)."""
     return {"crawl_id": crawl_id, "title": it.title, "url": it.url, "published": it.date, "meta": {},
             "attachments": []}
 
 
-def article_fields(rec: ArticleRecord) -> dict[str, Any]:
+def article_fields(rec: records.ArticleRecord) -> dict[str, Any]:
     """What of an article page is kept to apply to its items (not its text or bytes)."""
     return {"title": rec.title, "date": rec.date, "meta": dict(rec.meta), "unit": rec.unit,
             "body_chars": rec.body_chars, "image_only": rec.image_only}
 
 
-def apply_article(row: Item, art: ArticleRecord) -> None:
+def apply_article(row: Item, art: records.ArticleRecord) -> None:
     """What an item's article page says, onto its row: the full title when the list cut it, the
     article date when it differs from the list's, metadata, unit, body size, image-only."""
     if art.title and is_truncated(row.title):
@@ -132,7 +115,7 @@ def apply_title(row: Item, title: str) -> None:
     row.title = completed(row.title, title)
 
 
-def attachment_entry(rec: AttachmentRecord) -> dict[str, Any]:
+def attachment_entry(rec: records.AttachmentRecord) -> dict[str, Any]:
     """An attachment as its item's `attachments` list holds it."""
     entry: dict[str, Any] = {"url": rec.url, "name": rec.name, "type": rec.type, "status": rec.status,
                              "text_chars": rec.text_chars, "scanned": rec.scanned}
@@ -149,7 +132,7 @@ def add_attachment(row: Item, entry: dict[str, Any]) -> None:
         row.image_only = True
 
 
-def article_document(crawl_id: int, rec: ArticleRecord) -> dict[str, Any] | None:
+def article_document(crawl_id: int, rec: records.ArticleRecord) -> dict[str, Any] | None:
     """The `documents` row of an article page read for its content (an annual report), else None."""
     if not rec.annual_report:
         return None
@@ -158,7 +141,7 @@ def article_document(crawl_id: int, rec: ArticleRecord) -> dict[str, Any] | None
             "body": rec.raw}
 
 
-def attachment_document(crawl_id: int, rec: AttachmentRecord) -> dict[str, Any] | None:
+def attachment_document(crawl_id: int, rec: records.AttachmentRecord) -> dict[str, Any] | None:
     """The `documents` row of a fetched attachment, else None (no answer, or an HTTP error)."""
     if rec.status is None or rec.status >= 400:
         return None

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from crawler import records, rows
 from crawler.distributed.crawlstate import SharedState
+from crawler.extract.items import dedupe
 from xxgk.store import Column, Crawl, Document, Item, Link, Page
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl
 
@@ -89,7 +90,7 @@ class _RequestWriter:
         if rec.total_pages:
             self._op("ZADD", key("apipages"), "GT", rec.total_pages, ck)
         items = [{**rows.item_row(self.crawl_id, it), "column_id": column_id}
-                 for it in rows.unique_items(rec.items, set())]
+                 for it in dedupe(rec.items)]
         if items:
             self.session.execute(_insert(self.session, Item)
                                  .on_conflict_do_nothing(index_elements=["column_id", "url"]), items)
