@@ -31,7 +31,7 @@ from crawler.extract.html import is_loopback
 from crawler.runner import store_dir_for
 from crawler.settings import browser_enabled, build_settings
 from xxgk.store import CRAWL_DONE, Run, session_factory
-from xxgk.store.lifecycle import is_finished
+from xxgk.store.lifecycle import INTERRUPTED, is_finished
 
 log = logging.getLogger(__name__)
 HOST_LIMIT_MW = "crawler.distributed.hostlimit.RedisHostLimitMiddleware"
@@ -212,7 +212,7 @@ class Worker:
             log.info("crawl %s: attempt %s was superseded; leaving the job to its new owner", crawl_id, act.job.attempt)
             self.tick()
             return
-        if status != CRAWL_DONE and (self.stopping or stop == "interrupted"):
+        if status != CRAWL_DONE and (self.stopping or stop == INTERRUPTED):
             # a graceful stop (SIGTERM/Ctrl-C): give the site back, another worker redoes it
             self.stopping = True  # the process is shutting down: claim nothing more
             self.queue.release(act.raw, act.job, self.token)
