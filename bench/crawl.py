@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from tests.crawler.storekit import add_run_with_sites  # noqa: E402
 from xxgk.samples.server import SampleServer  # noqa: E402
-from xxgk.store import Page, add_run_with_sites, default_db_url, session_factory  # noqa: E402
+from xxgk.store import Page, default_db_url, session_factory  # noqa: E402
 
 XXGK_CHILD = """
 import json, sys, time

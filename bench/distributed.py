@@ -36,10 +36,11 @@ import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from crawler.distributed.coordinator import seed_run, wait_run  # noqa: E402
+from tests.crawler.storekit import add_run_with_sites  # noqa: E402
 from xxgk.localservices import postgres, redis  # noqa: E402
 from xxgk.samples import generate_world  # noqa: E402
 from xxgk.samples.server import SampleServer  # noqa: E402
-from xxgk.store import Crawl, Page, add_run_with_sites, session_factory  # noqa: E402
+from xxgk.store import Crawl, Page, session_factory  # noqa: E402
 
 START, END = "<!-- distributed-bench:start -->", "<!-- distributed-bench:end -->"
 # Lists, pagers and column trees (the distributed part); articles, attachments, link checks and the

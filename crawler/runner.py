@@ -22,8 +22,8 @@ from xxgk.store import (
     Run,
     Site,
     session_factory,
-    utcnow,
 )
+from xxgk.store.lifecycle import INTERRUPTED, can_resume, fail_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,7 @@ def _jobs(db_url: str, run_id: int, limits: dict, resume: bool) -> list[SiteJob]
             .where(Crawl.run_id == run_id, Crawl.status.in_(wanted))
             .order_by(Crawl.id)
         ).all()
-        # a failed site is resumed only when it was interrupted, not when it was down
-        rows = [r for r in rows if r[3] != CRAWL_FAILED or r[4] in ("interrupted", "error")]
+        rows = [r for r in rows if can_resume(r[3], r[4])]  # a failed site only when cut short, not down
         run = s.get(Run, run_id)
         if run is not None:
             config = dict(run.config or {})
@@ -117,10 +116,7 @@ def _fail_unfinished(db_url: str, crawl_ids: list[int], interrupted: bool = Fals
     was never started because of Ctrl-C: mark it failed ("error" / "interrupted"; both resumable)."""
     with session_factory(db_url).begin() as s:
         for crawl in s.scalars(select(Crawl).where(Crawl.id.in_(crawl_ids))):
-            if crawl.status in (CRAWL_PENDING, CRAWL_RUNNING):
-                never = crawl.status == CRAWL_PENDING and interrupted
-                crawl.status = CRAWL_FAILED
-                crawl.error = crawl.error or ("interrupted before this site was crawled" if never
-                                              else "the crawler stopped before finishing this site")
-                crawl.stop_reason = crawl.stop_reason or ("interrupted" if never else "error")
-                crawl.finished_at = utcnow()
+            if crawl.status == CRAWL_PENDING and interrupted:
+                fail_unfinished(crawl, "interrupted before this site was crawled", INTERRUPTED)
+            else:
+                fail_unfinished(crawl, "the crawler stopped before finishing this site")

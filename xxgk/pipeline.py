@@ -12,8 +12,6 @@ from sqlalchemy import select
 from xxgk.config import AuditConfig, CrawlLimits
 from xxgk.sites import SiteRow, load_sites
 from xxgk.store import (
-    CRAWL_PENDING,
-    Crawl,
     ReportRecord,
     Run,
     Site,
@@ -21,6 +19,7 @@ from xxgk.store import (
     session_scope,
     utcnow,
 )
+from xxgk.store.lifecycle import add_pending_crawl
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
 
@@ -58,7 +57,7 @@ def create_run(db_url: str, sites: list[SiteRow], *, rubric: Any, rubric_path: P
                 session.add(site)
             site.name, site.kind, site.group, site.tags = row.name, row.kind, row.group, list(row.tags)
             session.flush()
-            session.add(Crawl(run_id=run.id, site_id=site.id, status=CRAWL_PENDING))
+            add_pending_crawl(session, run.id, site.id)
         return run.id
 
 

@@ -19,7 +19,6 @@ from xxgk import tablefile
 from xxgk.config import AuditConfig
 from xxgk.errors import UserError
 from xxgk.store import (
-    CRAWL_PENDING,
     NOT_CHECKED,
     PARTIAL,
     PASS,
@@ -31,6 +30,7 @@ from xxgk.store import (
     session_factory,
     session_scope,
 )
+from xxgk.store.lifecycle import add_pending_crawl
 
 CONFIRMED = "confirmed"
 NOT_FIXED = "not_fixed"
@@ -184,7 +184,7 @@ def run_verification(db_url: str, plan: VerifyPlan, *, config: AuditConfig | Non
         session.add(run)
         session.flush()
         for site_id in plan.site_ids:
-            session.add(Crawl(run_id=run.id, site_id=site_id, status=CRAWL_PENDING))
+            add_pending_crawl(session, run.id, site_id)
         new_run = run.id
     try:
         crawl(db_url, new_run, config, progress)

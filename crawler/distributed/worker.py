@@ -28,13 +28,14 @@ from crawler.distributed.queue import Job, JobQueue
 from crawler.distributed.store_ops import CrawlBusy, crawl_status, fail_crawl, reset_crawl
 from crawler.evidence import WarcLog, warc_path_for
 from crawler.extract.html import is_loopback
-from crawler.pipelines import factory_for
 from crawler.runner import store_dir_for
 from crawler.settings import browser_enabled, build_settings
-from xxgk.store import CRAWL_DONE, Run
+from xxgk.store import CRAWL_DONE, Run, session_factory
+from xxgk.store.lifecycle import INTERRUPTED, is_finished
 
 log = logging.getLogger(__name__)
 HOST_LIMIT_MW = "crawler.distributed.hostlimit.RedisHostLimitMiddleware"
+STORE_PIPELINE = "crawler.pipelines.StorePipeline"
 MAX_ATTEMPTS = 3
 IDLE_TRANSACTION_S = 60.0  # at least; twice the lease when that is longer
 
@@ -91,14 +92,18 @@ class Worker:
 
     def _run_limits(self, run_id: int) -> dict[str, Any]:
         if run_id not in self._limits:
-            with factory_for(self.db_url).begin() as s:
+            with session_factory(self.db_url).begin() as s:
                 run = s.get(Run, run_id)
                 self._limits[run_id] = dict(((run.config or {}) if run else {}).get("limits") or {})
         return self._limits[run_id]
 
     def settings_for(self, job: Job, limits: dict[str, Any]) -> dict[str, Any]:
-        """The normal crawl settings plus the cross-worker per-host limit."""
+        """The normal crawl settings plus the cross-worker per-host limit, with the fenced store pipeline
+        in place of the plain one (same order)."""
         settings = build_settings(limits, loopback=is_loopback(job.url))
+        pipes = dict(settings.get("ITEM_PIPELINES") or {})
+        order = pipes.pop(STORE_PIPELINE, 300)
+        settings["ITEM_PIPELINES"] = {**pipes, STORE_PIPELINE: None, fence.PIPELINE: order}
         settings["XXGK_DB_URL"] = self.db_url
         settings["LOG_INSTALL_ROOT_HANDLER"] = False
         settings["XXGK_REDIS_URL"] = self.redis_url
@@ -207,12 +212,12 @@ class Worker:
             log.info("crawl %s: attempt %s was superseded; leaving the job to its new owner", crawl_id, act.job.attempt)
             self.tick()
             return
-        if status != CRAWL_DONE and (self.stopping or stop == "interrupted"):
+        if status != CRAWL_DONE and (self.stopping or stop == INTERRUPTED):
             # a graceful stop (SIGTERM/Ctrl-C): give the site back, another worker redoes it
             self.stopping = True  # the process is shutting down: claim nothing more
             self.queue.release(act.raw, act.job, self.token)
             return
-        if status not in ("done", "failed") and not fail_crawl(
+        if not is_finished(status) and not fail_crawl(
                 self.db_url, crawl_id, "the crawler stopped before finishing this site", act.token):
             self.tick()  # superseded between the two reads: the job is someone else's
             return
@@ -250,7 +255,7 @@ def limit_idle_transactions(db_url: str, seconds: float) -> None:
     """
     from sqlalchemy import event
 
-    engine = factory_for(db_url).kw["bind"]
+    engine = session_factory(db_url).kw["bind"]
     if engine.dialect.name != "postgresql":
         return
 
