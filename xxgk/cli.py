@@ -22,8 +22,9 @@ from rich.table import Table
 from xxgk import pipeline
 from xxgk.commands import register_all
 from xxgk.commands.options import DbOption, out_option
-from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
+from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
 from xxgk.errors import UserError
+from xxgk.settings import CrawlSettings, read_settings_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Audit Chinese information-disclosure portals against rubric files.")
@@ -73,6 +74,32 @@ class CrawlProgress:
         self.progress.stop()
 
 
+CRAWL_FLAGS = {"max_pages": "--max-pages", "max_seconds": "--max-seconds", "obey_robots": "--ignore-robots"}
+
+
+def _default(name: str) -> Any:
+    """A crawl setting's default (the CLI shows the model's, never one of its own)."""
+    return CrawlSettings.model_fields[name].default
+
+
+def crawl_settings_from(settings_file: Path | None, flags: dict[str, Any]) -> CrawlSettings:
+    """The one place `xxgk audit` options become `CrawlSettings`: the settings file's values, then
+    the flags typed on the command line (`flags`, by setting name); a bad value is one line naming
+    the file or the flag."""
+    values: dict[str, Any] = {}
+    if settings_file is not None:
+        values = read_settings_file(settings_file)
+        CrawlSettings.parse(values, source=str(settings_file))
+    return CrawlSettings.parse({**values, **flags}, names=CRAWL_FLAGS)
+
+
+def _typed(ctx: typer.Context, options: dict[str, str]) -> set[str]:
+    """The options (parameter name → setting name) the user typed, not left at their defaults."""
+    sources = {param: ctx.get_parameter_source(param) for param in options}
+    return {setting for param, setting in options.items()
+            if getattr(sources[param], "name", "DEFAULT") != "DEFAULT"}
+
+
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
               quiet: bool = False, redis_url: str | None = None) -> pipeline.AuditResult:
     """Audit with a progress bar; on Ctrl-C say which run holds what was collected."""
@@ -107,14 +134,15 @@ def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False) -> p
 
 @app.command()
 def audit(
+    ctx: typer.Context,
     sites: Annotated[Path | None, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")]
     = None,
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
     out: Annotated[Path, out_option("Folder for the HTML report and CSV exports.")] = Path("out"),
     db: DbOption = None,
     mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
-    max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = CrawlLimits.max_pages,
-    max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = CrawlLimits.max_seconds,
+    max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = _default("max_pages"),
+    max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = _default("max_seconds"),
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots",
                                                 help="Do not obey robots.txt (recorded in the run).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
@@ -130,6 +158,8 @@ def audit(
                                                                     "and wait (needs --redis and a PostgreSQL "
                                                                     "--db).")] = False,
     redis: Annotated[str | None, typer.Option("--redis", help="Redis URL of the worker queue.")] = None,
+    settings: Annotated[Path | None, typer.Option("--settings", help="TOML file of crawl settings "
+                                                                     "(docs/settings.md); flags given win.")] = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
     if resume is not None:
@@ -146,8 +176,10 @@ def audit(
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
-    limits = CrawlLimits(max_pages=max_pages, max_seconds=max_seconds, obey_robots=not ignore_robots)
-    config = AuditConfig(mode=mode, limits=limits, as_of=_as_of(as_of), formats=formats)
+    given = {"max_pages": max_pages, "max_seconds": max_seconds, "obey_robots": not ignore_robots}
+    typed = _typed(ctx, {"max_pages": "max_pages", "max_seconds": "max_seconds", "ignore_robots": "obey_robots"})
+    crawl = crawl_settings_from(settings, {k: v for k, v in given.items() if k in typed})
+    config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats)
     result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
 
