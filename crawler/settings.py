@@ -5,6 +5,7 @@ Built from a run's typed `CrawlSettings` (`xxgk.settings`); the per-run values a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from crawler.browser import CRAWL_CHROMIUM_ARGS
@@ -30,13 +31,15 @@ def sites_at_once(crawl: CrawlSettings, *, loopback: bool = False) -> int:
     return crawl.sites_at_once or (4 if loopback else 16)
 
 
-def build_settings(crawl: CrawlSettings | None = None, *, loopback: bool = False, sites: int = 1) -> dict[str, Any]:
-    """Scrapy settings for one CrawlerProcess from the run's crawl settings (None: the defaults).
+def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, loopback: bool = False,
+                   sites: int = 1) -> dict[str, Any]:
+    """Scrapy settings for one CrawlerProcess from the run's crawl settings (a mapping is parsed;
+    None: the defaults).
 
     `sites` is how many crawlers the process runs at once: on loopback they share the process's
     64 requests in flight instead of each taking 64 (the local server runs a thread per connection).
     """
-    crawl = crawl or CrawlSettings()
+    crawl = CrawlSettings.coerce(crawl)
     settings: dict[str, Any] = {
         "BOT_NAME": "xxgk",
         "USER_AGENT": crawl.user_agent,

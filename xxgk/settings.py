@@ -116,6 +116,9 @@ class CrawlSettings(BaseModel):
     def from_stored(cls, stored: Mapping[str, Any] | None, *, where: str = "stored crawl settings") -> CrawlSettings:
         """Settings a run stored, however old: unknown keys are ignored and invalid values
         defaulted, each with a warning, and missing ones take today's defaults."""
+        if stored is not None and not isinstance(stored, Mapping):
+            log.warning("%s: not a mapping (%s), using the defaults", where, type(stored).__name__)
+            stored = None
         data = dict(stored or {})
         for key in sorted(set(data) - set(cls.model_fields)):
             log.warning("%s: ignoring unknown setting %r", where, key)

@@ -38,6 +38,7 @@ def test_an_old_runs_settings_load_with_warnings(caplog):
     assert "run 7 crawl settings: ignoring unknown setting 'crawl_budget'" in warned
     assert "timeout='soon' is not valid, using the default" in warned
     assert CrawlSettings.of_run({}) == CrawlSettings() == CrawlSettings.of_run(None)
+    assert CrawlSettings.of_run({RUN_CONFIG_KEY: ["not", "a", "mapping"]}) == CrawlSettings()
 
 
 @pytest.mark.parametrize(("values", "field", "words"), [
