@@ -69,9 +69,9 @@ class CrawlSettings(BaseModel):
     max_browser_pages: int = Field(300, ge=0, description="Pages rendered in the browser per site.")
     browser_contexts: int = Field(2, ge=1, description=(
         "Browser contexts one site crawler may open (Playwright's max contexts)."))
-    browser_contexts_per_process: int = Field(1, ge=1, description=(
-        "Browser contexts open at once in a crawl process, all its site crawlers together; each "
-        "holds a Chromium renderer."))
+    browser_contexts_per_process: int = Field(1, ge=0, description=(
+        "Browser contexts open at once in a crawl process, all its site crawlers together (each "
+        "holds a Chromium renderer); 0: no cap per process, only `browser_contexts` per site crawler."))
     browser_context_idle: float = Field(1.0, ge=0, description=(
         "Seconds an unused browser context stays open before it is closed."))
     browser_pages_per_context: int = Field(4, ge=1, description="Pages open at once in one browser context.")
