@@ -74,7 +74,9 @@ class CrawlProgress:
         self.progress.stop()
 
 
-CRAWL_FLAGS = {"max_pages": "--max-pages", "max_seconds": "--max-seconds", "obey_robots": "--ignore-robots"}
+# the `xxgk audit` options that are crawl settings: parameter → (setting, flag)
+CRAWL_OPTIONS = {"max_pages": ("max_pages", "--max-pages"), "max_seconds": ("max_seconds", "--max-seconds"),
+                 "ignore_robots": ("obey_robots", "--ignore-robots")}
 
 
 def _default(name: str) -> Any:
@@ -82,22 +84,18 @@ def _default(name: str) -> Any:
     return CrawlSettings.model_fields[name].default
 
 
-def crawl_settings_from(settings_file: Path | None, flags: dict[str, Any]) -> CrawlSettings:
+def crawl_settings_from(ctx: typer.Context, settings_file: Path | None, **values: Any) -> CrawlSettings:
     """The one place `xxgk audit` options become `CrawlSettings`: the settings file's values, then
-    the flags typed on the command line (`flags`, by setting name); a bad value is one line naming
-    the file or the flag."""
-    values: dict[str, Any] = {}
+    the crawl options typed on the command line (`values` by parameter, as settings values; options
+    left at their defaults do not override the file). A bad value is one line naming the file or flag."""
+    from_file: dict[str, Any] = {}
     if settings_file is not None:
-        values = read_settings_file(settings_file)
-        CrawlSettings.parse(values, source=str(settings_file))
-    return CrawlSettings.parse({**values, **flags}, names=CRAWL_FLAGS)
-
-
-def _typed(ctx: typer.Context, options: dict[str, str]) -> set[str]:
-    """The options (parameter name → setting name) the user typed, not left at their defaults."""
-    sources = {param: ctx.get_parameter_source(param) for param in options}
-    return {setting for param, setting in options.items()
-            if getattr(sources[param], "name", "DEFAULT") != "DEFAULT"}
+        from_file = read_settings_file(settings_file)
+        CrawlSettings.parse(from_file, source=str(settings_file))
+    typed = {setting: values[param] for param, (setting, _flag) in CRAWL_OPTIONS.items()
+             if getattr(ctx.get_parameter_source(param), "name", "DEFAULT") != "DEFAULT"}
+    flags = {setting: flag for setting, flag in CRAWL_OPTIONS.values()}
+    return CrawlSettings.parse({**from_file, **typed}, names=flags)
 
 
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
@@ -176,9 +174,8 @@ def audit(
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
-    given = {"max_pages": max_pages, "max_seconds": max_seconds, "obey_robots": not ignore_robots}
-    typed = _typed(ctx, {"max_pages": "max_pages", "max_seconds": "max_seconds", "ignore_robots": "obey_robots"})
-    crawl = crawl_settings_from(settings, {k: v for k, v in given.items() if k in typed})
+    crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
+                                ignore_robots=not ignore_robots)
     config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats)
     result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")

@@ -281,7 +281,7 @@ def run_worker(redis_url: str, db_url: str, opts: WorkerOptions | None = None,
     from scrapy.utils.reactor import install_reactor
 
     opts = opts or WorkerOptions()
-    base = build_settings(CrawlSettings(), loopback=False)
+    base = build_settings(loopback=False)
     install_reactor(base["TWISTED_REACTOR"])  # before anything imports the default reactor
     from twisted.internet import task
 
