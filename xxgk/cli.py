@@ -23,8 +23,9 @@ from xxgk import pipeline
 from xxgk.assertions import Assertions, apply_assertions, load_assertions
 from xxgk.commands import register_all
 from xxgk.commands.options import DbOption, out_option
-from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
+from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
 from xxgk.errors import UserError
+from xxgk.settings import CrawlSettings, read_settings_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Audit Chinese information-disclosure portals against rubric files.")
@@ -74,6 +75,30 @@ class CrawlProgress:
         self.progress.stop()
 
 
+# the `xxgk audit` options that are crawl settings: parameter → (setting, flag)
+CRAWL_OPTIONS = {"max_pages": ("max_pages", "--max-pages"), "max_seconds": ("max_seconds", "--max-seconds"),
+                 "ignore_robots": ("obey_robots", "--ignore-robots")}
+
+
+def _default(name: str) -> Any:
+    """A crawl setting's default (the CLI shows the model's, never one of its own)."""
+    return CrawlSettings.model_fields[name].default
+
+
+def crawl_settings_from(ctx: typer.Context, settings_file: Path | None, **values: Any) -> CrawlSettings:
+    """The one place `xxgk audit` options become `CrawlSettings`: the settings file's values, then
+    the crawl options typed on the command line (`values` by parameter, as settings values; options
+    left at their defaults do not override the file). A bad value is one line naming the file or flag."""
+    from_file: dict[str, Any] = {}
+    if settings_file is not None:
+        from_file = read_settings_file(settings_file)
+        CrawlSettings.parse(from_file, source=str(settings_file))
+    typed = {setting: values[param] for param, (setting, _flag) in CRAWL_OPTIONS.items()
+             if getattr(ctx.get_parameter_source(param), "name", "DEFAULT") != "DEFAULT"}
+    flags = {setting: flag for setting, flag in CRAWL_OPTIONS.values()}
+    return CrawlSettings.parse({**from_file, **typed}, names=flags)
+
+
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
               quiet: bool = False, redis_url: str | None = None) -> pipeline.AuditResult:
     """Audit with a progress bar; on Ctrl-C say which run holds what was collected."""
@@ -108,14 +133,15 @@ def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False) -> p
 
 @app.command()
 def audit(
+    ctx: typer.Context,
     sites: Annotated[Path | None, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")]
     = None,
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
     out: Annotated[Path, out_option("Folder for the HTML report and CSV exports.")] = Path("out"),
     db: DbOption = None,
     mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
-    max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = CrawlLimits.max_pages,
-    max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = CrawlLimits.max_seconds,
+    max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = _default("max_pages"),
+    max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = _default("max_seconds"),
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots",
                                                 help="Do not obey robots.txt (recorded in the run).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
@@ -134,6 +160,8 @@ def audit(
     assert_file: Annotated[Path | None, typer.Option(
         "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
                          "to assertions.json and exit 1.")] = None,
+    settings: Annotated[Path | None, typer.Option("--settings", help="TOML file of crawl settings "
+                                                                     "(docs/settings.md); flags given win.")] = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
     rules = load_assertions(assert_file) if assert_file else None  # checked before any request
@@ -152,8 +180,9 @@ def audit(
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
-    limits = CrawlLimits(max_pages=max_pages, max_seconds=max_seconds, obey_robots=not ignore_robots)
-    config = AuditConfig(mode=mode, limits=limits, as_of=_as_of(as_of), formats=formats)
+    crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
+                                ignore_robots=not ignore_robots)
+    config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats)
     result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
     _judge(db_url_from(db), result.run_id, None, rules, out)

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from xxgk.config import AuditConfig, CrawlLimits
+from xxgk.config import AuditConfig
+from xxgk.settings import CrawlSettings
 from xxgk.sites import SiteRow, load_sites
 from xxgk.store import (
     ReportRecord,
@@ -67,8 +68,7 @@ def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | 
     crawls a Ctrl-C or a killed process interrupted, replaying what they had already fetched."""
     from crawler.runner import run_crawl
 
-    run_crawl(db_url, run_id, limits=config.limits.as_dict(), progress=progress, resume=resume,
-              store_dir=store_dir_for(db_url))
+    run_crawl(db_url, run_id, limits=config.crawl, progress=progress, resume=resume)
 
 
 # --- distributed crawl (issue 7 part 5): seed the Redis queue and wait for `xxgk worker`s ---
@@ -84,15 +84,6 @@ def crawl_distributed(db_url: str, run_id: int, redis_url: str, progress: Progre
     seed_run(redis_url, db_url, run_id, namespace=namespace)
     wait_run(redis_url, db_url, run_id, namespace=namespace, progress=progress)
 # --- end distributed crawl ---
-
-
-def store_dir_for(db_url: str) -> Path:
-    """Where a run's evidence (WARC files) goes: beside a SQLite store, else under the xxgk home."""
-    from xxgk.config import DEFAULT_HOME
-
-    if db_url.startswith("sqlite:///"):
-        return Path(db_url.removeprefix("sqlite:///")).parent
-    return DEFAULT_HOME
 
 
 def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> None:
@@ -172,9 +163,8 @@ def prepare_resume(run_id: int, db_url: str) -> tuple[Any, AuditConfig, int]:
     if not rubric_ref:
         raise UserError(f"run {run_id} names no rubric", field="--resume")
     rubric, _path = load_rubric_ref(rubric_ref)
-    limits = CrawlLimits(**{k: v for k, v in (saved.get("limits") or {}).items()
-                            if k in CrawlLimits.__dataclass_fields__})
-    return rubric, AuditConfig(mode=saved.get("mode", "ranking"), limits=limits, as_of=saved.get("as_of")), n_sites
+    crawl_settings = CrawlSettings.of_run(saved, run_id=run_id)  # an older run's settings still load
+    return rubric, AuditConfig(mode=saved.get("mode", "ranking"), crawl=crawl_settings, as_of=saved.get("as_of")), n_sites
 
 
 def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None = None) -> AuditResult:

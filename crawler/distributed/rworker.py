@@ -22,8 +22,8 @@ from crawler.distributed.rqueue import RequestQueue
 from crawler.distributed.rscheduler import Dispatcher, WorkerSpider, register
 from crawler.distributed.worker import HOST_LIMIT_MW, WorkerOptions
 from crawler.evidence import WarcLog
-from crawler.runner import store_dir_for
 from crawler.settings import build_settings
+from xxgk.config import store_dir_for
 from xxgk.store import session_factory
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ DEFAULT_CONCURRENCY = 16
 def worker_settings(redis_url: str, opts: WorkerOptions, dispatcher: Dispatcher) -> dict[str, Any]:
     """Scrapy settings of a request-level worker: the crawl settings without per-crawler politeness
     (the Redis host limit is the politeness across workers), no item pipeline (the dispatcher writes)."""
-    settings = build_settings({}, loopback=False)
+    settings = build_settings(loopback=False)
     settings.update(
         SCHEDULER="crawler.distributed.rscheduler.RequestScheduler",
         XXGK_DISPATCHER=register(dispatcher),
@@ -121,7 +121,7 @@ def run_request_worker(redis_url: str, db_url: str, opts: WorkerOptions | None =
     from scrapy.utils.reactor import install_reactor
 
     opts = opts or WorkerOptions()
-    base = build_settings({}, loopback=False)
+    base = build_settings(loopback=False)
     install_reactor(base["TWISTED_REACTOR"])
     from twisted.internet import reactor, task
 

@@ -1,7 +1,7 @@
 """`xxgk worker`: claim site crawls from the Redis queue and crawl them with the normal spider.
 
 One Scrapy reactor per worker process; up to `slots` sites are crawled at once, each by its own
-`Crawler` (own downloader, settings built from the run's stored limits). A reactor timer renews
+`Crawler` (own downloader, settings built from the run's stored `CrawlSettings`). A reactor timer renews
 the leases of the jobs in hand, re-queues jobs whose worker died, and claims new ones.
 
 Each attempt gets its own fencing token (`crawler.distributed.fence`): `reset_crawl` makes it the
@@ -28,8 +28,9 @@ from crawler.distributed.queue import Job, JobQueue
 from crawler.distributed.store_ops import CrawlBusy, crawl_status, fail_crawl, reset_crawl
 from crawler.evidence import WarcLog, warc_path_for
 from crawler.extract.html import is_loopback
-from crawler.runner import store_dir_for
 from crawler.settings import browser_enabled, build_settings
+from xxgk.config import store_dir_for
+from xxgk.settings import CrawlSettings
 from xxgk.store import CRAWL_DONE, Run, session_factory
 from xxgk.store.lifecycle import INTERRUPTED, is_finished
 
@@ -82,7 +83,7 @@ class Worker:
         self.stopping = False
         self.done = 0
         self.process: Any = None
-        self._limits: dict[int, dict[str, Any]] = {}
+        self._settings: dict[int, CrawlSettings] = {}  # by run id
         # renew leases and reap dead workers' jobs every tenth of a lease (3 s of 30), claim every poll
         self.upkeep = max(opts.poll, opts.lease_seconds / 10)
         self._next_upkeep = 0.0
@@ -90,17 +91,18 @@ class Worker:
 
     # ---- settings -----------------------------------------------------------------------------
 
-    def _run_limits(self, run_id: int) -> dict[str, Any]:
-        if run_id not in self._limits:
+    def _run_settings(self, run_id: int) -> CrawlSettings:
+        """The crawl settings stored with the run (read once per run)."""
+        if run_id not in self._settings:
             with session_factory(self.db_url).begin() as s:
                 run = s.get(Run, run_id)
-                self._limits[run_id] = dict(((run.config or {}) if run else {}).get("limits") or {})
-        return self._limits[run_id]
+                self._settings[run_id] = CrawlSettings.of_run(run.config if run else None, run_id=run_id)
+        return self._settings[run_id]
 
-    def settings_for(self, job: Job, limits: dict[str, Any]) -> dict[str, Any]:
+    def settings_for(self, job: Job, crawl: CrawlSettings) -> dict[str, Any]:
         """The normal crawl settings plus the cross-worker per-host limit, with the fenced store pipeline
         in place of the plain one (same order)."""
-        settings = build_settings(limits, loopback=is_loopback(job.url))
+        settings = build_settings(crawl, loopback=is_loopback(job.url))
         pipes = dict(settings.get("ITEM_PIPELINES") or {})
         order = pipes.pop(STORE_PIPELINE, 300)
         settings["ITEM_PIPELINES"] = {**pipes, STORE_PIPELINE: None, fence.PIPELINE: order}
@@ -182,21 +184,21 @@ class Worker:
                             job.crawl_id)
             self.waiting.append((job, raw))
             return
-        limits = self._run_limits(job.run_id)
+        crawl = self._run_settings(job.run_id)
         warc = None
-        if limits.get("warc", True):
+        if crawl.warc:
             base = self.opts.store_dir or store_dir_for(self.db_url)
             warc = WarcLog(warc_path_for(base, job.run_id, job.site_id))
             if warc.path.exists():
                 warc.path.unlink()
         log.info("crawling %s (crawl %s, attempt %s)", job.url, job.crawl_id, job.attempt)
-        settings = self.settings_for(job, limits)
+        settings = self.settings_for(job, crawl)
         settings[fence.SETTING] = token
         crawler = Crawler(PortalSpider, settings)
         self.active[token] = _Active(job, raw, warc, token)
         d = self.process.crawl(crawler, crawl_id=job.crawl_id, site_id=job.site_id, start_url=job.url,
-                               limits=limits, progress=self.progress, warc=warc, resuming=False,
-                               browser=browser_enabled(limits))
+                               limits=crawl, progress=self.progress, warc=warc, resuming=False,
+                               browser=browser_enabled(crawl))
         d.addBoth(self._finished, token)
 
     def _finished(self, result: Any, token: str) -> None:
@@ -284,7 +286,7 @@ def run_worker(redis_url: str, db_url: str, opts: WorkerOptions | None = None,
     from scrapy.utils.reactor import install_reactor
 
     opts = opts or WorkerOptions()
-    base = build_settings({}, loopback=False)
+    base = build_settings(loopback=False)
     install_reactor(base["TWISTED_REACTOR"])  # before anything imports the default reactor
     from twisted.internet import task
 
