@@ -34,7 +34,7 @@ def parse_formats(spec: str | Iterable[str] | None) -> tuple[str, ...]:
 class Rendered:
     """What a render wrote: the ranking page, the baseline run its changes are measured against, the files."""
 
-    index: Path
+    index: Path  # index.html (written when html is among the formats)
     baseline_run: int | None
     rubric_id: str
     files: list[Path] = field(default_factory=list)
@@ -73,8 +73,7 @@ def write_report(report: Report, out_dir: Path | str, names: Iterable[str]) -> R
     """Write each named format through the registry, in registry order; log the report's warnings."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    wanted = set(names)
-    report.formats = tuple(n for n in registry.names() if n in wanted)
+    report.formats = registry.select(list(names), command=None)
     for note in report.notes:
         log.warning("%s", note.log)
     files: list[Path] = []

@@ -30,11 +30,11 @@ def get(name: str) -> Format:
     return REGISTRY[name]
 
 
-def select(spec: str | Iterable[str] | None, *, command: str = REPORT, always: Iterable[str] = (),
+def select(spec: str | Iterable[str] | None, *, command: str | None = REPORT, always: Iterable[str] = (),
            default: Iterable[str] = ()) -> tuple[str, ...]:
     """Format names from "html,csv,xlsx" or a list, plus `always`; `default` when `spec` is None.
 
-    A name that is not registered for `command` is a `UserError` naming the known ones.
+    A name that is not registered for `command` (None: for any command) is a `UserError` naming the known ones.
     """
     if spec is None:
         wanted = list(default)
