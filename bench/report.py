@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.synthetic import make_store  # noqa: E402
 from reports.browser import chromium, chromium_path  # noqa: E402
 from reports.render import render_report  # noqa: E402
-from reports.synthetic import make_store  # noqa: E402
 from xxgk.store import session_factory, session_scope  # noqa: E402
 
 START, END = "<!-- report-bench:start -->", "<!-- report-bench:end -->"

@@ -147,8 +147,8 @@ def audit(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD that freshness is "
                                                              "measured against (default: today).")] = None,
-    formats: Annotated[str | None, typer.Option("--formats", help="Report outputs: html,csv,xlsx,json,pdf "
-                                                                  "(html and csv always).")] = None,
+    formats: Annotated[str | None, typer.Option("--formats", help="Report outputs: html,csv,xlsx,json,pdf,"
+                                                                  "bulletin (html and csv always).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report pages to PDF (Chromium).")] = False,
     resume: Annotated[int | None, typer.Option("--resume", help="Finish interrupted run RUN (crawl what is "
                                                                 "left, then score and report).")] = None,
@@ -180,6 +180,7 @@ def audit(
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
+    _check_formats(formats)
     crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
                                 ignore_robots=not ignore_robots)
     config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats)
@@ -217,7 +218,7 @@ def report(
         "--compare", help="Baseline run for score and rank changes (default: the previous run of the same "
                           "rubric and site list).")] = None,
     formats: Annotated[str | None, typer.Option(
-        "--formats", help="Comma-separated: html,csv,xlsx,json,pdf (html and csv always; "
+        "--formats", help="Comma-separated: html,csv,xlsx,json,pdf,bulletin (html and csv always; "
                           "default html,csv,xlsx,json).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the ranking and site pages to PDF (Chromium).")] = False,
     bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the monthly 通报 (HTML + DOCX) even when "
@@ -234,6 +235,7 @@ def report(
         _require_run(db_url, compare)
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
+    _check_formats(formats)
     page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
                            bulletin=True if bulletin else None)
     out_console.print(f"report written to {page.resolve()}")
@@ -262,6 +264,13 @@ def _judge(db_url: str, run_id: int, rubric_ref: str | None, rules: Assertions |
                       f"{len(judgement.unjudged)} not judged ({out / 'assertions.json'})")
     if judgement.failed:
         raise typer.Exit(1)
+
+
+def _check_formats(formats: str | None) -> None:
+    """Refuse an unknown --formats name before any work, in one line naming the registered formats."""
+    from reports.render import parse_formats  # reports loads pandas: only for the commands that render
+
+    parse_formats(formats)
 
 
 def _as_of(value: str | None) -> str | None:

@@ -7,7 +7,6 @@ claim comes out confirmed, not fixed (with evidence) or could not check (with th
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,17 +236,19 @@ def _judge(session: Any, base_run: int, new_run: int, rubric_id: str, claim: Cla
     return v
 
 
-def write_verdicts(verdicts: list[Verdict], path: Path) -> Path:
-    """verification.csv: one row per claim (stable columns; add, never rename)."""
-    from reports.export import neutralise
+def verdict_rows(verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    """The verdicts as rows of the verification format's table (`VERIFICATION_COLUMNS`), one per claim."""
+    return [{"line": v.claim.line, "site": v.claim.site, "site_name": v.site_name, "item_id": v.item_id,
+             "item_name": v.item_name, "claimed": v.claim.claimed, "claim_url": v.claim.url or "",
+             "verdict": v.verdict, "before": v.before or "", "after": v.after or "", "message": v.message,
+             "evidence_urls": " ".join(e.get("url", "") for e in v.evidence)} for v in verdicts]
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh)
-        w.writerow(["line", "site", "site_name", "item_id", "item_name", "claimed", "claim_url", "verdict",
-                    "before", "after", "message", "evidence_urls"])
-        for v in verdicts:
-            w.writerow([neutralise(x) for x in (
-                v.claim.line, v.claim.site, v.site_name, v.item_id, v.item_name, v.claim.claimed, v.claim.url or "",
-                v.verdict, v.before or "", v.after or "", v.message, " ".join(e.get("url", "") for e in v.evidence))])
-    return path
+
+def write_verification(db_url: str, run_id: int, verdicts: list[Verdict], out_dir: Path) -> Path:
+    """Write verification.csv for the verify run through the formats registry; return its path."""
+    # reports (pandas, openpyxl) is loaded only when a table is written, so the CLI starts quickly
+    from reports.render import render_formats
+
+    with session_scope(session_factory(db_url)) as session:
+        done = render_formats(session, run_id, None, out_dir, ["verification"], verdicts=verdict_rows(verdicts))
+    return done.files[0]

@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from reports.export import neutralise
-from reports.render import render_run, safe_link
+from reports.cells import neutralise
+from reports.render import render_run
+from reports.templating import safe_link
 from xxgk.store import Column, Crawl, Finding, Item, Run, Score, Site, session_factory, session_scope
 
 HOSTILE = '<script>alert("x")</script>“引号”\u202e'

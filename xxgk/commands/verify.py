@@ -11,7 +11,7 @@ from rich.table import Table
 
 from xxgk.commands.options import db_option, out_option
 from xxgk.config import db_url_from
-from xxgk.verify import CONFIRMED, NOT_FIXED, plan_verification, run_verification, write_verdicts
+from xxgk.verify import CONFIRMED, NOT_FIXED, plan_verification, run_verification, write_verification
 
 console = Console()
 err_console = Console(stderr=True)
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(v.claim.line), v.site_name, f"{v.item_id} {v.item_name[:20]}", v.claim.claimed,
                           LABELS.get(v.verdict, v.verdict), f"{v.before or '—'} → {v.after or '—'}", v.message[:80])
         console.print(table)
-        path = write_verdicts(verdicts, out / "verification.csv")
+        path = write_verification(db_url, new_run, verdicts, out)
         counts = {k: sum(1 for v in verdicts if v.verdict == k) for k in LABELS}
         console.print(f"run {new_run}: {counts[CONFIRMED]} confirmed, {counts[NOT_FIXED]} not fixed, "
                       f"{counts['could_not_check']} could not check; written to {path.resolve()}")

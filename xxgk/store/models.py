@@ -277,6 +277,23 @@ class ReportRecord(Base):
     rendered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class RubricSnapshot(Base):
+    """The rubric as a run was scored with it: reports read pass mark, method and weights from here,
+    so editing the rubric file later never changes what an old report says (one row per run × rubric)."""
+
+    __tablename__ = "rubric_snapshots"
+    __table_args__ = (UniqueConstraint("run_id", "rubric_id", name="uq_rubric_snapshots_run_id_rubric_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    rubric_id: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))  # of the parsed rubric, see scoring.snapshot
+    method: Mapped[str] = mapped_column(String(20))
+    pass_mark: Mapped[float] = mapped_column(Float)
+    # title, version, total and sections [{id, name, max_points, items: [{id, name, max_points, veto}]}]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    scored_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Schedule(Base):
     """A recurring audit. The lease columns make sure one schedule never runs twice at once, even
     with several daemons against one database: a runner must win an atomic UPDATE to take it."""

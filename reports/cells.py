@@ -1,0 +1,33 @@
+"""Spreadsheet-safe values for every tabular output (CSV, XLSX, verification.csv)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+_FORMULA = re.compile(r"^[=+@\t\r]|^-(?![\d.])")
+
+
+def neutralise(value: object) -> object:
+    """Stop spreadsheet formula injection from crawled text: prefix a quote to =, +, @, - starts."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell neutralised."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """A CSV in UTF-8 with BOM (so Excel reads the Chinese text), text neutralised."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
