@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-_FORMULA = re.compile(r"^[=+@\t\r]|^-(?![\d.])")
+# What spreadsheets read as the start of a formula (OWASP's list, plus a newline). A minus starts one too:
+# `-2+3+cmd|' /C calc'!A0` runs a command in Excel, so only a cell that is a plain number keeps its minus.
+_FORMULA = re.compile(r"^[=+\-@\t\r\n]")
+_PLAIN_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
 
 
 def neutralise(value: object) -> object:
-    """Stop spreadsheet formula injection from crawled text: prefix a quote to =, +, @, - starts."""
-    if isinstance(value, str) and _FORMULA.match(value):
+    """Stop spreadsheet formula injection from crawled text: prefix a quote to =, +, -, @ starts."""
+    if isinstance(value, str) and _FORMULA.match(value) and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
 

@@ -25,6 +25,7 @@ from xxgk.store.models import (
     Link,
     Page,
     ReportRecord,
+    RubricSnapshot,
     Run,
     Schedule,
     Score,
@@ -37,6 +38,6 @@ from xxgk.store.session import default_db_url, make_engine, session_factory, ses
 __all__ = [
     "CRAWL_DONE", "CRAWL_FAILED", "CRAWL_PENDING", "CRAWL_RUNNING", "FAIL", "FINDING_STATUSES", "NEEDS_REVIEW",
     "NOT_APPLICABLE", "NOT_CHECKED", "PARTIAL", "PASS", "Base", "Column", "Crawl", "Document", "Finding", "Item",
-    "Link", "Page", "ReportRecord", "Run", "Schedule", "Score", "Site", "default_db_url", "delete_crawl_contents",
+    "Link", "Page", "ReportRecord", "RubricSnapshot", "Run", "Schedule", "Score", "Site", "default_db_url", "delete_crawl_contents",
     "make_engine", "session_factory", "session_scope", "utcnow",
 ]
