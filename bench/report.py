@@ -1,6 +1,6 @@
 """Report benchmark: render a synthetic store of 100 sites × 50 items and open the ranking page in Chromium.
 
-Targets (issue 6): the ranking page stays under 2 MB and opens in under 2 s in headless Chromium.
+Targets: the ranking page stays under 2 MB and opens in under 2 s in headless Chromium.
 Prints a table and writes it to the "Reports" section of docs/benchmarks.md (other sections are kept).
 
     .venv/bin/python bench/report.py [--sites 100]

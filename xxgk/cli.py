@@ -152,7 +152,7 @@ def audit(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report pages to PDF (Chromium).")] = False,
     resume: Annotated[int | None, typer.Option("--resume", help="Finish interrupted run RUN (crawl what is "
                                                                 "left, then score and report).")] = None,
-    # distributed crawl (issue 7 part 5)
+    # distributed crawl: the sites go to a Redis queue that `xxgk worker`s crawl
     distributed: Annotated[bool, typer.Option("--distributed", help="Queue the sites on Redis for `xxgk worker`s "
                                                                     "and wait (needs --redis and a PostgreSQL "
                                                                     "--db).")] = False,
@@ -172,7 +172,7 @@ def audit(
         return
     if sites is None:
         raise UserError("give a site list (or --resume RUN)", field="SITES")
-    if distributed and not redis:  # distributed crawl (issue 7 part 5)
+    if distributed and not redis:
         raise UserError("--distributed needs --redis URL", field="--redis")
     if distributed and not (db and db.startswith("postgresql")):
         raise UserError("--distributed needs a shared store: --db postgresql+psycopg://…", field="--db")

@@ -13,7 +13,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_HOME = Path(os.environ.get("XXGK_HOME", REPO_ROOT / ".xxgk"))
 DEFAULT_DB = DEFAULT_HOME / "xxgk.sqlite"
 DEFAULT_RUBRIC = "moe-university-checklist-2014"
-SHARED_DIR = Path(os.environ.get("XXGK_SHARED", REPO_ROOT.parent / "shared"))
 
 
 def db_url_from(db: str | None) -> str:

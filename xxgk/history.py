@@ -21,7 +21,6 @@ from xxgk.store import (
     delete_crawl_contents,
 )
 
-SCORED = (PASS, "partial", FAIL, "needs_review")
 PROBLEM = (FAIL, "partial")
 UNKNOWN = ("not_checked", "needs_review")  # could not be judged: never counted as a problem or a fix
 

@@ -71,7 +71,7 @@ def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | 
     run_crawl(db_url, run_id, limits=config.crawl, progress=progress, resume=resume)
 
 
-# --- distributed crawl (issue 7 part 5): seed the Redis queue and wait for `xxgk worker`s ---
+# --- distributed crawl: seed the Redis queue and wait for `xxgk worker`s ---
 def crawl_distributed(db_url: str, run_id: int, redis_url: str, progress: ProgressFn | None = None,
                       namespace: str = "xxgk") -> None:
     """Queue the run's unfinished crawls on Redis and block until workers have done them all."""
@@ -195,7 +195,7 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
     if on_run:
         on_run(run_id)
     try:
-        if redis_url:  # distributed (issue 7 part 5)
+        if redis_url:  # distributed: `xxgk worker`s crawl the queued sites
             crawl_distributed(db_url, run_id, redis_url, progress)
         else:
             crawl(db_url, run_id, config, progress)

@@ -1,4 +1,4 @@
-"""Distributed crawling (issue 7, parts 5–6): workers on a real Redis and PostgreSQL.
+"""Distributed crawling: workers on a real Redis and PostgreSQL.
 
 Request mode (the default): two workers pulling requests of every crawl from the shared queue
 reproduce the sample world's ground truth (`world_check.compare_world`, every feature: articles,
