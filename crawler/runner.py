@@ -87,7 +87,7 @@ def _jobs(db_url: str, run_id: int, crawl: CrawlSettings, resume: bool) -> list[
     wanted = [CRAWL_PENDING] + ([CRAWL_RUNNING, CRAWL_FAILED] if resume else [])
     with factory.begin() as s:
         rows = s.execute(
-            select(Crawl.id, Site.id, Site.url, Crawl.status, Crawl.stop_reason)
+            select(Crawl.id, Site.id, func.coalesce(Crawl.start_url, Site.url), Crawl.status, Crawl.stop_reason)
             .join(Site, Site.id == Crawl.site_id)
             .where(Crawl.run_id == run_id, Crawl.status.in_(wanted))
             .order_by(Crawl.id)

@@ -81,7 +81,7 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
         select(Crawl, Site).join(Site, Crawl.site_id == Site.id).where(Crawl.run_id == run_id)
         .order_by(Site.id)).all()
     sites = pd.DataFrame([
-        {"site_id": s.id, "site_name": s.name, "site_url": s.url, "kind": s.kind, "group": s.group,
+        {"site_id": s.id, "site_name": s.name, "site_url": c.start_url or s.url, "kind": s.kind, "group": s.group,
          "crawl_status": c.status, "cms": c.cms, "portal_url": c.portal_url, "pages": c.pages,
          "browser_pages": c.browser_pages, "stop_reason": c.stop_reason, "error": c.error}
         for c, s in crawls

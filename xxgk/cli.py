@@ -23,7 +23,7 @@ from xxgk import pipeline
 from xxgk.assertions import Assertions, apply_assertions, load_assertions
 from xxgk.commands import register_all
 from xxgk.commands.options import DbOption, out_option
-from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
+from xxgk.config import DEFAULT_DB, DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
 from xxgk.errors import UserError
 from xxgk.settings import CrawlSettings, read_settings_file
 
@@ -294,6 +294,7 @@ def _require_run(db_url: str, run_id: int) -> None:
 
 
 DEMO_ANNUAL_RUBRIC = "gov-disclosure-annual-report"
+DEMO_BASE_PORT = 18600  # portal i of the demo world is served on 18600 + i, the same in every demo
 
 
 @app.command()
@@ -306,7 +307,8 @@ def demo(
 
     Universities are audited against the 50-item checklist, government portals against the 2019
     inspection indicators and, re-scoring the same crawl, the annual-report rubric; each as of the sample
-    world's own date. The last line is the university ranking page.
+    world's own date. The runs go to the default store (or --db) on fixed ports, so a second demo is
+    compared with the first (`xxgk runs list` shows both). The last line is the university ranking page.
     """
     import csv
     import json
@@ -320,10 +322,15 @@ def demo(
     console.print(f"generating the sample world (seed {seed}) in {world_dir}")
     generate_world(world_dir, seed=seed)
     as_of = json.loads((world_dir / "world.json").read_text(encoding="utf-8")).get("as_of")
-    db = db or str(DEFAULT_HOME / "demo.sqlite")
+    db = db or str(DEFAULT_DB)
     out.mkdir(parents=True, exist_ok=True)
     pages: list[Path] = []
-    with SampleServer(world_dir) as server:
+    try:
+        server = SampleServer(world_dir, base_port=DEMO_BASE_PORT).start()
+    except OSError:  # a port of the fixed map is taken: any ports (the sites keep their identity anyway)
+        console.print(f"ports {DEMO_BASE_PORT}+ are taken; serving the samples on other ports")
+        server = SampleServer(world_dir).start()
+    with server:
         server.write_sites_csv(out / "sites.csv")
         with open(out / "sites.csv", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))

@@ -7,17 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from xxgk.config import AuditConfig
 from xxgk.settings import CrawlSettings
 from xxgk.sites import SiteRow, load_sites
 from xxgk.store import (
     ReportRecord,
     Run,
-    Site,
     session_factory,
     session_scope,
+    site_for,
     utcnow,
 )
 from xxgk.store.lifecycle import add_pending_crawl
@@ -42,7 +40,8 @@ def load_rubric_ref(ref: str) -> tuple[Any, Path]:
 
 def create_run(db_url: str, sites: list[SiteRow], *, rubric: Any, rubric_path: Path, config: AuditConfig,
                sites_source: str) -> int:
-    """Register a run, its sites (shared across runs, keyed by URL) and one pending crawl per site."""
+    """Register a run, its sites (shared across runs by identity: xxgk/siteid.py) and one pending crawl
+    per site, from the URL the list gives."""
     from scoring.rubric import rubric_hash
 
     factory = session_factory(db_url)
@@ -52,13 +51,9 @@ def create_run(db_url: str, sites: list[SiteRow], *, rubric: Any, rubric_path: P
         session.add(run)
         session.flush()
         for row in sites:
-            site = session.scalar(select(Site).where(Site.url == row.url))
-            if site is None:
-                site = Site(url=row.url, name=row.name)
-                session.add(site)
-            site.name, site.kind, site.group, site.tags = row.name, row.kind, row.group, list(row.tags)
-            session.flush()
-            add_pending_crawl(session, run.id, site.id)
+            site = site_for(session, row.key, row.url, row.name)
+            site.kind, site.group, site.tags = row.kind, row.group, list(row.tags)
+            add_pending_crawl(session, run.id, site.id, row.url)
         return run.id
 
 

@@ -112,7 +112,7 @@ class Dispatcher:
             crawl_settings = CrawlSettings.of_run(run.config if run else None, run_id=run_id)
         if crawl is None or site is None or crawl.status in (CRAWL_DONE, CRAWL_FAILED):
             return None
-        url = site.url
+        url = crawl.start_url or site.url
         spider = SharedPortalSpider(self.queue.r, self.queue.ns, crawl_id, crawl.site_id, url, limits=crawl_settings,
                                     browser=browser_enabled(crawl_settings))
         codec = CrawlRequestCodec(self.queue.r, spider, f"{self.queue.ns}:c:{crawl_id}:q", picklecompat)

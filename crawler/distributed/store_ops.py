@@ -90,7 +90,7 @@ def pending_crawls(db_url: str, run_id: int, by: str = "duration") -> list[tuple
     latest = (select(func.max(Crawl.id)).where(Crawl.status == CRAWL_DONE, Crawl.run_id != run_id)
               .group_by(Crawl.site_id).scalar_subquery())
     with session_factory(db_url).begin() as s:
-        todo = s.execute(select(Crawl.id, Site.id, Site.url).join(Site, Site.id == Crawl.site_id)
+        todo = s.execute(select(Crawl.id, Site.id, func.coalesce(Crawl.start_url, Site.url)).join(Site, Site.id == Crawl.site_id)
                          .where(Crawl.run_id == run_id, Crawl.status.in_(UNFINISHED))
                          .order_by(Crawl.id)).all()
         before = {site_id: ((end - start).total_seconds() if start and end else 0.0, pages or 0)

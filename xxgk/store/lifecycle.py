@@ -42,9 +42,9 @@ CLOSE_REASONS = {
 CUT_SHORT = (INTERRUPTED, "error")  # stop reasons of a failed crawl that did not fail because of its site
 
 
-def add_pending_crawl(session: Session, run_id: int, site_id: int) -> Crawl:
-    """A new crawl of a site within a run, waiting to be crawled."""
-    crawl = Crawl(run_id=run_id, site_id=site_id, status=CRAWL_PENDING)
+def add_pending_crawl(session: Session, run_id: int, site_id: int, start_url: str | None = None) -> Crawl:
+    """A new crawl of a site within a run, waiting to be crawled (from `start_url`, else the site's URL)."""
+    crawl = Crawl(run_id=run_id, site_id=site_id, status=CRAWL_PENDING, start_url=start_url)
     session.add(crawl)
     return crawl
 

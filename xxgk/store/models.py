@@ -69,11 +69,14 @@ class Run(Base):
 
 
 class Site(Base):
-    """A portal, identified by its start URL; shared by every run that audits it."""
+    """A portal, shared by every run that audits it. `key` is who it is (xxgk/siteid.py: the site list's
+    id, else its name within its registrable domain), so a change of scheme, port or entry path keeps
+    its history; `url` is the latest URL audited, and each crawl keeps the one it crawled."""
 
     __tablename__ = "sites"
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(Text, unique=True)
+    key: Mapped[str | None] = mapped_column(Text, unique=True)  # None only for sites stored before keys
+    url: Mapped[str] = mapped_column(Text, index=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(40))  # university | government
     group: Mapped[str | None] = mapped_column(Text)
@@ -89,6 +92,7 @@ class Crawl(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=CRAWL_PENDING)
+    start_url: Mapped[str | None] = mapped_column(Text)  # the URL this run audited (None: before it was kept)
     cms: Mapped[str | None] = mapped_column(String(40))  # adapter chosen by fingerprint
     portal_url: Mapped[str | None] = mapped_column(Text)  # the 信息公开 entry found
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
