@@ -13,6 +13,15 @@ _FORMULA = re.compile(r"^[=+\-@\t\r\n]")
 _PLAIN_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
 
 
+# characters a Word document (XML) cannot hold: C0 controls, lone surrogates, U+FFFE/FFFF
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def docx_text(text: object) -> str:
+    """Text safe for a Word document: XML-invalid characters removed (python-docx escapes the rest)."""
+    return _XML_BAD.sub("", str(text))
+
+
 def neutralise(value: object) -> object:
     """Stop spreadsheet formula injection from crawled text: prefix a quote to =, +, -, @ starts."""
     if isinstance(value, str) and _FORMULA.match(value) and not _PLAIN_NUMBER.match(value):

@@ -7,15 +7,13 @@ monthly-volume findings, or always with `--bulletin`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from reports.bulletin import SiteBulletin, sentences
+from reports.cells import docx_text
 from reports.context import Report
 from reports.formats.base import Format
 from reports.templating import environment
-
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
@@ -27,9 +25,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     return [html, docx]
 
 
-def _t(text: object) -> str:
-    """Text safe for a Word document: XML-invalid characters removed (python-docx escapes the rest)."""
-    return _XML_BAD.sub("", str(text))
+_t = docx_text
 
 
 def write_docx(bulletins: list[SiteBulletin], path: Path, run_id: int | None = None) -> Path:

@@ -81,3 +81,21 @@ def test_claims_confirmed_and_false_claims_caught(tmp_path):
                 tables[header] = [{k: v for k, v in r.items() if k != "line"} for r in csv.DictReader(fh)]
     assert tables["URL"] == tables["整改链接"]
     assert [(r["claim_url"], r["verdict"]) for r in tables["URL"]] == [(url, "confirmed"), (url, "confirmed")]
+
+    # The agency's copies of the table: HTML, XLSX (Chinese headers, filter, frozen header) and DOCX.
+    from docx import Document
+    from openpyxl import load_workbook
+
+    verify = tmp_path / "verify"
+    html = (verify / "verification.html").read_text(encoding="utf-8")
+    assert "整改情况核查结果" in html and html.count("已整改</span>") == 2 and html.count("未整改</span>") == 1
+    ws = load_workbook(verify / "verification.xlsx").active
+    assert [c.value for c in ws[1]][:7] == ["行", "网站", "事项编号", "事项", "声称", "整改链接", "核查结论"]
+    assert ws.auto_filter.ref and ws.freeze_panes == "A2"
+    assert sorted(r[6].value for r in ws.iter_rows(min_row=2)) == ["已整改", "已整改", "未整改"]
+    doc = Document(str(verify / "verification.docx"))
+    assert doc.paragraphs[0].text == "整改情况核查结果"
+    grid = doc.tables[0]
+    assert len(grid.rows) == 4 and [c.text for c in grid.rows[0].cells][4] == "核查结论"
+    assert {row.cells[4].text for row in grid.rows[1:]} == {"已整改", "未整改"}
+    assert abs(doc.sections[0].page_width.mm - 297) < 1  # A4, landscape

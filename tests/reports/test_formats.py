@@ -56,8 +56,9 @@ def test_each_format_renders_a_small_run(small, tmp_path, name):
         assert (tmp_path / pattern).stat().st_size > 0
     if name == "verification":
         text = (tmp_path / "verification.csv").read_text(encoding="utf-8-sig")
+        # the first twelve columns are the public contract; later ones are only ever added after them
         assert text.splitlines()[0] == ("line,site,site_name,item_id,item_name,claimed,claim_url,verdict,before,"
-                                        "after,message,evidence_urls")
+                                        "after,message,evidence_urls,checked_at")
         assert ",'=复查确认," in text  # formula-neutralised like every table
 
 

@@ -47,6 +47,6 @@ def register(app: typer.Typer) -> None:
         path = write_verification(db_url, new_run, verdicts, out)
         counts = {k: sum(1 for v in verdicts if v.verdict == k) for k in LABELS}
         console.print(f"run {new_run}: {counts[CONFIRMED]} confirmed, {counts[NOT_FIXED]} not fixed, "
-                      f"{counts['could_not_check']} could not check; written to {path.resolve()}")
+                      f"{counts['could_not_check']} could not check; written to {path.resolve()} (and as .html, .xlsx, .docx)")
         if counts[NOT_FIXED]:
             raise typer.Exit(1)
