@@ -8,7 +8,7 @@ takes the resulting `Report` and an output folder, nothing else.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from reports.model import RunData, load_run
 from reports.narrative import Narrative, write
 from reports.ranking import Ranking, rank_sites
 from reports.scored_rubric import Note
+from reports.trends import Trends, load_trends
 from xxgk.errors import UserError
 from xxgk.store import Run
 
@@ -35,6 +36,7 @@ class Report:
     generated: str
     formats: tuple[str, ...] = ()  # every format this render writes, so pages link only what exists
     verdicts: list[dict[str, Any]] | None = None  # verify-fixes' per-claim rows (verification format)
+    trends: Trends = field(default_factory=Trends)  # score and item history; changes since the baseline
 
     @property
     def run(self) -> Run:
@@ -74,4 +76,4 @@ def build_report(session: Session, run_id: int, rubric_id: str | None, *, compar
     ranking, baseline = build_ranking(session, data, compare)
     return Report(data=data, ranking=ranking, narrative=write(ranking, baseline), baseline=baseline,
                   bulletins=collect(data), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                  verdicts=verdicts)
+                  verdicts=verdicts, trends=load_trends(session, data.run, data.rubric_id, baseline))

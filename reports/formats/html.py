@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment
+from markupsafe import Markup
 
 from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
@@ -14,6 +15,7 @@ from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
 from reports.snapshots import build_evidence
 from reports.templating import environment
+from reports.trends import CHANGE_KINDS, sparkline
 
 
 def site_page_name(site_id: int) -> str:
@@ -36,7 +38,18 @@ def ranking_page(env: Environment, report: Report) -> str:
         baseline=report.baseline, chart=bar_chart(ranking.distribution, title="总分分布"),
         category_chart=hbar_chart([(r["section_name"], r["rate"]) for r in records(cats)], title="各类别平均得分率"),
         categories=records(cats), site_page=site_page_name, weakest=records(weakest_items(ranking)),
-        bulletin="bulletin" in report.formats)
+        bulletin="bulletin" in report.formats, change_counts=report.trends.counts(), change_kinds=CHANGE_KINDS,
+        spark={s: Markup(sparkline(points)) for s, points in report.trends.totals.items()})
+
+
+def history_context(report: Report, site_id: int) -> dict:
+    """A site page's history: its total per run, each item's statuses per run, changes since the baseline."""
+    trends = report.trends
+    points = trends.totals.get(site_id, [])
+    items = {item: statuses for (sid, item), statuses in trends.items.items() if sid == site_id}
+    return {"trend": points, "trend_chart": Markup(sparkline(points, width=240, height=60)),
+            "item_history": items if len(trends.runs) > 1 else {}, "changes": trends.changes.get(site_id, {}),
+            "change_kinds": CHANGE_KINDS, "baseline": report.baseline}
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
@@ -53,7 +66,8 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     for site in data.sites.itertuples():
         page = out_dir / site_page_name(site.site_id)
         page.write_text(template.render(**report.page_globals(), **site_context(
-            data, report.ranking, site, evidence, index_by_site, rank_rows)), encoding="utf-8")
+            data, report.ranking, site, evidence, index_by_site, rank_rows),
+            **history_context(report, int(site.site_id))), encoding="utf-8")
         written.append(page)
     return written
 
