@@ -37,6 +37,7 @@ class Report:
     formats: tuple[str, ...] = ()  # every format this render writes, so pages link only what exists
     verdicts: list[dict[str, Any]] | None = None  # verify-fixes' per-claim rows (verification format)
     trends: Trends = field(default_factory=Trends)  # score and item history; changes since the baseline
+    assertions: dict[str, Any] | None = None  # an assertion file's verdict (xxgk/assertions.py summary)
 
     @property
     def run(self) -> Run:
@@ -49,7 +50,7 @@ class Report:
     def page_globals(self) -> dict:
         """What every HTML template sees: run, rubric, time, formats written and the warnings."""
         return {"run": self.data.run, "rubric_id": self.data.rubric_id, "generated": self.generated,
-                "formats": self.formats, "notes": [n.page for n in self.notes]}
+                "formats": self.formats, "notes": [n.page for n in self.notes], "assertions": self.assertions}
 
 
 def build_ranking(session: Session, data: RunData, compare: int | None = None) -> tuple[Ranking, int | None]:
@@ -70,10 +71,11 @@ def build_ranking(session: Session, data: RunData, compare: int | None = None) -
 
 
 def build_report(session: Session, run_id: int, rubric_id: str | None, *, compare: int | None = None,
-                 verdicts: list[dict[str, Any]] | None = None) -> Report:
+                 verdicts: list[dict[str, Any]] | None = None, assertions: dict[str, Any] | None = None) -> Report:
     """Load, rank and summarise one run of the store for the output formats."""
     data = load_run(session, run_id, rubric_id)
     ranking, baseline = build_ranking(session, data, compare)
     return Report(data=data, ranking=ranking, narrative=write(ranking, baseline), baseline=baseline,
                   bulletins=collect(data), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                  verdicts=verdicts, trends=load_trends(session, data.run, data.rubric_id, baseline))
+                  verdicts=verdicts, trends=load_trends(session, data.run, data.rubric_id, baseline),
+                  assertions=assertions)

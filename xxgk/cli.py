@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from xxgk import pipeline
-from xxgk.assertions import Assertions, apply_assertions, load_assertions
+from xxgk.assertions import Assertions, Judgement, load_assertions, publish
 from xxgk.commands import register_all
 from xxgk.commands.options import DbOption, out_option
 from xxgk.config import DEFAULT_DB, DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
@@ -100,32 +100,35 @@ def crawl_settings_from(ctx: typer.Context, settings_file: Path | None, **values
 
 
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
-              quiet: bool = False, redis_url: str | None = None) -> pipeline.AuditResult:
+              quiet: bool = False, redis_url: str | None = None, rules: Assertions | None = None
+              ) -> pipeline.AuditResult:
     """Audit with a progress bar; on Ctrl-C say which run holds what was collected."""
     db_url = db_url_from(db)
     run_ids: list[int] = []
     inputs = pipeline.prepare(sites, rubric)
     try:
         if quiet:
-            return pipeline.audit(inputs, out, db_url, config, on_run=run_ids.append, redis_url=redis_url)
+            return pipeline.audit(inputs, out, db_url, config, on_run=run_ids.append, redis_url=redis_url,
+                                  rules=rules)
         with CrawlProgress(len(inputs.sites)) as bar:
             return pipeline.audit(inputs, out, db_url, config, progress=bar, on_run=run_ids.append,
-                                  redis_url=redis_url)
+                                  redis_url=redis_url, rules=rules)
     except KeyboardInterrupt:
         where = f" in run {run_ids[0]}" if run_ids else ""
         console.print(f"interrupted: pages collected so far are kept{where} ({db_url})")
         raise typer.Exit(130) from None
 
 
-def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False) -> pipeline.AuditResult:
+def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False,
+               rules: Assertions | None = None) -> pipeline.AuditResult:
     """Resume an interrupted audit with a progress bar."""
     db_url = db_url_from(db)
     _rubric, _config, n_sites = pipeline.prepare_resume(run_id, db_url)  # one-line errors before the bar
     try:
         if quiet:
-            return pipeline.resume(run_id, out, db_url)
+            return pipeline.resume(run_id, out, db_url, rules=rules)
         with CrawlProgress(n_sites) as bar:
-            return pipeline.resume(run_id, out, db_url, progress=bar)
+            return pipeline.resume(run_id, out, db_url, progress=bar, rules=rules)
     except KeyboardInterrupt:
         console.print(f"interrupted again: pages collected so far are kept in run {run_id} ({db_url})")
         raise typer.Exit(130) from None
@@ -166,9 +169,9 @@ def audit(
     """Crawl the sites, score them against the rubric and write the ranked report."""
     rules = load_assertions(assert_file) if assert_file else None  # checked before any request
     if resume is not None:
-        result = run_resume(resume, out, db, quiet=quiet)
+        result = run_resume(resume, out, db, quiet=quiet, rules=rules)
         out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
-        _judge(db_url_from(db), result.run_id, None, rules, out)
+        _say_judgement(result.judgement, result.notify_problems, out)
         return
     if sites is None:
         raise UserError("give a site list (or --resume RUN)", field="SITES")
@@ -184,9 +187,10 @@ def audit(
     crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
                                 ignore_robots=not ignore_robots)
     config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats)
-    result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
+    result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
+                       rules=rules)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
-    _judge(db_url_from(db), result.run_id, None, rules, out)
+    _say_judgement(result.judgement, result.notify_problems, out)
 
 
 @app.command()
@@ -236,24 +240,32 @@ def report(
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
     _check_formats(formats)
+    judgement = None
+    if rules is not None:
+        loaded, _path = pipeline.load_rubric_ref(rubric or _run_rubric(db_url, run))
+        judgement = pipeline.judge_run(db_url, run, loaded, rules, baseline=compare)
     page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
-                           bulletin=True if bulletin else None)
+                           bulletin=True if bulletin else None,
+                           assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     out_console.print(f"report written to {page.resolve()}")
-    _judge(db_url, run, rubric, rules, out, baseline=compare)
+    if judgement is not None and rules is not None:
+        _say_judgement(judgement, publish(judgement, rules, out), out)
 
 
-def _judge(db_url: str, run_id: int, rubric_ref: str | None, rules: Assertions | None, out: Path, *,
-           baseline: int | None = None) -> None:
-    """Apply the assertion file to a rendered run: one line per violation, exit 1 on an error-level one."""
-    if rules is None:
-        return
+def _run_rubric(db_url: str, run_id: int) -> str:
     from xxgk.store import Run, session_factory, session_scope
 
     with session_scope(session_factory(db_url)) as session:
         run = session.get(Run, run_id)
-        rubric, _path = pipeline.load_rubric_ref(rubric_ref or run.rubric_id)
-        judgement, problems = apply_assertions(session, run_id, rubric.id, rules, out, pass_mark=rubric.pass_mark,
-                                               baseline_run_id=baseline)
+        if run is None or not run.rubric_id:
+            raise UserError(f"run {run_id} names no rubric; pass --rubric", field="--rubric")
+        return run.rubric_id
+
+
+def _say_judgement(judgement: Judgement | None, problems: list[str], out: Path) -> None:
+    """One line per violation on stderr, a summary line, and exit 1 on an error-level violation."""
+    if judgement is None:
+        return
     for v in judgement.violations:
         word = "assertion failed" if v.level == "error" else "assertion warning"
         console.print(f"{word}: {v.line_text()}", markup=False, highlight=False, soft_wrap=True)

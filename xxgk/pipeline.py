@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xxgk.assertions import Assertions, Judgement, judge_with_baseline, publish
 from xxgk.config import AuditConfig
 from xxgk.settings import CrawlSettings
 from xxgk.sites import SiteRow, load_sites
@@ -28,6 +29,8 @@ class AuditResult:
     run_id: int
     report: Path
     out_dir: Path
+    judgement: Judgement | None = None  # with an assertion file: the rules' verdict on the run
+    notify_problems: list[str] = field(default_factory=list)
 
 
 def load_rubric_ref(ref: str) -> tuple[Any, Path]:
@@ -98,7 +101,8 @@ def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> No
 
 
 def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, compare: int | None = None,
-           formats: str | None = None, bulletin: bool | None = None) -> Path:
+           formats: str | None = None, bulletin: bool | None = None,
+           assertions: dict[str, Any] | None = None) -> Path:
     """Render the run's ranking page, site pages and exports (`formats`, e.g. "html,csv,xlsx,json,pdf").
 
     `compare` sets the baseline run (default: the previous run of the same rubric and site list);
@@ -109,7 +113,7 @@ def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, co
     factory = session_factory(db_url)
     with session_scope(factory) as session:
         done = render_report(session, run_id, rubric_id, out_dir, compare=compare, formats=formats,
-                             bulletin=bulletin)
+                             bulletin=bulletin, assertions=assertions)
         # Remember the report, so `runs prune` keeps the runs it is built from.
         session.add(ReportRecord(run_id=run_id, rubric_id=done.rubric_id or rubric_id,
                                  baseline_run_id=done.baseline_run, out_dir=str(Path(out_dir).resolve())))
@@ -162,7 +166,8 @@ def prepare_resume(run_id: int, db_url: str) -> tuple[Any, AuditConfig, int]:
     return rubric, AuditConfig(mode=saved.get("mode", "ranking"), crawl=crawl_settings, as_of=saved.get("as_of")), n_sites
 
 
-def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None = None) -> AuditResult:
+def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None = None,
+           rules: Assertions | None = None) -> AuditResult:
     """Finish an interrupted audit: crawl what is left (no item lost or duplicated), score, report."""
     rubric, config, _n = prepare_resume(run_id, db_url)
     try:
@@ -171,15 +176,13 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
-    page = report(db_url, run_id, rubric.id, out_dir)
-    finish_run(db_url, run_id)
-    return AuditResult(run_id=run_id, report=page, out_dir=out_dir)
+    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats)
 
 
 def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,
           progress: ProgressFn | None = None, on_run: Callable[[int], None] | None = None,
-          redis_url: str | None = None) -> AuditResult:
-    """Run a whole audit on validated inputs: crawl, score, report.
+          redis_url: str | None = None, rules: Assertions | None = None) -> AuditResult:
+    """Run a whole audit on validated inputs: crawl, score, report (and judge, with an assertion file).
 
     With `redis_url` the crawl is distributed: sites go to the Redis queue and `xxgk worker`s crawl them.
     """
@@ -198,6 +201,23 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
-    page = report(db_url, run_id, rubric.id, out_dir, formats=config.formats)
+    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats)
+
+
+def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
+              baseline: int | None = None) -> Judgement:
+    """The assertion file's verdict on a scored run (pass mark from the rubric as scored)."""
+    with session_scope(session_factory(db_url)) as session:
+        return judge_with_baseline(session, run_id, rubric.id, rules, pass_mark=rubric.pass_mark,
+                                   baseline_run_id=baseline)
+
+
+def _report_and_judge(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,
+                      formats: str | None) -> AuditResult:
+    """Judge the scored run (so the report shows the violations), render it, then publish the verdict."""
+    judgement = judge_run(db_url, run_id, rubric, rules) if rules else None
+    page = report(db_url, run_id, rubric.id, out_dir, formats=formats,
+                  assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     finish_run(db_url, run_id)
-    return AuditResult(run_id=run_id, report=page, out_dir=out_dir)
+    problems = publish(judgement, rules, out_dir) if judgement and rules else []
+    return AuditResult(run_id=run_id, report=page, out_dir=out_dir, judgement=judgement, notify_problems=problems)
