@@ -23,11 +23,22 @@ def print_pages(pages: Iterable[tuple[Path, Path]]) -> list[Path]:
         for html, pdf in pages:
             page.goto(html.resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
+            page.evaluate(UNLINK_LOCAL)
             page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True,
-                     margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+                     margin={"top": "12mm", "bottom": "16mm", "left": "10mm", "right": "10mm"},
+                     display_header_footer=True, header_template=EMPTY_HEADER, footer_template=PAGE_FOOTER)
             written.append(pdf)
         context.close()
     return written
+
+
+# Links between the report's own files would become file:// links naming the printing machine's
+# folders; in the PDF they are plain text (the PDF is read on its own).
+UNLINK_LOCAL = "document.querySelectorAll('a[href]').forEach(a => { if (a.href.startsWith('file:')) a.removeAttribute('href'); })"
+# Chromium fills pageNumber/totalPages; no header (Chromium's default prints the file URL and title)
+EMPTY_HEADER = "<span></span>"
+PAGE_FOOTER = ('<div style="width:100%;text-align:center;font-size:9px;color:#555;font-family:sans-serif">'
+               '第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>')
 
 
 def print_report(out_dir: Path, sites: bool = True) -> list[Path]:

@@ -69,3 +69,17 @@ def _pdf_text(path) -> str:
 
     with pdfplumber.open(path) as pdf:
         return "".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def test_pdf_pages_are_numbered_and_embed_no_local_paths(rendered, tmp_path):
+    import pdfplumber
+
+    from reports.formats.pdf import print_pages
+
+    _store, out, _ = rendered
+    (pdf,) = print_pages([(out / "index.html", tmp_path / "index.pdf")])
+    with pdfplumber.open(pdf) as doc:
+        n = len(doc.pages)
+        footers = [(page.extract_text() or "").replace(" ", "") for page in doc.pages]
+    assert all(f"第{i}页/共{n}页" in text for i, text in enumerate(footers, start=1))
+    assert b"file://" not in pdf.read_bytes()  # no local path of the machine that printed it
