@@ -1,4 +1,5 @@
-"""XLSX export: a summary sheet (the ranking) and one sheet per rubric section (sites × items).
+"""XLSX export: a summary sheet (the ranking), one sheet per rubric section (sites × items) and a sheet of
+every finding, with Chinese labels, column widths, filters and frozen headers.
 
 Crawled text is formula-neutralised (as in the CSVs) and stripped of characters XLSX cannot hold.
 """
@@ -12,11 +13,13 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from reports.cells import neutralise
 from reports.context import Report
 from reports.formats.base import Format
 from reports.ranking import records
+from reports.templating import STATUS_LABELS
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -42,15 +45,37 @@ def _sheet_title(name: str, used: set[str]) -> str:
 
 
 def _write(ws, header: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
+    """Header in bold and frozen, a filter over the table, and each column as wide as its text
+    (CJK counted double, within bounds), so the sheet reads without resizing."""
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    widths = [_width(h) for h in header]
     for row in rows:
-        ws.append([cell_value(v) for v in row])
+        values = [cell_value(v) for v in row]
+        ws.append(values)
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text
+        widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=False)]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
     ws.freeze_panes = "A2"
+    if ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions
+
+
+def _width(value: object) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[:80])
+
+
+def _item_label(item_id: str, name: str) -> str:
+    """`3 学校名称…` for a column head; the id alone when the name only repeats it (no "R1 R1")."""
+    return item_id if not name or name.strip() == item_id else f"{item_id} {name}"
+
+
+FINDING_HEADER = ["网站", "类别", "序号", "事项", "结论", "得分", "满分", "说明", "原因", "匹配栏目", "证据链接"]
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
@@ -75,18 +100,24 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     for f in data.findings[["section_id", "site_id", "item_id", "item_name", "status", "points",
                             "max_points"]].itertuples(index=False):
         items.setdefault(f.section_id, {}).setdefault(f.item_id, f.item_name)
-        cells[(f.section_id, int(f.site_id), f.item_id)] = f"{f.status} {f.points:g}/{f.max_points:g}"
+        label = STATUS_LABELS.get(f.status, f.status)
+        cells[(f.section_id, int(f.site_id), f.item_id)] = f"{label} {f.points:g}/{f.max_points:g}"
     for sid, name in secs:
         sheet = wb.create_sheet(_sheet_title(name, used))
         sec_items = items.get(sid, {})
-        head = ["网站", "分区得分率", *[f"{iid} {iname}" for iid, iname in sec_items.items()]]
+        head = ["网站", "分区得分率", *[_item_label(iid, iname) for iid, iname in sec_items.items()]]
         out = [[names.get(site_id, ""), rates.get(site_id, {}).get(f"sec_{sid}"),
                 *[cells.get((sid, site_id, iid)) for iid in sec_items]] for site_id in order]
         _write(sheet, head, out)
+    findings = wb.create_sheet(_sheet_title("评估结论", used))
+    _write(findings, FINDING_HEADER, [
+        [names.get(int(f.site_id), ""), f.section_name, f.item_id, f.item_name, STATUS_LABELS.get(f.status, f.status),
+         f.points, f.max_points, f.message, f.reason, f.matched, f.evidence_urls]
+        for f in data.findings.itertuples(index=False)])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return [path]
 
 
-FORMAT = Format(name="xlsx", description="workbook: a summary sheet (the ranking) and one sheet per rubric section",
+FORMAT = Format(name="xlsx", description="workbook: the ranking, one sheet per rubric section, and every finding",
                 files=("report.xlsx",), write=write)

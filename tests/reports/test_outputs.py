@@ -55,7 +55,7 @@ def test_csv_neutralises_and_keeps_text(rendered):
 def test_xlsx_summary_and_section_sheets(rendered):
     store, out, _ = rendered
     wb = load_workbook(out / "report.xlsx")
-    assert wb.sheetnames == ["汇总", "类别1", "类别2", "类别3", "类别4"]
+    assert wb.sheetnames == ["汇总", "类别1", "类别2", "类别3", "类别4", "评估结论"]
     summary = list(wb["汇总"].values)
     assert summary[0][:5] == ("排名", "网站", "网址", "总分", "结果")
     names = [r[1] for r in summary[1:]]
@@ -67,6 +67,18 @@ def test_xlsx_summary_and_section_sheets(rendered):
     verdicts = {r[1]: r[4] for r in summary[1:]}
     assert "不合格" in verdicts.values()
     assert len(list(wb["类别1"].values)) == len(store.site_ids) + 1
+    # readable as opened: filters, frozen headers, widths, Chinese statuses, one row per finding
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref, ws.title
+        assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width >= 6 for c in "AB"), ws.title
+    found = list(wb["评估结论"].values)
+    with open(out / "findings.csv", encoding="utf-8-sig") as fh:
+        assert len(found) - 1 == sum(1 for _ in csv.DictReader(fh))
+    assert {r[4] for r in found[1:]} <= {"公开", "部分公开", "未公开", "未能检查", "待人工复核", "不适用"}
+    heads = [c for c in list(wb["类别1"].values)[0][2:]]
+    assert all(len(set(h.split())) == len(h.split()) for h in heads)  # never "R1 R1"
+    assert not any(isinstance(c, str) and c.split(" ", 1)[0] in ("pass", "fail", "partial")
+                   for row in wb["类别1"].values for c in row)
 
 
 def test_json_scores_findings_and_escaping(rendered):
