@@ -38,6 +38,7 @@ class Report:
     verdicts: list[dict[str, Any]] | None = None  # verify-fixes' per-claim rows (verification format)
     trends: Trends = field(default_factory=Trends)  # score and item history; changes since the baseline
     assertions: dict[str, Any] | None = None  # an assertion file's verdict (xxgk/assertions.py summary)
+    lang: str = "en"  # CSV header language (reports/formats/csv.py)
 
     @property
     def run(self) -> Run:

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from reports import formats as registry
 from reports.context import Report, build_report
+from reports.formats import csv as csv_format
+from xxgk.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +52,18 @@ def render_run(session: Session, run_id: int, rubric_id: str | None, out_dir: Pa
 
 def render_report(session: Session, run_id: int, rubric_id: str | None, out_dir: Path | str, *,
                   compare: int | None = None, formats: str | Iterable[str] | None = None,
-                  bulletin: bool | None = None, assertions: dict[str, Any] | None = None) -> Rendered:
+                  bulletin: bool | None = None, assertions: dict[str, Any] | None = None,
+                  lang: str = "en") -> Rendered:
     """Render one run's ranked report into `formats` and say which baseline run was used.
 
     `bulletin`: True always writes the monthly 通报, False never, None when the run has monthly-volume findings.
     `assertions`: an assertion file's verdict on the run (its JSON summary), shown on the pages.
     """
     chosen = parse_formats(formats)
+    if lang not in csv_format.LANGS:
+        raise UserError(f"unknown language {lang!r} (use {' or '.join(csv_format.LANGS)})", field="--lang")
     report = build_report(session, run_id, rubric_id, compare=compare, assertions=assertions)
+    report.lang = lang
     if bulletin is None:
         bulletin = "bulletin" in chosen or bool(report.bulletins)
     wanted = (set(chosen) | {"bulletin"}) if bulletin else (set(chosen) - {"bulletin"})

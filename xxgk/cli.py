@@ -160,6 +160,8 @@ def audit(
                                                                     "and wait (needs --redis and a PostgreSQL "
                                                                     "--db).")] = False,
     redis: Annotated[str | None, typer.Option("--redis", help="Redis URL of the worker queue.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="CSV header language: en (the stable column names) or zh "
+                                                     "(the same columns under Chinese heads).")] = "en",
     assert_file: Annotated[Path | None, typer.Option(
         "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
                          "to assertions.json and exit 1.")] = None,
@@ -168,6 +170,7 @@ def audit(
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
     rules = load_assertions(assert_file) if assert_file else None  # checked before any request
+    _check_lang(lang)
     if resume is not None:
         result = run_resume(resume, out, db, quiet=quiet, rules=rules)
         out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
@@ -186,7 +189,7 @@ def audit(
     _check_formats(formats)
     crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
                                 ignore_robots=not ignore_robots)
-    config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats)
+    config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats, lang=lang)
     result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
                        rules=rules)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
@@ -227,12 +230,15 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the ranking and site pages to PDF (Chromium).")] = False,
     bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the monthly 通报 (HTML + DOCX) even when "
                                                               "the run has no monthly-volume findings.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="CSV header language: en (the stable column names) or zh "
+                                                     "(the same columns under Chinese heads).")] = "en",
     assert_file: Annotated[Path | None, typer.Option(
         "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
                          "to assertions.json and exit 1.")] = None,
 ) -> None:
     """Re-render the report of a stored run."""
     rules = load_assertions(assert_file) if assert_file else None
+    _check_lang(lang)
     db_url = db_url_from(db)
     _require_run(db_url, run)
     if compare is not None:
@@ -245,11 +251,16 @@ def report(
         loaded, _path = pipeline.load_rubric_ref(rubric or _run_rubric(db_url, run))
         judgement = pipeline.judge_run(db_url, run, loaded, rules, baseline=compare)
     page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
-                           bulletin=True if bulletin else None,
+                           bulletin=True if bulletin else None, lang=lang,
                            assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     out_console.print(f"report written to {page.resolve()}")
     if judgement is not None and rules is not None:
         _say_judgement(judgement, publish(judgement, rules, out), out)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("en", "zh"):
+        raise UserError(f"unknown language {lang!r} (use en or zh)", field="--lang")
 
 
 def _run_rubric(db_url: str, run_id: int) -> str:

@@ -102,7 +102,7 @@ def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> No
 
 def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, compare: int | None = None,
            formats: str | None = None, bulletin: bool | None = None,
-           assertions: dict[str, Any] | None = None) -> Path:
+           assertions: dict[str, Any] | None = None, lang: str = "en") -> Path:
     """Render the run's ranking page, site pages and exports (`formats`, e.g. "html,csv,xlsx,json,pdf").
 
     `compare` sets the baseline run (default: the previous run of the same rubric and site list);
@@ -113,7 +113,7 @@ def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, co
     factory = session_factory(db_url)
     with session_scope(factory) as session:
         done = render_report(session, run_id, rubric_id, out_dir, compare=compare, formats=formats,
-                             bulletin=bulletin, assertions=assertions)
+                             bulletin=bulletin, assertions=assertions, lang=lang)
         # Remember the report, so `runs prune` keeps the runs it is built from.
         session.add(ReportRecord(run_id=run_id, rubric_id=done.rubric_id or rubric_id,
                                  baseline_run_id=done.baseline_run, out_dir=str(Path(out_dir).resolve())))
@@ -176,7 +176,7 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
-    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats)
+    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
 
 
 def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,
@@ -201,7 +201,7 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
-    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats)
+    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
 
 
 def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
@@ -213,10 +213,10 @@ def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
 
 
 def _report_and_judge(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,
-                      formats: str | None) -> AuditResult:
+                      formats: str | None, lang: str = "en") -> AuditResult:
     """Judge the scored run (so the report shows the violations), render it, then publish the verdict."""
     judgement = judge_run(db_url, run_id, rubric, rules) if rules else None
-    page = report(db_url, run_id, rubric.id, out_dir, formats=formats,
+    page = report(db_url, run_id, rubric.id, out_dir, formats=formats, lang=lang,
                   assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     finish_run(db_url, run_id)
     problems = publish(judgement, rules, out_dir) if judgement and rules else []

@@ -15,6 +15,20 @@ from reports.context import Report
 from reports.formats.base import Format
 from reports.model import COLUMN_COLUMNS, FINDING_COLUMNS, ITEM_COLUMNS, SCORE_COLUMNS
 
+# `--lang zh`: the same columns in the same order under Chinese heads, for readers rather than scripts
+ZH_HEADERS = {
+    "run_id": "运行", "rubric_id": "评估指标", "site_id": "网站编号", "site_name": "网站", "site_url": "网址",
+    "section_id": "类别编号", "section_name": "类别", "item_id": "序号", "item_name": "事项", "check_kind": "检查方式",
+    "status": "结论", "credit": "得分比例", "points": "得分", "max_points": "满分", "message": "说明",
+    "reason": "原因", "matched": "匹配栏目", "evidence_urls": "证据链接", "column_id": "栏目编号",
+    "parent_id": "上级栏目编号", "path": "栏目路径", "name": "栏目名称", "url": "链接", "depth": "层级",
+    "offsite": "站外", "item_count": "信息条数", "declared_count": "栏目标称条数", "list_pages": "列表页数",
+    "newest_date": "最新发布日期", "has_content": "有正文", "column_path": "所在栏目", "title": "标题",
+    "published": "发布日期", "eligible_points": "参评分值", "percent": "得分率", "veto": "单项否决",
+    "rank": "排名",
+}
+LANGS = ("en", "zh")
+
 
 def write(report: Report, out_dir: Path) -> list[Path]:
     """The four CSVs (UTF-8 with BOM for Excel); scores.csv also has each site's rank."""
@@ -25,6 +39,8 @@ def write(report: Report, out_dir: Path) -> list[Path]:
         "findings.csv": data.findings[FINDING_COLUMNS],
         "scores.csv": _scores_with_rank(data.scores[SCORE_COLUMNS], report.ranking.table),
     }
+    if report.lang == "zh":
+        frames = {name: frame.rename(columns=ZH_HEADERS) for name, frame in frames.items()}
     return [write_csv(frame, out_dir / name) for name, frame in frames.items()]
 
 

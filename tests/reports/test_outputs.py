@@ -133,3 +133,22 @@ def test_formats_option():
     assert parse_formats(None) == ("html", "csv", "xlsx", "json")
     with pytest.raises(UserError):
         parse_formats("html,doc")
+
+
+def test_csv_lang_zh_keeps_columns_and_order_under_chinese_heads(synth, tmp_path):
+    from reports.formats.csv import ZH_HEADERS
+    from reports.model import COLUMN_COLUMNS, FINDING_COLUMNS, ITEM_COLUMNS, SCORE_COLUMNS
+    from reports.render import render_report
+    from xxgk.store import session_factory, session_scope
+
+    store, _root = synth
+    assert not {*COLUMN_COLUMNS, *FINDING_COLUMNS, *ITEM_COLUMNS, *SCORE_COLUMNS, "rank"} - ZH_HEADERS.keys()
+    outs = {}
+    for lang in ("en", "zh"):
+        with session_scope(session_factory(store.db_url)) as s:
+            render_report(s, store.runs[-1], None, tmp_path / lang, formats="html,csv", lang=lang)
+        with open(tmp_path / lang / "findings.csv", encoding="utf-8-sig") as fh:
+            outs[lang] = list(csv.reader(fh))
+    assert outs["en"][0] == FINDING_COLUMNS  # the default stays the stable English names
+    assert outs["zh"][0] == [ZH_HEADERS[c] for c in FINDING_COLUMNS]
+    assert outs["zh"][1:] == outs["en"][1:]  # values unchanged
