@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from reports.bulletin import SiteBulletin, collect
 from reports.compare import changes, previous_run
+from reports.method import method_facts
 from reports.model import RunData, load_run
 from reports.narrative import Narrative, write
 from reports.ranking import Ranking, rank_sites
@@ -39,6 +40,7 @@ class Report:
     trends: Trends = field(default_factory=Trends)  # score and item history; changes since the baseline
     assertions: dict[str, Any] | None = None  # an assertion file's verdict (xxgk/assertions.py summary)
     lang: str = "en"  # CSV header language (reports/formats/csv.py)
+    method: dict[str, Any] = field(default_factory=dict)  # the 评估时点 and method box (reports/method.py)
 
     @property
     def run(self) -> Run:
@@ -51,7 +53,8 @@ class Report:
     def page_globals(self) -> dict:
         """What every HTML template sees: run, rubric, time, formats written and the warnings."""
         return {"run": self.data.run, "rubric_id": self.data.rubric_id, "generated": self.generated,
-                "formats": self.formats, "notes": [n.page for n in self.notes], "assertions": self.assertions}
+                "formats": self.formats, "notes": [n.page for n in self.notes], "assertions": self.assertions,
+                "method": self.method}
 
 
 def build_ranking(session: Session, data: RunData, compare: int | None = None) -> tuple[Ranking, int | None]:
@@ -79,4 +82,4 @@ def build_report(session: Session, run_id: int, rubric_id: str | None, *, compar
     return Report(data=data, ranking=ranking, narrative=write(ranking, baseline), baseline=baseline,
                   bulletins=collect(data), generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
                   verdicts=verdicts, trends=load_trends(session, data.run, data.rubric_id, baseline),
-                  assertions=assertions)
+                  assertions=assertions, method=method_facts(session, data))

@@ -49,6 +49,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
         "rubric": {"id": data.rubric_id, "title": data.rubric.title, "method": data.method,
                    "pass_mark": data.pass_mark, "source": data.rubric.source, "sections": data.rubric.sections},
         "notes": [n.log for n in report.notes],
+        "method": report.method,
         "summary": ranking.summary,
         "conclusions": report.narrative.sentences,
         "categories": records(ranking.categories) if ranking.categories is not None else [],

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from reports.cells import neutralise
 from reports.context import Report
 from reports.formats.base import Format
+from reports.method import method_rows
 from reports.ranking import records
 from reports.templating import STATUS_LABELS
 
@@ -109,6 +110,8 @@ def write(report: Report, out_dir: Path) -> list[Path]:
         out = [[names.get(site_id, ""), rates.get(site_id, {}).get(f"sec_{sid}"),
                 *[cells.get((sid, site_id, iid)) for iid in sec_items]] for site_id in order]
         _write(sheet, head, out)
+    method = wb.create_sheet(_sheet_title("评估说明", used))
+    _write(method, ["项目", "内容"], [list(row) for row in method_rows(report.method)] if report.method else [])
     findings = wb.create_sheet(_sheet_title("评估结论", used))
     _write(findings, FINDING_HEADER, [
         [names.get(int(f.site_id), ""), f.section_name, f.item_id, f.item_name, STATUS_LABELS.get(f.status, f.status),

@@ -55,7 +55,7 @@ def test_csv_neutralises_and_keeps_text(rendered):
 def test_xlsx_summary_and_section_sheets(rendered):
     store, out, _ = rendered
     wb = load_workbook(out / "report.xlsx")
-    assert wb.sheetnames == ["汇总", "类别1", "类别2", "类别3", "类别4", "评估结论"]
+    assert wb.sheetnames == ["汇总", "类别1", "类别2", "类别3", "类别4", "评估说明", "评估结论"]
     summary = list(wb["汇总"].values)
     assert summary[0][:5] == ("排名", "网站", "网址", "总分", "结果")
     names = [r[1] for r in summary[1:]]
@@ -152,3 +152,25 @@ def test_csv_lang_zh_keeps_columns_and_order_under_chinese_heads(synth, tmp_path
     assert outs["en"][0] == FINDING_COLUMNS  # the default stays the stable English names
     assert outs["zh"][0] == [ZH_HEADERS[c] for c in FINDING_COLUMNS]
     assert outs["zh"][1:] == outs["en"][1:]  # values unchanged
+
+
+def test_every_page_and_export_states_the_method(rendered):
+    """评估时点, crawl window, rubric with its document and fingerprint, settings and verdict counts."""
+    from scoring.context import audit_date
+    from xxgk.store import Run, session_factory, session_scope
+
+    store, out, _ = rendered
+    with session_scope(session_factory(store.db_url)) as s:
+        as_of = audit_date(s.get(Run, store.runs[-1])).isoformat()
+    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))["method"]
+    with open(out / "findings.csv", encoding="utf-8-sig") as fh:
+        statuses = [r["status"] for r in csv.DictReader(fh)]
+    assert doc["as_of"] == as_of and doc["rubric_id"] and doc["fingerprint"]
+    assert doc["not_checkable"] == sum(s in ("not_checked", "not_applicable") for s in statuses)
+    assert doc["needs_review"] == statuses.count("needs_review")
+    assert doc["checked"] + doc["not_checkable"] + doc["needs_review"] == len(statuses)
+    pages = [out / "index.html", *sorted((out / "sites").glob("site-*.html"))]
+    for page in pages:
+        assert f'<div class="method small" id="method"><b>评估时点</b> {as_of}' in page.read_text(encoding="utf-8"), page
+    sheet = {r[0]: r[1] for r in load_workbook(out / "report.xlsx")["评估说明"].values}
+    assert sheet["评估时点"] == as_of and "及格线" in sheet["计分方法"]
