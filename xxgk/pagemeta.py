@@ -284,19 +284,42 @@ def strip_label(line: str) -> str:
     return _LABEL_LINE.sub("", line).strip()
 
 
+def _text_fields(lines: list[str]) -> dict[str, str]:
+    """Labelled fields of a text copy's head; a dump may hold the whole report on one line, so a value
+    runs to the next label and the line is read only near its start."""
+    out: dict[str, str] = {}
+    for ln in lines:
+        head = ln[:300]
+        matches = [m for m in LABEL_RE.finditer(head)]
+        if not matches or matches[0].start() > 12:
+            continue
+        for j, m in enumerate(matches):
+            end = matches[j + 1].start() if j + 1 < len(matches) else len(head)
+            value = clean(head[m.end():end])
+            if value:
+                out.setdefault(m.group(1), value)
+    return out
+
+
+_TITLE_END = re.compile(r"^(.{4,80}?报告)(?:\s|$)")
+
+
 def read_text_meta(lines: list[str], head: int = 40) -> PageMeta:
     """Title, date and unit of a plain-text copy from its labelled lines (`标题:`, `发布日期:`, `来源:`)."""
-    block = fields_from_tokens([ln for ln in lines[:head] if ln.strip()])
+    block = _text_fields([ln for ln in lines[:head] if ln.strip()])
     out = PageMeta(fields=block)
     title = _value(block, TITLE_KEYS)
+    if title and len(title) > 80:
+        m = _TITLE_END.match(title)
+        title = m.group(1) if m else None
     if title:
         out.title, out.sources["title"] = title, "block"
-    d = next((d for k in DATE_KEYS if (d := parse_date(block.get(k)))), None)
+    d = next((d for k in DATE_KEYS if (d := parse_date((block.get(k) or "")[:30]))), None)
     if d:
         out.published, out.sources["published"] = d, "block"
     unit = _value(block, UNIT_KEYS) or _value(block, ("信息来源", "来源"))
     if unit:
-        out.unit, out.sources["unit"] = unit, "block"
+        out.unit, out.sources["unit"] = unit.split(" ")[0], "block"
     return out
 
 

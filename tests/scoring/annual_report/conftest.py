@@ -26,9 +26,21 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
     return out, truth["reports"]
 
 
+def realworld_or_skip(sub: str = "") -> Path:
+    """A folder of ../shared/realworld read in place; the test is skipped (one reason line) when it is absent."""
+    d = shared_dir() / "realworld" / sub if sub else shared_dir() / "realworld"
+    if not d.is_dir():
+        pytest.skip(f"real-world pages not found: {d} (set XXGK_SHARED to the shared folder)")
+    return d
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared folder, when its real-world pages are there (else skip)."""
+    realworld_or_skip()
+    return shared_dir()
+
+
 @pytest.fixture(scope="session")
 def zhecheng() -> Path:
-    d = shared_dir() / "realworld" / "zhecheng-2018"
-    if not d.is_dir():
-        pytest.fail(f"real-world reports missing: {d} (set XXGK_SHARED)")
-    return d
+    return realworld_or_skip("zhecheng-2018")
