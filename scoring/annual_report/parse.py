@@ -269,6 +269,8 @@ def _table_problem(rep: ParsedReport, doc_type: str, grids: list[Grid]) -> str |
     named = [k for k in F.tables_in_text(rep.text) if k in missing]
     if doc_type == "text":
         return "文本副本没有表格结构，统计表无法按单元格读取"
+    if named and doc_type == "pdf":
+        return "PDF 中的统计表未能按单元格读取（表格无框线或版式不规则）"
     if named:
         return "统计表被拍平为文字（数字连成一串，无法拆分单元格）"
     if doc_type == "pdf" and rep.needs_review:
