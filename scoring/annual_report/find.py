@@ -56,16 +56,24 @@ _UNIT_AFTER_YEAR = re.compile(
 
 
 def report_unit(title: str) -> str:
-    """The body named before the year ("柘城县财政局2017年…" → 柘城县财政局), or right after it
-    ("2022年上海市政府信息公开…" → 上海市); "" when none."""
+    """The body named before the year ("柘城县财政局2017年…" → 柘城县财政局); "" when none."""
     t = _canon(title).strip("《》<>")
     m = _RANGE.search(t) or _YEAR.search(t)
     unit = t[: m.start()] if m else ""
-    unit = unit.strip("《》<>\"：:—-")
-    if not unit and m and m.start() == 0:
-        after = _UNIT_AFTER_YEAR.match(t)
-        unit = after.group(1) if after and after.group(1) not in ("本级政府", "政府") else ""
-    return unit
+    return unit.strip("《》<>\"：:—-")
+
+
+def issuing_body(title: str) -> str:
+    """The body a title names, before the year or right after it ("2022年上海市政府信息公开…" → 上海市).
+
+    For telling what kind of body issued a report; ownership (`is_own_report`) keeps to `report_unit`, so
+    a title that names no body before its year still counts as the site's own.
+    """
+    unit = report_unit(title)
+    if unit:
+        return unit
+    after = _UNIT_AFTER_YEAR.match(_canon(title).strip("《》<>"))
+    return after.group(1) if after and after.group(1) not in ("本级政府", "政府") else ""
 
 
 _GENERIC_SUFFIX = ("人民政府", "政府")

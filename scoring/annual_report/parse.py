@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.annual_report import formats as F
-from scoring.annual_report.find import Year, is_annual_report_title, report_unit, report_year
+from scoring.annual_report.find import Year, is_annual_report_title, issuing_body, report_year
 from scoring.annual_report.grid import Grid, grid_from_docx_table, grid_from_html_table, grid_from_pdf_table
 from scoring.annual_report.tables import read_grids
 from scoring.annual_report.text import clean, published_in_text
@@ -248,7 +248,7 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
                        issuer=meta.unit or "", site=meta.site or "", column=meta.column or "")
     rep.tables = read_grids(grids)
     rep.year = report_year(title) if title else None
-    rep.unit = (report_unit(title) if title else "") or (meta.unit or "")
+    rep.unit = (issuing_body(title) if title else "") or (meta.unit or "")
     rep.published = meta.published or published_in_text(rep.text[:3000])
     rep.sources = {k: v for k, v in meta.sources.items() if k in ("title", "published", "unit")}
     if rep.published and not meta.published:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
 from scoring.annual_report.checks import ASPECTS, check_deadline, check_report, deadline_for, overall
-from scoring.annual_report.find import REPORT_COLUMN, FoundReport, best_by_year, find_reports
+from scoring.annual_report.find import REPORT_COLUMN, FoundReport, best_by_year, find_reports, issuing_body
 from scoring.annual_report.kind import KindGuess, infer_kind, kind_of_unit
 from scoring.annual_report.parse import ParsedReport, UnreadableReport, parse_report
 from scoring.annual_report.rules import FAIL, NEEDS_REVIEW, NOT_APPLICABLE, PASS, RuleResult
@@ -76,7 +76,7 @@ def report_guess(ctx: SiteContext, params: AnnualReportParams, found: FoundRepor
     """The found report's own kind (the body its title names, else the site), when the rubric leaves it to auto."""
     if params.report_kind != "auto" or site_kind == "university":
         return None
-    return infer_kind(found.unit, site_kind=ctx.site.kind, site_name=ctx.site.name or "")
+    return infer_kind(issuing_body(found.title) or found.unit, site_kind=ctx.site.kind, site_name=ctx.site.name or "")
 
 
 def expected_year(kind: str, as_of: dt.date, params: AnnualReportParams) -> int | None:
@@ -156,9 +156,9 @@ def parse_document(doc: Document) -> ParsedReport:
     data = doc.body or (doc.text or "").encode("utf-8")
     rep = parse_report(data, doc.url, doc.content_type)
     if not rep.title and doc.title:
-        from scoring.annual_report.find import report_unit, report_year
+        from scoring.annual_report.find import issuing_body, report_year
 
-        rep.title, rep.year, rep.unit = doc.title, report_year(doc.title), report_unit(doc.title)
+        rep.title, rep.year, rep.unit = doc.title, report_year(doc.title), issuing_body(doc.title)
     return rep
 
 

@@ -202,9 +202,9 @@ def test_2019_trial_table_sum_rules() -> None:
     ("柘城县长江新城办事处2017年政府信息公开工作年度报告", "township", False),
 ])
 def test_kind_from_the_body_a_title_names(title: str, kind: str, sure: bool) -> None:
-    from scoring.annual_report.find import report_unit
+    from scoring.annual_report.find import issuing_body
 
-    guess = infer_kind(report_unit(title))
+    guess = infer_kind(issuing_body(title))
     assert (guess.kind, guess.sure) == (kind, sure), guess
 
 
