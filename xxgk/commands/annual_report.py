@@ -119,6 +119,10 @@ def print_report(console: Console, rep: Any, results: list[Any]) -> None:
             tab.add_row(str(r["no"]), r["item"], {True: "是", False: "否"}.get(r["published"], "?"),
                         " ".join(r["links"]))
         console.print(tab)
+    dl = next((r for r in results if r.rule == "deadline" and r.extra.get("kind")), None)
+    if dl is not None:
+        sure = "" if dl.extra.get("kind_sure") else "，不确定"
+        console.print(f"报告主体：{dl.extra['kind']}（{dl.extra.get('kind_why', '')}{sure}）")
     tab = Table("检查", "结果", "说明", title="检查结果")
     for r in results:
         style = STATUS_STYLE.get(r.status, "")
