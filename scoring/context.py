@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scoring.match import Match, Matcher, normalize
-from scoring.rubric import RubricItem
+from scoring.schema import RubricItem
 from xxgk.store import Column, Crawl, Item, Link, Page, Run, Site
 
 

@@ -31,7 +31,7 @@ from scoring.checks.registry import get_check_def
 from scoring.context import SiteContext
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
-from scoring.rubric import Rubric, RubricItem, Section
+from scoring.schema import Rubric, RubricItem, Section
 from xxgk.errors import UserError
 from xxgk.store import (
     FAIL,

@@ -33,7 +33,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
-from scoring.rubric import Rubric, RubricItem
+from scoring.schema import Rubric, RubricItem
 
 log = logging.getLogger(__name__)
 

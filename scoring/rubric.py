@@ -1,4 +1,4 @@
-"""Rubric files: the pydantic schema, the YAML loader with file:line errors, and lookup by id.
+"""Rubric files: the YAML loader with file:line errors, and lookup by id.
 
 A rubric is YAML data (see `rubrics/`). Errors name the file, the line and the field:
 `rubrics/x.yaml:42: sections[1].items[3].weight: Input should be a valid number`.
@@ -22,224 +22,26 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
+from scoring.checks import get_check_def, known_kinds
+from scoring.schema import (  # noqa: F401  re-exported: the loader's callers name the models here
+    APPLIES_TO,
+    METHODS,
+    CheckSpec,
+    Rubric,
+    RubricItem,
+    ScopedAlias,
+    Section,
+    Source,
+    SubItem,
+)
+from xxgk import yamlfile
 from xxgk.errors import UserError
-
-METHODS = ("weighted", "deduction", "veto+deduction")
-APPLIES_TO = ("university", "government", "any")
-
-Loc = tuple[str | int, ...]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CheckSpec(_Model):
-    """One check on an item: a registered `kind`, its parameters, and which of them are unconfirmed.
-
-    `unconfirmed` names parameters whose values the source does not settle (e.g. the 1-year period
-    for 长期未更新); `note` says why. Findings of such checks say the value is unconfirmed.
-    """
-
-    kind: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    unconfirmed: list[str] = Field(default_factory=list)
-    note: str | None = None
-
-
-class ScopedAlias(_Model):
-    """Aliases that count only when the column's path (ancestors or own name) contains one of `within`.
-
-    E.g. 招生简章 counts for item 11 only under a 研究生 column.
-    """
-
-    names: list[str] = Field(min_length=1)
-    within: list[str] = Field(min_length=1)
-
-
-class SubItem(_Model):
-    """A clause of a compound item (e.g. 收入预算表 of item 19).
-
-    Without weights sub-items only help matching; with a weight on every sub-item of an item the
-    item earns partial credit: the weights of the clauses found over the sum of its weights.
-    """
-
-    id: str
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
-    weight: float | None = Field(default=None, ge=0)
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_to_str(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
-
-
-class RubricItem(_Model):
-    """A rubric item: official name, weight (points), aliases, matching scope and checks."""
-
-    id: str
-    name: str = Field(min_length=1)
-    weight: float | None = Field(default=None, ge=0)
-    points: float | None = Field(default=None, ge=0)  # for deduction methods: points deducted
-    aliases: list[str] = Field(default_factory=list)
-    scoped_aliases: list[ScopedAlias] = Field(default_factory=list)
-    exclude_within: list[str] = Field(default_factory=list)  # path terms that rule a column out
-    sub_items: list[SubItem] = Field(default_factory=list)
-    checks: list[CheckSpec] = Field(default_factory=lambda: [CheckSpec(kind="presence")])
-    veto: bool = False  # 单项否决: a fail makes the site 不合格 (method veto+deduction)
-    unconfirmed: bool = False  # the item's points or thresholds are not confirmed by the source
-    note: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _weight_from_points(cls, data: Any) -> Any:
-        # `weight` is what every reader (CLI table, reports) shows: a deduction item's points, 0 for veto
-        if isinstance(data, dict) and data.get("weight") is None:
-            if data.get("points") is not None:
-                data = {**data, "weight": data["points"]}
-            elif data.get("veto") is True:
-                data = {**data, "weight": 0}
-        return data
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_to_str(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
-
-    @property
-    def max_points(self) -> float:
-        """Full points of the item (its weight, or its points for deduction rubrics)."""
-        return float(self.weight if self.weight is not None else (self.points or 0.0))
-
-    @property
-    def partial_credit(self) -> bool:
-        """True when every sub-item carries a weight (credit by clause)."""
-        return bool(self.sub_items) and all(s.weight is not None for s in self.sub_items)
-
-    @property
-    def points_label(self) -> str:
-        """What a table shows in its points column: `2`, `扣分上限 10`, `单项否决`."""
-        if self.veto:
-            return "单项否决"
-        if self.points is not None and self.points == self.weight:
-            return f"扣分上限 {self.max_points:g}"
-        return f"{self.max_points:g}"
-
-
-class Section(_Model):
-    """A category (一级指标) holding items; `aliases` are header variants that never satisfy an item."""
-
-    id: str
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
-    items: list[RubricItem] = Field(min_length=1)
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_to_str(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
-
-    @property
-    def max_points(self) -> float:
-        return sum(i.max_points for i in self.items)
-
-
-class Source(_Model):
-    """The document a rubric implements."""
-
-    title: str
-    number: str  # 文号, e.g. 教办函〔2014〕23号
-    published: str | None = None
-    basis: list[str] = Field(default_factory=list)
-    url: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.title}（{self.number}）"
-
-
-class Rubric(_Model):
-    """A whole rubric file."""
-
-    id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    version: str | None = None
-    source: Source
-    applies_to: Literal["university", "government", "any"]
-    method: Literal["weighted", "deduction", "veto+deduction"]
-    total: float = Field(default=100, gt=0)
-    pass_mark: float = Field(default=60, ge=0)  # 合格 at or above (percent of the eligible points)
-    weighting: str | None = None  # how the weights were chosen, when the source gives none
-    generic_columns: list[str] = Field(default_factory=list)  # names that never satisfy an item
-    builtin_generic_columns: bool = True  # also block the matcher's (university-flavoured) list
-    note: str | None = None
-    sections: list[Section] = Field(min_length=1)
-
-    def items(self) -> list[tuple[Section, RubricItem]]:
-        """Every (section, item) in file order."""
-        return [(s, i) for s in self.sections for i in s.items]
-
-    def item(self, item_id: str) -> RubricItem:
-        for _s, i in self.items():
-            if i.id == item_id:
-                return i
-        raise KeyError(item_id)
-
-
-# ---------------------------------------------------------------- YAML with line numbers
-
-
-class _DupKeyError(Exception):
-    def __init__(self, loc: Loc, line: int, key: str) -> None:
-        self.loc, self.line, self.key = loc, line, key
-
-
-def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Python data from a composed YAML node, recording the line (1-based) of every value."""
-    lines[loc] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for knode, vnode in node.value:
-            key = _scalar(knode) if isinstance(knode, yaml.ScalarNode) else str(knode.start_mark)
-            if key in out:
-                raise _DupKeyError(loc + (str(key),), knode.start_mark.line + 1, str(key))
-            child = loc + (str(key) if not isinstance(key, int) else key,)
-            out[key] = _construct(vnode, child, lines)
-            lines[child] = knode.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, loc + (i,), lines) for i, v in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
-
-
-def _field(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + part
-    return out or "(top)"
-
-
-def _line_for(loc: Loc, lines: dict[Loc, int]) -> int | None:
-    for n in range(len(loc), -1, -1):
-        if loc[:n] in lines:
-            return lines[loc[:n]]
-    return None
+from xxgk.yamlfile import Loc, field_name, pydantic_message, raise_first
 
 
 def _read_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
@@ -249,21 +51,7 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
         raise UserError(f"cannot read rubric: {exc.strerror or exc}", source=display) from exc
     except UnicodeDecodeError as exc:
         raise UserError("rubric is not UTF-8 text", source=display) from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        msg = f"YAML syntax error: {exc.problem or exc.context}"
-        raise UserError(msg, source=display, line=mark.line + 1 if mark else None) from exc
-    if node is None:
-        raise UserError("rubric file is empty", source=display, line=1)
-    lines: dict[Loc, int] = {}
-    try:
-        data = _construct(node, (), lines)
-    except _DupKeyError as exc:
-        raise UserError(f"duplicate key {exc.key!r}", source=display, line=exc.line,
-                        field=_field(exc.loc)) from None
-    return data, lines
+    return yamlfile.load_located(text, display, empty="rubric file is empty")
 
 
 # ---------------------------------------------------------------- validation
@@ -271,8 +59,6 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, dict[Loc, int]]:
 
 def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
     """Rules pydantic field types cannot express, each with the loc of the offending value."""
-    from scoring.checks import get_check_def, known_kinds
-
     errors: list[tuple[Loc, str]] = []
     seen_sections: dict[str, int] = {}
     seen_items: dict[str, Loc] = {}
@@ -284,7 +70,7 @@ def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
             iloc: Loc = ("sections", si, "items", ii)
             if item.id in seen_items:
                 first = seen_items[item.id]
-                errors.append((iloc + ("id",), f"duplicate item id {item.id!r} (first at {_field(first)})"))
+                errors.append((iloc + ("id",), f"duplicate item id {item.id!r} (first at {field_name(first)})"))
             else:
                 seen_items[item.id] = iloc
             if item.veto and rubric.method != "veto+deduction":
@@ -316,7 +102,7 @@ def _semantic_errors(rubric: Rubric) -> list[tuple[Loc, str]]:
                     cdef.params_model.model_validate(spec.params)
                 except ValidationError as exc:
                     for err in exc.errors():
-                        errors.append((cloc + ("params",) + tuple(err["loc"]), _pyd_message(err)))
+                        errors.append((cloc + ("params",) + tuple(err["loc"]), pydantic_message(err)))
                 for ui, name in enumerate(spec.unconfirmed):
                     if name not in cdef.params_model.model_fields:
                         errors.append((cloc + ("unconfirmed", ui), f"{name!r} is not a parameter of "
@@ -336,34 +122,11 @@ def parse_rubric(data: Any, lines: dict[Loc, int], display: str) -> Rubric:
     """Validate already-loaded rubric data; raise the first error as `UserError` with its line."""
     if not isinstance(data, dict):
         raise UserError("a rubric must be a mapping (id, title, sections, ...)", source=display, line=1)
-    try:
-        rubric = Rubric.model_validate(data)
-    except ValidationError as exc:
-        errs = [(tuple(e["loc"]), _pyd_message(e)) for e in exc.errors()]
-        _raise_first(errs, lines, display)
-        raise AssertionError("unreachable") from exc
+    rubric = yamlfile.validate(Rubric, data, lines, display)
     errs = _semantic_errors(rubric)
     if errs:
-        _raise_first(errs, lines, display)
+        raise_first(errs, lines, display)
     return rubric
-
-
-def _pyd_message(err: Any) -> str:
-    if err["type"] == "missing":
-        return "field required"
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    return str(err["msg"])
-
-
-def _raise_first(errors: list[tuple[Loc, str]], lines: dict[Loc, int], display: str) -> None:
-    # pydantic adds the union/tag member to loc for some types; keep only dict keys and list indexes
-    ranked = sorted(((_line_for(loc, lines) or 0, i, loc, msg) for i, (loc, msg) in enumerate(errors)))
-    line, _i, loc, msg = ranked[0]
-    more = len(errors) - 1
-    if more:
-        msg += f" (and {more} more error{'s' if more > 1 else ''})"
-    raise UserError(msg, source=display, line=line or None, field=_field(loc))
 
 
 def load_rubric(path: str | Path) -> Rubric:

@@ -1,10 +1,55 @@
-"""Shared fixtures: throwaway PostgreSQL and Redis servers on 127.0.0.1 (Debian packages)."""
+"""Shared fixtures: the real portal pages of ../shared/realworld (read in place), and throwaway
+PostgreSQL and Redis servers on 127.0.0.1 (Debian packages)."""
 
 from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from xxgk.localservices import ServiceUnavailable, postgres, redis
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """The project's shared/ folder: $XXGK_SHARED, else the one beside the checkout (CI has it)."""
+    return Path(os.environ.get("XXGK_SHARED", REPO.parent / "shared")).resolve()
+
+
+REALWORLD_MISSING = (f"real-page tests skipped: {shared_dir() / 'realworld'} not found "
+                     "(a fresh clone has no shared/ folder; set XXGK_SHARED to run them)")
+
+
+@pytest.fixture(scope="session")
+def realworld() -> Path:
+    """The real portal pages. They are never copied into the repository, so a clone without
+    shared/ skips every test that reads them, with one summary line (below)."""
+    path = shared_dir() / "realworld"
+    if not path.is_dir():
+        pytest.skip(REALWORLD_MISSING)
+    return path
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001
+    """Fold the real-page skips into one line instead of one `-ra` line per test; the closing
+    count still includes them."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    folded = [r for r in skipped if REALWORLD_MISSING in str(getattr(r, "longrepr", ""))]
+    if folded:
+        terminalreporter.stats["skipped"] = [r for r in skipped if r not in folded]
+        terminalreporter.write_line(f"{len(folded)} {REALWORLD_MISSING}")
+    try:
+        return (yield)
+    finally:
+        if folded:
+            terminalreporter.stats["skipped"] = skipped
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +84,50 @@ def redis_url():
             yield url
     except ServiceUnavailable as exc:
         pytest.skip(str(exc))
+
+
+class _Hook(BaseHTTPRequestHandler):
+    """Records the JSON body of every POST."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append(json.loads(body))  # type: ignore[attr-defined]
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Inbox:
+    """aiosmtpd handler keeping every message it is sent."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture()
+def receivers():  # type: ignore[no-untyped-def]
+    """A webhook receiver (`.url`, `.received`) and an SMTP server (`.address`, `.messages`) on 127.0.0.1."""
+    from aiosmtpd.controller import Controller
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
+    http.received = []  # type: ignore[attr-defined]
+    http.url = f"http://127.0.0.1:{http.server_port}/hook"  # type: ignore[attr-defined]
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    with socket.socket() as probe:  # aiosmtpd checks its own start by connecting, so it needs a real port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox(f"127.0.0.1:{port}")
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        yield http, inbox
+    finally:
+        http.shutdown()
+        smtp.stop()

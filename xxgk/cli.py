@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +20,9 @@ from rich.progress import (
 from rich.table import Table
 
 from xxgk import pipeline
+from xxgk.assertions import Assertions, apply_assertions, load_assertions
 from xxgk.commands import register_all
+from xxgk.commands.options import DbOption, out_option
 from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
 from xxgk.errors import UserError
 
@@ -30,7 +33,6 @@ app.add_typer(rubrics_app, name="rubrics")
 console = Console(stderr=True)
 out_console = Console()
 
-DbOption = Annotated[str | None, typer.Option("--db", help="Store: a SQLite file path or a database URL.")]
 
 
 def _mount_samples() -> None:
@@ -109,7 +111,7 @@ def audit(
     sites: Annotated[Path | None, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")]
     = None,
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
-    out: Annotated[Path, typer.Option(help="Folder for the HTML report and CSV exports.")] = Path("out"),
+    out: Annotated[Path, out_option("Folder for the HTML report and CSV exports.")] = Path("out"),
     db: DbOption = None,
     mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
     max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = CrawlLimits.max_pages,
@@ -129,11 +131,16 @@ def audit(
                                                                     "and wait (needs --redis and a PostgreSQL "
                                                                     "--db).")] = False,
     redis: Annotated[str | None, typer.Option("--redis", help="Redis URL of the worker queue.")] = None,
+    assert_file: Annotated[Path | None, typer.Option(
+        "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
+                         "to assertions.json and exit 1.")] = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
+    rules = load_assertions(assert_file) if assert_file else None  # checked before any request
     if resume is not None:
         result = run_resume(resume, out, db, quiet=quiet)
         out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
+        _judge(db_url_from(db), result.run_id, None, rules, out)
         return
     if sites is None:
         raise UserError("give a site list (or --resume RUN)", field="SITES")
@@ -149,6 +156,7 @@ def audit(
     config = AuditConfig(mode=mode, limits=limits, as_of=_as_of(as_of), formats=formats)
     result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
+    _judge(db_url_from(db), result.run_id, None, rules, out)
 
 
 @app.command()
@@ -156,7 +164,7 @@ def score(
     run: Annotated[int, typer.Argument(help="Run id to re-score.")],
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
     db: DbOption = None,
-    out: Annotated[Path | None, typer.Option(help="Also re-render the report into this folder.")] = None,
+    out: Annotated[Path | None, out_option("Also re-render the report into this folder.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (kept in the run).")] = None,
 ) -> None:
     """Re-score a stored crawl with a rubric, without crawling again."""
@@ -173,7 +181,7 @@ def score(
 @app.command()
 def report(
     run: Annotated[int, typer.Argument(help="Run id to render.")],
-    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out"),
+    out: Annotated[Path, out_option("Folder for the report.")] = Path("out"),
     rubric: Annotated[str | None, typer.Option(help="Rubric id (default: the run's).")] = None,
     db: DbOption = None,
     compare: Annotated[int | None, typer.Option(
@@ -185,8 +193,12 @@ def report(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the ranking and site pages to PDF (Chromium).")] = False,
     bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the monthly 通报 (HTML + DOCX) even when "
                                                               "the run has no monthly-volume findings.")] = False,
+    assert_file: Annotated[Path | None, typer.Option(
+        "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
+                         "to assertions.json and exit 1.")] = None,
 ) -> None:
     """Re-render the report of a stored run."""
+    rules = load_assertions(assert_file) if assert_file else None
     db_url = db_url_from(db)
     _require_run(db_url, run)
     if compare is not None:
@@ -196,6 +208,31 @@ def report(
     page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
                            bulletin=True if bulletin else None)
     out_console.print(f"report written to {page.resolve()}")
+    _judge(db_url, run, rubric, rules, out, baseline=compare)
+
+
+def _judge(db_url: str, run_id: int, rubric_ref: str | None, rules: Assertions | None, out: Path, *,
+           baseline: int | None = None) -> None:
+    """Apply the assertion file to a rendered run: one line per violation, exit 1 on an error-level one."""
+    if rules is None:
+        return
+    from xxgk.store import Run, session_factory, session_scope
+
+    with session_scope(session_factory(db_url)) as session:
+        run = session.get(Run, run_id)
+        rubric, _path = pipeline.load_rubric_ref(rubric_ref or run.rubric_id)
+        judgement, problems = apply_assertions(session, run_id, rubric.id, rules, out, pass_mark=rubric.pass_mark,
+                                               baseline_run_id=baseline)
+    for v in judgement.violations:
+        word = "assertion failed" if v.level == "error" else "assertion warning"
+        console.print(f"{word}: {v.line_text()}", markup=False, highlight=False, soft_wrap=True)
+    for line in problems:
+        console.print(f"warning: notification not delivered: {line}", markup=False, highlight=False, soft_wrap=True)
+    errors = sum(v.level == "error" for v in judgement.violations)
+    out_console.print(f"assertions: {errors} failed, {len(judgement.violations) - errors} warnings, "
+                      f"{len(judgement.unjudged)} not judged ({out / 'assertions.json'})")
+    if judgement.failed:
+        raise typer.Exit(1)
 
 
 def _as_of(value: str | None) -> str | None:
@@ -223,7 +260,7 @@ DEMO_ANNUAL_RUBRIC = "gov-disclosure-annual-report"
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = DEFAULT_HOME / "demo",
+    out: Annotated[Path, out_option("Folder for the reports.")] = DEFAULT_HOME / "demo",
     seed: Annotated[int, typer.Option(help="Seed of the sample world.")] = 2024,
     db: DbOption = None,
 ) -> None:
@@ -317,6 +354,11 @@ def rubrics_validate(file: Annotated[Path, typer.Argument(help="Rubric YAML file
     out_console.print(f"{file}: ok ({loaded.id}: {len(loaded.sections)} sections, {items} items)")
 
 
+# A full disk, a read-only folder or a path in the way: the user's machine, not a bug of ours.
+ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR,
+                      errno.EISDIR, errno.EEXIST, errno.ENAMETOOLONG}
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
     try:
@@ -332,6 +374,13 @@ def main() -> None:
     except KeyboardInterrupt:
         console.print("interrupted")
         sys.exit(130)
+    except OSError as exc:
+        if exc.errno not in ENVIRONMENT_ERRNOS:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        console.print(f"error: {where}{exc.strerror or exc} (what was already collected stays in the store)",
+                      markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
     except Exception as exc:
         # Usage errors (unknown option, missing argument) from the click inside typer: show them as click does.
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):

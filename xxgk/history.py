@@ -22,6 +22,8 @@ from xxgk.store import (
 )
 
 SCORED = (PASS, "partial", FAIL, "needs_review")
+PROBLEM = (FAIL, "partial")
+UNKNOWN = ("not_checked", "needs_review")  # could not be judged: never counted as a problem or a fix
 
 
 @dataclass
@@ -80,8 +82,12 @@ class SiteDiff:
     score_b: float | None
     rank_a: int | None
     rank_b: int | None
-    new_failures: list[tuple[str, str, str, str]] = field(default_factory=list)  # item, name, before, after
+    # each entry: (item id, item name, status in A, status in B)
+    new_failures: list[tuple[str, str, str, str]] = field(default_factory=list)  # new problem
     fixed: list[tuple[str, str, str, str]] = field(default_factory=list)
+    still_failing: list[tuple[str, str, str, str]] = field(default_factory=list)
+    newly_unchecked: list[tuple[str, str, str, str]] = field(default_factory=list)  # newly not checkable
+    only_in: str | None = None  # "A" or "B" when the site is in one run's site list only
 
     @property
     def score_change(self) -> float | None:
@@ -118,18 +124,58 @@ def diff_runs(session: Session, run_a: int, run_b: int, rubric_id: str | None = 
     for sid in site_ids:
         d = SiteDiff(sid, sites[sid].name, sites[sid].url, totals_a.get(sid), totals_b.get(sid),
                      ranks_a.get(sid), ranks_b.get(sid))
+        in_a = any(s == sid for s, _ in st_a) or sid in totals_a
+        in_b = any(s == sid for s, _ in st_b) or sid in totals_b
+        d.only_in = None if in_a and in_b else ("A" if in_a else "B")
         for (site, item), (name, after) in sorted(st_b.items(), key=lambda kv: _item_key(kv[0][1])):
             if site != sid:
                 continue
             before = st_a.get((site, item), (name, None))[1]
             if before is None:
                 continue
-            if before == PASS and after in (FAIL, "partial", "needs_review"):
-                d.new_failures.append((item, name, before, after))
-            elif before in (FAIL, "partial", "needs_review") and after == PASS:
-                d.fixed.append((item, name, before, after))
+            bucket = _bucket(before, after, d)
+            if bucket is not None:
+                bucket.append((item, name, before, after))
         out.append(d)
     return out
+
+
+def _bucket(before: str, after: str, d: SiteDiff) -> list[tuple[str, str, str, str]] | None:
+    """Which list of the diff an item's change from `before` to `after` belongs to (None: no news)."""
+    if after in PROBLEM:
+        return d.still_failing if before in PROBLEM else d.new_failures
+    if after == PASS:
+        return d.fixed if before in PROBLEM else None
+    if after in UNKNOWN and before not in UNKNOWN:
+        return d.newly_unchecked
+    return None
+
+
+def diff_warnings(session: Session, run_a: int, run_b: int, rubric_id: str | None = None) -> list[str]:
+    """What makes two runs not quite comparable: different site lists, rubric files or rubrics."""
+    a, b = _require(session, run_a), _require(session, run_b)
+    rubric_id = rubric_id or b.rubric_id or a.rubric_id
+    out: list[str] = []
+    sites_a, sites_b = _run_sites(session, a.id), _run_sites(session, b.id)
+    for run, only in ((a.id, sites_a.keys() - sites_b.keys()), (b.id, sites_b.keys() - sites_a.keys())):
+        if only:
+            names = sorted((sites_a | sites_b)[s] for s in only)
+            shown = "、".join(names[:10]) + (f" …（{len(names)}）" if len(names) > 10 else "")
+            out.append(f"the site lists differ: only run {run} has {shown}")
+    if a.rubric_hash and b.rubric_hash and a.rubric_hash != b.rubric_hash and a.rubric_id == b.rubric_id:
+        out.append(f"the rubric file changed between the runs (sha256 {a.rubric_hash[:12]} → {b.rubric_hash[:12]})")
+    for run in (a, b):
+        scored = session.scalar(select(func.count(Score.id)).where(Score.run_id == run.id,
+                                                                    Score.rubric_id == rubric_id))
+        if not scored:
+            out.append(f"run {run.id} has no scores for rubric {rubric_id}")
+    return out
+
+
+def _run_sites(session: Session, run_id: int) -> dict[int, str]:
+    rows = session.execute(select(Site.id, Site.name).join(Crawl, Crawl.site_id == Site.id)
+                           .where(Crawl.run_id == run_id)).all()
+    return dict(rows)
 
 
 def _delete_runs(session: Session, run_ids: list[int]) -> None:

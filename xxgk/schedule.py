@@ -59,8 +59,13 @@ def next_fire(expr: str, after: dt.datetime, tz: str = "UTC") -> dt.datetime:
 
 
 def add_schedule(session: Session, name: str, cron: str, sites: Path, rubric: str, out_dir: Path, *,
-                 mode: str = "ranking", tz: str = "UTC", now: dt.datetime | None = None) -> Schedule:
-    """Validate everything an audit will need now, not at 2 a.m. next month, then store the schedule."""
+                 mode: str = "ranking", tz: str = "UTC", now: dt.datetime | None = None,
+                 assertions: Path | None = None, formats: str | None = None) -> Schedule:
+    """Validate everything an audit will need now, not at 2 a.m. next month, then store the schedule.
+
+    `assertions` (a file judged after every run, see xxgk/assertions.py) and `formats` (report outputs)
+    are passed to each audit."""
+    from xxgk.assertions import load_assertions
     from xxgk.pipeline import load_rubric_ref
     from xxgk.sites import load_sites
 
@@ -72,9 +77,15 @@ def add_schedule(session: Session, name: str, cron: str, sites: Path, rubric: st
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     load_sites(sites)
     rubric_obj, rubric_path = load_rubric_ref(rubric)
+    options: dict[str, str] = {"tz": tz}
+    if assertions is not None:
+        load_assertions(assertions)
+        options["assert"] = str(Path(assertions).resolve())
+    if formats:
+        options["formats"] = formats
     now = now or utcnow()
     sched = Schedule(name=name, cron=cron, sites_path=str(Path(sites).resolve()), rubric=str(rubric),
-                     out_dir=str(Path(out_dir).resolve()), mode=mode, options={"tz": tz},
+                     out_dir=str(Path(out_dir).resolve()), mode=mode, options=options,
                      next_run_at=next_fire(cron, now, tz))
     session.add(sched)
     session.flush()
@@ -113,14 +124,38 @@ def _renew(factory: sessionmaker[Session], sched_id: int, owner: str, lease_seco
                         .execution_options(synchronize_session=False))
 
 
-def subprocess_runner(sched: Schedule, db_url: str) -> int:
-    """Run the audit in a fresh process (Scrapy's reactor starts once per process); return its run id."""
-    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
-    out = Path(sched.out_dir) / stamp
+class AssertionsFailed(Exception):
+    """The audit ran and was reported, but broke the schedule's assertions."""
+
+    def __init__(self, run_id: int, lines: list[str]) -> None:
+        self.run_id, self.lines = run_id, lines
+        super().__init__("; ".join(lines[:5]) + (f" (and {len(lines) - 5} more)" if len(lines) > 5 else ""))
+
+
+def audit_command(sched: Schedule, db_url: str, out: Path) -> list[str]:
+    """The `xxgk audit` command line a schedule runs, with its stored options."""
     cmd = [sys.executable, "-m", "xxgk", "audit", sched.sites_path, "--rubric", sched.rubric, "--out", str(out),
            "--db", db_url, "--mode", sched.mode, "--quiet"]
-    res = subprocess.run(cmd, capture_output=True, text=True)
+    options = sched.options or {}
+    if options.get("assert"):
+        cmd += ["--assert", options["assert"]]
+    if options.get("formats"):
+        cmd += ["--formats", options["formats"]]
+    return cmd
+
+
+def subprocess_runner(sched: Schedule, db_url: str) -> int:
+    """Run the audit in a fresh process (Scrapy's reactor starts once per process); return its run id.
+
+    Exit 1 after a written report is the assertions' verdict: raised as AssertionsFailed with its lines."""
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    out = Path(sched.out_dir) / stamp
+    res = subprocess.run(audit_command(sched, db_url, out), capture_output=True, text=True)
     match = re.search(r"run (\d+): report written", res.stdout)
+    if res.returncode == 1 and match:
+        lines = [ln.removeprefix("assertion failed: ") for ln in res.stderr.splitlines()
+                 if ln.startswith("assertion failed: ")]
+        raise AssertionsFailed(int(match.group(1)), lines)
     if res.returncode != 0 or not match:
         last = (res.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"audit exited {res.returncode}: {last}")
@@ -130,7 +165,7 @@ def subprocess_runner(sched: Schedule, db_url: str) -> int:
 @dataclass
 class DueResult:
     name: str
-    status: str  # done | failed | skipped (another runner holds it)
+    status: str  # done | violations (ran, broke its assertions) | failed | skipped (another runner holds it)
     run_id: int | None = None
     error: str | None = None
 
@@ -152,11 +187,14 @@ def run_due(factory: sessionmaker[Session], db_url: str, *, now: dt.datetime | N
         stop = threading.Event()
         beat = threading.Thread(target=_heartbeat, args=(factory, sched.id, owner, lease_seconds, stop), daemon=True)
         beat.start()
-        run_id, error = None, None
+        run_id, error, status = None, None, "done"
         try:
             run_id = runner(sched, db_url)
+        except AssertionsFailed as exc:
+            run_id, error, status = exc.run_id, str(exc), "violations"
+            log.warning("schedule %s: run %s broke its assertions: %s", sched.name, exc.run_id, exc)
         except Exception as exc:  # a failed audit is recorded, and the next schedule still runs
-            error = str(exc)
+            error, status = str(exc), "failed"
             log.warning("schedule %s failed: %s", sched.name, exc)
         finally:
             stop.set()
@@ -166,10 +204,10 @@ def run_due(factory: sessionmaker[Session], db_url: str, *, now: dt.datetime | N
             if row is not None:
                 finished = utcnow()
                 row.last_finished_at, row.last_run_id = finished, run_id
-                row.last_status, row.last_error = ("failed", error) if error else ("done", None)
+                row.last_status, row.last_error = status, error
                 row.next_run_at = next_fire(row.cron, max(finished, now), row.options.get("tz", "UTC"))
                 row.lease_owner, row.lease_until = None, None
-        results.append(DueResult(sched.name, "failed" if error else "done", run_id, error))
+        results.append(DueResult(sched.name, status, run_id, error))
     return results
 
 
@@ -180,6 +218,13 @@ def _heartbeat(factory: sessionmaker[Session], sched_id: int, owner: str, lease_
             _renew(factory, sched_id, owner, lease_seconds)
         except Exception as exc:  # keep the audit running; the lease may lapse
             log.warning("could not renew the lease of schedule %s: %s", sched_id, exc)
+
+
+def local_time(when: dt.datetime | None, tz: str) -> str:
+    """A stored UTC time shown in the schedule's zone, e.g. `2026-12-07 02:00 Asia/Shanghai`."""
+    if when is None:
+        return "—"
+    return f"{when.replace(tzinfo=dt.UTC).astimezone(_zone(tz)):%Y-%m-%d %H:%M} {tz}"
 
 
 def seconds_until_next(factory: sessionmaker[Session], now: dt.datetime | None = None) -> float | None:

@@ -1,8 +1,9 @@
-"""Read the site list (CSV, XLSX or YAML) into rows, with file:line errors for bad input."""
+"""Read the site list (CSV, XLSX or YAML) into rows, with file:line errors for bad input.
+
+A bad row stops the audit before any request is sent."""
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +11,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from xxgk import tablefile, yamlfile
 from xxgk.errors import UserError
 
 KINDS = ("university", "government")
-_BARE_HOST = re.compile(r"^[\w.-]+\.[\w-]+(:\d+)?(/|$)")
+# A bare host given without a scheme: a name ending in a letter label (xxgk.x.edu.cn), or a whole
+# dotted-quad address; "3.14" (a number Excel left in the cell) is neither.
+_BARE_HOST = re.compile(r"^(?:[\w-]+\.)+[^\W\d_][\w-]*(:\d+)?(/|$)|^\d{1,3}(\.\d{1,3}){3}(:\d+)?(/|$)")
+MAX_CELL = {"name": 200, "url": 2048, "group": 200, "tags": 1000, "kind": 40}
 _HEADER_ALIASES = {
     "name": ("name", "名称", "单位", "单位名称", "学校", "网站名称", "site"),
     "url": ("url", "网址", "地址", "链接", "网站地址", "link"),
@@ -40,11 +45,11 @@ def load_sites(path: Path | str) -> list[SiteRow]:
     path = Path(path)
     if not path.exists():
         raise UserError("site list not found", source=str(path))
+    if path.is_dir():
+        raise UserError("is a folder, not a site list file", source=str(path))
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        records = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        records = _read_xlsx(path)
+    if suffix in tablefile.CSV_SUFFIXES + tablefile.XLSX_SUFFIXES:
+        records = tablefile.read_table(path, _HEADER_ALIASES, ("name", "url")).records
     elif suffix in (".yaml", ".yml"):
         records = _read_yaml(path)
     else:
@@ -62,81 +67,8 @@ def load_sites(path: Path | str) -> list[SiteRow]:
     return rows
 
 
-def _canonical_header(raw: str) -> str | None:
-    key = (raw or "").strip().lower().lstrip("\ufeff")
-    for canon, names in _HEADER_ALIASES.items():
-        if key in names:
-            return canon
-    return None
-
-
-def _map_headers(headers: list[str], path: Path, line: int) -> dict[int, str]:
-    mapping = {}
-    for idx, raw in enumerate(headers):
-        canon = _canonical_header(str(raw) if raw is not None else "")
-        if canon:
-            mapping[idx] = canon
-    missing = [c for c in ("name", "url") if c not in mapping.values()]
-    if missing:
-        raise UserError(f"header row has no {' or '.join(missing)} column "
-                        f"(found: {', '.join(str(h) for h in headers if h)})", source=str(path), line=line)
-    return mapping
-
-
-def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = path.read_text(encoding="gb18030")
-        except UnicodeDecodeError as exc:
-            raise UserError("cannot decode the file as UTF-8 or GB18030", source=str(path)) from exc
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
-    out: list[tuple[int, dict[str, str]]] = []
-    mapping: dict[int, str] | None = None
-    for lineno, cells in enumerate(reader, start=1):
-        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
-            continue
-        if mapping is None:
-            mapping = _map_headers(cells, path, lineno)
-            continue
-        out.append((lineno, {mapping[i]: c for i, c in enumerate(cells) if i in mapping}))
-    if mapping is None:
-        raise UserError("the file is empty (expected a header row with name and url)", source=str(path))
-    return out
-
-
-def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UserError(f"cannot read the workbook: {exc}", source=str(path)) from exc
-    ws = wb.worksheets[0]
-    out: list[tuple[int, dict[str, str]]] = []
-    mapping: dict[int, str] | None = None
-    source = f"{path} [{ws.title}]"
-    for lineno, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells = ["" if v is None else str(v) for v in values]
-        if not any(c.strip() for c in cells):
-            continue
-        if mapping is None:
-            try:
-                mapping = _map_headers(cells, path, lineno)
-            except UserError as exc:
-                raise UserError(exc.bare_message, source=source, line=lineno) from None
-            continue
-        out.append((lineno, {mapping[i]: c for i, c in enumerate(cells) if i in mapping}))
-    wb.close()
-    if mapping is None:
-        raise UserError("the first sheet is empty (expected a header row with name and url)", source=source)
-    return out
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping, for error messages."""
+class _LineLoader(yamlfile.NoAliasLoader):
+    """Safe, alias-free loader that remembers the line of every mapping, for error messages."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -149,12 +81,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def _read_yaml(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise UserError(f"YAML syntax error: {getattr(exc, 'problem', exc)}", source=str(path),
-                        line=mark.line + 1 if mark else None) from None
+    data = yamlfile.load(tablefile.read_text(path), str(path), _LineLoader)
     if isinstance(data, dict) and "sites" in data:
         data = data["sites"]
     if not isinstance(data, list):
@@ -173,6 +100,10 @@ def _validate(path: Path, line: int, rec: dict) -> SiteRow:
         value = rec.get(key)
         return "" if value is None else str(value).strip()
 
+    for key, limit in MAX_CELL.items():
+        if len(text(key)) > limit:
+            raise UserError(f"longer than {limit} characters ({len(text(key))})", source=str(path), line=line,
+                            field=key)
     name, url = text("name"), text("url")
     if not name:
         raise UserError("name is empty", source=str(path), line=line, field="name")
@@ -180,13 +111,13 @@ def _validate(path: Path, line: int, rec: dict) -> SiteRow:
         raise UserError("url is empty", source=str(path), line=line, field="url")
     if "://" not in url and _BARE_HOST.match(url):
         url = "http://" + url
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
-    except ValueError:  # a bad port
+    except ValueError:  # a bad port or a broken [IPv6] host
         valid = False
     if not valid:
-        raise UserError(f"not an http(s) URL: {url!r}", source=str(path), line=line, field="url")
+        raise UserError(f"not an http(s) URL: {tablefile.short(url)!r}", source=str(path), line=line, field="url")
     if not parts.path:
         url = url + "/"
     kind = text("kind") or None

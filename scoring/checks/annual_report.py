@@ -30,7 +30,7 @@ from xxgk.store import NOT_CHECKED, PARTIAL, Document
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "annual_report"
 ALL_ASPECTS = ("presence", "channel", *ASPECTS)

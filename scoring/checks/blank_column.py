@@ -11,7 +11,7 @@ from xxgk.store import FAIL, NOT_CHECKED, PASS
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "blank_column"
 

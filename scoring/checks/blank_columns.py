@@ -17,7 +17,7 @@ from scoring.outcome import CheckOutcome
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "blank_columns"
 

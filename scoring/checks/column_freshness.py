@@ -32,7 +32,7 @@ from scoring.outcome import CheckOutcome
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
     from xxgk.store import Column
 
 KIND = "column_freshness"

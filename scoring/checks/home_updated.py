@@ -19,7 +19,7 @@ from xxgk.store import FAIL, NEEDS_REVIEW, NOT_CHECKED, PASS
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "home_updated"
 

@@ -20,7 +20,7 @@ from xxgk.store import FAIL, NOT_CHECKED, PASS
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
     from xxgk.store import Link
 
 KIND = "link_health"

@@ -16,7 +16,7 @@ from xxgk.store import NEEDS_REVIEW, NOT_CHECKED
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "manual"
 

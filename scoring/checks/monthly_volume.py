@@ -29,7 +29,7 @@ from xxgk.store import FAIL, NOT_CHECKED, PARTIAL, PASS
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "monthly_volume"
 

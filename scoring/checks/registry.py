@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 if TYPE_CHECKING:
     from scoring.context import SiteContext
     from scoring.outcome import CheckOutcome
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 CheckFunc = Callable[["SiteContext", "RubricItem", Any], "CheckOutcome"]
 

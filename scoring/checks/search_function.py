@@ -18,7 +18,7 @@ from xxgk.store import FAIL, NEEDS_REVIEW, NOT_CHECKED, PASS
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "search_function"
 

@@ -20,7 +20,7 @@ from xxgk.store import CRAWL_DONE, CRAWL_FAILED, FAIL, NOT_CHECKED, PASS
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
-    from scoring.rubric import RubricItem
+    from scoring.schema import RubricItem
 
 KIND = "site_unreachable"
 

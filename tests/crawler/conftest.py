@@ -23,18 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dyn_server import LoopbackHTTPServer  # noqa: E402
 
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("XXGK_SHARED", REPO / ".." / "shared")).resolve()
-
-
-@pytest.fixture(scope="session")
-def realworld() -> Path:
-    path = shared_dir() / "realworld"
-    if not path.is_dir():  # CI always has shared/ beside the clone: a missing folder is an error, not a skip
-        pytest.fail(f"real pages not found at {path}; set XXGK_SHARED to the shared/ folder")
-    return path
-
-
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass

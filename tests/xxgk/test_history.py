@@ -1,10 +1,14 @@
 """Run history: diffs name fixed items and new failures; pruning never silently orphans a report."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import func, select
 
 from xxgk.errors import UserError
-from xxgk.history import diff_runs, list_runs, prune_runs, ranks
+from xxgk.history import diff_runs, diff_warnings, list_runs, prune_runs, ranks
 from xxgk.store import (
     Column,
     Crawl,
@@ -129,9 +133,63 @@ def test_runs_commands(store):
     diff = xxgk("runs", "diff", str(r1), str(r2))
     assert diff.returncode == 0
     jia_line = next(line for line in diff.stdout.splitlines() if "甲" in line)
-    assert "+15.00" in jia_line and "2" in jia_line.split("│")[-2]
-    assert "1（pass→fail）" in next(line for line in diff.stdout.splitlines() if "乙" in line)
+    assert "80.00 → 95.00 (+15.00)" in jia_line and jia_line.split("│")[5].strip() == "1"  # one item fixed
+    assert "乙: 90.00 → 85.00 (-5.00)\n  new problem: 1 事项1 (pass → fail)" in diff.stdout
     bad = xxgk("runs", "diff", str(r1), "99")
     assert bad.returncode == 2 and bad.stderr.strip() == "error: RUN: no run 99 in the store"
     pruned = xxgk("runs", "prune", "--keep", "1", "--dry-run")
     assert pruned.returncode == 0 and f"would delete 1 run(s): {r1}" in pruned.stdout
+
+
+def test_diff_names_every_change_kind(tmp_path):
+    """Each item lands in exactly one list: new problem, fixed, still failing, newly not checkable."""
+    factory = session_factory(f"sqlite:///{tmp_path / 'k.sqlite'}")
+    with session_scope(factory) as s:
+        site = Site(url="http://甲/", name="甲")
+        s.add(site)
+        s.flush()
+        before = {"1": "pass", "2": "fail", "3": "partial", "4": "pass", "5": "fail", "6": "not_checked",
+                  "7": "partial"}
+        after = {"1": "fail", "2": "pass", "3": "fail", "4": "needs_review", "5": "not_checked", "6": "fail",
+                 "7": "pass"}
+        r1 = _run(s, [site], {"甲": before}, {"甲": 60.0})
+        r2 = _run(s, [site], {"甲": after}, {"甲": 62.0})
+    with session_scope(factory) as s:
+        (d,) = diff_runs(s, r1, r2)
+    ids = lambda rows: [r[0] for r in rows]  # noqa: E731
+    assert ids(d.new_failures) == ["1", "6"]
+    assert ids(d.fixed) == ["2", "7"]
+    assert ids(d.still_failing) == ["3"]
+    assert ids(d.newly_unchecked) == ["4", "5"]
+
+
+def test_diff_warns_on_different_site_lists_and_rubric_files(tmp_path):
+    factory = session_factory(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    with session_scope(factory) as s:
+        a, b, c = (Site(url=f"http://{n}/", name=n) for n in ("甲", "乙", "丙"))
+        s.add_all([a, b, c])
+        s.flush()
+        r1 = _run(s, [a, b], {"甲": {"1": "pass"}, "乙": {"1": "pass"}}, {"甲": 80.0, "乙": 70.0})
+        r2 = _run(s, [a, c], {"甲": {"1": "pass"}, "丙": {"1": "fail"}}, {"甲": 80.0, "丙": 10.0})
+        s.get(Run, r1).rubric_hash, s.get(Run, r2).rubric_hash = "a" * 64, "b" * 64
+    with session_scope(factory) as s:
+        assert diff_warnings(s, r1, r2) == [
+            f"the site lists differ: only run {r1} has 乙", f"the site lists differ: only run {r2} has 丙",
+            "the rubric file changed between the runs (sha256 aaaaaaaaaaaa → bbbbbbbbbbbb)"]
+        only = {d.name: d.only_in for d in diff_runs(s, r1, r2)}
+    assert only == {"甲": None, "乙": "A", "丙": "B"}
+
+
+def test_runs_diff_prints_named_items_and_scores_a_to_b(store):
+    factory, r1, r2, tmp_path = store
+    res = subprocess.run([sys.executable, "-m", "xxgk", "runs", "diff", str(r1), str(r2), "--db",
+                          str(tmp_path / "h.sqlite")], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "COLUMNS": "200"})
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "甲: 80.00 → 95.00 (+15.00)" in out and "+80" not in out
+    assert "  fixed: 2 事项2 (fail → pass)" in out
+    assert "  new problem: 1 事项1 (pass → fail)" in out
+    assert "  still failing: 2 事项2 (fail → fail)" in out  # 丙
+    assert "丙: — → 50.00" in out
+    assert out.strip().splitlines()[-1] == "overall: 1 new problem, 2 fixed, 1 still failing, 0 newly not checkable"

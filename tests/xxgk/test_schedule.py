@@ -155,3 +155,10 @@ def test_run_due_cli_runs_a_real_audit_once(tmp_path):
         assert row.last_status == "done" and row.next_run_at > dt.datetime(2026, 1, 1)
     reports = list((tmp_path / "out").glob("*/index.html"))
     assert len(reports) == 1
+
+
+def test_times_show_in_the_schedules_zone():
+    from xxgk.schedule import local_time
+
+    assert local_time(dt.datetime(2026, 11, 30, 18, 0), "Asia/Shanghai") == "2026-12-01 02:00 Asia/Shanghai"
+    assert local_time(None, "UTC") == "—"

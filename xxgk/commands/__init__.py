@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: list[str] = ["runs", "schedule", "verify", "annual_report", "worker"]  # worker: issue 7 part 5
+COMMAND_MODULES: list[str] = ["runs", "schedule", "verify", "annual_report", "worker", "serve"]
 
 
 def register_all(app: typer.Typer) -> None:

@@ -8,19 +8,27 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xxgk.commands.options import db_option
 from xxgk.config import db_url_from
-from xxgk.history import diff_runs, list_runs, prune_runs
+from xxgk.history import diff_runs, diff_warnings, list_runs, prune_runs
 from xxgk.store import session_factory, session_scope
 
 console = Console()
 
 
+err_console = Console(stderr=True)
+BUCKETS = {"new_failures": "new problem", "fixed": "fixed", "still_failing": "still failing",
+           "newly_unchecked": "newly not checkable"}
+
+
 def _fmt(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:+.2f}" if value else "0"
-    return str(value)
+    return "—" if value is None else str(value)
+
+
+def score_change(a: float | None, b: float | None) -> str:
+    """`72.00 → 80.50 (+8.50)`; a missing score shows as —."""
+    shown = f"{'—' if a is None else f'{a:.2f}'} → {'—' if b is None else f'{b:.2f}'}"
+    return shown + (f" ({b - a:+.2f})" if a is not None and b is not None else "")
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +36,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(runs, name="runs")
 
     @runs.command("list")
-    def list_cmd(db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None) -> None:
+    def list_cmd(db: Annotated[str | None, db_option("Store path or URL.")] = None) -> None:
         """Every run, newest first."""
         with session_scope(session_factory(db_url_from(db))) as session:
             rows = list_runs(session)
@@ -43,26 +51,35 @@ def register(app: typer.Typer) -> None:
     def diff_cmd(run_a: Annotated[int, typer.Argument(help="Earlier run.")],
                  run_b: Annotated[int, typer.Argument(help="Later run.")],
                  rubric: Annotated[str | None, typer.Option(help="Rubric id (default: the runs').")] = None,
-                 db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None) -> None:
-        """Per site: score and rank change, new failures and fixed items from RUN_A to RUN_B."""
+                 db: Annotated[str | None, db_option("Store path or URL.")] = None) -> None:
+        """Per site and overall: score A → B, and each item that is a new problem, fixed, still failing or newly not checkable."""
         with session_scope(session_factory(db_url_from(db))) as session:
+            warnings = diff_warnings(session, run_a, run_b, rubric)
             diffs = diff_runs(session, run_a, run_b, rubric)
-        table = Table("site", f"score {run_a}", f"score {run_b}", "change", "rank change", "new failures",
-                      "fixed")
+        for line in warnings:
+            err_console.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
+        table = Table("site", f"score {run_a} → {run_b}", "rank", *BUCKETS.values())
         for d in diffs:
-            table.add_row(d.name, _fmt(d.score_a if d.score_a is None else round(d.score_a, 2)),
-                          _fmt(d.score_b if d.score_b is None else round(d.score_b, 2)), _fmt(d.score_change),
-                          _fmt(d.rank_change),
-                          "、".join(f"{i}（{before}→{after}）" for i, _n, before, after in d.new_failures) or "—",
-                          "、".join(i for i, _n, _b, _a in d.fixed) or "—")
+            table.add_row(d.name + (f" (only in run {run_a if d.only_in == 'A' else run_b})" if d.only_in else ""),
+                          score_change(d.score_a, d.score_b), f"{_fmt(d.rank_a)} → {_fmt(d.rank_b)}",
+                          *(str(len(getattr(d, key))) for key in BUCKETS))
         console.print(table)
+        for d in diffs:
+            rows = [(label, item) for key, label in BUCKETS.items() for item in getattr(d, key)]
+            if rows:
+                console.print(f"{d.name}: {score_change(d.score_a, d.score_b)}", markup=False, highlight=False)
+            for label, (item, name, before, after) in rows:
+                console.print(f"  {label}: {item} {name} ({before} → {after})", markup=False, highlight=False,
+                              soft_wrap=True)
+        totals = {label: sum(len(getattr(d, key)) for d in diffs) for key, label in BUCKETS.items()}
+        console.print("overall: " + ", ".join(f"{n} {label}" for label, n in totals.items()))
 
     @runs.command("prune")
     def prune_cmd(keep: Annotated[int, typer.Option(help="How many of the newest runs to keep.")],
                   force: Annotated[bool, typer.Option("--force", help="Also delete runs that reports "
                                                                       "on disk still refer to.")] = False,
                   dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
-                  db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None) -> None:
+                  db: Annotated[str | None, db_option("Store path or URL.")] = None) -> None:
         """Delete old runs; runs that a report still refers to are kept and named, unless --force."""
         with session_scope(session_factory(db_url_from(db))) as session:
             result = prune_runs(session, keep, force=force, dry_run=dry_run)

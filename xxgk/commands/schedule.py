@@ -12,12 +12,13 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from xxgk.commands.options import db_option, out_option
 from xxgk.config import DEFAULT_RUBRIC, db_url_from
-from xxgk.schedule import add_schedule, remove_schedule, run_due, seconds_until_next
+from xxgk.schedule import add_schedule, local_time, remove_schedule, run_due, seconds_until_next
 from xxgk.store import Schedule, session_factory, session_scope
 
 console = Console()
-DbOption = Annotated[str | None, typer.Option("--db", help="Store path or URL (shared by all daemons).")]
+DbOption = Annotated[str | None, db_option("Store path or URL (shared by all daemons).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -29,24 +30,31 @@ def register(app: typer.Typer) -> None:
                 cron: Annotated[str, typer.Option(help='Crontab expression, e.g. "0 2 1 * *".')],
                 sites: Annotated[Path, typer.Option(help="Site list (CSV, XLSX or YAML).")],
                 rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
-                out: Annotated[Path, typer.Option(help="Reports go to OUT/<UTC timestamp>/.")] = Path("out"),
+                out: Annotated[Path, out_option("Reports go to OUT/<UTC timestamp>/.")] = Path("out"),
                 mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
-                tz: Annotated[str, typer.Option(help="Time zone of the cron expression.")] = "UTC",
+                tz: Annotated[str, typer.Option(help="Time zone of the cron expression and of the times "
+                                                     "shown.")] = "UTC",
+                assert_file: Annotated[Path | None, typer.Option(
+                    "--assert", help="Assertion file judged after every run (a violation marks the run "
+                                     "and sends the notifications).")] = None,
+                formats: Annotated[str | None, typer.Option(
+                    "--formats", help="Report outputs of every run, as for xxgk audit.")] = None,
                 db: DbOption = None) -> None:
-        """Add a schedule; the site list, rubric and cron expression are checked now."""
+        """Add a schedule; the site list, rubric, assertions and cron expression are checked now."""
         with session_scope(session_factory(db_url_from(db))) as session:
-            row = add_schedule(session, name, cron, sites, rubric, out, mode=mode, tz=tz)
-            console.print(f"schedule {row.name}: next run {row.next_run_at:%Y-%m-%d %H:%M} UTC")
+            row = add_schedule(session, name, cron, sites, rubric, out, mode=mode, tz=tz, assertions=assert_file,
+                               formats=formats)
+            console.print(f"schedule {row.name}: next run {local_time(row.next_run_at, tz)}")
 
     @sched.command("list")
     def list_cmd(db: DbOption = None) -> None:
         """Every schedule with its next and last run."""
         with session_scope(session_factory(db_url_from(db))) as session:
             rows = list(session.scalars(select(Schedule).order_by(Schedule.name)))
-            table = Table("name", "cron", "tz", "rubric", "next run (UTC)", "last run", "status", "running")
+            table = Table("name", "cron", "rubric", "next run", "last run", "status", "running")
             for r in rows:
-                table.add_row(r.name, r.cron, r.options.get("tz", "UTC"), r.rubric,
-                              f"{r.next_run_at:%Y-%m-%d %H:%M}" if r.next_run_at else "—",
+                tz = r.options.get("tz", "UTC")
+                table.add_row(r.name, r.cron, r.rubric, local_time(r.next_run_at, tz),
                               str(r.last_run_id or "—"), r.last_status or "—", r.lease_owner or "")
         console.print(table)
 
@@ -91,6 +99,9 @@ def _report(results: list) -> int:
             console.print(f"{r.name}: run {r.run_id} done")
         elif r.status == "skipped":
             console.print(f"{r.name}: already running elsewhere, skipped")
+        elif r.status == "violations":
+            failed += 1
+            console.print(f"{r.name}: run {r.run_id} broke its assertions: {r.error}")
         else:
             failed += 1
             console.print(f"{r.name}: failed: {r.error}")

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xxgk.commands.options import db_option, out_option
 from xxgk.config import db_url_from
 from xxgk.verify import CONFIRMED, NOT_FIXED, verify_fixes, write_verdicts
 
@@ -20,8 +21,8 @@ def register(app: typer.Typer) -> None:
     @app.command("verify-fixes")
     def verify_cmd(run: Annotated[int, typer.Argument(help="Baseline run the claims answer.")],
                    claims: Annotated[Path, typer.Option(help="CSV/XLSX: site, item, claimed status, URL.")],
-                   out: Annotated[Path, typer.Option(help="Folder for verification.csv.")] = Path("out"),
-                   db: Annotated[str | None, typer.Option("--db", help="Store path or URL.")] = None,
+                   out: Annotated[Path, out_option("Folder for verification.csv.")] = Path("out"),
+                   db: Annotated[str | None, db_option("Store path or URL.")] = None,
                    quiet: Annotated[bool, typer.Option("--quiet")] = False) -> None:
         """Re-check exactly the claimed items on the live site; exit 1 if any claim is not fixed."""
         from xxgk.cli import CrawlProgress

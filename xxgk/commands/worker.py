@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from xxgk.commands.options import db_option
 from xxgk.config import db_url_from
 from xxgk.errors import UserError
 
@@ -19,7 +20,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def worker(
         redis: Annotated[str, typer.Option("--redis", help="Redis URL of the shared queue, e.g. redis://host:6379/0.")],
-        db: Annotated[str | None, typer.Option("--db", help="Shared store URL (postgresql+psycopg://…).")] = None,
+        db: Annotated[str | None, db_option("Shared store URL (postgresql+psycopg://…).")] = None,
         slots: Annotated[int, typer.Option(help="Sites this worker crawls at once (site mode).")] = 2,
         host_limit: Annotated[int, typer.Option("--host-limit",
                                                 help="Concurrent requests per host across all workers.")] = 2,
