@@ -34,8 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from tests.crawler.storekit import add_run_with_sites  # noqa: E402
 from xxgk.samples.server import SampleServer  # noqa: E402
-from xxgk.store import Page, add_run_with_sites, default_db_url, session_factory  # noqa: E402
+from xxgk.settings import CrawlSettings  # noqa: E402
+from xxgk.store import Page, default_db_url, session_factory  # noqa: E402
 
 XXGK_CHILD = """
 import json, sys, time
@@ -208,10 +210,10 @@ def main() -> None:
             factory = session_factory(db)
             with factory.begin() as s:
                 run_id = add_run_with_sites(s, urls, label="bench")
-            limits = {"max_seconds": args.seconds, "max_pages": 1_000_000, "max_articles": 1_000_000,
-                      "max_list_pages": 100_000, "max_depth": 50, "log_level": "ERROR"}
+            limits = CrawlSettings(max_seconds=args.seconds, max_pages=1_000_000, max_articles=1_000_000,
+                                   max_list_pages=100_000, max_depth=50, log_level="ERROR")
             trace: list | None = [] if args.trace else None
-            xxgk, xmem = _run_child([sys.executable, "-c", XXGK_CHILD, db, str(run_id), json.dumps(limits)], trace)
+            xxgk, xmem = _run_child([sys.executable, "-c", XXGK_CHILD, db, str(run_id), limits.model_dump_json()], trace)
             if args.trace:
                 args.trace.write_text(json.dumps({"samples": trace, "at_peak": xmem.at_peak}), encoding="utf-8")
             script = work / "bare_spider.py"  # a file: Scrapy reads callbacks' source code

@@ -36,16 +36,18 @@ import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from crawler.distributed.coordinator import seed_run, wait_run  # noqa: E402
+from tests.crawler.storekit import add_run_with_sites  # noqa: E402
 from xxgk.localservices import postgres, redis  # noqa: E402
 from xxgk.samples import generate_world  # noqa: E402
 from xxgk.samples.server import SampleServer  # noqa: E402
-from xxgk.store import Crawl, Page, add_run_with_sites, session_factory  # noqa: E402
+from xxgk.settings import RUN_CONFIG_KEY, CrawlSettings  # noqa: E402
+from xxgk.store import Crawl, Page, session_factory  # noqa: E402
 
 START, END = "<!-- distributed-bench:start -->", "<!-- distributed-bench:end -->"
 # Lists, pagers and column trees (the distributed part); articles, attachments, link checks and the
 # browser would make a 1-worker run longer than the 10-minute budget at a remote-like delay.
-LIMITS = {"fetch_articles": False, "fetch_attachments": False, "check_links": False, "browser": False,
-          "search": False}
+LIMITS = CrawlSettings(fetch_articles=False, fetch_attachments=False, check_links=False, browser=False,
+                       search=False)
 
 
 def new_database(server_url: str) -> str:
@@ -57,7 +59,7 @@ def new_database(server_url: str) -> str:
 
 def make_run(db_url: str, urls: dict[str, str]) -> int:
     with session_factory(db_url).begin() as s:
-        return add_run_with_sites(s, urls, label="bench distributed", config={"limits": LIMITS})
+        return add_run_with_sites(s, urls, label="bench distributed", config={RUN_CONFIG_KEY: LIMITS.model_dump()})
 
 
 def measure(n: int, db_url: str, redis_url: str, urls: dict[str, str], args: argparse.Namespace,

@@ -1,6 +1,6 @@
 """Report benchmark: render a synthetic store of 100 sites × 50 items and open the ranking page in Chromium.
 
-Targets (issue 6): the ranking page stays under 2 MB and opens in under 2 s in headless Chromium.
+Targets: the ranking page stays under 2 MB and opens in under 2 s in headless Chromium.
 Prints a table and writes it to the "Reports" section of docs/benchmarks.md (other sections are kept).
 
     .venv/bin/python bench/report.py [--sites 100]
@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.synthetic import make_store  # noqa: E402
 from reports.browser import chromium, chromium_path  # noqa: E402
 from reports.render import render_report  # noqa: E402
-from reports.synthetic import make_store  # noqa: E402
 from xxgk.store import session_factory, session_scope  # noqa: E402
 
 START, END = "<!-- report-bench:start -->", "<!-- report-bench:end -->"

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from crawler.evidence import CHROMIUM_ARGS
+from xxgk.chromium import CHROMIUM_ARGS
 
 log = logging.getLogger(__name__)
 

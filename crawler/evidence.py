@@ -18,16 +18,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from xxgk.chromium import CHROMIUM_ARGS, chromium_path
+
 log = logging.getLogger(__name__)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass
@@ -148,8 +141,11 @@ def screenshot(url: str, path: Path | str, *, full_page: bool = True, timeout: f
 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
+    executable = chromium_path()
+    if executable is None:
+        raise RuntimeError("no Chromium to take a screenshot with (install Debian's chromium)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url, timeout=timeout * 1000, wait_until="load")
@@ -159,8 +155,4 @@ def screenshot(url: str, path: Path | str, *, full_page: bool = True, timeout: f
     return out
 
 
-def chromium_available() -> bool:
-    return os.access(CHROMIUM, os.X_OK)
-
-
-__all__ = ["Replayed", "WarcLog", "chromium_available", "screenshot", "warc_path_for"]
+__all__ = ["Replayed", "WarcLog", "screenshot", "warc_path_for"]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xxgk.settings import CrawlSettings
+
 log = logging.getLogger(__name__)
 
 
@@ -42,7 +44,7 @@ def crawl_sites(
     next_job: Callable[[], SiteJob | None],
     *,
     run_id: int,
-    limits: dict[str, Any],
+    crawl: CrawlSettings,
     store_dir: Path,
     slots: int,
     progress: Callable[[str, dict], None] | None = None,
@@ -88,7 +90,7 @@ def crawl_sites(
 
     def start(job: SiteJob) -> None:
         warc = None
-        if limits.get("warc", True):
+        if crawl.warc:
             warc = WarcLog(warc_path_for(store_dir, run_id, job.site_id))
             if job.resuming:
                 n = warc.load_index()
@@ -97,8 +99,8 @@ def crawl_sites(
                 warc.path.unlink()
         state["active"] += 1
         d = process.crawl(PortalSpider, crawl_id=job.crawl_id, site_id=job.site_id, start_url=job.url,
-                          limits=limits, progress=progress, warc=warc, resuming=job.resuming,
-                          browser=browser_enabled(limits))
+                          limits=crawl, progress=progress, warc=warc, resuming=job.resuming,
+                          browser=browser_enabled(crawl))
 
         def done(result: Any) -> None:
             if warc is not None:

@@ -29,15 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from crawler.feeder import SiteJob
+from xxgk.settings import CrawlSettings
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
 
 
-def worker_count(n_sites: int, limits: dict[str, Any] | None = None) -> int:
-    """Worker processes for a run: `limits["workers"]`, else one per core, never more than sites."""
-    wanted = (limits or {}).get("workers") or os.cpu_count() or 1
-    return max(1, min(int(wanted), n_sites))
+def worker_count(n_sites: int, crawl: CrawlSettings) -> int:
+    """Worker processes for a run: the `workers` setting, else one per core, never more than sites."""
+    wanted = crawl.workers or os.cpu_count() or 1
+    return max(1, min(wanted, n_sites))
 
 
 def run_workers(
@@ -46,7 +47,7 @@ def run_workers(
     workers: int,
     settings: dict[str, Any],
     run_id: int,
-    limits: dict[str, Any],
+    crawl: CrawlSettings,
     store_dir: Path,
     slots: int,
     progress: Callable[[str, dict], None] | None = None,
@@ -59,7 +60,7 @@ def run_workers(
         ctx.Process(
             target=_worker_main,
             name=f"xxgk-crawl-{i}",
-            args=(os.getpid(), jobs, counter, events, settings, run_id, limits, str(store_dir), slots,
+            args=(os.getpid(), jobs, counter, events, settings, run_id, crawl, str(store_dir), slots,
                   progress is not None),
         )
         for i in range(workers)
@@ -119,7 +120,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _worker_main(parent_pid: int, jobs: list[SiteJob], counter: Any, events: Any, settings: dict[str, Any],
-                 run_id: int, limits: dict[str, Any], store_dir: str, slots: int, want_progress: bool) -> None:
+                 run_id: int, crawl: CrawlSettings, store_dir: str, slots: int, want_progress: bool) -> None:
     """One worker process: crawl sites from the shared job list until none is left."""
     _die_with_parent(parent_pid)
     os.setpgrp()  # signals come from the coordinator only (one per Ctrl-C), not from the terminal
@@ -138,7 +139,7 @@ def _worker_main(parent_pid: int, jobs: list[SiteJob], counter: Any, events: Any
     def progress(event: str, data: dict) -> None:
         events.put((event, data))
 
-    crawl_sites(settings, next_job, run_id=run_id, limits=limits, store_dir=Path(store_dir), slots=slots,
+    crawl_sites(settings, next_job, run_id=run_id, crawl=crawl, store_dir=Path(store_dir), slots=slots,
                 progress=progress if want_progress else None)
     events.close()
     events.join_thread()

@@ -5,6 +5,11 @@ Rows are collected in memory and written in one short transaction every `BATCH` 
 open between callbacks: several spiders share the reactor thread and one SQLite file.
 A resumed crawl keeps its pages (de-duplicated by URL) and rebuilds columns, items, links and
 documents from the replayed responses, so nothing is lost or counted twice.
+
+What a record means for a row is `crawler.rows`' (shared with the request-mode writer); the crawl
+row's status and verdict are `xxgk.store.lifecycle`'s. This module keeps only the in-memory
+aggregation of a local crawl. Every write transaction first asks `writes_allowed`, the hook a
+distributed worker's subclass uses to fence a stalled attempt out (`crawler.distributed.fence`).
 """
 
 from __future__ import annotations
@@ -13,69 +18,20 @@ import datetime as dt
 import logging
 import time
 from collections import Counter, defaultdict
-from contextlib import suppress
 from typing import Any
 
 from scrapy import signals
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
 
-from crawler.distributed import fence
-from crawler.extract.article import completed, is_truncated
-from crawler.records import (
-    ArticleRecord,
-    AttachmentRecord,
-    ColumnRecord,
-    CrawlInfo,
-    ItemTitle,
-    ListRecord,
-    PageRecord,
-)
-from xxgk.store import (
-    CRAWL_DONE,
-    CRAWL_FAILED,
-    CRAWL_RUNNING,
-    Column,
-    Crawl,
-    Document,
-    Item,
-    Link,
-    Page,
-    session_factory,
-    utcnow,
-)
+from crawler import records, rows
+from crawler.extract.items import dedupe
+from xxgk.store import Column, Crawl, Document, Item, Link, Page, session_factory
+from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
 
 log = logging.getLogger(__name__)
-_FACTORIES: dict[str, sessionmaker[Session]] = {}
 BATCH = 5000
 FLUSH_SECONDS = 10.0
-
-CLOSE_REASONS = {
-    "finished": "finished",
-    "closespider_pagecount": "page limit",
-    "closespider_timeout": "time limit",
-    "shutdown": "interrupted",
-}
-
-
-def apply_article(row: Item, art: ArticleRecord) -> None:
-    """What an item's article page says, onto its row: the full title when the list cut it, the
-    article date when it differs from the list's, metadata, unit, body size, image-only."""
-    if art.title and is_truncated(row.title):
-        row.title = completed(row.title, art.title)
-    if art.date and art.date != row.published:
-        row.article_date = art.date
-    row.meta = dict(art.meta)
-    row.unit = art.unit or row.unit
-    row.body_chars = art.body_chars
-    row.image_only = bool(art.image_only or row.image_only)
-
-
-def factory_for(db_url: str) -> sessionmaker[Session]:
-    """One engine per database per process."""
-    if db_url not in _FACTORIES:
-        _FACTORIES[db_url] = session_factory(db_url)
-    return _FACTORIES[db_url]
 
 
 class _ColumnStats:
@@ -93,7 +49,7 @@ class StorePipeline:
     """Per-spider state: column keys → rows, items by URL, page URLs seen, pending rows."""
 
     def __init__(self, db_url: str, crawler: Any = None) -> None:
-        self.factory = factory_for(db_url)
+        self.factory = session_factory(db_url)
         self.crawler = crawler
         self.session: Session = self.factory()
         if self.session.get_bind().dialect.name == "sqlite":
@@ -112,7 +68,7 @@ class StorePipeline:
         self.new_docs: list[tuple[Document, str | None]] = []
         self.page_rows: list[dict[str, Any]] = []
         self.items_by_url: dict[str, list[Item]] = defaultdict(list)
-        self.articles: dict[str, ArticleRecord] = {}
+        self.articles: dict[str, records.ArticleRecord] = {}
         self.doc_urls: set[str] = set()
         self.pending = 0
         self.last_flush = time.monotonic()
@@ -124,21 +80,23 @@ class StorePipeline:
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 
+    def writes_allowed(self, session: Session) -> bool:
+        """Called first in every write transaction; False: write nothing of it. A local crawl always writes."""
+        return True
+
     # ---- lifecycle --------------------------------------------------------------------------
 
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
         self.spider = spider
-        with suppress(fence.Fenced), self.factory.begin() as s:
-            fence.hold(s, self.crawler, spider.crawl_id)  # distributed: refused once another worker took over
-            crawl = s.get(Crawl, spider.crawl_id)
+        with self.factory.begin() as s:
+            if not self.writes_allowed(s):
+                return
             if getattr(spider, "resuming", False):
                 self._clear_derived(s, spider.crawl_id)
                 self.pages = set(s.scalars(select(Page.url).where(Page.crawl_id == spider.crawl_id)))
-            crawl.status = CRAWL_RUNNING
-            crawl.started_at = crawl.started_at if getattr(spider, "resuming", False) else utcnow()
-            crawl.error = None
-            crawl.warc_path = str(spider.warc.path) if getattr(spider, "warc", None) else None
+            warc = getattr(spider, "warc", None)
+            start_crawl(s.get(Crawl, spider.crawl_id), str(warc.path) if warc else None)
 
     @staticmethod
     def _clear_derived(s: Session, crawl_id: int) -> None:
@@ -150,23 +108,7 @@ class StorePipeline:
         s.execute(delete(Column).where(Column.crawl_id == crawl_id))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if isinstance(item, PageRecord):
-            self._page(item)
-        elif isinstance(item, ListRecord):
-            self._list(item)
-        elif isinstance(item, ColumnRecord):
-            self._column(item)
-        elif isinstance(item, ArticleRecord):
-            self._article(item)
-        elif isinstance(item, AttachmentRecord):
-            self._attachment(item)
-        elif isinstance(item, ItemTitle):
-            for row in self.items_by_url.get(item.url, []):
-                row.title = completed(row.title, item.title)
-        elif isinstance(item, CrawlInfo):
-            self.portal_url = item.portal_url or self.portal_url
-            self.portal_cms = item.cms or self.portal_cms
-            self.facts.update(item.facts)
+        rows.route(self, item)
         self.pending += 1
         if self.pending >= BATCH or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
@@ -176,7 +118,9 @@ class StorePipeline:
         """Write everything collected so far in one transaction."""
         s = self.session
         try:
-            fence.hold(s, self.crawler, self.spider.crawl_id)  # distributed: refused once another worker took over
+            if not self.writes_allowed(s):
+                s.rollback()  # a refused batch writes nothing (its spider is closing)
+                return
             if self.new_columns:
                 for col, _ in self.new_columns:
                     s.add(col)
@@ -193,8 +137,8 @@ class StorePipeline:
                 self.new_items = []
             if self.new_docs:
                 for doc, item_url in self.new_docs:
-                    rows = self.items_by_url.get(item_url or "", [])
-                    doc.item_id = rows[0].id if rows else None
+                    found = self.items_by_url.get(item_url or "", [])
+                    doc.item_id = found[0].id if found else None
                     s.add(doc)
                 self.new_docs = []
             if self.page_rows:
@@ -205,78 +149,33 @@ class StorePipeline:
                 if crawl.portal_url != self.portal_url:
                     crawl.portal_url = self.portal_url
             s.commit()
-        except fence.Fenced:
-            s.rollback()  # a stalled attempt's batch: write nothing (the spider is closing)
-            return
         except BaseException:
             s.rollback()
             raise
         self.pending = 0
         self.last_flush = time.monotonic()
 
-    # ---- records ----------------------------------------------------------------------------
+    # ---- records (`rows.route` calls these) -------------------------------------------------
 
-    def _page(self, rec: PageRecord) -> None:
+    def on_page(self, rec: records.PageRecord) -> None:
         spider = self.spider
         if rec.url in self.pages:
             return
         self.pages.add(rec.url)
-        self.page_rows.append(
-            {
-                "crawl_id": spider.crawl_id,
-                "url": rec.url,
-                "status": rec.status,
-                "error": rec.error,
-                "content_type": rec.content_type,
-                "size": rec.size,
-                "sha256": rec.sha256,
-                "kind": rec.kind,
-                "restricted": rec.restricted,
-                "render": rec.render,
-                "depth": rec.depth,
-                "title": rec.title,
-                "text_chars": rec.text_chars,
-                "image_only": rec.image_only,
-                "evidence_ref": rec.evidence_ref,
-                "fetched_at": utcnow(),
-            }
-        )
-        if spider.progress:
-            try:
-                spider.progress("page", {"site_id": spider.site_id, "url": rec.url})
-            except Exception:  # a broken progress callback must not stop the crawl
-                log.exception("progress callback failed")
+        self.page_rows.append(rows.page_row(spider.crawl_id, rec))
+        self._progress("page", {"site_id": spider.site_id, "url": rec.url})
 
-    def _column(self, rec: ColumnRecord) -> None:
+    def on_column(self, rec: records.ColumnRecord) -> None:
         stats = self.cols.get(rec.key)
         if stats is not None:  # status / kind update
-            col = stats.col
-            col.status, col.status_detail = rec.status, rec.status_detail
-            if rec.kind:
-                col.kind = rec.kind
-            if rec.unit:
-                col.unit = rec.unit
+            for name, value in rows.column_update(rec).items():
+                setattr(stats.col, name, value)
             return
-        col = Column(
-            crawl_id=self.spider.crawl_id,
-            key=rec.key,
-            name=rec.name,
-            url=rec.url,
-            path=rec.path,
-            depth=rec.depth,
-            offsite=rec.offsite,
-            status=rec.status,
-            status_detail=rec.status_detail,
-            kind=rec.kind or ("group" if rec.url is None else None),
-            unit=rec.unit,
-            item_count=0,
-            list_pages=0,
-            has_content=False,
-        )
+        col = Column(**rows.column_row(self.spider.crawl_id, rec))
         self.cols[rec.key] = _ColumnStats(col)
         self.new_columns.append((col, rec.parent_key))
 
-    def _list(self, rec: ListRecord) -> None:
+    def on_list(self, rec: records.ListRecord) -> None:
         stats = self.cols[rec.column_key]
         if rec.cms:
             self.cms_votes[rec.cms] += 1
@@ -287,21 +186,14 @@ class StorePipeline:
         stats.has_content = stats.has_content or rec.has_content
         if rec.total_pages:
             stats.api_pages = max(stats.api_pages, rec.total_pages)
-        for it in rec.items:
+        for it in dedupe(rec.items):
             if it.url in stats.urls:
                 continue
             stats.urls.add(it.url)
-            row = Item(
-                crawl_id=self.spider.crawl_id,
-                title=it.title,
-                url=it.url,
-                published=it.date,
-                meta={},
-                attachments=[],
-            )
+            row = Item(**rows.item_row(self.spider.crawl_id, it))
             art = self.articles.get(it.url)
             if art is not None:
-                apply_article(row, art)
+                rows.apply_article(row, art)
             self.items_by_url[it.url].append(row)
             self.new_items.append((row, rec.column_key))
             if it.date and (stats.newest is None or it.date > stats.newest):
@@ -312,64 +204,34 @@ class StorePipeline:
         col.newest_date = stats.newest
         col.declared_count = stats.declared
         col.has_content = stats.has_content
-        if col.kind is None or col.kind == "list" or col.kind == "content":
-            col.kind = "list" if (stats.urls or rec.found) else ("content" if stats.has_content else col.kind)
+        col.kind = rows.column_kind(col.kind, bool(stats.urls or rec.found), stats.has_content)
 
-    def _article(self, rec: ArticleRecord) -> None:
-        self.articles[rec.url] = ArticleRecord(
-            url=rec.url, title=rec.title, date=rec.date, meta=rec.meta, unit=rec.unit,
-            body_chars=rec.body_chars, image_only=rec.image_only,
-        )
+    def on_article(self, rec: records.ArticleRecord) -> None:
+        self.articles[rec.url] = records.ArticleRecord(url=rec.url, **rows.article_fields(rec))
         for row in self.items_by_url.get(rec.url, []):
-            apply_article(row, rec)
-        if rec.annual_report and rec.url not in self.doc_urls:
-            self.doc_urls.add(rec.url)
-            doc = Document(
-                crawl_id=self.spider.crawl_id,
-                url=rec.url,
-                doc_type="html",
-                title=rec.title,
-                text=rec.text,
-                tables=[],
-                role="annual_report",
-                content_type=rec.content_type,
-                sha256=rec.sha256,
-                body=rec.raw,
-            )
-            self.new_docs.append((doc, rec.url))
+            rows.apply_article(row, rec)
+        self._document(rows.article_document(self.spider.crawl_id, rec), rec.url)
 
-    def _attachment(self, rec: AttachmentRecord) -> None:
-        entry = {
-            "url": rec.url,
-            "name": rec.name,
-            "type": rec.type,
-            "status": rec.status,
-            "text_chars": rec.text_chars,
-            "scanned": rec.scanned,
-        }
-        if rec.error:
-            entry["error"] = rec.error
+    def on_attachment(self, rec: records.AttachmentRecord) -> None:
+        entry = rows.attachment_entry(rec)
         for row in self.items_by_url.get(rec.item_url, []):
-            if all(a.get("url") != rec.url for a in row.attachments or []):
-                row.attachments = [*(row.attachments or []), entry]
-            if rec.scanned and (row.body_chars or 0) < 50:
-                row.image_only = True
-        if rec.url in self.doc_urls or rec.status is None or rec.status >= 400:
-            return
-        self.doc_urls.add(rec.url)
-        doc = Document(
-            crawl_id=self.spider.crawl_id,
-            url=rec.url,
-            doc_type=rec.type,
-            title=rec.name,
-            text=rec.text,
-            tables=[],
-            role=rec.role,
-            content_type=rec.content_type,
-            sha256=rec.sha256,
-            body=rec.body,
-        )
-        self.new_docs.append((doc, rec.item_url))
+            rows.add_attachment(row, entry)
+        self._document(rows.attachment_document(self.spider.crawl_id, rec), rec.item_url)
+
+    def _document(self, doc: dict[str, Any] | None, item_url: str | None) -> None:
+        """A document row (once per URL), joined to its item's row when that is written."""
+        if doc is not None and doc["url"] not in self.doc_urls:
+            self.doc_urls.add(doc["url"])
+            self.new_docs.append((Document(**doc), item_url))
+
+    def on_title(self, rec: records.ItemTitle) -> None:
+        for row in self.items_by_url.get(rec.url, []):
+            rows.apply_title(row, rec.title)
+
+    def on_info(self, rec: records.CrawlInfo) -> None:
+        self.portal_url = rec.portal_url or self.portal_url
+        self.portal_cms = rec.cms or self.portal_cms
+        self.facts.update(rec.facts)
 
     # ---- end --------------------------------------------------------------------------------
 
@@ -380,36 +242,22 @@ class StorePipeline:
         """Final crawl row: status, stop reason (with Scrapy's close reason), counts, facts, links."""
         self.flush()
         links = spider.link_rows() if hasattr(spider, "link_rows") else []
-        status = CRAWL_FAILED if spider.failed else CRAWL_DONE
-        stop = spider.failed or spider.stop_reason or CLOSE_REASONS.get(reason, reason)
-        if stop == "interrupted":
-            status = CRAWL_FAILED
-        with suppress(fence.Fenced), self.factory.begin() as s:
-            fence.hold(s, self.crawler, spider.crawl_id)
-            if links:
-                for i in range(0, len(links), 5000):
-                    s.execute(insert(Link), [{"crawl_id": spider.crawl_id, **row} for row in links[i : i + 5000]])
-            crawl = s.get(Crawl, spider.crawl_id)
-            crawl.status = status
-            crawl.finished_at = utcnow()
-            crawl.error = spider.failed or (stop if status == CRAWL_FAILED else None)
-            crawl.stop_reason = stop
-            crawl.pages = s.scalar(select(func.count(Page.id)).where(Page.crawl_id == spider.crawl_id)) or 0
-            crawl.browser_pages = (
-                s.scalar(
-                    select(func.count(Page.id)).where(Page.crawl_id == spider.crawl_id, Page.render == "browser")
-                )
-                or 0
-            )
-            facts = dict(crawl.facts or {})
-            facts.update(self.facts)
-            facts.update(spider.site_facts() if hasattr(spider, "site_facts") else {})
-            crawl.facts = facts
-            votes = [name for name, _ in self.cms_votes.most_common() if name != "generic"]
-            crawl.cms = votes[0] if votes else (self.portal_cms or ("generic" if self.cms_votes else None))
+        facts = {**self.facts, **(spider.site_facts() if hasattr(spider, "site_facts") else {})}
+        status = verdict(spider.failed, spider.stop_reason, reason)[0]
+        with self.factory.begin() as s:
+            if self.writes_allowed(s):
+                rows.insert_links(s, spider.crawl_id, links)
+                finish_crawl_row(s, s.get(Crawl, spider.crawl_id), failed=spider.failed,
+                                          stop_reason=spider.stop_reason, close_reason=reason, facts=facts,
+                                          cms_votes=self.cms_votes, portal_cms=self.portal_cms,
+                                          portal_url=self.portal_url)
         self.session.close()
-        if spider.progress:
-            try:
-                spider.progress("site_done", {"site_id": spider.site_id, "status": status})
-            except Exception:
-                log.exception("progress callback failed")
+        self._progress("site_done", {"site_id": spider.site_id, "status": status})
+
+    def _progress(self, event: str, data: dict[str, Any]) -> None:
+        if self.spider is None or not self.spider.progress:
+            return
+        try:
+            self.spider.progress(event, data)
+        except Exception:  # a broken progress callback must not stop the crawl
+            log.exception("progress callback failed")

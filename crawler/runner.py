@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -13,6 +13,8 @@ from crawler.extract.html import is_loopback
 from crawler.feeder import SiteJob, crawl_sites
 from crawler.parallel import run_workers, worker_count
 from crawler.settings import build_settings, sites_at_once
+from xxgk.config import store_dir_for
+from xxgk.settings import RUN_CONFIG_KEY, CrawlSettings
 from xxgk.store import (
     CRAWL_DONE,
     CRAWL_FAILED,
@@ -22,31 +24,25 @@ from xxgk.store import (
     Run,
     Site,
     session_factory,
-    utcnow,
 )
+from xxgk.store.lifecycle import INTERRUPTED, can_resume, fail_unfinished
 
 log = logging.getLogger(__name__)
-
-
-def store_dir_for(db_url: str) -> Path:
-    """Where run files (WARC) go: beside a SQLite store, else under $XXGK_HOME (or ./.xxgk)."""
-    if db_url.startswith("sqlite:///"):
-        return Path(db_url.removeprefix("sqlite:///")).resolve().parent
-    return Path(os.environ.get("XXGK_HOME", ".xxgk")).resolve()
 
 
 def run_crawl(
     db_url: str,
     run_id: int,
     *,
-    limits: dict | None = None,
+    limits: CrawlSettings | Mapping[str, Any] | None = None,
     progress: Callable[[str, dict], None] | None = None,
     resume: bool = False,
     store_dir: Path | str | None = None,
 ) -> None:
     """Crawl the run's pending sites; blocks until they are done.
 
-    Sites are crawled by `limits["workers"]` processes (default one per core, `crawler.parallel`),
+    `limits` are the crawl settings (`CrawlSettings`, or a mapping of them); None takes the ones
+    stored with the run. Sites are crawled by `workers` processes (default one per core, `crawler.parallel`),
     each running `sites_at_once` site crawls at a time and starting the next site as one ends,
     biggest sites first; with one worker the crawl runs in this process, whose Scrapy reactor can
     start only once (the CLI calls this once per process; tests use a subprocess). Results go to
@@ -55,21 +51,21 @@ def run_crawl(
     starts no new ones. `resume=True` also takes the run's crawls that were interrupted (Ctrl-C or
     a killed process): responses already in their WARC files are replayed instead of fetched again
     and the columns/items are rebuilt, so nothing is lost or duplicated. WARC files go to
-    `<store_dir>/warc/run-<id>/site-<id>.warc.gz` (`limits["warc"]=False` turns them off).
+    `<store_dir>/warc/run-<id>/site-<id>.warc.gz` (the `warc` setting turns them off).
     """
-    limits = dict(limits or {})
-    jobs = _jobs(db_url, run_id, limits, resume)
+    crawl = CrawlSettings.coerce(limits) if limits is not None else _stored_settings(db_url, run_id)
+    jobs = _jobs(db_url, run_id, crawl, resume)
     if not jobs:
         log.info("run %s: no pending crawls", run_id)
         return
     loopback = all(is_loopback(job.url) for job in jobs)
-    slots = sites_at_once(limits, loopback=loopback)
-    settings = build_settings(limits, loopback=loopback, sites=min(slots, len(jobs)))
+    slots = sites_at_once(crawl, loopback=loopback)
+    settings = build_settings(crawl, loopback=loopback, sites=min(slots, len(jobs)))
     settings["XXGK_DB_URL"] = db_url
     settings["LOG_INSTALL_ROOT_HANDLER"] = False
     base = Path(store_dir) if store_dir else store_dir_for(db_url)
-    workers = worker_count(len(jobs), limits)
-    common = dict(run_id=run_id, limits=limits, store_dir=base, slots=slots, progress=progress)
+    workers = worker_count(len(jobs), crawl)
+    common = dict(run_id=run_id, crawl=crawl, store_dir=base, slots=slots, progress=progress)
     if workers > 1:
         interrupted = run_workers(jobs, workers=workers, settings=settings, **common)
     else:
@@ -78,25 +74,29 @@ def run_crawl(
     _fail_unfinished(db_url, [job.crawl_id for job in jobs], interrupted)
 
 
-def _jobs(db_url: str, run_id: int, limits: dict, resume: bool) -> list[SiteJob]:
-    """The run's crawls to do (recording the robots choice in the run), biggest sites first."""
+def _stored_settings(db_url: str, run_id: int) -> CrawlSettings:
+    """The crawl settings the run was created with."""
+    with session_factory(db_url)() as s:
+        run = s.get(Run, run_id)
+        return CrawlSettings.of_run(run.config if run is not None else None, run_id=run_id)
+
+
+def _jobs(db_url: str, run_id: int, crawl: CrawlSettings, resume: bool) -> list[SiteJob]:
+    """The run's crawls to do (recording in the run the settings it had not stored), biggest sites first."""
     factory = session_factory(db_url)
     wanted = [CRAWL_PENDING] + ([CRAWL_RUNNING, CRAWL_FAILED] if resume else [])
     with factory.begin() as s:
         rows = s.execute(
-            select(Crawl.id, Site.id, Site.url, Crawl.status, Crawl.stop_reason)
+            select(Crawl.id, Site.id, func.coalesce(Crawl.start_url, Site.url), Crawl.status, Crawl.stop_reason)
             .join(Site, Site.id == Crawl.site_id)
             .where(Crawl.run_id == run_id, Crawl.status.in_(wanted))
             .order_by(Crawl.id)
         ).all()
-        # a failed site is resumed only when it was interrupted, not when it was down
-        rows = [r for r in rows if r[3] != CRAWL_FAILED or r[4] in ("interrupted", "error")]
+        rows = [r for r in rows if can_resume(r[3], r[4])]  # a failed site only when cut short, not down
         run = s.get(Run, run_id)
         if run is not None:
             config = dict(run.config or {})
-            lim = dict(config.get("limits") or {})
-            lim.setdefault("obey_robots", bool(limits.get("obey_robots", True)))
-            config["limits"] = lim
+            config[RUN_CONFIG_KEY] = {**crawl.model_dump(), **(config.get(RUN_CONFIG_KEY) or {})}
             run.config = config
         sizes = dict(
             s.execute(
@@ -117,10 +117,7 @@ def _fail_unfinished(db_url: str, crawl_ids: list[int], interrupted: bool = Fals
     was never started because of Ctrl-C: mark it failed ("error" / "interrupted"; both resumable)."""
     with session_factory(db_url).begin() as s:
         for crawl in s.scalars(select(Crawl).where(Crawl.id.in_(crawl_ids))):
-            if crawl.status in (CRAWL_PENDING, CRAWL_RUNNING):
-                never = crawl.status == CRAWL_PENDING and interrupted
-                crawl.status = CRAWL_FAILED
-                crawl.error = crawl.error or ("interrupted before this site was crawled" if never
-                                              else "the crawler stopped before finishing this site")
-                crawl.stop_reason = crawl.stop_reason or ("interrupted" if never else "error")
-                crawl.finished_at = utcnow()
+            if crawl.status == CRAWL_PENDING and interrupted:
+                fail_unfinished(crawl, "interrupted before this site was crawled", INTERRUPTED)
+            else:
+                fail_unfinished(crawl, "the crawler stopped before finishing this site")

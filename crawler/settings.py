@@ -1,56 +1,59 @@
-"""Scrapy settings for xxgk crawls: polite for real sites, fast for loopback sample portals."""
+"""Scrapy settings for xxgk crawls: polite for real sites, fast for loopback sample portals.
+
+Built from a run's typed `CrawlSettings` (`xxgk.settings`); the per-run values and their defaults live there.
+"""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from typing import Any
 
 from crawler.browser import CRAWL_CHROMIUM_ARGS
-from crawler.evidence import CHROMIUM
+from xxgk.chromium import chromium_path
+from xxgk.settings import USER_AGENT, CrawlSettings
 
-USER_AGENT = "xxgk/0.1 (+https://github.com/xxgk/xxgk)"
+__all__ = ["USER_AGENT", "browser_enabled", "build_settings", "sites_at_once"]
 
 
-def browser_enabled(limits: dict[str, Any] | None = None) -> bool:
-    """Rendering is on unless `limits["browser"]` is False, and needs Debian's Chromium."""
-    return bool((limits or {}).get("browser", True)) and os.access(CHROMIUM, os.X_OK)
+def browser_enabled(crawl: CrawlSettings) -> bool:
+    """Rendering is on unless the run's `browser` setting is off, and needs an installed Chromium."""
+    return crawl.browser and chromium_path() is not None
 
 
 LOOPBACK_REQUESTS = 64  # requests in flight per process on loopback (the bare spider of bench/crawl.py too)
 LOOPBACK_PER_HOST = 32
 
 
-def sites_at_once(limits: dict[str, Any] | None = None, *, loopback: bool = False) -> int:
-    """Site crawls one process runs at once (`limits["sites_at_once"]`). Loopback portals are
+def sites_at_once(crawl: CrawlSettings, *, loopback: bool = False) -> int:
+    """Site crawls one process runs at once (the `sites_at_once` setting). Loopback portals are
     CPU-bound, so a few at a time keep the process busy; real portals wait on their per-host delay,
     so many run side by side."""
-    default = 4 if loopback else 16
-    return max(1, int((limits or {}).get("sites_at_once") or default))
+    return crawl.sites_at_once or (4 if loopback else 16)
 
 
-def build_settings(
-    limits: dict[str, Any] | None = None, *, loopback: bool = False, sites: int = 1
-) -> dict[str, Any]:
-    """Settings for one CrawlerProcess; `limits` may override robots, sizes, time-outs and log level.
+def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, loopback: bool = False,
+                   sites: int = 1) -> dict[str, Any]:
+    """Scrapy settings for one CrawlerProcess from the run's crawl settings (a mapping is parsed;
+    None: the defaults).
 
     `sites` is how many crawlers the process runs at once: on loopback they share the process's
     64 requests in flight instead of each taking 64 (the local server runs a thread per connection).
     """
-    limits = limits or {}
+    crawl = CrawlSettings.coerce(crawl)
     settings: dict[str, Any] = {
         "BOT_NAME": "xxgk",
-        "USER_AGENT": limits.get("user_agent", USER_AGENT),
-        "ROBOTSTXT_OBEY": bool(limits.get("obey_robots", True)),
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
         "ROBOTSTXT_USER_AGENT": "xxgk",
-        "DOWNLOAD_MAXSIZE": int(limits.get("max_bytes", 20 * 1024 * 1024)),
-        "DOWNLOAD_WARNSIZE": int(limits.get("warn_bytes", 5 * 1024 * 1024)),
-        "DOWNLOAD_TIMEOUT": float(limits.get("timeout", 30)),
+        "DOWNLOAD_MAXSIZE": crawl.max_bytes,
+        "DOWNLOAD_WARNSIZE": crawl.warn_bytes,
+        "DOWNLOAD_TIMEOUT": crawl.timeout,
         # Transient failures (time-outs, refused or dropped connections) are retried everywhere: one
         # lost list page silently drops a column's items. HTTP error codes are retried only on real
         # sites (a 503 there is often load); a loopback sample portal's error pages are meant.
-        "RETRY_TIMES": int(limits.get("retries", 2)),
+        "RETRY_TIMES": crawl.retries,
         "TELNETCONSOLE_ENABLED": False,
-        "LOG_LEVEL": limits.get("log_level", "WARNING"),
+        "LOG_LEVEL": crawl.log_level,
         "LOG_ENABLED": True,
         "COOKIES_ENABLED": True,
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
@@ -59,27 +62,27 @@ def build_settings(
         "REDIRECT_ENABLED": True,
         "DNS_TIMEOUT": 20,
         # hard per-site time limit (the spider also stops scheduling at max_seconds)
-        "CLOSESPIDER_TIMEOUT": float(limits.get("max_seconds", 3600)) + 5,
+        "CLOSESPIDER_TIMEOUT": crawl.max_seconds + 5,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         # Scrapy's development-time lint parses each callback's source to warn about generators
         # with `return value`; its cache holds 128 bound methods, fewer than a process's crawlers
         # × callbacks, so it re-parsed big callbacks for every response.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
     }
-    if browser_enabled(limits):
+    if browser_enabled(crawl):
         handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
         settings.update(
             DOWNLOAD_HANDLERS={"http": handler, "https": handler},
             PLAYWRIGHT_BROWSER_TYPE="chromium",
             PLAYWRIGHT_BROWSER_PROVIDER="crawler.browser.SharedBrowserProvider",
-            PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": CHROMIUM, "args": CRAWL_CHROMIUM_ARGS, "headless": True},
-            PLAYWRIGHT_MAX_CONTEXTS=int(limits.get("browser_contexts", 2)),
+            PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": chromium_path(), "args": CRAWL_CHROMIUM_ARGS, "headless": True},
+            PLAYWRIGHT_MAX_CONTEXTS=crawl.browser_contexts,
             # contexts open at once in a crawl process, all its site crawlers together: each holds a
             # Chromium renderer, and an idle one is closed after XXGK_BROWSER_CONTEXT_IDLE seconds
-            XXGK_BROWSER_CONTEXTS_PER_PROCESS=int(limits.get("browser_contexts_per_process", 1)),
-            XXGK_BROWSER_CONTEXT_IDLE=float(limits.get("browser_context_idle", 1.0)),
-            PLAYWRIGHT_MAX_PAGES_PER_CONTEXT=int(limits.get("browser_pages_per_context", 4)),
-            PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=float(limits.get("timeout", 30)) * 1000,
+            XXGK_BROWSER_CONTEXTS_PER_PROCESS=crawl.browser_contexts_per_process,
+            XXGK_BROWSER_CONTEXT_IDLE=crawl.browser_context_idle,
+            PLAYWRIGHT_MAX_PAGES_PER_CONTEXT=crawl.browser_pages_per_context,
+            PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=crawl.timeout * 1000,
         )
     if loopback:
         per_crawler = max(4, LOOPBACK_REQUESTS // max(1, sites))
@@ -92,9 +95,9 @@ def build_settings(
         )
     else:
         settings.update(
-            CONCURRENT_REQUESTS=int(limits.get("concurrency", 16)),
-            CONCURRENT_REQUESTS_PER_DOMAIN=int(limits.get("per_host", 2)),
-            DOWNLOAD_DELAY=float(limits.get("delay", 0.5)),
+            CONCURRENT_REQUESTS=crawl.concurrency,
+            CONCURRENT_REQUESTS_PER_DOMAIN=crawl.per_host,
+            DOWNLOAD_DELAY=crawl.delay,
             AUTOTHROTTLE_ENABLED=True,
             AUTOTHROTTLE_START_DELAY=1.0,
             AUTOTHROTTLE_MAX_DELAY=30.0,

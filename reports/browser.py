@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from xxgk.chromium import CHROMIUM_ARGS, chromium_path
 from xxgk.errors import UserError
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def chromium_path() -> str | None:
-    """The Chromium executable: $XXGK_CHROMIUM, else Debian's /usr/bin/chromium, else one on PATH."""
-    for cand in (os.environ.get("XXGK_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                 shutil.which("chromium-browser")):
-        if cand and os.path.exists(cand):
-            return cand
-    return None
+__all__ = ["chromium", "chromium_path"]
 
 
 @contextmanager

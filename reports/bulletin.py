@@ -4,23 +4,18 @@ Input: findings whose check kind includes `monthly_volume`; their `Finding.detai
 (shape in docs/rubric-format.md; or the details themselves) hold `months` (["2026-04", …], oldest
 first), `quota` (items per month) and `units`: a list of {unit, counts, consecutive_blank_months,
 below_quota_months, …} where counts is {month: n} or a list aligned with months. Missing derived
-fields (consecutive blank months, below quota) are computed here from the counts. Output:
-bulletin.html (autoescaped template) and bulletin.docx (python-docx; offices circulate 通报 as Word).
+fields (consecutive blank months, below quota) are computed here from the counts. The bulletin format
+(`reports.formats.bulletin`) writes them as bulletin.html and bulletin.docx.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment
 
 from reports.model import RunData
 
 KIND = "monthly_volume"
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -142,57 +137,6 @@ def collect(data: RunData) -> list[SiteBulletin]:
             out.append(SiteBulletin(int(row["site_id"]), names.get(row["site_id"], ""), urls.get(row["site_id"], ""),
                                     months, quota, units))
     return out
-
-
-def write_bulletin(bulletins: list[SiteBulletin], data: RunData, out_dir: Path, env: Environment,
-                   common: dict) -> tuple[Path, Path]:
-    """Write bulletin.html and bulletin.docx; return both paths."""
-    html = out_dir / "bulletin.html"
-    html.write_text(env.get_template("bulletin.html.j2").render(**common, bulletins=bulletins, sentences=sentences),
-                    encoding="utf-8")
-    docx = out_dir / "bulletin.docx"
-    write_docx(bulletins, docx, run_id=int(data.run.id))
-    return html, docx
-
-
-def _t(text: object) -> str:
-    """Text safe for a Word document: XML-invalid characters removed (python-docx escapes the rest)."""
-    return _XML_BAD.sub("", str(text))
-
-
-def write_docx(bulletins: list[SiteBulletin], path: Path, run_id: int | None = None) -> Path:
-    """The 通报 as a Word document: per site, findings in prose and the per-unit count table."""
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    doc.add_heading("政府信息公开月度发布情况通报", level=1)
-    if run_id is not None:
-        doc.add_paragraph(f"（xxgk 运行 #{run_id} 自动生成）")
-    if not bulletins:
-        doc.add_paragraph("本次评估没有月度发布量数据。")
-    for b in bulletins:
-        doc.add_heading(_t(f"{b.site_name}（{b.latest_month}）"), level=2)
-        for line in sentences(b):
-            doc.add_paragraph(_t(line))
-        table = doc.add_table(rows=1, cols=len(b.months) + 3)
-        table.style = "Table Grid"
-        head = ["单位", *b.months, "合计", "连续空白月"]
-        for cell, text in zip(table.rows[0].cells, head, strict=True):
-            cell.text = _t(text)
-        for u in b.units:
-            cells = table.add_row().cells
-            values = [u.unit, *[str(n) for n in u.counts], str(u.total), str(u.consecutive_blank)]
-            for cell, text in zip(cells, values, strict=True):
-                cell.text = _t(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
 
 
 def _iso(name: str, limit: int = 40) -> str:

@@ -1,7 +1,8 @@
 """The baseline run a report compares against, and the per-site change in score and rank.
 
 Automatic choice: the most recent earlier run (by start time, then id) that finished (`status ==
-"done"`), has scores for the same rubric id, and audited exactly the same set of site URLs.
+"done"`), has scores for the same rubric id, and audited exactly the same sites (by identity, so a
+site that moved to https or another port is still the same site).
 `xxgk report RUN --compare RUN2` overrides it.
 """
 
@@ -11,28 +12,27 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xxgk.store import Crawl, Run, Score, Site
+from xxgk.store import Crawl, Run, Score
 
 
-def site_urls(session: Session, run_id: int) -> frozenset[str]:
-    """The set of site URLs a run audited."""
-    rows = session.scalars(select(Site.url).join(Crawl, Crawl.site_id == Site.id).where(Crawl.run_id == run_id))
-    return frozenset(rows)
+def run_sites(session: Session, run_id: int) -> frozenset[int]:
+    """The sites (ids: their identity across runs) a run audited."""
+    return frozenset(session.scalars(select(Crawl.site_id).where(Crawl.run_id == run_id)))
 
 
 def previous_run(session: Session, run_id: int, rubric_id: str) -> int | None:
-    """The most recent earlier finished run with the same rubric id and the same site list, or None."""
+    """The most recent earlier finished run with the same rubric id and the same sites, or None."""
     run = session.get(Run, run_id)
     if run is None:
         return None
-    urls = site_urls(session, run_id)
+    sites = run_sites(session, run_id)
     scored = select(Score.run_id).where(Score.rubric_id == rubric_id, Score.section_id == "total").distinct()
     candidates = session.scalars(
         select(Run).where(Run.id != run_id, Run.status == "done", Run.id.in_(scored))
         .order_by(Run.started_at.desc(), Run.id.desc())).all()
     for cand in candidates:
         earlier = (cand.started_at, cand.id) < (run.started_at, run.id)
-        if earlier and site_urls(session, cand.id) == urls:
+        if earlier and run_sites(session, cand.id) == sites:
             return cand.id
     return None
 

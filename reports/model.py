@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reports.scored_rubric import Note, ScoredRubric, scored_rubric
+from xxgk.errors import UserError
 from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Site
 
 
@@ -24,8 +25,22 @@ class RunData:
     columns: pd.DataFrame
     items: pd.DataFrame
     pages: pd.DataFrame | None = None  # evidence pages: site_id, url, evidence_ref, screenshot, warc_path, ...
-    pass_mark: float = 60.0  # the rubric's pass mark (及格线)
-    method: str = "weighted"  # the rubric's scoring method
+    rubric: ScoredRubric = field(default_factory=lambda: ScoredRubric(""))  # as scored, from the store
+
+    @property
+    def pass_mark(self) -> float:
+        """The pass mark (及格线) the run was scored with."""
+        return self.rubric.pass_mark
+
+    @property
+    def method(self) -> str:
+        """The scoring method the run was scored with."""
+        return self.rubric.method
+
+    @property
+    def notes(self) -> list[Note]:
+        """Warnings every output shows (e.g. the rubric file changed since scoring)."""
+        return self.rubric.notes
 
 
 FINDING_COLUMNS = [
@@ -58,8 +73,6 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
     """Read a run's sites, columns, items, findings and scores (for one rubric) from the store."""
     run = session.get(Run, run_id)
     if run is None:
-        from xxgk.errors import UserError
-
         raise UserError(f"no run with id {run_id} in the store")
     if rubric_id is None:
         rubric_id = run.rubric_id or session.scalar(
@@ -68,7 +81,7 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
         select(Crawl, Site).join(Site, Crawl.site_id == Site.id).where(Crawl.run_id == run_id)
         .order_by(Site.id)).all()
     sites = pd.DataFrame([
-        {"site_id": s.id, "site_name": s.name, "site_url": s.url, "kind": s.kind, "group": s.group,
+        {"site_id": s.id, "site_name": s.name, "site_url": c.start_url or s.url, "kind": s.kind, "group": s.group,
          "crawl_status": c.status, "cms": c.cms, "portal_url": c.portal_url, "pages": c.pages,
          "browser_pages": c.browser_pages, "stop_reason": c.stop_reason, "error": c.error}
         for c, s in crawls
@@ -117,9 +130,8 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
         for i in session.scalars(select(Item).where(Item.crawl_id.in_(crawl_ids)).order_by(Item.id))
     ], columns=ITEM_COLUMNS)
     pages = _evidence_pages(session, crawls, findings)
-    pass_mark, method = rubric_settings(rubric_id, run)
     return RunData(run=run, rubric_id=rubric_id or "", sites=sites, findings=findings, scores=scores,
-                   columns=columns, items=items, pages=pages, pass_mark=pass_mark, method=method)
+                   columns=columns, items=items, pages=pages, rubric=scored_rubric(session, run, rubric_id))
 
 
 PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_type", "evidence_ref",
@@ -141,27 +153,3 @@ def _evidence_pages(session: Session, crawls: list, findings: pd.DataFrame) -> p
                              "sha256": p.sha256, "content_type": p.content_type, "evidence_ref": p.evidence_ref,
                              "screenshot": p.screenshot, "warc_path": crawl.warc_path})
     return pd.DataFrame(rows, columns=PAGE_COLUMNS)
-
-
-def rubric_settings(rubric_id: str | None, run: Run) -> tuple[float, str]:
-    """The rubric's pass mark (default 60, 及格) and scoring method, read from the rubric file if found."""
-    pass_mark, method = 60.0, "weighted"
-    config = run.config or {}
-    if isinstance(config.get("pass_mark"), int | float):
-        pass_mark = float(config["pass_mark"])
-    if not rubric_id:
-        return pass_mark, method
-    mark, rubric_method = _rubric_settings(rubric_id)
-    return (mark if mark is not None else pass_mark), rubric_method or method
-
-
-@lru_cache(maxsize=32)
-def _rubric_settings(rubric_id: str) -> tuple[float | None, str | None]:
-    try:
-        from scoring.rubric import find_rubric, load_rubric
-
-        rubric = load_rubric(find_rubric(rubric_id))
-    except Exception:  # a rubric not bundled (re-rendering an old run): keep the defaults
-        return None, None
-    mark = getattr(rubric, "pass_mark", None)
-    return (float(mark) if isinstance(mark, int | float) else None), str(getattr(rubric, "method", "weighted"))

@@ -53,7 +53,13 @@ def read_records(warc: Path, ids: set[str]) -> dict[str, tuple[bytes, str]]:
     return found
 
 
+# C0 controls but tab, newline and carriage return, and DEL: nothing a page shows, and lxml refuses them
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _safe_url(value: str, base: str) -> str | None:
+    if _CONTROL.search(value):  # a link with control characters is no working link; lxml also refuses it
+        return None
     try:
         absolute = urljoin(base, value.strip())
         return absolute if urlsplit(absolute).scheme.lower() in ("http", "https") else None
@@ -76,7 +82,7 @@ def decode(body: bytes, content_type: str = "") -> str:
 
 def sanitize_html(text: str, url: str) -> str:
     """The body of an archived page with everything active stripped; links made absolute http(s) or dropped."""
-    text = _XML_DECL.sub("", text, count=1)
+    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
     try:
         doc = lxml.html.document_fromstring(text or "<p></p>")
     except (etree.ParserError, ValueError):

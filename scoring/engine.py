@@ -15,6 +15,9 @@ Statuses and the denominator:
   deduction methods: excluded from the denominator (a deduction is never guessed either way).
 Score.percent = points / eligible_points × 100 (None when nothing is eligible or the site is vetoed);
 `verdict()` turns a total into 合格 / 不合格 with the rubric's `pass_mark`.
+
+`score_run` also stores the rubric as scored (`RubricSnapshot`: method, pass mark, sections and weights),
+which reports read instead of the rubric file.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from scoring.context import SiteContext
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
 from scoring.schema import Rubric, RubricItem, Section
+from scoring.snapshot import content_hash, rubric_snapshot
 from xxgk.errors import UserError
 from xxgk.store import (
     FAIL,
@@ -42,6 +46,7 @@ from xxgk.store import (
     PASS,
     Crawl,
     Finding,
+    RubricSnapshot,
     Run,
     Score,
 )
@@ -226,4 +231,15 @@ def score_run(session: Session, run_id: int, rubric: Rubric) -> None:
     for crawl in crawls:
         score_crawl(session, crawl, rubric, matcher)
         log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
+    store_snapshot(session, run_id, rubric)
     session.flush()
+
+
+def store_snapshot(session: Session, run_id: int, rubric: Rubric) -> RubricSnapshot:
+    """Record the rubric the run was just scored with (replacing an earlier scoring's), for reports."""
+    session.execute(delete(RubricSnapshot).where(RubricSnapshot.run_id == run_id,
+                                                 RubricSnapshot.rubric_id == rubric.id))
+    row = RubricSnapshot(run_id=run_id, rubric_id=rubric.id, content_sha256=content_hash(rubric),
+                         method=rubric.method, pass_mark=float(rubric.pass_mark), snapshot=rubric_snapshot(rubric))
+    session.add(row)
+    return row

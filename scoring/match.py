@@ -242,11 +242,6 @@ class Matcher:
                 uniq.append(t)
         return _ItemTerms(item, uniq, tuple(normalize(x) for x in item.exclude_within))
 
-    def is_blocked(self, name: str) -> bool:
-        """A category header or a generic column: never satisfies an item."""
-        n = normalize(name)
-        return not n or n in self.blocked
-
     def score_column(self, name: str, path: str = "") -> list[tuple[str, float, str, _Term]]:
         """(item_id, score, how, term) for every item the column name reaches at REVIEW_SCORE or more."""
         norm = normalize(name)

@@ -29,8 +29,6 @@ from pydantic import ValidationError
 
 from scoring.checks import get_check_def, known_kinds
 from scoring.schema import (  # noqa: F401  re-exported: the loader's callers name the models here
-    APPLIES_TO,
-    METHODS,
     CheckSpec,
     Rubric,
     RubricItem,

@@ -11,8 +11,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-METHODS = ("weighted", "deduction", "veto+deduction")
-APPLIES_TO = ("university", "government", "any")
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -228,20 +228,28 @@ def _check(rule: Rule, site: Site, scores: dict[str, Score], before: dict[str, S
     return messages
 
 
-def apply_assertions(session: Session, run_id: int, rubric_id: str, assertions: Assertions, out_dir: Path, *,
-                     pass_mark: float, baseline_run_id: int | None = None) -> tuple[Judgement, list[str]]:
-    """Judge the run, write `assertions.json` beside the report, and send the notifications.
-
-    The baseline for `max_drop` is the given run, else the previous finished run of the same rubric
-    and site list (the report's own default). Returns the judgement and any delivery problems.
-    """
+def judge_with_baseline(session: Session, run_id: int, rubric_id: str, assertions: Assertions, *,
+                        pass_mark: float, baseline_run_id: int | None = None) -> Judgement:
+    """`judge` against the given baseline, else the previous finished run of the same rubric and sites
+    (the report's own default), which `max_drop` measures from."""
     from reports.compare import previous_run
 
     if baseline_run_id is None:
         baseline_run_id = previous_run(session, run_id, rubric_id)
-    judgement = judge(session, run_id, rubric_id, assertions, pass_mark=pass_mark, baseline_run_id=baseline_run_id)
+    return judge(session, run_id, rubric_id, assertions, pass_mark=pass_mark, baseline_run_id=baseline_run_id)
+
+
+def publish(judgement: Judgement, assertions: Assertions, out_dir: Path) -> list[str]:
+    """Write `assertions.json` beside the report and send the notifications; returns delivery problems."""
     summary = judgement.summary() | {"assertions": assertions.source}
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "assertions.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    problems = notify(assertions.notify, summary) if assertions.notify else []
-    return judgement, problems
+    return notify(assertions.notify, summary) if assertions.notify else []
+
+
+def apply_assertions(session: Session, run_id: int, rubric_id: str, assertions: Assertions, out_dir: Path, *,
+                     pass_mark: float, baseline_run_id: int | None = None) -> tuple[Judgement, list[str]]:
+    """Judge a run and publish the judgement (see `judge_with_baseline` and `publish`)."""
+    judgement = judge_with_baseline(session, run_id, rubric_id, assertions, pass_mark=pass_mark,
+                                    baseline_run_id=baseline_run_id)
+    return judgement, publish(judgement, assertions, out_dir)

@@ -20,11 +20,12 @@ from rich.progress import (
 from rich.table import Table
 
 from xxgk import pipeline
-from xxgk.assertions import Assertions, apply_assertions, load_assertions
+from xxgk.assertions import Assertions, Judgement, load_assertions, publish
 from xxgk.commands import register_all
 from xxgk.commands.options import DbOption, out_option
-from xxgk.config import DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, CrawlLimits, db_url_from
+from xxgk.config import DEFAULT_DB, DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
 from xxgk.errors import UserError
+from xxgk.settings import CrawlSettings, read_settings_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Audit Chinese information-disclosure portals against rubric files.")
@@ -74,33 +75,60 @@ class CrawlProgress:
         self.progress.stop()
 
 
+# the `xxgk audit` options that are crawl settings: parameter → (setting, flag)
+CRAWL_OPTIONS = {"max_pages": ("max_pages", "--max-pages"), "max_seconds": ("max_seconds", "--max-seconds"),
+                 "ignore_robots": ("obey_robots", "--ignore-robots")}
+
+
+def _default(name: str) -> Any:
+    """A crawl setting's default (the CLI shows the model's, never one of its own)."""
+    return CrawlSettings.model_fields[name].default
+
+
+def crawl_settings_from(ctx: typer.Context, settings_file: Path | None, **values: Any) -> CrawlSettings:
+    """The one place `xxgk audit` options become `CrawlSettings`: the settings file's values, then
+    the crawl options typed on the command line (`values` by parameter, as settings values; options
+    left at their defaults do not override the file). A bad value is one line naming the file or flag."""
+    from_file: dict[str, Any] = {}
+    if settings_file is not None:
+        from_file = read_settings_file(settings_file)
+        CrawlSettings.parse(from_file, source=str(settings_file))
+    typed = {setting: values[param] for param, (setting, _flag) in CRAWL_OPTIONS.items()
+             if getattr(ctx.get_parameter_source(param), "name", "DEFAULT") != "DEFAULT"}
+    flags = {setting: flag for setting, flag in CRAWL_OPTIONS.values()}
+    return CrawlSettings.parse({**from_file, **typed}, names=flags)
+
+
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
-              quiet: bool = False, redis_url: str | None = None) -> pipeline.AuditResult:
+              quiet: bool = False, redis_url: str | None = None, rules: Assertions | None = None
+              ) -> pipeline.AuditResult:
     """Audit with a progress bar; on Ctrl-C say which run holds what was collected."""
     db_url = db_url_from(db)
     run_ids: list[int] = []
     inputs = pipeline.prepare(sites, rubric)
     try:
         if quiet:
-            return pipeline.audit(inputs, out, db_url, config, on_run=run_ids.append, redis_url=redis_url)
+            return pipeline.audit(inputs, out, db_url, config, on_run=run_ids.append, redis_url=redis_url,
+                                  rules=rules)
         with CrawlProgress(len(inputs.sites)) as bar:
             return pipeline.audit(inputs, out, db_url, config, progress=bar, on_run=run_ids.append,
-                                  redis_url=redis_url)
+                                  redis_url=redis_url, rules=rules)
     except KeyboardInterrupt:
         where = f" in run {run_ids[0]}" if run_ids else ""
         console.print(f"interrupted: pages collected so far are kept{where} ({db_url})")
         raise typer.Exit(130) from None
 
 
-def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False) -> pipeline.AuditResult:
+def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False,
+               rules: Assertions | None = None) -> pipeline.AuditResult:
     """Resume an interrupted audit with a progress bar."""
     db_url = db_url_from(db)
     _rubric, _config, n_sites = pipeline.prepare_resume(run_id, db_url)  # one-line errors before the bar
     try:
         if quiet:
-            return pipeline.resume(run_id, out, db_url)
+            return pipeline.resume(run_id, out, db_url, rules=rules)
         with CrawlProgress(n_sites) as bar:
-            return pipeline.resume(run_id, out, db_url, progress=bar)
+            return pipeline.resume(run_id, out, db_url, progress=bar, rules=rules)
     except KeyboardInterrupt:
         console.print(f"interrupted again: pages collected so far are kept in run {run_id} ({db_url})")
         raise typer.Exit(130) from None
@@ -108,25 +136,26 @@ def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False) -> p
 
 @app.command()
 def audit(
+    ctx: typer.Context,
     sites: Annotated[Path | None, typer.Argument(help="Site list: CSV, XLSX or YAML with name and url columns.")]
     = None,
     rubric: Annotated[str, typer.Option(help="Rubric id or YAML file.")] = DEFAULT_RUBRIC,
     out: Annotated[Path, out_option("Folder for the HTML report and CSV exports.")] = Path("out"),
     db: DbOption = None,
     mode: Annotated[str, typer.Option(help="ranking or self-check.")] = "ranking",
-    max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = CrawlLimits.max_pages,
-    max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = CrawlLimits.max_seconds,
+    max_pages: Annotated[int, typer.Option(help="Page limit per site.")] = _default("max_pages"),
+    max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = _default("max_seconds"),
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots",
                                                 help="Do not obey robots.txt (recorded in the run).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD that freshness is "
                                                              "measured against (default: today).")] = None,
-    formats: Annotated[str | None, typer.Option("--formats", help="Report outputs: html,csv,xlsx,json,pdf "
-                                                                  "(html and csv always).")] = None,
+    formats: Annotated[str | None, typer.Option("--formats", help="Report outputs: html,csv,xlsx,json,pdf,"
+                                                                  "bulletin (html and csv always).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the report pages to PDF (Chromium).")] = False,
     resume: Annotated[int | None, typer.Option("--resume", help="Finish interrupted run RUN (crawl what is "
                                                                 "left, then score and report).")] = None,
-    # distributed crawl (issue 7 part 5)
+    # distributed crawl: the sites go to a Redis queue that `xxgk worker`s crawl
     distributed: Annotated[bool, typer.Option("--distributed", help="Queue the sites on Redis for `xxgk worker`s "
                                                                     "and wait (needs --redis and a PostgreSQL "
                                                                     "--db).")] = False,
@@ -134,17 +163,19 @@ def audit(
     assert_file: Annotated[Path | None, typer.Option(
         "--assert", help="Assertion file (YAML): rules the run must meet; violations print one line each, go "
                          "to assertions.json and exit 1.")] = None,
+    settings: Annotated[Path | None, typer.Option("--settings", help="TOML file of crawl settings "
+                                                                     "(docs/settings.md); flags given win.")] = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
     rules = load_assertions(assert_file) if assert_file else None  # checked before any request
     if resume is not None:
-        result = run_resume(resume, out, db, quiet=quiet)
+        result = run_resume(resume, out, db, quiet=quiet, rules=rules)
         out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
-        _judge(db_url_from(db), result.run_id, None, rules, out)
+        _say_judgement(result.judgement, result.notify_problems, out)
         return
     if sites is None:
         raise UserError("give a site list (or --resume RUN)", field="SITES")
-    if distributed and not redis:  # distributed crawl (issue 7 part 5)
+    if distributed and not redis:
         raise UserError("--distributed needs --redis URL", field="--redis")
     if distributed and not (db and db.startswith("postgresql")):
         raise UserError("--distributed needs a shared store: --db postgresql+psycopg://…", field="--db")
@@ -152,11 +183,14 @@ def audit(
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
-    limits = CrawlLimits(max_pages=max_pages, max_seconds=max_seconds, obey_robots=not ignore_robots)
-    config = AuditConfig(mode=mode, limits=limits, as_of=_as_of(as_of), formats=formats)
-    result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None)
+    _check_formats(formats)
+    crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
+                                ignore_robots=not ignore_robots)
+    config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats)
+    result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
+                       rules=rules)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
-    _judge(db_url_from(db), result.run_id, None, rules, out)
+    _say_judgement(result.judgement, result.notify_problems, out)
 
 
 @app.command()
@@ -188,7 +222,7 @@ def report(
         "--compare", help="Baseline run for score and rank changes (default: the previous run of the same "
                           "rubric and site list).")] = None,
     formats: Annotated[str | None, typer.Option(
-        "--formats", help="Comma-separated: html,csv,xlsx,json,pdf (html and csv always; "
+        "--formats", help="Comma-separated: html,csv,xlsx,json,pdf,bulletin (html and csv always; "
                           "default html,csv,xlsx,json).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the ranking and site pages to PDF (Chromium).")] = False,
     bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the monthly 通报 (HTML + DOCX) even when "
@@ -205,24 +239,33 @@ def report(
         _require_run(db_url, compare)
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
+    _check_formats(formats)
+    judgement = None
+    if rules is not None:
+        loaded, _path = pipeline.load_rubric_ref(rubric or _run_rubric(db_url, run))
+        judgement = pipeline.judge_run(db_url, run, loaded, rules, baseline=compare)
     page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
-                           bulletin=True if bulletin else None)
+                           bulletin=True if bulletin else None,
+                           assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     out_console.print(f"report written to {page.resolve()}")
-    _judge(db_url, run, rubric, rules, out, baseline=compare)
+    if judgement is not None and rules is not None:
+        _say_judgement(judgement, publish(judgement, rules, out), out)
 
 
-def _judge(db_url: str, run_id: int, rubric_ref: str | None, rules: Assertions | None, out: Path, *,
-           baseline: int | None = None) -> None:
-    """Apply the assertion file to a rendered run: one line per violation, exit 1 on an error-level one."""
-    if rules is None:
-        return
+def _run_rubric(db_url: str, run_id: int) -> str:
     from xxgk.store import Run, session_factory, session_scope
 
     with session_scope(session_factory(db_url)) as session:
         run = session.get(Run, run_id)
-        rubric, _path = pipeline.load_rubric_ref(rubric_ref or run.rubric_id)
-        judgement, problems = apply_assertions(session, run_id, rubric.id, rules, out, pass_mark=rubric.pass_mark,
-                                               baseline_run_id=baseline)
+        if run is None or not run.rubric_id:
+            raise UserError(f"run {run_id} names no rubric; pass --rubric", field="--rubric")
+        return run.rubric_id
+
+
+def _say_judgement(judgement: Judgement | None, problems: list[str], out: Path) -> None:
+    """One line per violation on stderr, a summary line, and exit 1 on an error-level violation."""
+    if judgement is None:
+        return
     for v in judgement.violations:
         word = "assertion failed" if v.level == "error" else "assertion warning"
         console.print(f"{word}: {v.line_text()}", markup=False, highlight=False, soft_wrap=True)
@@ -233,6 +276,13 @@ def _judge(db_url: str, run_id: int, rubric_ref: str | None, rules: Assertions |
                       f"{len(judgement.unjudged)} not judged ({out / 'assertions.json'})")
     if judgement.failed:
         raise typer.Exit(1)
+
+
+def _check_formats(formats: str | None) -> None:
+    """Refuse an unknown --formats name before any work, in one line naming the registered formats."""
+    from reports.render import parse_formats  # reports loads pandas: only for the commands that render
+
+    parse_formats(formats)
 
 
 def _as_of(value: str | None) -> str | None:
@@ -256,6 +306,7 @@ def _require_run(db_url: str, run_id: int) -> None:
 
 
 DEMO_ANNUAL_RUBRIC = "gov-disclosure-annual-report"
+DEMO_BASE_PORT = 18600  # portal i of the demo world is served on 18600 + i, the same in every demo
 
 
 @app.command()
@@ -268,7 +319,8 @@ def demo(
 
     Universities are audited against the 50-item checklist, government portals against the 2019
     inspection indicators and, re-scoring the same crawl, the annual-report rubric; each as of the sample
-    world's own date. The last line is the university ranking page.
+    world's own date. The runs go to the default store (or --db) on fixed ports, so a second demo is
+    compared with the first (`xxgk runs list` shows both). The last line is the university ranking page.
     """
     import csv
     import json
@@ -282,10 +334,15 @@ def demo(
     console.print(f"generating the sample world (seed {seed}) in {world_dir}")
     generate_world(world_dir, seed=seed)
     as_of = json.loads((world_dir / "world.json").read_text(encoding="utf-8")).get("as_of")
-    db = db or str(DEFAULT_HOME / "demo.sqlite")
+    db = db or str(DEFAULT_DB)
     out.mkdir(parents=True, exist_ok=True)
     pages: list[Path] = []
-    with SampleServer(world_dir) as server:
+    try:
+        server = SampleServer(world_dir, base_port=DEMO_BASE_PORT).start()
+    except OSError:  # a port of the fixed map is taken: any ports (the sites keep their identity anyway)
+        console.print(f"ports {DEMO_BASE_PORT}+ are taken; serving the samples on other ports")
+        server = SampleServer(world_dir).start()
+    with server:
         server.write_sites_csv(out / "sites.csv")
         with open(out / "sites.csv", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))

@@ -1,17 +1,18 @@
-"""Defaults and per-run settings, kept in one place and stored with every run."""
+"""Defaults and paths, and the audit config stored with every run (crawl settings: `xxgk.settings`)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from xxgk.settings import RUN_CONFIG_KEY, CrawlSettings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_HOME = Path(os.environ.get("XXGK_HOME", REPO_ROOT / ".xxgk"))
 DEFAULT_DB = DEFAULT_HOME / "xxgk.sqlite"
 DEFAULT_RUBRIC = "moe-university-checklist-2014"
-SHARED_DIR = Path(os.environ.get("XXGK_SHARED", REPO_ROOT.parent / "shared"))
 
 
 def db_url_from(db: str | None) -> str:
@@ -22,17 +23,12 @@ def db_url_from(db: str | None) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-@dataclass
-class CrawlLimits:
-    """Per-site limits; the crawler records which one stopped a crawl."""
-
-    max_pages: int = 5000
-    max_depth: int = 8
-    max_seconds: int = 1800
-    obey_robots: bool = True
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+def store_dir_for(db_url: str) -> Path:
+    """Where a run's files (WARC evidence) go: beside a SQLite store, else in the xxgk home
+    ($XXGK_HOME, read at call time, else `DEFAULT_HOME`)."""
+    if db_url.startswith("sqlite:///"):
+        return Path(db_url.removeprefix("sqlite:///")).resolve().parent
+    return Path(os.environ.get("XXGK_HOME") or DEFAULT_HOME).resolve()
 
 
 @dataclass
@@ -40,12 +36,12 @@ class AuditConfig:
     """Everything that shapes one audit run; saved in Run.config."""
 
     mode: str = "ranking"  # ranking | self-check
-    limits: CrawlLimits = field(default_factory=CrawlLimits)
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
     as_of: str | None = None  # the audit date checks measure freshness against (default: run start)
     formats: str | None = None  # report outputs, e.g. "html,csv,xlsx,json,pdf"
 
     def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"mode": self.mode, "limits": self.limits.as_dict()}
+        out: dict[str, Any] = {"mode": self.mode, RUN_CONFIG_KEY: self.crawl.model_dump()}
         if self.as_of:
             out["as_of"] = self.as_of
         return out

@@ -8,10 +8,9 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from reports.trends import change_kind
 from xxgk.errors import UserError
 from xxgk.store import (
-    FAIL,
-    PASS,
     Crawl,
     Finding,
     ReportRecord,
@@ -21,9 +20,8 @@ from xxgk.store import (
     delete_crawl_contents,
 )
 
-SCORED = (PASS, "partial", FAIL, "needs_review")
-PROBLEM = (FAIL, "partial")
-UNKNOWN = ("not_checked", "needs_review")  # could not be judged: never counted as a problem or a fix
+BUCKET_OF = {"new_problem": "new_failures", "fixed": "fixed", "still_failing": "still_failing",
+             "newly_unchecked": "newly_unchecked"}  # reports.trends' change kinds → SiteDiff's lists
 
 
 @dataclass
@@ -142,13 +140,8 @@ def diff_runs(session: Session, run_a: int, run_b: int, rubric_id: str | None = 
 
 def _bucket(before: str, after: str, d: SiteDiff) -> list[tuple[str, str, str, str]] | None:
     """Which list of the diff an item's change from `before` to `after` belongs to (None: no news)."""
-    if after in PROBLEM:
-        return d.still_failing if before in PROBLEM else d.new_failures
-    if after == PASS:
-        return d.fixed if before in PROBLEM else None
-    if after in UNKNOWN and before not in UNKNOWN:
-        return d.newly_unchecked
-    return None
+    kind = change_kind(before, after)
+    return None if kind is None else getattr(d, BUCKET_OF[kind])
 
 
 def diff_warnings(session: Session, run_a: int, run_b: int, rubric_id: str | None = None) -> list[str]:

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from xxgk.config import AuditConfig, CrawlLimits
+from xxgk.assertions import Assertions, Judgement, judge_with_baseline, publish
+from xxgk.config import AuditConfig
+from xxgk.settings import CrawlSettings
 from xxgk.sites import SiteRow, load_sites
 from xxgk.store import (
-    CRAWL_PENDING,
-    Crawl,
     ReportRecord,
     Run,
-    Site,
     session_factory,
     session_scope,
+    site_for,
     utcnow,
 )
+from xxgk.store.lifecycle import add_pending_crawl
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
 
@@ -30,6 +29,8 @@ class AuditResult:
     run_id: int
     report: Path
     out_dir: Path
+    judgement: Judgement | None = None  # with an assertion file: the rules' verdict on the run
+    notify_problems: list[str] = field(default_factory=list)
 
 
 def load_rubric_ref(ref: str) -> tuple[Any, Path]:
@@ -42,7 +43,8 @@ def load_rubric_ref(ref: str) -> tuple[Any, Path]:
 
 def create_run(db_url: str, sites: list[SiteRow], *, rubric: Any, rubric_path: Path, config: AuditConfig,
                sites_source: str) -> int:
-    """Register a run, its sites (shared across runs, keyed by URL) and one pending crawl per site."""
+    """Register a run, its sites (shared across runs by identity: xxgk/siteid.py) and one pending crawl
+    per site, from the URL the list gives."""
     from scoring.rubric import rubric_hash
 
     factory = session_factory(db_url)
@@ -52,13 +54,9 @@ def create_run(db_url: str, sites: list[SiteRow], *, rubric: Any, rubric_path: P
         session.add(run)
         session.flush()
         for row in sites:
-            site = session.scalar(select(Site).where(Site.url == row.url))
-            if site is None:
-                site = Site(url=row.url, name=row.name)
-                session.add(site)
-            site.name, site.kind, site.group, site.tags = row.name, row.kind, row.group, list(row.tags)
-            session.flush()
-            session.add(Crawl(run_id=run.id, site_id=site.id, status=CRAWL_PENDING))
+            site = site_for(session, row.key, row.url, row.name)
+            site.kind, site.group, site.tags = row.kind, row.group, list(row.tags)
+            add_pending_crawl(session, run.id, site.id, row.url)
         return run.id
 
 
@@ -68,11 +66,10 @@ def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | 
     crawls a Ctrl-C or a killed process interrupted, replaying what they had already fetched."""
     from crawler.runner import run_crawl
 
-    run_crawl(db_url, run_id, limits=config.limits.as_dict(), progress=progress, resume=resume,
-              store_dir=store_dir_for(db_url))
+    run_crawl(db_url, run_id, limits=config.crawl, progress=progress, resume=resume)
 
 
-# --- distributed crawl (issue 7 part 5): seed the Redis queue and wait for `xxgk worker`s ---
+# --- distributed crawl: seed the Redis queue and wait for `xxgk worker`s ---
 def crawl_distributed(db_url: str, run_id: int, redis_url: str, progress: ProgressFn | None = None,
                       namespace: str = "xxgk") -> None:
     """Queue the run's unfinished crawls on Redis and block until workers have done them all."""
@@ -85,15 +82,6 @@ def crawl_distributed(db_url: str, run_id: int, redis_url: str, progress: Progre
     seed_run(redis_url, db_url, run_id, namespace=namespace)
     wait_run(redis_url, db_url, run_id, namespace=namespace, progress=progress)
 # --- end distributed crawl ---
-
-
-def store_dir_for(db_url: str) -> Path:
-    """Where a run's evidence (WARC files) goes: beside a SQLite store, else under the xxgk home."""
-    from xxgk.config import DEFAULT_HOME
-
-    if db_url.startswith("sqlite:///"):
-        return Path(db_url.removeprefix("sqlite:///")).parent
-    return DEFAULT_HOME
 
 
 def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> None:
@@ -113,7 +101,8 @@ def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> No
 
 
 def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, compare: int | None = None,
-           formats: str | None = None, bulletin: bool | None = None) -> Path:
+           formats: str | None = None, bulletin: bool | None = None,
+           assertions: dict[str, Any] | None = None) -> Path:
     """Render the run's ranking page, site pages and exports (`formats`, e.g. "html,csv,xlsx,json,pdf").
 
     `compare` sets the baseline run (default: the previous run of the same rubric and site list);
@@ -124,7 +113,7 @@ def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, co
     factory = session_factory(db_url)
     with session_scope(factory) as session:
         done = render_report(session, run_id, rubric_id, out_dir, compare=compare, formats=formats,
-                             bulletin=bulletin)
+                             bulletin=bulletin, assertions=assertions)
         # Remember the report, so `runs prune` keeps the runs it is built from.
         session.add(ReportRecord(run_id=run_id, rubric_id=done.rubric_id or rubric_id,
                                  baseline_run_id=done.baseline_run, out_dir=str(Path(out_dir).resolve())))
@@ -173,12 +162,12 @@ def prepare_resume(run_id: int, db_url: str) -> tuple[Any, AuditConfig, int]:
     if not rubric_ref:
         raise UserError(f"run {run_id} names no rubric", field="--resume")
     rubric, _path = load_rubric_ref(rubric_ref)
-    limits = CrawlLimits(**{k: v for k, v in (saved.get("limits") or {}).items()
-                            if k in CrawlLimits.__dataclass_fields__})
-    return rubric, AuditConfig(mode=saved.get("mode", "ranking"), limits=limits, as_of=saved.get("as_of")), n_sites
+    crawl_settings = CrawlSettings.of_run(saved, run_id=run_id)  # an older run's settings still load
+    return rubric, AuditConfig(mode=saved.get("mode", "ranking"), crawl=crawl_settings, as_of=saved.get("as_of")), n_sites
 
 
-def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None = None) -> AuditResult:
+def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None = None,
+           rules: Assertions | None = None) -> AuditResult:
     """Finish an interrupted audit: crawl what is left (no item lost or duplicated), score, report."""
     rubric, config, _n = prepare_resume(run_id, db_url)
     try:
@@ -187,15 +176,13 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
-    page = report(db_url, run_id, rubric.id, out_dir)
-    finish_run(db_url, run_id)
-    return AuditResult(run_id=run_id, report=page, out_dir=out_dir)
+    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats)
 
 
 def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,
           progress: ProgressFn | None = None, on_run: Callable[[int], None] | None = None,
-          redis_url: str | None = None) -> AuditResult:
-    """Run a whole audit on validated inputs: crawl, score, report.
+          redis_url: str | None = None, rules: Assertions | None = None) -> AuditResult:
+    """Run a whole audit on validated inputs: crawl, score, report (and judge, with an assertion file).
 
     With `redis_url` the crawl is distributed: sites go to the Redis queue and `xxgk worker`s crawl them.
     """
@@ -206,7 +193,7 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
     if on_run:
         on_run(run_id)
     try:
-        if redis_url:  # distributed (issue 7 part 5)
+        if redis_url:  # distributed: `xxgk worker`s crawl the queued sites
             crawl_distributed(db_url, run_id, redis_url, progress)
         else:
             crawl(db_url, run_id, config, progress)
@@ -214,6 +201,23 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
-    page = report(db_url, run_id, rubric.id, out_dir, formats=config.formats)
+    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats)
+
+
+def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
+              baseline: int | None = None) -> Judgement:
+    """The assertion file's verdict on a scored run (pass mark from the rubric as scored)."""
+    with session_scope(session_factory(db_url)) as session:
+        return judge_with_baseline(session, run_id, rubric.id, rules, pass_mark=rubric.pass_mark,
+                                   baseline_run_id=baseline)
+
+
+def _report_and_judge(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,
+                      formats: str | None) -> AuditResult:
+    """Judge the scored run (so the report shows the violations), render it, then publish the verdict."""
+    judgement = judge_run(db_url, run_id, rubric, rules) if rules else None
+    page = report(db_url, run_id, rubric.id, out_dir, formats=formats,
+                  assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     finish_run(db_url, run_id)
-    return AuditResult(run_id=run_id, report=page, out_dir=out_dir)
+    problems = publish(judgement, rules, out_dir) if judgement and rules else []
+    return AuditResult(run_id=run_id, report=page, out_dir=out_dir, judgement=judgement, notify_problems=problems)

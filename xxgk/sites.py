@@ -13,18 +13,20 @@ import yaml
 
 from xxgk import tablefile, yamlfile
 from xxgk.errors import UserError
+from xxgk.siteid import site_key
 
 KINDS = ("university", "government")
 # A bare host given without a scheme: a name ending in a letter label (xxgk.x.edu.cn), or a whole
 # dotted-quad address; "3.14" (a number Excel left in the cell) is neither.
 _BARE_HOST = re.compile(r"^(?:[\w-]+\.)+[^\W\d_][\w-]*(:\d+)?(/|$)|^\d{1,3}(\.\d{1,3}){3}(:\d+)?(/|$)")
-MAX_CELL = {"name": 200, "url": 2048, "group": 200, "tags": 1000, "kind": 40}
+MAX_CELL = {"name": 200, "url": 2048, "group": 200, "tags": 1000, "kind": 40, "id": 100}
 _HEADER_ALIASES = {
     "name": ("name", "名称", "单位", "单位名称", "学校", "网站名称", "site"),
     "url": ("url", "网址", "地址", "链接", "网站地址", "link"),
     "kind": ("kind", "类型", "type"),
     "group": ("group", "分组", "组", "地区"),
     "tags": ("tags", "标签"),
+    "id": ("id", "site_id", "编号", "代码", "标识", "网站标识码"),
 }
 
 
@@ -38,6 +40,12 @@ class SiteRow:
     group: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     line: int = 0  # where it was in the file, for messages
+    id: str | None = None  # the list's own id of the site; its identity across runs when given
+
+    @property
+    def key(self) -> str:
+        """Who the site is across runs (xxgk/siteid.py)."""
+        return site_key(self.name, self.url, self.id)
 
 
 def load_sites(path: Path | str) -> list[SiteRow]:
@@ -59,11 +67,17 @@ def load_sites(path: Path | str) -> list[SiteRow]:
     if not rows:
         raise UserError("the site list has no sites", source=str(path))
     seen: dict[str, int] = {}
+    keys: dict[str, int] = {}
     for row in rows:
         if row.url in seen:
             raise UserError(f"duplicate url (already on line {seen[row.url]})", source=str(path),
                             line=row.line, field="url")
         seen[row.url] = row.line
+        if row.key in keys:
+            what = ("id" if row.id else "name", f"the same {'id' if row.id else 'name and domain'}")
+            raise UserError(f"{what[1]} as line {keys[row.key]}: one site twice? (give each an id column "
+                            "to tell them apart)", source=str(path), line=row.line, field=what[0])
+        keys[row.key] = row.line
     return rows
 
 
@@ -129,4 +143,5 @@ def _validate(path: Path, line: int, rec: dict) -> SiteRow:
         tags = tuple(str(t).strip() for t in raw_tags if str(t).strip())
     else:
         tags = tuple(t.strip() for t in text("tags").replace("；", ";").replace(",", ";").split(";") if t.strip())
-    return SiteRow(name=name, url=url, kind=kind, group=text("group") or None, tags=tags, line=line)
+    return SiteRow(name=name, url=url, kind=kind, group=text("group") or None, tags=tags, line=line,
+                   id=text("id") or None)

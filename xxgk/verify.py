@@ -7,7 +7,6 @@ claim comes out confirmed, not fixed (with evidence) or could not check (with th
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from xxgk import tablefile
 from xxgk.config import AuditConfig
 from xxgk.errors import UserError
 from xxgk.store import (
-    CRAWL_PENDING,
     NOT_CHECKED,
     PARTIAL,
     PASS,
@@ -30,15 +29,18 @@ from xxgk.store import (
     session_factory,
     session_scope,
 )
+from xxgk.store.lifecycle import add_pending_crawl
 
 CONFIRMED = "confirmed"
 NOT_FIXED = "not_fixed"
 COULD_NOT_CHECK = "could_not_check"
+# Documented headers (README, `xxgk verify-fixes --help`): site (name or home URL), item, claimed status,
+# URL of the page that shows the fix. Any other header is named to the user, never silently dropped.
 _HEADERS = {
-    "site": ("site", "网站", "单位", "站点", "url", "name", "名称", "网址"),
+    "site": ("site", "网站", "单位", "站点", "name", "名称", "网址", "site url", "site_url", "网站名称"),
     "item": ("item", "rubric item", "事项", "指标", "item_id", "序号"),
     "claimed": ("claimed", "claimed status", "claimed_status", "整改状态", "状态", "声称状态"),
-    "url": ("evidence url", "evidence_url", "整改链接", "链接", "证明链接", "claim_url"),
+    "url": ("url", "evidence url", "evidence_url", "整改链接", "链接", "证明链接", "claim_url", "整改网址"),
 }
 _CLAIMED_WORDS = {"pass": PASS, "fixed": PASS, "已整改": PASS, "已公开": PASS, "公开": PASS, "完成": PASS,
                   "已完成": PASS, "partial": PARTIAL, "部分整改": PARTIAL, "部分公开": PARTIAL}
@@ -67,47 +69,26 @@ class Verdict:
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
-def load_claims(path: Path) -> list[Claim]:
+@dataclass
+class ClaimsFile:
+    claims: list[Claim]
+    unknown_headers: list[str]  # header cells that are none of the documented ones: shown to the user
+
+
+def read_claims(path: Path) -> ClaimsFile:
     """Claims from CSV or XLSX: site, rubric item, claimed status, optional URL (errors name file:line)."""
     path = Path(path)
     if not path.exists():
         raise UserError("claims file not found", source=str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise UserError(f"cannot read the workbook: {exc}", source=str(path)) from None
-        rows = [["" if v is None else str(v) for v in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
-    elif path.suffix.lower() == ".csv":
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="gb18030", errors="replace")
-        rows = list(csv.reader(text.splitlines()))
-    else:
+    if path.is_dir():
+        raise UserError("is a folder, not a claims file", source=str(path))
+    if path.suffix.lower() not in tablefile.CSV_SUFFIXES + tablefile.XLSX_SUFFIXES:
         raise UserError("claims must be a .csv or .xlsx file", source=str(path))
-    header: dict[str, int] | None = None
+    table = tablefile.read_table(path, _HEADERS, ("site", "item"))
     claims: list[Claim] = []
-    for lineno, cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = {}
-            for idx, raw in enumerate(cells):
-                key = raw.strip().lower().lstrip("\ufeff")
-                for canon, names in _HEADERS.items():
-                    if key in names and canon not in header:
-                        header[canon] = idx
-            missing = [c for c in ("site", "item") if c not in header]
-            if missing:
-                raise UserError(f"header row has no {' or '.join(missing)} column", source=str(path), line=lineno)
-            continue
-
-        def cell(name: str, cells: list[str] = cells, header: dict[str, int] = header) -> str:
-            idx = header.get(name)
-            return cells[idx].strip() if idx is not None and idx < len(cells) else ""
+    for lineno, rec in table.records:
+        def cell(name: str, rec: dict[str, str] = rec) -> str:
+            return (rec.get(name) or "").strip()
 
         site, item = cell("site"), cell("item")
         if not site:
@@ -117,15 +98,21 @@ def load_claims(path: Path) -> list[Claim]:
         raw_claim = cell("claimed") or "pass"
         claimed = _CLAIMED_WORDS.get(raw_claim.lower(), None)
         if claimed is None:
-            raise UserError(f"unknown claimed status {raw_claim!r} (use pass/已整改 or partial/部分整改)",
-                            source=str(path), line=lineno, field="claimed")
+            raise UserError(f"unknown claimed status {tablefile.short(raw_claim)!r} (use pass/已整改 or "
+                            "partial/部分整改)", source=str(path), line=lineno, field="claimed")
         url = cell("url") or None
         if url and not re.match(r"https?://", url):
-            raise UserError(f"not an http(s) URL: {url!r}", source=str(path), line=lineno, field="url")
+            raise UserError(f"not an http(s) URL: {tablefile.short(url)!r}", source=str(path), line=lineno,
+                            field="url")
         claims.append(Claim(lineno, site, item, claimed, url))
     if not claims:
         raise UserError("no claims in the file", source=str(path))
-    return claims
+    return ClaimsFile(claims, table.unknown_headers)
+
+
+def load_claims(path: Path) -> list[Claim]:
+    """The claims of a file (see `read_claims`)."""
+    return read_claims(path).claims
 
 
 def _resolve(claims: list[Claim], sites: list[Site], rubric: Any, source: str) -> list[tuple[Claim, Site, Any]]:
@@ -146,10 +133,24 @@ def _resolve(claims: list[Claim], sites: list[Site], rubric: Any, source: str) -
     return out
 
 
-def verify_fixes(db_url: str, baseline_run_id: int, claims_path: Path, *, config: AuditConfig | None = None,
-                 progress: Any = None) -> tuple[int, list[Verdict]]:
-    """Crawl the claimed sites again, score them, and judge every claim. Returns (new run id, verdicts)."""
-    from xxgk.pipeline import crawl, load_rubric_ref, score
+@dataclass
+class VerifyPlan:
+    """Everything checked before the re-crawl: the baseline, its rubric and each claim resolved."""
+
+    baseline_run_id: int
+    rubric: Any
+    claims_path: Path
+    resolved: list[tuple[Claim, Site, Any]]
+    unknown_headers: list[str]
+
+    @property
+    def site_ids(self) -> list[int]:
+        return list(dict.fromkeys(s.id for _c, s, _i in self.resolved))
+
+
+def plan_verification(db_url: str, baseline_run_id: int, claims_path: Path) -> VerifyPlan:
+    """Read the claims and match them to the baseline run's sites and rubric items (one-line errors)."""
+    from xxgk.pipeline import load_rubric_ref
 
     factory = session_factory(db_url)
     with session_scope(factory) as session:
@@ -161,23 +162,47 @@ def verify_fixes(db_url: str, baseline_run_id: int, claims_path: Path, *, config
         base_sites = list(session.scalars(select(Site).join(Crawl, Crawl.site_id == Site.id)
                                           .where(Crawl.run_id == base.id)))
         rubric_ref = base.rubric_id
-    claims = load_claims(claims_path)
+    claims = read_claims(claims_path)
     rubric, _path = load_rubric_ref(rubric_ref)
-    resolved = _resolve(claims, base_sites, rubric, str(claims_path))
+    resolved = _resolve(claims.claims, base_sites, rubric, str(claims_path))
+    return VerifyPlan(baseline_run_id, rubric, Path(claims_path), resolved, claims.unknown_headers)
+
+
+def run_verification(db_url: str, plan: VerifyPlan, *, config: AuditConfig | None = None,
+                     progress: Any = None) -> tuple[int, list[Verdict]]:
+    """Crawl the claimed sites again, score them, judge every claim; the verify run ends finished
+    (or interrupted, if the crawl is stopped), never left running. Returns (new run id, verdicts)."""
+    from xxgk.pipeline import crawl, finish_run, score
+
     config = config or AuditConfig()
+    factory = session_factory(db_url)
     with session_scope(factory) as session:
-        run = Run(mode="verify", rubric_id=rubric.id, label=f"verify fixes of run {baseline_run_id}",
-                  sites_source=str(claims_path),
-                  config={**config.as_dict(), "baseline_run": baseline_run_id, "claims": str(claims_path)})
+        run = Run(mode="verify", rubric_id=plan.rubric.id, label=f"verify fixes of run {plan.baseline_run_id}",
+                  sites_source=str(plan.claims_path),
+                  config={**config.as_dict(), "baseline_run": plan.baseline_run_id, "claims": str(plan.claims_path)})
         session.add(run)
         session.flush()
-        for site_id in dict.fromkeys(s.id for _c, s, _i in resolved):
-            session.add(Crawl(run_id=run.id, site_id=site_id, status=CRAWL_PENDING))
+        for site_id in plan.site_ids:
+            add_pending_crawl(session, run.id, site_id)
         new_run = run.id
-    crawl(db_url, new_run, config, progress)
-    score(db_url, new_run, rubric)
+    try:
+        crawl(db_url, new_run, config, progress)
+    except BaseException:
+        finish_run(db_url, new_run, "interrupted")
+        raise
+    score(db_url, new_run, plan.rubric)
     with session_scope(factory) as session:
-        return new_run, [_judge(session, base.id, new_run, rubric.id, c, s, it) for c, s, it in resolved]
+        verdicts = [_judge(session, plan.baseline_run_id, new_run, plan.rubric.id, c, s, it)
+                    for c, s, it in plan.resolved]
+    finish_run(db_url, new_run)
+    return new_run, verdicts
+
+
+def verify_fixes(db_url: str, baseline_run_id: int, claims_path: Path, *, config: AuditConfig | None = None,
+                 progress: Any = None) -> tuple[int, list[Verdict]]:
+    """Plan and run a verification in one call (see `plan_verification` and `run_verification`)."""
+    return run_verification(db_url, plan_verification(db_url, baseline_run_id, claims_path), config=config,
+                            progress=progress)
 
 
 def _judge(session: Any, base_run: int, new_run: int, rubric_id: str, claim: Claim, site: Site, item: Any) -> Verdict:
@@ -211,17 +236,19 @@ def _judge(session: Any, base_run: int, new_run: int, rubric_id: str, claim: Cla
     return v
 
 
-def write_verdicts(verdicts: list[Verdict], path: Path) -> Path:
-    """verification.csv: one row per claim (stable columns; add, never rename)."""
-    from reports.export import neutralise
+def verdict_rows(verdicts: list[Verdict]) -> list[dict[str, Any]]:
+    """The verdicts as rows of the verification format's table (`VERIFICATION_COLUMNS`), one per claim."""
+    return [{"line": v.claim.line, "site": v.claim.site, "site_name": v.site_name, "item_id": v.item_id,
+             "item_name": v.item_name, "claimed": v.claim.claimed, "claim_url": v.claim.url or "",
+             "verdict": v.verdict, "before": v.before or "", "after": v.after or "", "message": v.message,
+             "evidence_urls": " ".join(e.get("url", "") for e in v.evidence)} for v in verdicts]
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh)
-        w.writerow(["line", "site", "site_name", "item_id", "item_name", "claimed", "claim_url", "verdict",
-                    "before", "after", "message", "evidence_urls"])
-        for v in verdicts:
-            w.writerow([neutralise(x) for x in (
-                v.claim.line, v.claim.site, v.site_name, v.item_id, v.item_name, v.claim.claimed, v.claim.url or "",
-                v.verdict, v.before or "", v.after or "", v.message, " ".join(e.get("url", "") for e in v.evidence))])
-    return path
+
+def write_verification(db_url: str, run_id: int, verdicts: list[Verdict], out_dir: Path) -> Path:
+    """Write verification.csv for the verify run through the formats registry; return its path."""
+    # reports (pandas, openpyxl) is loaded only when a table is written, so the CLI starts quickly
+    from reports.render import render_formats
+
+    with session_scope(session_factory(db_url)) as session:
+        done = render_formats(session, run_id, None, out_dir, ["verification"], verdicts=verdict_rows(verdicts))
+    return done.files[0]

@@ -17,7 +17,6 @@ from crawler.distributed.store_ops import pending_crawls, run_finished, run_prog
 log = logging.getLogger(__name__)
 
 
-MODES = ("request", "site")
 
 
 def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk", mode: str = "request") -> int:

@@ -1,14 +1,16 @@
 """Fencing of store writes in a distributed crawl: a stalled worker can never overwrite its successor.
 
 A worker that (re)starts a site crawl writes a fresh token to `Crawl.lease_token` (`reset_crawl`) and
-hands it to the crawl in the Scrapy setting `XXGK_LEASE_TOKEN`. Every transaction the store pipeline
-commits first calls `hold`, which row-locks the crawl (``SELECT … FOR UPDATE``; on SQLite a no-op
+hands it to the crawl in the Scrapy setting `XXGK_LEASE_TOKEN`; its crawls write through
+`FencedStorePipeline` (in ITEM_PIPELINES in place of the store pipeline). Every transaction that
+pipeline commits first calls `hold`, which row-locks the crawl (``SELECT … FOR UPDATE``; on SQLite a no-op
 conditional UPDATE takes the database write lock) and checks the token. If another worker has reset
 the crawl since, the transaction writes nothing, one line is logged and the spider is closed with
 reason `lease_lost`. The lock lasts until the batch commits, so a reset by the new owner either
 happens before (the batch is refused) or after (the reset deletes the batch): no stale row survives.
 
-Local crawls carry no token: `hold` returns at once, without a query.
+Local crawls carry no token and use the plain `StorePipeline`; `hold` without a token returns at once,
+without a query.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import logging
 import weakref
 from typing import Any
 
+from scrapy.exceptions import NotConfigured
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from crawler.pipelines import StorePipeline
 from xxgk.store import Crawl
 
 log = logging.getLogger(__name__)
 SETTING = "XXGK_LEASE_TOKEN"
 REASON = "lease_lost"
+PIPELINE = "crawler.distributed.fence.FencedStorePipeline"
 _LOST: weakref.WeakSet[Any] = weakref.WeakSet()  # crawlers already fenced out (refused without a query)
 
 
@@ -84,3 +89,21 @@ def _close_spider(crawler: Any) -> None:
 
     d = deferred_from_coro(engine.close_spider_async(reason=REASON))  # a no-op when already closing
     d.addErrback(lambda f: log.debug("closing crawl after lease loss: %s", f.getErrorMessage()))
+
+
+class FencedStorePipeline(StorePipeline):
+    """The store pipeline of a worker's site crawl: each write transaction is refused once another worker
+    took the crawl over (`hold`). Without a lease token (not a worker's crawl) it is not configured."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        if token_of(crawler) is None:
+            raise NotConfigured(f"{SETTING} is not set: the crawl is not fenced; use the plain StorePipeline")
+        return super().from_crawler(crawler)
+
+    def writes_allowed(self, session: Session) -> bool:
+        try:
+            hold(session, self.crawler, self.spider.crawl_id)
+        except Fenced:
+            return False
+        return True

@@ -37,7 +37,9 @@ from crawler.distributed.hostlimit import RESERVED, host_of
 from crawler.distributed.rqueue import STAGE_HOST, Child, Popped, RequestQueue
 from crawler.distributed.rspider import SharedPortalSpider
 from crawler.distributed.rwriter import finalize, open_crawl, write_records
+from crawler.settings import browser_enabled
 from crawler.spiders.portal import use_lazy_browser
+from xxgk.settings import CrawlSettings
 from xxgk.store import CRAWL_DONE, CRAWL_FAILED, Crawl, Run, Site
 
 log = logging.getLogger(__name__)
@@ -78,7 +80,7 @@ class CrawlContext:
     spider: SharedPortalSpider
     codec: CrawlRequestCodec
     dupefilter: CrawlDupeFilter
-    limits: dict[str, Any]
+    crawl: CrawlSettings  # the run's stored settings
     rank: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     col_ids: dict[tuple[int, str], int] = field(default_factory=dict)
@@ -107,15 +109,15 @@ class Dispatcher:
             crawl = s.get(Crawl, crawl_id)
             site = s.get(Site, crawl.site_id) if crawl is not None else None
             run = s.get(Run, run_id)
-            limits = dict(((run.config or {}) if run else {}).get("limits") or {})
+            crawl_settings = CrawlSettings.of_run(run.config if run else None, run_id=run_id)
         if crawl is None or site is None or crawl.status in (CRAWL_DONE, CRAWL_FAILED):
             return None
-        url = site.url
-        spider = SharedPortalSpider(self.queue.r, self.queue.ns, crawl_id, crawl.site_id, url, limits=limits,
-                                    browser=_browser(limits))
+        url = crawl.start_url or site.url
+        spider = SharedPortalSpider(self.queue.r, self.queue.ns, crawl_id, crawl.site_id, url, limits=crawl_settings,
+                                    browser=browser_enabled(crawl_settings))
         codec = CrawlRequestCodec(self.queue.r, spider, f"{self.queue.ns}:c:{crawl_id}:q", picklecompat)
         df = CrawlDupeFilter(self.queue.r, self.queue.crawl_key(crawl_id, "df"))
-        ctx = self.contexts[crawl_id] = CrawlContext(crawl_id, run_id, spider, codec, df, limits,
+        ctx = self.contexts[crawl_id] = CrawlContext(crawl_id, run_id, spider, codec, df, crawl_settings,
                                                      self.queue.rank(crawl_id))
         return ctx
 
@@ -148,10 +150,9 @@ class Dispatcher:
         req.meta["download_slot"] = popped.host  # Scrapy's per-domain slot is per host:port, as the limit
         if popped.slot is not None:
             req.meta[RESERVED] = popped.slot
-        if not ctx.limits.get("obey_robots", True):
+        if not ctx.crawl.obey_robots:
             req.meta["dont_obey_robotstxt"] = True
-        if "timeout" in ctx.limits:
-            req.meta.setdefault("download_timeout", float(ctx.limits["timeout"]))
+        req.meta.setdefault("download_timeout", ctx.crawl.timeout)
         req.callback = partial(self.run, ctx, popped.id, req.callback)
         req.errback = partial(self.run, ctx, popped.id, req.errback)
         return req
@@ -340,8 +341,3 @@ class WorkerSpider(scrapy.Spider):
         return
         yield
 
-
-def _browser(limits: dict[str, Any]) -> bool:
-    from crawler.settings import browser_enabled
-
-    return browser_enabled(limits)

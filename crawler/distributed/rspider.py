@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from array import array
+from collections.abc import Mapping
 from typing import Any
 
 import redis
@@ -37,6 +38,7 @@ from crawler.distributed.crawlstate import (
 )
 from crawler.records import ColumnRecord
 from crawler.spiders.portal import MAX_SOURCES, PortalSpider
+from xxgk.settings import CrawlSettings
 
 
 def _shared(name: str, first: bool) -> property:
@@ -73,7 +75,7 @@ class SharedPortalSpider(PortalSpider):
     rendered_requested = _counter("rendered_requested")
 
     def __init__(self, r: redis.Redis, namespace: str, crawl_id: int, site_id: int, start_url: str,
-                 limits: dict[str, Any] | None = None, **kwargs: Any) -> None:
+                 limits: CrawlSettings | Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         self.state = SharedState(r, namespace, crawl_id)
         super().__init__(crawl_id=crawl_id, site_id=site_id, start_url=start_url, limits=limits, **kwargs)
         st = self.state

@@ -22,9 +22,9 @@ from crawler.distributed.rqueue import RequestQueue
 from crawler.distributed.rscheduler import Dispatcher, WorkerSpider, register
 from crawler.distributed.worker import HOST_LIMIT_MW, WorkerOptions
 from crawler.evidence import WarcLog
-from crawler.pipelines import factory_for
-from crawler.runner import store_dir_for
 from crawler.settings import build_settings
+from xxgk.config import store_dir_for
+from xxgk.store import session_factory
 
 log = logging.getLogger(__name__)
 DEFAULT_CONCURRENCY = 16
@@ -33,7 +33,7 @@ DEFAULT_CONCURRENCY = 16
 def worker_settings(redis_url: str, opts: WorkerOptions, dispatcher: Dispatcher) -> dict[str, Any]:
     """Scrapy settings of a request-level worker: the crawl settings without per-crawler politeness
     (the Redis host limit is the politeness across workers), no item pipeline (the dispatcher writes)."""
-    settings = build_settings({}, loopback=False)
+    settings = build_settings(loopback=False)
     settings.update(
         SCHEDULER="crawler.distributed.rscheduler.RequestScheduler",
         XXGK_DISPATCHER=register(dispatcher),
@@ -121,7 +121,7 @@ def run_request_worker(redis_url: str, db_url: str, opts: WorkerOptions | None =
     from scrapy.utils.reactor import install_reactor
 
     opts = opts or WorkerOptions()
-    base = build_settings({}, loopback=False)
+    base = build_settings(loopback=False)
     install_reactor(base["TWISTED_REACTOR"])
     from twisted.internet import reactor, task
 
@@ -130,7 +130,7 @@ def run_request_worker(redis_url: str, db_url: str, opts: WorkerOptions | None =
     warc = WarcLog(Path(warc_dir) / f"{token}.warc.gz")
     host_lease = float(opts.overrides.get("XXGK_HOST_LEASE") or float(base.get("DOWNLOAD_TIMEOUT", 30)) + 30)
     queue = RequestQueue(redis_url, opts.namespace, opts.lease_seconds, opts.host_limit, host_lease)
-    dispatcher = Dispatcher(queue, factory_for(db_url), str(warc_dir))
+    dispatcher = Dispatcher(queue, session_factory(db_url), str(warc_dir))
     process = CrawlerProcess({"TWISTED_REACTOR": base["TWISTED_REACTOR"], "LOG_INSTALL_ROOT_HANDLER": False,
                               "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False})
     for name in ("scrapy", "twisted", "py.warnings", "scrapy-playwright", "asyncio"):

@@ -6,44 +6,26 @@ committed in Redis; every write is an upsert on a unique key (pages (crawl_id, u
 its worker died creates no duplicate. What the local pipeline aggregates in memory (a column's list
 pages, declared count, content flag; article data joined to items; documents joined to items; CMS
 votes; facts) goes to the crawl's Redis keys as buffered ops, and `finalize` turns it into rows once,
-when the crawl's last request is done.
+when the crawl's last request is done. The rows themselves are built by `crawler.rows`, as the local
+pipeline builds them; the crawl row's status and verdict are `xxgk.store.lifecycle`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from crawler import records, rows
 from crawler.distributed.crawlstate import SharedState
-from crawler.extract.article import completed
-from crawler.pipelines import apply_article
-from crawler.records import (
-    ArticleRecord,
-    AttachmentRecord,
-    ColumnRecord,
-    CrawlInfo,
-    ItemTitle,
-    ListRecord,
-    PageRecord,
-)
-from xxgk.store import (
-    CRAWL_DONE,
-    CRAWL_FAILED,
-    CRAWL_RUNNING,
-    Column,
-    Crawl,
-    Document,
-    Item,
-    Link,
-    Page,
-    utcnow,
-)
+from crawler.extract.items import dedupe
+from xxgk.store import Column, Crawl, Document, Item, Link, Page
+from xxgk.store.lifecycle import finish_crawl_row, start_crawl
 
 
 def _insert(session: Session, table: Any) -> Any:
@@ -53,117 +35,103 @@ def _insert(session: Session, table: Any) -> Any:
 
 def open_crawl(session: Session, crawl_id: int, warc_path: str | None) -> None:
     """Start task: the crawl is running (idempotent)."""
-    crawl = session.get(Crawl, crawl_id)
-    if crawl.status != CRAWL_RUNNING:
-        crawl.status = CRAWL_RUNNING
-        crawl.started_at = utcnow()
-    crawl.error = None
-    crawl.warc_path = warc_path
+    start_crawl(session.get(Crawl, crawl_id), warc_path)
 
 
-def _column_id(session: Session, crawl_id: int, key: str, cache: dict[tuple[int, str], int]) -> int | None:
-    cid = cache.get((crawl_id, key))
-    if cid is None:
-        cid = session.scalar(select(Column.id).where(Column.crawl_id == crawl_id, Column.key == key))
-        if cid is not None:
-            cache[(crawl_id, key)] = cid
-    return cid
-
-
-def write_records(session: Session, state: SharedState, crawl_id: int, records: Iterable[Any],
+def write_records(session: Session, state: SharedState, crawl_id: int, recs: Iterable[Any],
                   col_ids: dict[tuple[int, str], int]) -> None:
     """Write one request's records (upserts) and buffer its aggregates in `state` (Redis ops)."""
-    key = state.key
-    pages: list[dict[str, Any]] = []
-    for rec in records:
-        if isinstance(rec, PageRecord):
-            pages.append({"crawl_id": crawl_id, "url": rec.url, "status": rec.status, "error": rec.error,
-                          "content_type": rec.content_type, "size": rec.size, "sha256": rec.sha256,
-                          "kind": rec.kind, "restricted": rec.restricted, "render": rec.render,
-                          "depth": rec.depth, "title": rec.title, "text_chars": rec.text_chars,
-                          "image_only": rec.image_only, "evidence_ref": rec.evidence_ref, "fetched_at": utcnow()})
-        elif isinstance(rec, ColumnRecord):
-            _column(session, crawl_id, rec)
-        elif isinstance(rec, ListRecord):
-            column_id = _column_id(session, crawl_id, rec.column_key, col_ids)
-            if column_id is None:  # its column's request has not committed: cannot happen by construction
-                raise LookupError(f"crawl {crawl_id}: no column row for {rec.column_key!r}")
-            _list(session, state, crawl_id, rec, column_id)
-        elif isinstance(rec, ArticleRecord):
-            slim = {"title": rec.title, "date": rec.date.isoformat() if rec.date else None, "meta": rec.meta,
-                    "unit": rec.unit, "body_chars": rec.body_chars, "image_only": rec.image_only}
-            state.ops.append(["HSET", key("articles"), rec.url, json.dumps(slim, ensure_ascii=False)])
-            if rec.annual_report:
-                _document(session, state, crawl_id, rec.url, rec.url, doc_type="html", title=rec.title,
-                          text=rec.text, role="annual_report", content_type=rec.content_type,
-                          sha256=rec.sha256, body=rec.raw)
-        elif isinstance(rec, AttachmentRecord):
-            entry: dict[str, Any] = {"url": rec.url, "name": rec.name, "type": rec.type, "status": rec.status,
-                                     "text_chars": rec.text_chars, "scanned": rec.scanned}
-            if rec.error:
-                entry["error"] = rec.error
-            state.ops.append(["RPUSH", key("atts"), json.dumps([rec.item_url, entry], ensure_ascii=False)])
-            if rec.status is not None and rec.status < 400:
-                _document(session, state, crawl_id, rec.url, rec.item_url, doc_type=rec.type, title=rec.name,
-                          text=rec.text, role=rec.role, content_type=rec.content_type, sha256=rec.sha256,
-                          body=rec.body)
-        elif isinstance(rec, ItemTitle):
-            state.ops.append(["HSET", key("titles"), rec.url, rec.title])
-        elif isinstance(rec, CrawlInfo):
-            if rec.portal_url:
-                state.ops.append(["HSET", key("m"), "info_portal_url", rec.portal_url])
-            if rec.cms:
-                state.ops.append(["HSET", key("m"), "portal_cms", rec.cms])
-            for name, value in rec.facts.items():
-                state.ops.append(["HSET", key("pfacts"), name, json.dumps(value, ensure_ascii=False)])
-    if pages:
-        session.execute(_insert(session, Page).on_conflict_do_nothing(index_elements=["crawl_id", "url"]), pages)
+    writer = _RequestWriter(session, state, crawl_id, col_ids)
+    for rec in recs:
+        rows.route(writer, rec)
+    if writer.pages:
+        session.execute(_insert(session, Page).on_conflict_do_nothing(index_elements=["crawl_id", "url"]),
+                        writer.pages)
 
 
-def _column(session: Session, crawl_id: int, rec: ColumnRecord) -> None:
-    stmt = _insert(session, Column).values(
-        crawl_id=crawl_id, key=rec.key, name=rec.name, url=rec.url, path=rec.path, depth=rec.depth,
-        offsite=rec.offsite, status=rec.status, status_detail=rec.status_detail,
-        kind=rec.kind or ("group" if rec.url is None else None), unit=rec.unit, item_count=0, list_pages=0,
-        has_content=False)
-    ex = stmt.excluded
-    session.execute(stmt.on_conflict_do_update(
-        index_elements=["crawl_id", "key"],
-        set_={"status": ex.status, "status_detail": ex.status_detail,
-              "kind": func.coalesce(ex.kind, Column.kind), "unit": func.coalesce(ex.unit, Column.unit)}))
+class _RequestWriter:
+    """One request's records: rows upserted at once, aggregates buffered as Redis ops."""
 
+    def __init__(self, session: Session, state: SharedState, crawl_id: int,
+                 col_ids: dict[tuple[int, str], int]) -> None:
+        self.session, self.state, self.crawl_id, self.col_ids = session, state, crawl_id, col_ids
+        self.key = state.key
+        self.pages: list[dict[str, Any]] = []
 
-def _list(session: Session, state: SharedState, crawl_id: int, rec: ListRecord, column_id: int) -> None:
-    key, ck = state.key, rec.column_key
-    if rec.cms:
-        state.ops.append(["HINCRBY", key("cms"), rec.cms, 1])
-    if rec.counts_as_page and (rec.found or rec.items):
-        state.ops.append(["SADD", key("cpages:" + ck), rec.page_url])
-    if rec.declared_count is not None:
-        state.ops.append(["HSETNX", key("declared"), ck, rec.declared_count])
-    if rec.has_content:
-        state.ops.append(["SADD", key("content"), ck])
-    if rec.found or rec.items:
-        state.ops.append(["SADD", key("found"), ck])
-    if rec.total_pages:
-        state.ops.append(["ZADD", key("apipages"), "GT", rec.total_pages, ck])
-    rows, seen = [], set()
-    for it in rec.items:
-        if it.url in seen:
-            continue
-        seen.add(it.url)
-        rows.append({"column_id": column_id, "crawl_id": crawl_id, "title": it.title, "url": it.url,
-                     "published": it.date, "meta": {}, "attachments": []})
-    if rows:
-        session.execute(_insert(session, Item).on_conflict_do_nothing(index_elements=["column_id", "url"]), rows)
+    def _op(self, *op: Any) -> None:
+        self.state.ops.append(list(op))
 
+    def on_page(self, rec: records.PageRecord) -> None:
+        self.pages.append(rows.page_row(self.crawl_id, rec))
 
-def _document(session: Session, state: SharedState, crawl_id: int, url: str, item_url: str | None,
-              **values: Any) -> None:
-    session.execute(_insert(session, Document).values(crawl_id=crawl_id, url=url, tables=[], **values)
-                    .on_conflict_do_nothing(index_elements=["crawl_id", "url"]))
-    if item_url:
-        state.ops.append(["HSETNX", state.key("docitem"), url, item_url])
+    def on_column(self, rec: records.ColumnRecord) -> None:
+        stmt = _insert(self.session, Column).values(**rows.column_row(self.crawl_id, rec))
+        ex = stmt.excluded
+        self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["crawl_id", "key"],
+            set_={"status": ex.status, "status_detail": ex.status_detail,
+                  "kind": func.coalesce(ex.kind, Column.kind), "unit": func.coalesce(ex.unit, Column.unit)}))
+
+    def on_list(self, rec: records.ListRecord) -> None:
+        column_id = self._column_id(rec.column_key)
+        if column_id is None:  # its column's request has not committed: cannot happen by construction
+            raise LookupError(f"crawl {self.crawl_id}: no column row for {rec.column_key!r}")
+        key, ck = self.key, rec.column_key
+        if rec.cms:
+            self._op("HINCRBY", key("cms"), rec.cms, 1)
+        if rec.counts_as_page and (rec.found or rec.items):
+            self._op("SADD", key("cpages:" + ck), rec.page_url)
+        if rec.declared_count is not None:
+            self._op("HSETNX", key("declared"), ck, rec.declared_count)
+        if rec.has_content:
+            self._op("SADD", key("content"), ck)
+        if rec.found or rec.items:
+            self._op("SADD", key("found"), ck)
+        if rec.total_pages:
+            self._op("ZADD", key("apipages"), "GT", rec.total_pages, ck)
+        items = [{**rows.item_row(self.crawl_id, it), "column_id": column_id}
+                 for it in dedupe(rec.items)]
+        if items:
+            self.session.execute(_insert(self.session, Item)
+                                 .on_conflict_do_nothing(index_elements=["column_id", "url"]), items)
+
+    def on_article(self, rec: records.ArticleRecord) -> None:
+        fields = rows.article_fields(rec)
+        fields["date"] = rec.date.isoformat() if rec.date else None
+        self._op("HSET", self.key("articles"), rec.url, json.dumps(fields, ensure_ascii=False))
+        self._document(rows.article_document(self.crawl_id, rec), rec.url)
+
+    def on_attachment(self, rec: records.AttachmentRecord) -> None:
+        entry = rows.attachment_entry(rec)
+        self._op("RPUSH", self.key("atts"), json.dumps([rec.item_url, entry], ensure_ascii=False))
+        self._document(rows.attachment_document(self.crawl_id, rec), rec.item_url)
+
+    def on_title(self, rec: records.ItemTitle) -> None:
+        self._op("HSET", self.key("titles"), rec.url, rec.title)
+
+    def on_info(self, rec: records.CrawlInfo) -> None:
+        if rec.portal_url:
+            self._op("HSET", self.key("m"), "info_portal_url", rec.portal_url)
+        if rec.cms:
+            self._op("HSET", self.key("m"), "portal_cms", rec.cms)
+        for name, value in rec.facts.items():
+            self._op("HSET", self.key("pfacts"), name, json.dumps(value, ensure_ascii=False))
+
+    def _column_id(self, key: str) -> int | None:
+        cid = self.col_ids.get((self.crawl_id, key))
+        if cid is None:
+            cid = self.session.scalar(select(Column.id).where(Column.crawl_id == self.crawl_id, Column.key == key))
+            if cid is not None:
+                self.col_ids[(self.crawl_id, key)] = cid
+        return cid
+
+    def _document(self, doc: dict[str, Any] | None, item_url: str | None) -> None:
+        if doc is None:
+            return
+        self.session.execute(_insert(self.session, Document).values(**doc)
+                             .on_conflict_do_nothing(index_elements=["crawl_id", "url"]))
+        if item_url:
+            self._op("HSETNX", self.key("docitem"), doc["url"], item_url)
 
 
 # ---- end of the crawl ------------------------------------------------------------------------------
@@ -185,13 +153,16 @@ def finalize(session: Session, spider: Any) -> None:
         session.execute(update(Document).where(Document.crawl_id == crawl_id, Document.url == url)
                         .values(item_id=item_id))
     session.execute(delete(Link).where(Link.crawl_id == crawl_id))
-    links = spider.link_rows()
-    for i in range(0, len(links), 5000):
-        session.execute(insert(Link), [{"crawl_id": crawl_id, **row} for row in links[i: i + 5000]])
-    _finalize_crawl(session, spider, hash_of)
+    rows.insert_links(session, crawl_id, spider.link_rows())
+    meta = hash_of("m")
+    finish_crawl_row(session, session.get(Crawl, crawl_id), failed=meta.get("failed"),
+                     stop_reason=meta.get("stop_reason"),
+                     facts={**{k: json.loads(v) for k, v in hash_of("pfacts").items()}, **spider.site_facts()},
+                     cms_votes={k: int(v) for k, v in hash_of("cms").items()}, portal_cms=meta.get("portal_cms"),
+                     portal_url=meta.get("info_portal_url"))
 
 
-def _finalize_columns(session: Session, spider: Any, hash_of: Any) -> None:
+def _finalize_columns(session: Session, spider: Any, hash_of: Callable[[str], dict[str, str]]) -> None:
     r, st, crawl_id = spider.state.r, spider.state, spider.crawl_id
     cols = {c.key: c for c in session.scalars(select(Column).where(Column.crawl_id == crawl_id))}
     recs = {k: json.loads(v) for k, v in hash_of("cols").items()}
@@ -212,8 +183,7 @@ def _finalize_columns(session: Session, spider: Any, hash_of: Any) -> None:
         col.list_pages = max(int(r.scard(st.key("cpages:" + key))), api.get(key, 0))
         col.declared_count = int(declared[key]) if key in declared else None
         col.has_content = key in content
-        if col.kind is None or col.kind in ("list", "content"):
-            col.kind = "list" if (n or key in found) else ("content" if col.has_content else col.kind)
+        col.kind = rows.column_kind(col.kind, bool(n or key in found), col.has_content)
 
 
 def _finalize_items(session: Session, crawl_id: int, articles: dict[str, str], titles: dict[str, str],
@@ -229,38 +199,8 @@ def _finalize_items(session: Session, crawl_id: int, articles: dict[str, str], t
             art = json.loads(articles[row.url])
             raw_date = art.pop("date", None)
             date = dt.date.fromisoformat(raw_date) if raw_date else None
-            apply_article(row, ArticleRecord(url=row.url, date=date, **art))
+            rows.apply_article(row, records.ArticleRecord(url=row.url, date=date, **art))
         if row.url in titles:
-            row.title = completed(row.title, titles[row.url])
-        entries: list[dict[str, Any]] = []
+            rows.apply_title(row, titles[row.url])
         for entry in by_item.get(row.url, []):
-            if all(a.get("url") != entry["url"] for a in entries):
-                entries.append(entry)
-            if entry.get("scanned") and (row.body_chars or 0) < 50:
-                row.image_only = True
-        if entries:
-            row.attachments = entries
-
-
-def _finalize_crawl(session: Session, spider: Any, hash_of: Any) -> None:
-    crawl_id = spider.crawl_id
-    meta = hash_of("m")
-    failed, stop_reason = meta.get("failed"), meta.get("stop_reason")
-    status = CRAWL_FAILED if failed else CRAWL_DONE
-    stop = failed or stop_reason or "finished"
-    crawl = session.get(Crawl, crawl_id)
-    crawl.status = status
-    crawl.finished_at = utcnow()
-    crawl.error = failed or None
-    crawl.stop_reason = stop
-    crawl.portal_url = meta.get("info_portal_url") or crawl.portal_url
-    crawl.pages = session.scalar(select(func.count(Page.id)).where(Page.crawl_id == crawl_id)) or 0
-    crawl.browser_pages = session.scalar(select(func.count(Page.id)).where(
-        Page.crawl_id == crawl_id, Page.render == "browser")) or 0
-    facts = dict(crawl.facts or {})
-    facts.update({k: json.loads(v) for k, v in hash_of("pfacts").items()})
-    facts.update(spider.site_facts())
-    crawl.facts = facts
-    votes = sorted(((int(v), k) for k, v in hash_of("cms").items()), key=lambda kv: -kv[0])
-    names = [name for _, name in votes if name != "generic"]
-    crawl.cms = names[0] if names else (meta.get("portal_cms") or ("generic" if votes else None))
+            rows.add_attachment(row, entry)

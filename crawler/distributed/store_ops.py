@@ -10,18 +10,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from crawler.pipelines import factory_for
-from xxgk.store import (
-    CRAWL_DONE,
-    CRAWL_FAILED,
-    CRAWL_PENDING,
-    CRAWL_RUNNING,
-    Crawl,
-    Page,
-    Site,
-    delete_crawl_contents,
-    utcnow,
-)
+from xxgk.store import CRAWL_DONE, CRAWL_FAILED, Crawl, Page, Site, session_factory
+from xxgk.store.lifecycle import FINISHED, UNFINISHED, can_restart, fail_unfinished, restart_crawl
 
 
 class CrawlBusy(Exception):
@@ -51,16 +41,11 @@ def reset_crawl(db_url: str, crawl_id: int, token: str | None = None, *, nowait:
     (stalled past its lease) has its batches refused. Returns False when the crawl is already finished
     (a late duplicate job): nothing to do. With `nowait`, raises `CrawlBusy` while a batch holds the row.
     """
-    with factory_for(db_url).begin() as s:
+    with session_factory(db_url).begin() as s:
         crawl = _lock(s, crawl_id, nowait)
-        if crawl is None or crawl.status == CRAWL_DONE or (
-                crawl.status == CRAWL_FAILED and crawl.stop_reason != "interrupted"):
+        if crawl is None or not can_restart(crawl):
             return False
-        delete_crawl_contents(s, [crawl_id])
-        crawl.status, crawl.error, crawl.stop_reason = CRAWL_PENDING, None, None
-        crawl.cms, crawl.portal_url, crawl.pages, crawl.browser_pages = None, None, 0, 0
-        crawl.facts = {}
-        crawl.lease_token = token
+        restart_crawl(s, crawl, token)
         return True
 
 
@@ -72,7 +57,7 @@ def fail_crawl(db_url: str, crawl_id: int, reason: str, token: str | None = None
     owner first (giving up after too many attempts fences out every earlier one). False: not ours.
     `nowait` as for `reset_crawl`.
     """
-    with factory_for(db_url).begin() as s:
+    with session_factory(db_url).begin() as s:
         crawl = _lock(s, crawl_id, nowait)
         if crawl is None:
             return False
@@ -80,16 +65,13 @@ def fail_crawl(db_url: str, crawl_id: int, reason: str, token: str | None = None
             crawl.lease_token = token
         elif token is not None and crawl.lease_token != token:
             return False
-        if crawl.status in (CRAWL_PENDING, CRAWL_RUNNING):
-            crawl.status, crawl.error = CRAWL_FAILED, reason
-            crawl.stop_reason = crawl.stop_reason or "error"
-            crawl.finished_at = utcnow()
+        fail_unfinished(crawl, reason)
         return True
 
 
 def crawl_status(db_url: str, crawl_id: int) -> tuple[str, str | None, str | None]:
     """(status, stop reason, lease token) of a crawl."""
-    with factory_for(db_url).begin() as s:
+    with session_factory(db_url).begin() as s:
         crawl = s.get(Crawl, crawl_id)
         return (crawl.status, crawl.stop_reason, crawl.lease_token) if crawl else (CRAWL_FAILED, None, None)
 
@@ -107,9 +89,9 @@ def pending_crawls(db_url: str, run_id: int, by: str = "duration") -> list[tuple
     """
     latest = (select(func.max(Crawl.id)).where(Crawl.status == CRAWL_DONE, Crawl.run_id != run_id)
               .group_by(Crawl.site_id).scalar_subquery())
-    with factory_for(db_url).begin() as s:
-        todo = s.execute(select(Crawl.id, Site.id, Site.url).join(Site, Site.id == Crawl.site_id)
-                         .where(Crawl.run_id == run_id, Crawl.status.in_([CRAWL_PENDING, CRAWL_RUNNING]))
+    with session_factory(db_url).begin() as s:
+        todo = s.execute(select(Crawl.id, Site.id, func.coalesce(Crawl.start_url, Site.url)).join(Site, Site.id == Crawl.site_id)
+                         .where(Crawl.run_id == run_id, Crawl.status.in_(UNFINISHED))
                          .order_by(Crawl.id)).all()
         before = {site_id: ((end - start).total_seconds() if start and end else 0.0, pages or 0)
                   for site_id, start, end, pages in s.execute(
@@ -123,8 +105,8 @@ def pending_crawls(db_url: str, run_id: int, by: str = "duration") -> list[tuple
 
 def run_finished(db_url: str, run_id: int) -> tuple[int, int]:
     """(finished crawls, all crawls) of a run, in one query (a waiter polls it)."""
-    finished = case((Crawl.status.in_([CRAWL_DONE, CRAWL_FAILED]), 1), else_=0)
-    with factory_for(db_url)() as s:
+    finished = case((Crawl.status.in_(FINISHED), 1), else_=0)
+    with session_factory(db_url)() as s:
         done, total = s.execute(select(func.coalesce(func.sum(finished), 0), func.count(Crawl.id))
                                 .where(Crawl.run_id == run_id)).one()
         return int(done), int(total)
@@ -132,10 +114,10 @@ def run_finished(db_url: str, run_id: int) -> tuple[int, int]:
 
 def run_progress(db_url: str, run_id: int) -> tuple[int, int, int]:
     """(finished crawls, all crawls, pages stored) of a run."""
-    with factory_for(db_url).begin() as s:
+    with session_factory(db_url).begin() as s:
         total = s.scalar(select(func.count(Crawl.id)).where(Crawl.run_id == run_id)) or 0
         done = s.scalar(select(func.count(Crawl.id)).where(
-            Crawl.run_id == run_id, Crawl.status.in_([CRAWL_DONE, CRAWL_FAILED]))) or 0
+            Crawl.run_id == run_id, Crawl.status.in_(FINISHED))) or 0
         pages = s.scalar(select(func.count(Page.id)).join(Crawl, Crawl.id == Page.crawl_id)
                          .where(Crawl.run_id == run_id)) or 0
         return done, total, pages

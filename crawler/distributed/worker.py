@@ -1,7 +1,7 @@
 """`xxgk worker`: claim site crawls from the Redis queue and crawl them with the normal spider.
 
 One Scrapy reactor per worker process; up to `slots` sites are crawled at once, each by its own
-`Crawler` (own downloader, settings built from the run's stored limits). A reactor timer renews
+`Crawler` (own downloader, settings built from the run's stored `CrawlSettings`). A reactor timer renews
 the leases of the jobs in hand, re-queues jobs whose worker died, and claims new ones.
 
 Each attempt gets its own fencing token (`crawler.distributed.fence`): `reset_crawl` makes it the
@@ -28,13 +28,15 @@ from crawler.distributed.queue import Job, JobQueue
 from crawler.distributed.store_ops import CrawlBusy, crawl_status, fail_crawl, reset_crawl
 from crawler.evidence import WarcLog, warc_path_for
 from crawler.extract.html import is_loopback
-from crawler.pipelines import factory_for
-from crawler.runner import store_dir_for
 from crawler.settings import browser_enabled, build_settings
-from xxgk.store import CRAWL_DONE, Run
+from xxgk.config import store_dir_for
+from xxgk.settings import CrawlSettings
+from xxgk.store import CRAWL_DONE, Run, session_factory
+from xxgk.store.lifecycle import INTERRUPTED, is_finished
 
 log = logging.getLogger(__name__)
 HOST_LIMIT_MW = "crawler.distributed.hostlimit.RedisHostLimitMiddleware"
+STORE_PIPELINE = "crawler.pipelines.StorePipeline"
 MAX_ATTEMPTS = 3
 IDLE_TRANSACTION_S = 60.0  # at least; twice the lease when that is longer
 
@@ -81,7 +83,7 @@ class Worker:
         self.stopping = False
         self.done = 0
         self.process: Any = None
-        self._limits: dict[int, dict[str, Any]] = {}
+        self._settings: dict[int, CrawlSettings] = {}  # by run id
         # renew leases and reap dead workers' jobs every tenth of a lease (3 s of 30), claim every poll
         self.upkeep = max(opts.poll, opts.lease_seconds / 10)
         self._next_upkeep = 0.0
@@ -89,16 +91,21 @@ class Worker:
 
     # ---- settings -----------------------------------------------------------------------------
 
-    def _run_limits(self, run_id: int) -> dict[str, Any]:
-        if run_id not in self._limits:
-            with factory_for(self.db_url).begin() as s:
+    def _run_settings(self, run_id: int) -> CrawlSettings:
+        """The crawl settings stored with the run (read once per run)."""
+        if run_id not in self._settings:
+            with session_factory(self.db_url).begin() as s:
                 run = s.get(Run, run_id)
-                self._limits[run_id] = dict(((run.config or {}) if run else {}).get("limits") or {})
-        return self._limits[run_id]
+                self._settings[run_id] = CrawlSettings.of_run(run.config if run else None, run_id=run_id)
+        return self._settings[run_id]
 
-    def settings_for(self, job: Job, limits: dict[str, Any]) -> dict[str, Any]:
-        """The normal crawl settings plus the cross-worker per-host limit."""
-        settings = build_settings(limits, loopback=is_loopback(job.url))
+    def settings_for(self, job: Job, crawl: CrawlSettings) -> dict[str, Any]:
+        """The normal crawl settings plus the cross-worker per-host limit, with the fenced store pipeline
+        in place of the plain one (same order)."""
+        settings = build_settings(crawl, loopback=is_loopback(job.url))
+        pipes = dict(settings.get("ITEM_PIPELINES") or {})
+        order = pipes.pop(STORE_PIPELINE, 300)
+        settings["ITEM_PIPELINES"] = {**pipes, STORE_PIPELINE: None, fence.PIPELINE: order}
         settings["XXGK_DB_URL"] = self.db_url
         settings["LOG_INSTALL_ROOT_HANDLER"] = False
         settings["XXGK_REDIS_URL"] = self.redis_url
@@ -177,21 +184,21 @@ class Worker:
                             job.crawl_id)
             self.waiting.append((job, raw))
             return
-        limits = self._run_limits(job.run_id)
+        crawl = self._run_settings(job.run_id)
         warc = None
-        if limits.get("warc", True):
+        if crawl.warc:
             base = self.opts.store_dir or store_dir_for(self.db_url)
             warc = WarcLog(warc_path_for(base, job.run_id, job.site_id))
             if warc.path.exists():
                 warc.path.unlink()
         log.info("crawling %s (crawl %s, attempt %s)", job.url, job.crawl_id, job.attempt)
-        settings = self.settings_for(job, limits)
+        settings = self.settings_for(job, crawl)
         settings[fence.SETTING] = token
         crawler = Crawler(PortalSpider, settings)
         self.active[token] = _Active(job, raw, warc, token)
         d = self.process.crawl(crawler, crawl_id=job.crawl_id, site_id=job.site_id, start_url=job.url,
-                               limits=limits, progress=self.progress, warc=warc, resuming=False,
-                               browser=browser_enabled(limits))
+                               limits=crawl, progress=self.progress, warc=warc, resuming=False,
+                               browser=browser_enabled(crawl))
         d.addBoth(self._finished, token)
 
     def _finished(self, result: Any, token: str) -> None:
@@ -207,12 +214,12 @@ class Worker:
             log.info("crawl %s: attempt %s was superseded; leaving the job to its new owner", crawl_id, act.job.attempt)
             self.tick()
             return
-        if status != CRAWL_DONE and (self.stopping or stop == "interrupted"):
+        if status != CRAWL_DONE and (self.stopping or stop == INTERRUPTED):
             # a graceful stop (SIGTERM/Ctrl-C): give the site back, another worker redoes it
             self.stopping = True  # the process is shutting down: claim nothing more
             self.queue.release(act.raw, act.job, self.token)
             return
-        if status not in ("done", "failed") and not fail_crawl(
+        if not is_finished(status) and not fail_crawl(
                 self.db_url, crawl_id, "the crawler stopped before finishing this site", act.token):
             self.tick()  # superseded between the two reads: the job is someone else's
             return
@@ -250,7 +257,7 @@ def limit_idle_transactions(db_url: str, seconds: float) -> None:
     """
     from sqlalchemy import event
 
-    engine = factory_for(db_url).kw["bind"]
+    engine = session_factory(db_url).kw["bind"]
     if engine.dialect.name != "postgresql":
         return
 
@@ -279,7 +286,7 @@ def run_worker(redis_url: str, db_url: str, opts: WorkerOptions | None = None,
     from scrapy.utils.reactor import install_reactor
 
     opts = opts or WorkerOptions()
-    base = build_settings({}, loopback=False)
+    base = build_settings(loopback=False)
     install_reactor(base["TWISTED_REACTOR"])  # before anything imports the default reactor
     from twisted.internet import task
 

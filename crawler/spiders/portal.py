@@ -15,7 +15,7 @@ import logging
 import re
 import time
 from array import array
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -45,6 +45,7 @@ from crawler.records import (
     ListRecord,
     PageRecord,
 )
+from xxgk.settings import CrawlSettings
 
 log = logging.getLogger(__name__)
 ENTRY_RE = re.compile(r"^(?:政府|政务|校务|院务)?信息公开(?:网|专栏|平台|主页|门户|专题|目录)?$")
@@ -195,7 +196,7 @@ class PortalSpider(scrapy.Spider):
         crawl_id: int,
         site_id: int,
         start_url: str,
-        limits: dict[str, Any] | None = None,
+        limits: CrawlSettings | Mapping[str, Any] | None = None,
         progress: Callable[[str, dict], None] | None = None,
         warc: Any = None,
         resuming: bool = False,
@@ -206,28 +207,27 @@ class PortalSpider(scrapy.Spider):
         self.crawl_id = crawl_id
         self.site_id = site_id
         self.start_url = start_url
-        self.limits = dict(limits or {})
+        self.crawl_settings = crawl = CrawlSettings.coerce(limits)  # the run's settings (a mapping is parsed)
         self.progress = progress
         self.warc = warc
         self.resuming = resuming
         self.browser = browser
         self.replayed = 0
         self.scope = Scope(start_url)
-        lim = self.limits
-        self.max_pages = int(lim.get("max_pages", 5000))
-        self.max_depth = int(lim.get("max_depth", 8))
-        self.max_list_pages = int(lim.get("max_list_pages", 500))
-        self.max_seconds = float(lim.get("max_seconds", 3600))
-        self.fetch_articles = bool(lim.get("fetch_articles", True))
-        self.max_articles = int(lim.get("max_articles", 3000))
-        self.fetch_attachments = bool(lim.get("fetch_attachments", True))
-        self.max_attachments = int(lim.get("max_attachments", 300))
-        self.max_attachment_bytes = int(lim.get("max_attachment_bytes", 10 * 1024 * 1024))
-        self.check_links = bool(lim.get("check_links", True))
-        self.max_link_checks = int(lim.get("max_link_checks", 2000))
-        self.max_offsite_checks = int(lim.get("max_offsite_checks", 50))
-        self.max_rendered = int(lim.get("max_browser_pages", 300))
-        self.search = bool(lim.get("search", True))
+        self.max_pages = crawl.max_pages
+        self.max_depth = crawl.max_depth
+        self.max_list_pages = crawl.max_list_pages
+        self.max_seconds = crawl.max_seconds
+        self.fetch_articles = crawl.fetch_articles
+        self.max_articles = crawl.max_articles
+        self.fetch_attachments = crawl.fetch_attachments
+        self.max_attachments = crawl.max_attachments
+        self.max_attachment_bytes = crawl.max_attachment_bytes
+        self.check_links = crawl.check_links
+        self.max_link_checks = crawl.max_link_checks
+        self.max_offsite_checks = crawl.max_offsite_checks
+        self.max_rendered = crawl.max_browser_pages
+        self.search = crawl.search
         self.t0 = time.monotonic()
         self.scheduled = 0
         self.articles_requested = 0
@@ -251,7 +251,7 @@ class PortalSpider(scrapy.Spider):
         self.page_urls: list[str] = []
         self.checks_done = False
         # site facts
-        self.facts: dict[str, Any] = {"robots_ignored": not bool(lim.get("obey_robots", True))}
+        self.facts: dict[str, Any] = {"robots_ignored": not crawl.obey_robots}
         self.search_form: dict[str, Any] | None = None
         self.search_query: str | None = None
         self.search_done = False

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,12 @@ from dyn_server import DynServer
 from gov_fixtures import DYN_ITEMS, browser_routes
 from sqlalchemy import select
 
+from xxgk.chromium import chromium_path
 from xxgk.store import Column, Crawl, Item, Page, Run, Site, default_db_url, session_factory
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.access("/usr/bin/chromium", os.X_OK), reason="needs Debian chromium at /usr/bin/chromium"),
+    pytest.mark.skipif(chromium_path() is None, reason="needs Debian chromium (or $XXGK_CHROMIUM)"),
 ]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from dyn_server import DynServer
 from gov_fixtures import GK_ARTICLES, HANWEB_ITEMS, ext_routes, gkmlpt_routes, hanweb_routes
 from sqlalchemy import select
+from storekit import add_run_with_sites
 from warcio.archiveiterator import ArchiveIterator
 
 from xxgk.store import (
@@ -21,7 +22,6 @@ from xxgk.store import (
     Item,
     Link,
     Page,
-    add_run_with_sites,
     default_db_url,
     session_factory,
 )

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from dyn_server import DynServer, html
 from sqlalchemy import select
+from storekit import add_run_with_sites
 
-from xxgk.store import Column, Crawl, Item, Page, add_run_with_sites, default_db_url, session_factory
+from xxgk.store import Column, Crawl, Item, Page, default_db_url, session_factory
 
 PER_PAGE = 5
 

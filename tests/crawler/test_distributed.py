@@ -1,4 +1,4 @@
-"""Distributed crawling (issue 7, parts 5–6): workers on a real Redis and PostgreSQL.
+"""Distributed crawling: workers on a real Redis and PostgreSQL.
 
 Request mode (the default): two workers pulling requests of every crawl from the shared queue
 reproduce the sample world's ground truth (`world_check.compare_world`, every feature: articles,
@@ -24,11 +24,12 @@ from pathlib import Path
 import pytest
 import redis as redislib
 from sqlalchemy import func, select
+from storekit import add_run_with_sites
 from world_check import compare_world, register_world_run
 
 from crawler.distributed.coordinator import seed_run, wait_run
 from crawler.distributed.store_ops import run_progress
-from xxgk.store import Column, Crawl, Document, Item, Page, Run, Site, add_run_with_sites, session_factory
+from xxgk.store import Column, Crawl, Document, Item, Page, Run, Site, session_factory
 
 samples = pytest.importorskip("xxgk.samples")
 server = pytest.importorskip("xxgk.samples.server")

@@ -16,15 +16,17 @@ from typing import Any
 import pytest
 from scrapy.settings import Settings
 from sqlalchemy import event, func, select, text
+from storekit import add_run_with_sites
 from twisted.internet.defer import Deferred, succeed
 
 from crawler.distributed import fence
+from crawler.distributed.fence import FencedStorePipeline as StorePipeline  # a worker's store pipeline
 from crawler.distributed.queue import Job, JobQueue
 from crawler.distributed.store_ops import crawl_status, fail_crawl, reset_crawl
 from crawler.extract.types import ListItem
-from crawler.pipelines import StorePipeline, factory_for
 from crawler.records import ColumnRecord, ListRecord, PageRecord
-from xxgk.store import Column, Crawl, Item, Link, Page, add_run_with_sites
+from xxgk.store import Column, Crawl, Item, Link, Page
+from xxgk.store import session_factory as factory_for
 
 SITE = "http://127.0.0.1:9/"
 

@@ -110,9 +110,10 @@ def test_seeding_puts_the_longest_site_first(tmp_path) -> None:
     import datetime as dt
 
     from sqlalchemy import select
+    from storekit import add_run_with_sites
 
     from crawler.distributed.store_ops import pending_crawls
-    from xxgk.store import Crawl, add_run_with_sites, session_factory
+    from xxgk.store import Crawl, session_factory
 
     db_url = f"sqlite:///{tmp_path / 'seed.sqlite'}"
     sites = {"slow": "http://127.0.0.1:1/", "big": "http://127.0.0.1:2/", "new": "http://127.0.0.1:3/"}

@@ -7,12 +7,13 @@ import datetime as dt
 
 import redis as redislib
 from sqlalchemy import func, select
+from storekit import add_run_with_sites
 
 from crawler.distributed.rspider import SharedPortalSpider
 from crawler.distributed.rwriter import finalize, write_records
 from crawler.extract.types import ListItem
 from crawler.records import ArticleRecord, AttachmentRecord, ColumnRecord, CrawlInfo, ListRecord, PageRecord
-from xxgk.store import Column, Crawl, Document, Item, Page, add_run_with_sites, session_factory
+from xxgk.store import Column, Crawl, Document, Item, Page, session_factory
 
 URL = "http://127.0.0.1:9/"
 

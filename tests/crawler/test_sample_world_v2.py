@@ -2,7 +2,7 @@
 动静结合, gkmlpt, an unknown template, restricted sections, off-site columns) and compare with every
 `manifest.json` (`world_check.compare_world`).
 
-About a minute on 2 cores; it is the crawler's ground-truth test for issue 3, so it always runs.
+About a minute on 2 cores; it is the crawler's ground-truth test, so it always runs.
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ from urllib.parse import urljoin
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from storekit import add_run_with_sites
 
 from crawler.extract.html import page_key
-from xxgk.store import Column, Crawl, Item, Link, Page, Site, add_run_with_sites, session_factory
+from xxgk.store import Column, Crawl, Item, Link, Page, Site, session_factory
 
 
 def _abs(base: str, url: str | None, ext: dict[str, str]) -> str | None:

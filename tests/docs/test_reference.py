@@ -84,3 +84,25 @@ def test_every_check_module_is_registered() -> None:
     for module in pkgutil.iter_modules(scoring.checks.__path__):
         importlib.import_module(f"scoring.checks.{module.name}")
     assert sorted(set(known_kinds()) - before) == [], "check modules not imported by scoring/checks/__init__.py"
+
+
+def readme_outputs() -> set[str]:
+    """File names in the first column of README's outputs table."""
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("**Outputs**", 1)[1].split("\n\n", 2)[1]
+    return {name for row in table.splitlines() if row.startswith("| `")
+            for name in re.findall(r"`([^`]+)`", row.split("|")[1])}
+
+
+NOT_FORMATS = {"assertions.json"}  # written by xxgk/assertions.py after the report, not by a format
+
+
+def test_every_output_file_is_documented() -> None:
+    """Every file a registered format writes is in README's outputs table (folders excepted: their
+    contents are described with the page that links them)."""
+    from reports.formats import REGISTRY
+
+    written = {f for fmt in REGISTRY.values() for f in fmt.files if not f.endswith("/")}
+    documented = readme_outputs()
+    assert sorted(written - documented) == [], "output files missing from README's outputs table"
+    assert sorted(documented - written - NOT_FORMATS) == [], "README documents files no format writes"

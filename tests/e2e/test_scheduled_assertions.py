@@ -57,3 +57,9 @@ def test_scheduled_run_fails_its_assertions_and_notifies(tmp_path, receivers):
     assert [v["text"] for v in hook.received[0]["violations"]] == lines
     mail = email.message_from_bytes(inbox.messages[0].content, policy=email.policy.default)
     assert mail.get_body(("plain",)).get_content().splitlines()[1:] == lines
+    # the report itself shows the verdict, one entry per violation
+    (index,) = (tmp_path / "out").glob("*/index.html")
+    html = index.read_text(encoding="utf-8")
+    box = html.split('id="assertions">', 1)[1].split("</div>", 1)[0]
+    assert f"未通过 {len(required)} 条" in box and box.count("<li>未通过：") == len(required)
+    assert all(f"item {i} " in box for i in required)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from reports.render import render_report
-from reports.synthetic import make_store
-from xxgk.store import session_factory, session_scope
+# bench/synthetic.py builds the store; it is test-only code, so it lives beside the benchmarks, not in reports/
+ROOT = str(Path(__file__).resolve().parents[2])
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from bench.synthetic import make_store  # noqa: E402
+from reports.render import render_report  # noqa: E402
+from xxgk.store import session_factory, session_scope  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.synthetic import HOSTILE_SHORT
 from reports.browser import chromium, chromium_path
-from reports.pdf import print_report
-from reports.synthetic import HOSTILE_SHORT
+from reports.formats.pdf import print_report
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed")]
@@ -55,7 +55,7 @@ def test_pdf_text_shows_hostile_strings_as_text(rendered, tmp_path):
     store, out, _ = rendered
     pdfs = print_report(out, sites=False)
     site_html = out / "sites" / f"site-{store.hostile_site}.html"
-    from reports.pdf import print_pages
+    from reports.formats.pdf import print_pages
 
     pdfs += print_pages([(site_html, tmp_path / "site.pdf")])
     for pdf in pdfs:

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from reports.synthetic import make_store
+from bench.synthetic import make_store
 from xxgk.cli import app
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
+from bench.synthetic import make_store
 from reports.compare import changes, previous_run
-from reports.synthetic import make_store
 from xxgk.store import Crawl, Run, Site, session_factory, session_scope
 
 

@@ -9,10 +9,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from bench.synthetic import HOSTILE_SHORT
 from reports.bulletin import parse_units
 from reports.fixes import fix_hint, known_kinds
 from reports.render import parse_formats
-from reports.synthetic import HOSTILE_SHORT
 from xxgk.errors import UserError
 
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"

@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from reports.export import neutralise
-from reports.render import render_run, safe_link
+from reports.cells import neutralise
+from reports.render import render_run
+from reports.templating import safe_link
 from xxgk.store import Column, Crawl, Finding, Item, Run, Score, Site, session_factory, session_scope
 
 HOSTILE = '<script>alert("x")</script>“引号”\u202e'
@@ -98,3 +99,17 @@ def test_safe_link_and_formula_neutralising():
     assert str(safe_link("http://a/?q=<b>", "t")).startswith('<a href="http://a/?q=&lt;b&gt;"')
     assert neutralise("=1+1") == "'=1+1" and neutralise("-3") == "-3" and neutralise("@x") == "'@x"
     assert neutralise("正常") == "正常"
+
+
+def test_minus_formulas_are_neutralised_but_negative_numbers_kept():
+    assert neutralise("-2+3+cmd|' /C calc'!A0") == "'-2+3+cmd|' /C calc'!A0"
+    assert neutralise("-1+1") == "'-1+1" and neutralise("\n=1") == "'\n=1"
+    assert neutralise("-3") == "-3" and neutralise("-2.5") == "-2.5"
+
+
+def test_control_characters_in_an_evidence_page_do_not_crash_the_report():
+    from reports.snapshots import sanitize_html
+
+    html = sanitize_html('<p>a\x01b</p><a href="/x\x0by">link</a><a href="/ok">ok</a>', "http://127.0.0.1:9/")
+    assert "\x01" not in html and "\x0b" not in html
+    assert 'href="http://127.0.0.1:9/ok"' in html and "link" in html

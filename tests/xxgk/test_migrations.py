@@ -1,4 +1,4 @@
-"""Migrations build exactly the schema in xxgk/store.py, on SQLite and PostgreSQL.
+"""Migrations build exactly the schema in xxgk/store/models.py, on SQLite and PostgreSQL.
 
 A model change without its Alembic revision fails here, so every schema change ships a migration.
 """
@@ -9,8 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from xxgk.errors import UserError
-from xxgk.migrate import current_revision, ensure_schema
 from xxgk.store import Base, make_engine
+from xxgk.store.migrate import current_revision, ensure_schema
 
 
 def _diff(engine):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from xxgk.commands.options import db_option
+from xxgk.commands.options import db_option, out_option
 from xxgk.config import db_url_from
 from xxgk.history import diff_runs, diff_warnings, list_runs, prune_runs
 from xxgk.store import session_factory, session_scope
@@ -73,6 +74,18 @@ def register(app: typer.Typer) -> None:
                               soft_wrap=True)
         totals = {label: sum(len(getattr(d, key)) for d in diffs) for key, label in BUCKETS.items()}
         console.print("overall: " + ", ".join(f"{n} {label}" for label, n in totals.items()))
+
+    @runs.command("export")
+    def export_cmd(run: Annotated[int, typer.Argument(help="Run to export.")],
+                   out: Annotated[Path, out_option("Folder that receives the dated snapshot folder.")]
+                   = Path("snapshots"),
+                   rubric: Annotated[str | None, typer.Option(help="Rubric id (default: the run's).")] = None,
+                   db: Annotated[str | None, db_option("Store path or URL.")] = None) -> None:
+        """Write RUN as a dated snapshot folder: the report, every CSV, XLSX, JSON and snapshot.json (sha256 of each file)."""
+        from xxgk.snapshot import export_run  # loads the report stack only when a snapshot is made
+
+        folder = export_run(db_url_from(db), run, out, rubric)
+        console.print(f"run {run}: snapshot written to {folder.resolve()}")
 
     @runs.command("prune")
     def prune_cmd(keep: Annotated[int, typer.Option(help="How many of the newest runs to keep.")],

@@ -11,9 +11,10 @@ from rich.table import Table
 
 from xxgk.commands.options import db_option, out_option
 from xxgk.config import db_url_from
-from xxgk.verify import CONFIRMED, NOT_FIXED, verify_fixes, write_verdicts
+from xxgk.verify import CONFIRMED, NOT_FIXED, plan_verification, run_verification, write_verification
 
 console = Console()
+err_console = Console(stderr=True)
 LABELS = {CONFIRMED: "confirmed 已整改", NOT_FIXED: "NOT FIXED 未整改", "could_not_check": "could not check 未能检查"}
 
 
@@ -28,19 +29,24 @@ def register(app: typer.Typer) -> None:
         from xxgk.cli import CrawlProgress
 
         db_url = db_url_from(db)
+        plan = plan_verification(db_url, run, claims)  # one-line errors before any request
+        if plan.unknown_headers:
+            err_console.print(f"warning: {claims}: columns not used: {', '.join(plan.unknown_headers)} (known: "
+                              "site/网站, item/事项, claimed/整改状态, url/整改链接)", markup=False, highlight=False,
+                              soft_wrap=True)
         if quiet:
-            new_run, verdicts = verify_fixes(db_url, run, claims)
+            new_run, verdicts = run_verification(db_url, plan)
         else:
-            with CrawlProgress(1) as bar:
-                new_run, verdicts = verify_fixes(db_url, run, claims, progress=bar)
+            with CrawlProgress(len(plan.site_ids)) as bar:
+                new_run, verdicts = run_verification(db_url, plan, progress=bar)
         table = Table("line", "site", "item", "claimed", "verdict", "before → after", "message")
         for v in verdicts:
             table.add_row(str(v.claim.line), v.site_name, f"{v.item_id} {v.item_name[:20]}", v.claim.claimed,
                           LABELS.get(v.verdict, v.verdict), f"{v.before or '—'} → {v.after or '—'}", v.message[:80])
         console.print(table)
-        path = write_verdicts(verdicts, out / "verification.csv")
+        path = write_verification(db_url, new_run, verdicts, out)
         counts = {k: sum(1 for v in verdicts if v.verdict == k) for k in LABELS}
         console.print(f"run {new_run}: {counts[CONFIRMED]} confirmed, {counts[NOT_FIXED]} not fixed, "
-                      f"{counts['could_not_check']} could not check; written to {path.resolve()}")
+                      f"{counts['could_not_check']} could not check; written to {path.resolve()} (and as .html, .xlsx, .docx)")
         if counts[NOT_FIXED]:
             raise typer.Exit(1)

@@ -1,16 +1,12 @@
-"""The store: every SQLAlchemy model and the session factory, the schema in one place.
+"""Every SQLAlchemy model of the store and the status names, the schema in one place.
 
 Each stage (crawl, score, report) reads and writes only through these models, so a stage
 can be re-run alone: re-score an old crawl with a new rubric, re-render an old run.
-SQLite file by default; any SQLAlchemy URL (PostgreSQL later) works the same way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -25,13 +21,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
     delete,
-    event,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 # Finding statuses (DESIGN.md). not_checked never counts as fail and is excluded from the denominator.
 PASS = "pass"
@@ -76,11 +69,14 @@ class Run(Base):
 
 
 class Site(Base):
-    """A portal, identified by its start URL; shared by every run that audits it."""
+    """A portal, shared by every run that audits it. `key` is who it is (xxgk/siteid.py: the site list's
+    id, else its name within its registrable domain), so a change of scheme, port or entry path keeps
+    its history; `url` is the latest URL audited, and each crawl keeps the one it crawled."""
 
     __tablename__ = "sites"
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(Text, unique=True)
+    key: Mapped[str | None] = mapped_column(Text, unique=True)  # None only for sites stored before keys
+    url: Mapped[str] = mapped_column(Text, index=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(40))  # university | government
     group: Mapped[str | None] = mapped_column(Text)
@@ -96,6 +92,7 @@ class Crawl(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=CRAWL_PENDING)
+    start_url: Mapped[str | None] = mapped_column(Text)  # the URL this run audited (None: before it was kept)
     cms: Mapped[str | None] = mapped_column(String(40))  # adapter chosen by fingerprint
     portal_url: Mapped[str | None] = mapped_column(Text)  # the 信息公开 entry found
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -284,6 +281,23 @@ class ReportRecord(Base):
     rendered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class RubricSnapshot(Base):
+    """The rubric as a run was scored with it: reports read pass mark, method and weights from here,
+    so editing the rubric file later never changes what an old report says (one row per run × rubric)."""
+
+    __tablename__ = "rubric_snapshots"
+    __table_args__ = (UniqueConstraint("run_id", "rubric_id", name="uq_rubric_snapshots_run_id_rubric_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    rubric_id: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))  # of the parsed rubric, see scoring.snapshot
+    method: Mapped[str] = mapped_column(String(20))
+    pass_mark: Mapped[float] = mapped_column(Float)
+    # title, version, total and sections [{id, name, max_points, items: [{id, name, max_points, veto}]}]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    scored_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Schedule(Base):
     """A recurring audit. The lease columns make sure one schedule never runs twice at once, even
     with several daemons against one database: a runner must win an atomic UPDATE to take it."""
@@ -309,25 +323,6 @@ class Schedule(Base):
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
-def add_run_with_sites(session: Session, sites: dict[str, str], *, label: str | None = None,
-                       config: dict[str, Any] | None = None) -> int:
-    """A run with one pending crawl per site (name → URL); sites are shared across runs by URL."""
-    from sqlalchemy import select
-
-    run = Run(label=label, config=config or {})
-    session.add(run)
-    session.flush()
-    for name, url in sites.items():
-        site = session.scalar(select(Site).where(Site.url == url))
-        if site is None:
-            site = Site(url=url, name=name)
-            session.add(site)
-            session.flush()
-        session.add(Crawl(run_id=run.id, site_id=site.id))
-    session.flush()
-    return run.id
-
-
 def delete_crawl_contents(session: Session, crawl_ids: Any) -> None:
     """Delete everything crawls collected (documents, links, pages, items, columns), children first.
 
@@ -338,55 +333,3 @@ def delete_crawl_contents(session: Session, crawl_ids: Any) -> None:
     session.execute(update(Column).where(Column.crawl_id.in_(crawl_ids)).values(parent_id=None))
     session.execute(delete(Column).where(Column.crawl_id.in_(crawl_ids)))
     session.execute(delete(Page).where(Page.crawl_id.in_(crawl_ids)))
-
-
-def default_db_url(path: Path | str) -> str:
-    return f"sqlite:///{Path(path).resolve()}"
-
-
-_ENGINES: dict[str, Engine] = {}
-
-
-def make_engine(url: str) -> Engine:
-    """Engine for a database URL (one per URL per process), its schema migrated to the newest revision.
-
-    SQLite gets WAL and foreign keys so a crawl and a reader can share it.
-    """
-    if url in _ENGINES:
-        return _ENGINES[url]
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-    from xxgk.migrate import ensure_schema
-
-    ensure_schema(engine)  # migrations build and upgrade every database
-    _ENGINES[url] = engine
-    return engine
-
-
-def session_factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(make_engine(url), expire_on_commit=False)
-
-
-@contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A transaction: commit on success, roll back on error."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()

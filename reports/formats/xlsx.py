@@ -13,9 +13,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from reports.export import neutralise
-from reports.model import RunData
-from reports.ranking import Ranking, records
+from reports.cells import neutralise
+from reports.context import Report
+from reports.formats.base import Format
+from reports.ranking import records
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -52,8 +53,9 @@ def _write(ws, header: list[str], rows: list[list[object]]) -> None:  # type: ig
     ws.freeze_panes = "A2"
 
 
-def write_xlsx(data: RunData, ranking: Ranking, path: Path) -> Path:
-    """Write report.xlsx: 汇总 (rank, site, total, verdict, change, section rates) + one sheet per section."""
+def write(report: Report, out_dir: Path) -> list[Path]:
+    """report.xlsx: 汇总 (rank, site, total, verdict, change, section rates) + one sheet per section."""
+    data, ranking, path = report.data, report.ranking, out_dir / "report.xlsx"
     wb = Workbook()
     used: set[str] = set()
     ws = wb.active
@@ -83,4 +85,8 @@ def write_xlsx(data: RunData, ranking: Ranking, path: Path) -> Path:
         _write(sheet, head, out)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return path
+    return [path]
+
+
+FORMAT = Format(name="xlsx", description="workbook: a summary sheet (the ranking) and one sheet per rubric section",
+                files=("report.xlsx",), write=write)

@@ -1,5 +1,7 @@
 """A synthetic store for report tests and benchmarks: runs, sites, findings and scores without crawling.
 
+Test-only code (bench/report.py and tests/reports import it); no product module does.
+
 Scores are computed from the findings exactly as the weighted engine does (points over eligible
 points), so every report figure can be recomputed from findings.csv. Optional extras: a hostile site
 (script tags, quotes, very long strings, RTL marks, javascript: links), a single-veto site, a
@@ -9,7 +11,9 @@ monthly-volume finding with a per-unit table, and WARC evidence plus a screensho
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 import random
 import struct
 import zlib
@@ -20,6 +24,7 @@ from xxgk.store import (
     Crawl,
     Finding,
     Page,
+    RubricSnapshot,
     Run,
     Score,
     Site,
@@ -94,6 +99,18 @@ def _score_rows(run_id: int, site_id: int, findings: list[Finding], sections: li
     return rows
 
 
+def _snapshot(run_id: int, sections: list) -> RubricSnapshot:
+    """The rubric row scoring would store: weighted, pass mark 60, the synthetic sections."""
+    snap = {"title": "合成评分细则", "version": None, "total": float(sum(mx for _s, _n, its in sections
+                                                                     for _i, _in, mx in its)),
+            "sections": [{"id": sid, "name": name, "max_points": float(sum(mx for _i, _n, mx in items)),
+                          "items": [{"id": i, "name": n, "max_points": mx, "veto": False} for i, n, mx in items]}
+                         for sid, name, items in sections]}
+    digest = hashlib.sha256(json.dumps(snap, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return RubricSnapshot(run_id=run_id, rubric_id=RUBRIC_ID, content_sha256=digest, method="weighted",
+                          pass_mark=60.0, snapshot=snap)
+
+
 def make_store(db_url: str, *, n_sites: int = 6, n_runs: int = 2, n_sections: int = 4, per_section: int = 5,
                seed: int = 7, hostile: bool = True, veto: bool = True, volume: bool = True,
                evidence_dir: Path | None = None, mode: str = "ranking") -> SyntheticStore:
@@ -125,6 +142,7 @@ def make_store(db_url: str, *, n_sites: int = 6, n_runs: int = 2, n_sections: in
             s.add(run)
             s.flush()
             out.runs.append(run.id)
+            s.add(_snapshot(run.id, sections))
             for k, site in enumerate(sites):
                 crawl = Crawl(run_id=run.id, site_id=site.id, status="done", cms="vsb", pages=40,
                               stop_reason="finished", portal_url=site.url + "xxgk/")
@@ -192,8 +210,3 @@ def _evidence(session, crawl: Crawl, site: Site, finding: Finding, folder: Path)
     crawl.warc_path = str(folder / "crawl.warc.gz")
     session.add(Page(crawl_id=crawl.id, url=url, status=200, content_type="text/html; charset=utf-8",
                      sha256="0" * 64, evidence_ref=ref, screenshot=str(shot)))
-
-
-def synthetic_factory(db_url: str):  # type: ignore[no-untyped-def]
-    """The session factory of a synthetic store (convenience for tests and benches)."""
-    return session_factory(db_url)

@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reports.model import FINDING_COLUMNS, SCORE_COLUMNS, RunData
-from reports.narrative import Narrative
-from reports.ranking import Ranking, records
+from reports.context import Report
+from reports.formats.base import Format
+from reports.model import FINDING_COLUMNS, SCORE_COLUMNS
+from reports.ranking import records
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -34,22 +35,31 @@ def dumps(obj: Any) -> str:
     return text
 
 
-def write_json(data: RunData, ranking: Ranking, narrative: Narrative, baseline: int | None, path: Path) -> Path:
-    """Write report.json: run, summary, conclusions, ranking, scores and findings (with details)."""
+def write(report: Report, out_dir: Path) -> list[Path]:
+    """report.json: run, the rubric as scored, summary, conclusions, ranking, scores and findings (with details)."""
+    data, ranking = report.data, report.ranking
     findings = data.findings[[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]].rename(
         columns={"evidence_list": "evidence", "matched_list": "matched_items"})
     run = data.run
     doc = {
         "run": {"id": run.id, "mode": run.mode, "status": run.status, "started_at": run.started_at,
                 "finished_at": run.finished_at, "rubric_id": data.rubric_id, "rubric_hash": run.rubric_hash},
-        "baseline_run": baseline,
+        "baseline_run": report.baseline,
         "pass_mark": data.pass_mark,
+        "rubric": {"id": data.rubric_id, "title": data.rubric.title, "method": data.method,
+                   "pass_mark": data.pass_mark, "source": data.rubric.source, "sections": data.rubric.sections},
+        "notes": [n.log for n in report.notes],
         "summary": ranking.summary,
-        "conclusions": narrative.sentences,
+        "conclusions": report.narrative.sentences,
         "categories": records(ranking.categories) if ranking.categories is not None else [],
         "ranking": records(ranking.table),
         "scores": records(data.scores[SCORE_COLUMNS]),
         "findings": records(findings),
     }
+    path = out_dir / "report.json"
     path.write_text(dumps(doc), encoding="utf-8")
-    return path
+    return [path]
+
+
+FORMAT = Format(name="json", description="one JSON document: run, rubric as scored, ranking, scores, findings",
+                files=("report.json",), write=write)

@@ -1,10 +1,10 @@
-"""Alembic environment: the target metadata is xxgk.store's; the connection comes from the caller."""
+"""Alembic environment: the target metadata is the store models'; the connection comes from the caller."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from xxgk.store import Base
+from xxgk.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -6,13 +6,12 @@ The pages are self-contained HTML, so they print offline; CJK text uses Debian's
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 
 from reports.browser import chromium
-
-log = logging.getLogger(__name__)
+from reports.context import Report
+from reports.formats.base import Format
 
 
 def print_pages(pages: Iterable[tuple[Path, Path]]) -> list[Path]:
@@ -38,3 +37,12 @@ def print_report(out_dir: Path, sites: bool = True) -> list[Path]:
     if sites:
         pairs += [(p, p.with_suffix(".pdf")) for p in sorted((out / "sites").glob("*.html"))]
     return print_pages(pairs)
+
+
+def write(report: Report, out_dir: Path) -> list[Path]:
+    """Print the HTML pages the html format wrote (it runs first: the registry orders it before pdf)."""
+    return print_report(out_dir)
+
+
+FORMAT = Format(name="pdf", description="the ranking and site pages printed by Debian Chromium (needs html)",
+                files=("index.pdf", "sites/site-N.pdf"), write=write)

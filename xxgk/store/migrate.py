@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic): every schema change from now on is a revision in xxgk/migrations.
+"""Schema migrations (Alembic): every schema change from now on is a revision in xxgk/store/migrations.
 
 `ensure_schema` runs on every new engine: an empty database is built by the migrations themselves
 (so they are exercised everywhere), and an existing one is upgraded to the newest revision.
@@ -13,6 +13,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
+
+from xxgk.errors import UserError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -40,8 +42,6 @@ def ensure_schema(engine: Engine) -> None:
         if tables and "alembic_version" not in tables:
             # Made by a pre-release build without migrations: its columns cannot be known, so adopting it
             # could leave a half-upgraded store. Say so instead of guessing.
-            from xxgk.errors import UserError
-
             raise UserError(f"the database at {engine.url.render_as_string(hide_password=True)} was created "
                             "without migrations (a pre-release xxgk); use a new database file or URL")
         command.upgrade(cfg, "head")

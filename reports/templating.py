@@ -1,0 +1,72 @@
+"""The jinja2 environment of every HTML output: autoescape on, safe links, number filters."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+STATUS_LABELS = {
+    "pass": "公开", "partial": "部分公开", "fail": "未公开", "not_checked": "未能检查",
+    "needs_review": "待人工复核", "not_applicable": "不适用",
+}
+
+
+def safe_link(url: object, text: object | None = None) -> Markup:
+    """A link only for http(s) URLs; anything else (javascript:, data:, …) is shown as plain text."""
+    if not isinstance(url, str) or not url:
+        return escape(text or "")
+    label = escape(text if text is not None else url)
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return label
+    if scheme not in ("http", "https"):
+        return label
+    return Markup(f'<a href="{escape(url.strip())}" rel="noopener noreferrer nofollow">{label}</a>')
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _fmt(value: object, digits: int = 1) -> str:
+    if _missing(value):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _signed(value: object, digits: int = 2) -> str:
+    if _missing(value):
+        return "—"
+    v = float(value)  # type: ignore[arg-type]
+    return f"+{v:.{digits}f}" if v > 0 else f"{v:.{digits}f}" if v < 0 else "0"
+
+
+def _rank_move(value: object) -> str:
+    if _missing(value):
+        return "—"
+    v = int(value)  # type: ignore[call-overload]
+    return f"▲{v}" if v > 0 else f"▼{-v}" if v < 0 else "–"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def environment() -> Environment:
+    """The environment of the report templates (reports/templates)."""
+    env = Environment(loader=PackageLoader("reports", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters["link"] = safe_link
+    env.filters["fmt"] = _fmt
+    env.filters["signed"] = _signed
+    env.filters["rank_move"] = _rank_move
+    env.filters["short"] = _short
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    return env

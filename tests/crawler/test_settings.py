@@ -1,0 +1,79 @@
+"""The crawler reads every per-run value from the run's CrawlSettings, with the model's defaults."""
+
+from __future__ import annotations
+
+import os
+
+import test_crawl_generic_gbk as gbk  # a module, not its names: its tests are not collected twice
+from sqlalchemy import select
+
+from crawler.parallel import worker_count
+from crawler.settings import build_settings, sites_at_once
+from crawler.spiders.portal import PortalSpider
+from xxgk.settings import RUN_CONFIG_KEY, CrawlSettings
+from xxgk.store import Crawl, Run, session_factory
+
+URL = "http://127.0.0.1:9/"
+
+
+def test_the_spider_and_scrapy_use_the_models_defaults():
+    spider = PortalSpider(crawl_id=1, site_id=1, start_url=URL)
+    defaults = CrawlSettings()
+    # the spider used to default the time limit to 3600 s while the CLI said 1800
+    assert spider.max_seconds == defaults.max_seconds == 1800
+    assert (spider.max_pages, spider.max_depth, spider.max_rendered) == (5000, 8, defaults.max_browser_pages)
+    scrapy = build_settings()
+    assert scrapy["CLOSESPIDER_TIMEOUT"] == defaults.max_seconds + 5
+    assert scrapy["DOWNLOAD_TIMEOUT"] == defaults.timeout and scrapy["ROBOTSTXT_OBEY"] is True
+
+
+def test_every_scrapy_value_follows_the_settings():
+    crawl = CrawlSettings(max_seconds=60, timeout=7, retries=0, max_bytes=1000, warn_bytes=500, user_agent="ua/1",
+                          log_level="ERROR", obey_robots=False, concurrency=3, per_host=1, delay=2.5,
+                          browser=False)
+    got = build_settings(crawl, loopback=False)
+    assert (got["CLOSESPIDER_TIMEOUT"], got["DOWNLOAD_TIMEOUT"], got["RETRY_TIMES"]) == (65, 7, 0)
+    assert (got["DOWNLOAD_MAXSIZE"], got["DOWNLOAD_WARNSIZE"], got["USER_AGENT"]) == (1000, 500, "ua/1")
+    assert (got["LOG_LEVEL"], got["ROBOTSTXT_OBEY"]) == ("ERROR", False)
+    assert (got["CONCURRENT_REQUESTS"], got["CONCURRENT_REQUESTS_PER_DOMAIN"], got["DOWNLOAD_DELAY"]) == (3, 1, 2.5)
+    assert "DOWNLOAD_HANDLERS" not in got  # browser off: no Playwright handler
+
+
+def test_spider_limits_follow_the_settings_or_a_mapping():
+    crawl = CrawlSettings(max_pages=3, max_depth=1, max_seconds=9, max_list_pages=2, fetch_articles=False,
+                          max_articles=4, fetch_attachments=False, max_attachments=5, max_attachment_bytes=6,
+                          check_links=False, max_link_checks=7, max_offsite_checks=8, max_browser_pages=9,
+                          search=False, obey_robots=False)
+    spider = PortalSpider(crawl_id=1, site_id=1, start_url=URL, limits=crawl)
+    assert spider.crawl_settings is crawl
+    assert (spider.max_pages, spider.max_depth, spider.max_seconds, spider.max_list_pages) == (3, 1, 9, 2)
+    assert (spider.fetch_articles, spider.max_articles, spider.fetch_attachments) == (False, 4, False)
+    assert (spider.max_attachments, spider.max_attachment_bytes, spider.check_links) == (5, 6, False)
+    assert (spider.max_link_checks, spider.max_offsite_checks, spider.max_rendered) == (7, 8, 9)
+    assert spider.search is False and spider.facts["robots_ignored"] is True
+    assert PortalSpider(crawl_id=1, site_id=1, start_url=URL, limits={"max_pages": 4}).max_pages == 4
+
+
+def test_processes_and_slots_follow_the_settings():
+    assert worker_count(10, CrawlSettings(workers=3)) == 3
+    assert worker_count(2, CrawlSettings(workers=3)) == 2
+    assert worker_count(100, CrawlSettings()) == min(100, os.cpu_count() or 1)
+    assert sites_at_once(CrawlSettings(), loopback=True) == 4
+    assert sites_at_once(CrawlSettings(), loopback=False) == 16
+    assert sites_at_once(CrawlSettings(sites_at_once=2), loopback=True) == 2
+
+
+def test_a_crawl_without_settings_uses_the_runs_stored_ones(tmp_path, static_server, crawl_in_subprocess):
+    gbk._build(tmp_path / "site")
+    with static_server(tmp_path / "site") as srv:
+        db_url, run_id = gbk._setup(tmp_path, srv.url + "/index.html")
+        with session_factory(db_url).begin() as s:  # an older run: a few keys, one no longer known
+            s.get(Run, run_id).config = {RUN_CONFIG_KEY: {"max_pages": 2, "obey_robots": False, "old_knob": 1}}
+        crawl_in_subprocess(db_url, run_id, limits=None)
+    with session_factory(db_url)() as s:
+        crawl = s.scalars(select(Crawl).where(Crawl.run_id == run_id)).one()
+        assert crawl.stop_reason == "page limit" and crawl.pages == 2
+        stored = s.get(Run, run_id).config[RUN_CONFIG_KEY]
+    # the run now records every setting its crawl used, its own values kept
+    assert stored["max_pages"] == 2 and stored["obey_robots"] is False
+    assert set(CrawlSettings.model_fields) <= set(stored)

@@ -1,0 +1,72 @@
+"""Engines and sessions of the store: one engine and one session factory per database URL per process.
+
+Every part of xxgk (local crawl, distributed workers, scoring, reports, CLI) opens sessions through
+`session_factory`, so a process never holds two connection pools to one database. SQLite file by
+default; any SQLAlchemy URL (PostgreSQL) works the same way. A new engine migrates its schema first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from xxgk.store.migrate import ensure_schema
+
+_ENGINES: dict[str, Engine] = {}
+_FACTORIES: dict[str, sessionmaker[Session]] = {}
+
+
+def default_db_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    """Engine for a database URL (one per URL per process), its schema migrated to the newest revision.
+
+    SQLite gets WAL and foreign keys so a crawl and a reader can share it.
+    """
+    if url in _ENGINES:
+        return _ENGINES[url]
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+    ensure_schema(engine)  # migrations build and upgrade every database
+    _ENGINES[url] = engine
+    return engine
+
+
+def session_factory(url: str) -> sessionmaker[Session]:
+    """The session factory of a database URL (the same one on every call in a process)."""
+    if url not in _FACTORIES:
+        _FACTORIES[url] = sessionmaker(make_engine(url), expire_on_commit=False)
+    return _FACTORIES[url]
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction: commit on success, roll back on error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
