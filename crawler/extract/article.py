@@ -18,30 +18,15 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import css2xpath
 
-from .dates import parse_date
+from xxgk import pagemeta
+from xxgk.pagemeta import LABEL_RE as _LABEL_RE
+from xxgk.pagemeta import read_page_meta
+
 from .html import absolute, clean, node_text
 
 _CUT = re.compile(r"(?:\.{2,}|…+|．{2,}|。{3})\s*$")
 
-# Labels of the metadata blocks (longest first so 发布机构 wins over 发布, 信息名称 over 名称).
-META_LABELS = sorted(
-    {
-        "索引号", "信息索引", "主题分类", "组配分类", "信息分类", "分类", "信息类别", "公开目录", "体裁分类",
-        "发布机构", "发文机关", "发文机构", "发文单位", "信息来源", "来源", "公开方式", "公开范围",
-        "成文日期", "生成日期", "发文日期", "发布日期", "发布时间", "更新时间", "公开日期", "生效日期", "废止日期",
-        "文号", "发文字号", "发布文号", "主题词", "关键词", "有效性", "是否有效", "时效",
-        "名称", "信息名称", "标题", "内容概述", "主题导航", "作者", "责任部门",
-        "浏览次数", "点击数", "访问量", "阅读次数", "字体大小", "字号",
-    },
-    key=len,
-    reverse=True,
-)
-_LABEL_RE = re.compile(r"(" + "|".join(map(re.escape, META_LABELS)) + r")\s*[:：]\s*")
-_LABEL_ONLY = re.compile(r"^\s*(" + "|".join(map(re.escape, META_LABELS)) + r")\s*[:：]?\s*$")
-_BLOCK = "p|li|td|th|dt|dd|div|tr|table|ul|ol|h1|h2|h3|h4|h5|h6|section|article|form|body"
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
-UNIT_KEYS = ("发布机构", "发文机关", "发文机构", "发文单位")
-DATE_KEYS = ("发布日期", "发布时间", "公开日期", "更新时间")
 BODY_CSS = (
     ".v_news_content",
     "#vsb_content",
@@ -86,28 +71,9 @@ def _css(root: etree._Element, css: str) -> list[etree._Element]:
 
 
 def article_title(sel: Selector) -> str | None:
-    """Full title: `<meta name="ArticleTitle">`, else the article heading, else the `<title>` before its separator."""
-    meta = clean(
-        sel.xpath("//meta[translate(@name,'ARTICLETITLE','articletitle')='articletitle']/@content").get()
-    )
-    if meta:
-        return meta
-    for css in (
-        "h1.arti_title",
-        ".content-title h1",
-        "h1.content_title",
-        ".article h1",
-        "h1",
-        ".arti_title",
-        "h2",
-    ):
-        found = _css(sel.root, css)
-        if found:
-            text = node_text(found[0])
-            if text:
-                return text
-    title = clean(sel.xpath("//title").xpath("string()").get())
-    return re.split(r"\s*[-_|—]\s*", title)[0] if title else None
+    """Full title, read by the shared page reader (`xxgk.pagemeta`): `<meta name="ArticleTitle">`, the
+    metadata block, the article heading, else `<title>` without the site suffix."""
+    return read_page_meta(sel.root, fields={}).title
 
 
 def completed(listed: str, full: str | None) -> str:
@@ -157,67 +123,9 @@ def uncomment(html: str) -> str:
     return _COMMENT.sub(repl, html)
 
 
-_BLOCK_TAGS = frozenset(_BLOCK.split("|"))
-
-
-def _leaf_blocks(root: etree._Element) -> list[etree._Element]:
-    """Block elements under `<body>` with no block inside, in document order (one pass over the tree;
-    the same set as `//body//*[block][not(.//*[block])]`)."""
-    blocks: list[etree._Element] = []
-    for body in root.iter("body"):
-        for el in body.iter():
-            if el is not body and el.tag in _BLOCK_TAGS:
-                blocks.append(el)
-    if not blocks:
-        return []
-    inner: set[etree._Element] = set()
-    for el in blocks:
-        parent = el.getparent()
-        while parent is not None and parent not in inner:
-            inner.add(parent)
-            parent = parent.getparent()
-    seen: set[etree._Element] = set()
-    out = []
-    for el in blocks:
-        if el not in inner and el not in seen:
-            seen.add(el)
-            out.append(el)
-    return out
-
-
-def _tokens(sel: Selector) -> list[str]:
-    """Texts of the leaf blocks of the page (blocks with no block inside), in document order."""
-    out = []
-    for el in _leaf_blocks(sel.root):
-        t = node_text(el)
-        if t:
-            out.append(t)
-    return out
-
-
 def meta_fields(sel: Selector) -> dict[str, str]:
     """Label → value pairs of the metadata block; the first occurrence of each label wins."""
-    meta: dict[str, str] = {}
-    tokens = _tokens(sel)
-    for i, tok in enumerate(tokens):
-        if len(tok) > 400:
-            continue
-        only = _LABEL_ONLY.match(tok)
-        if only:
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if nxt and not _LABEL_ONLY.match(nxt) and not _LABEL_RE.match(nxt) and len(nxt) <= 200:
-                meta.setdefault(only.group(1), nxt)
-            continue
-        matches = list(_LABEL_RE.finditer(tok))
-        if not matches or (matches[0].start() > 0 and not tok[: matches[0].start()].strip() == ""):
-            if not matches or matches[0].start() > 12:
-                continue
-        for j, m in enumerate(matches):
-            end = matches[j + 1].start() if j + 1 < len(matches) else len(tok)
-            value = clean(tok[m.end() : end])
-            if value and len(value) <= 200:
-                meta.setdefault(m.group(1), value)
-    return meta
+    return pagemeta.meta_fields(sel.root)
 
 
 def body_node(sel: Selector) -> Selector | None:
@@ -235,24 +143,9 @@ def _body_chars(node: Selector) -> int:
 
 
 def article_date(sel: Selector, meta: dict[str, str]) -> dt.date | None:
-    """发布日期 from the metadata block, else `<meta name="PubDate">`, else a dated line near the title."""
-    for key in DATE_KEYS:
-        if key in meta:
-            d = parse_date(meta[key])
-            if d:
-                return d
-    pub = sel.xpath(
-        "//meta[translate(@name,'PUBDATE','pubdate')='pubdate' or @name='publishdate' or @name='PublishDate']/@content"
-    ).get()
-    d = parse_date(pub)
-    if d:
-        return d
-    for css in (".arti_update", ".content_attr .time", ".time", ".date", ".info", ".arti_metas"):
-        for node in _css(sel.root, css)[:3]:
-            d = parse_date(node_text(node))
-            if d:
-                return d
-    return None
+    """The publication date by the shared page reader: `<meta name="PubDate">`, else 发布日期 of the
+    metadata block, else a dated line near the title."""
+    return read_page_meta(sel.root, fields=meta).published
 
 
 def attachments(sel: Selector, base: str, body: Selector | None) -> list[Attachment]:
@@ -282,9 +175,8 @@ def read_article(sel: Selector, url: str, html: str | None = None) -> ArticleInf
     raw = html if html is not None else sel.get()
     unc = Selector(text=uncomment(raw), base_url=url) if "<!--" in raw and hides_fields(raw) else sel
     meta = meta_fields(unc)
-    info = ArticleInfo(title=article_title(sel), meta=meta)
-    info.date = article_date(unc, meta)
-    info.unit = next((meta[k] for k in UNIT_KEYS if meta.get(k) and meta[k] != "无"), None)
+    page = read_page_meta(unc.root, fields=meta)
+    info = ArticleInfo(title=page.title, meta=meta, date=page.published, unit=page.unit)
     body = body_node(sel)
     if body is not None:
         info.body_chars = _body_chars(body)

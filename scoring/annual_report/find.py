@@ -50,12 +50,30 @@ def is_annual_report_title(title: str) -> bool:
     return any(p.search(t) for p in _ACCEPT)
 
 
+_UNIT_AFTER_YEAR = re.compile(
+    r"^(?:19|20)\d\d(?:年度|年)(.{2,30}?(?:省|市|县|区|州|旗|盟|乡|镇|街道|办事处|人民政府|局|委员会|委|办公室|办|厅|署|中心))"
+    r"(?:政府信息公开|政务信息公开|信息公开|政务公开)")
+
+
 def report_unit(title: str) -> str:
     """The body named before the year ("柘城县财政局2017年…" → 柘城县财政局); "" when none."""
     t = _canon(title).strip("《》<>")
     m = _RANGE.search(t) or _YEAR.search(t)
     unit = t[: m.start()] if m else ""
     return unit.strip("《》<>\"：:—-")
+
+
+def issuing_body(title: str) -> str:
+    """The body a title names, before the year or right after it ("2022年上海市政府信息公开…" → 上海市).
+
+    For telling what kind of body issued a report; ownership (`is_own_report`) keeps to `report_unit`, so
+    a title that names no body before its year still counts as the site's own.
+    """
+    unit = report_unit(title)
+    if unit:
+        return unit
+    after = _UNIT_AFTER_YEAR.match(_canon(title).strip("《》<>"))
+    return after.group(1) if after and after.group(1) not in ("本级政府", "政府") else ""
 
 
 _GENERIC_SUFFIX = ("人民政府", "政府")

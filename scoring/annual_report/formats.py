@@ -102,6 +102,28 @@ T4_RESULTS_SUIT = ["结果维持", "结果纠正", "其他结果", "尚未审结
 T4_COLUMNS: list[str] = [f"{g}.{r}" for g, _n in T4_GROUPS for r in T4_RESULTS_REVIEW]
 
 
+def _normalised(text: str) -> str:
+    from scoring.annual_report.text import norm_label
+
+    return norm_label(text)
+
+
+def text_version(text: str) -> str | None:
+    """The format whose table labels the text carries (2019 trial or 2021), None when neither or both tie."""
+    t = _normalised(text)
+    n19 = sum(m in t for m in V2019_MARKERS)
+    n21 = sum(m in t for m in V2021_MARKERS)
+    if n19 == n21:
+        return None
+    return V2019 if n19 > n21 else V2021
+
+
+def tables_in_text(text: str) -> list[str]:
+    """Which of the tables 二, 三, 四 (t2, t3, t4) the text names by their labels."""
+    t = _normalised(text)
+    return [k for k, marks in TABLE_MARKERS.items() if sum(m in t for m in marks) >= 2]
+
+
 def version_for_year(year: int) -> str:
     """The format a report for `year` must use."""
     if year < 2019:
@@ -112,3 +134,16 @@ def version_for_year(year: int) -> str:
 def t3_label(key: str, version: str) -> str:
     """The official label of a table-三 row."""
     return dict(T3_ROWS[version])[key]
+
+
+# ---------------------------------------------------------------- labels in flattened text
+# Labels only one format's tables carry: they tell the version even when the cells cannot be read.
+V2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "政府集中采购", "采购总金额", "其他对外管理服务事项",
+                 "第二十条第(九)项")
+V2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "逾期不补正", "逾期未按收费通知")
+# Labels of the tables 二, 三 and 四 in either format (their presence means the report has them).
+TABLE_MARKERS = {
+    "t2": ("第二十条第(一)项", "第二十条第(五)项", "第二十条第(六)项", "第二十条第(八)项"),
+    "t3": ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量", "结转下年度继续办理"),
+    "t4": ("结果维持", "结果纠正", "尚未审结"),
+}

@@ -151,7 +151,10 @@ def grid_from_cells(cells: list[list[str | None]], vertical: Any = None) -> Grid
                 else:
                     o = (r, c)
                 assert o is not None
-                row.append(rows[o[0]][o[1]] if o[0] < r else row[o[1]] if o[0] == r else "")
+                if o == (r, c):  # nothing covers it (a leading empty position): a blank cell of its own
+                    row.append("")
+                else:
+                    row.append(rows[o[0]][o[1]] if o[0] < r else row[o[1]])
                 orow.append(o)
             else:
                 row.append(clean((v or "").replace("\n", "")) if v is not None else "")
@@ -177,3 +180,4 @@ def grid_from_docx_table(table: Any) -> Grid:
         rows.append(texts)
         origin.append(orow)
     return _finish(rows, origin, {})
+

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.annual_report import formats as F
-from scoring.annual_report.find import Year, is_annual_report_title, report_unit, report_year
+from scoring.annual_report.find import Year, is_annual_report_title, issuing_body, report_year
 from scoring.annual_report.grid import Grid, grid_from_docx_table, grid_from_html_table, grid_from_pdf_table
 from scoring.annual_report.tables import read_grids
 from scoring.annual_report.text import clean, published_in_text
+from xxgk.pagemeta import PageMeta, read_page_meta, read_text_meta, strip_label
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +38,14 @@ class ParsedReport:
     headings: list[str] = field(default_factory=list)
     tables: dict[str, Any] = field(default_factory=dict)
     grids: int = 0
-    published: dt.date | None = None  # a date the document states (发布日期)
+    published: dt.date | None = None  # a date the document states (PubDate meta, 发布日期)
     needs_review: list[str] = field(default_factory=list)  # why a human must look (image-only, .doc …)
+    issuer: str = ""  # the publishing body the page names (ContentSource, 发布机构, 来源)
+    site: str = ""  # the site the page names (SiteName)
+    column: str = ""  # the column the page names (ColumnName)
+    version_from: str | None = None  # tables | text (labels of flattened tables) | year
+    table_problem: str | None = None  # why the official tables could not be read cell by cell
+    sources: dict[str, str] = field(default_factory=dict)  # where title / published / unit came from
 
     @property
     def free_text(self) -> bool:
@@ -50,6 +57,8 @@ class ParsedReport:
                 "year": list(self.year) if isinstance(self.year, tuple) else self.year, "unit": self.unit,
                 "kind": self.kind, "version": self.version, "headings": self.headings, "grids": self.grids,
                 "published": self.published.isoformat() if self.published else None,
+                "issuer": self.issuer, "site": self.site, "column": self.column, "version_from": self.version_from,
+                "table_problem": self.table_problem, "sources": self.sources,
                 "needs_review": self.needs_review, "tables": self.tables, "text_chars": len(self.text)}
 
 
@@ -92,21 +101,30 @@ def headings_of(lines: list[str]) -> list[str]:
 
 def _title_from_lines(lines: list[str]) -> str:
     for ln in lines[:40]:
+        ln = strip_label(ln)
         if is_annual_report_title(ln) and len(ln) <= 80:
             return ln
     return ""
 
 
-def _read_html(data: bytes) -> tuple[str, list[str], list[Grid], str]:
+def _report_title(meta: PageMeta) -> str:
+    """The shared reader's title when it names an annual report (a report page, not a notice about one)."""
+    t = clean(meta.title)
+    return t if t and is_annual_report_title(t) else ""
+
+
+def _read_html(data: bytes) -> tuple[str, list[str], list[Grid], PageMeta]:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(decode_html(data), "lxml")
+    text = decode_html(data)
+    meta = read_page_meta(text)
+    soup = BeautifulSoup(text, "lxml")
     for t in soup(["script", "style", "noscript"]):
         t.decompose()
     tables = [t for t in soup.find_all("table") if not t.find("table")]
     grids = [grid_from_html_table(t) for t in tables]
-    title = ""
-    for tag in soup.find_all(["h1", "h2", "h3", "title"]):
+    title = _report_title(meta)
+    for tag in [] if title else soup.find_all(["h1", "h2", "h3", "title"]):
         cand = clean(tag.get_text(" "))
         for part in [cand, *re.split(r"\s*[-_|—]+\s*", cand)]:
             if is_annual_report_title(part):
@@ -121,7 +139,7 @@ def _read_html(data: bytes) -> tuple[str, list[str], list[Grid], str]:
     body = soup.body or soup
     lines = [clean(x) for x in body.get_text("\n").split("\n")]
     lines = [x for x in lines if x]
-    return title, lines, grids, "html"
+    return title, lines, grids, meta
 
 
 def _read_pdf(data: bytes) -> tuple[str, list[str], list[Grid], list[str]]:
@@ -201,9 +219,10 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
         raise UnreadableReport("empty file")
     kind = sniff_type(data, source, content_type)
     review: list[str] = []
+    meta = PageMeta()
     try:
         if kind == "html":
-            title, lines, grids, _ = _read_html(data)
+            title, lines, grids, meta = _read_html(data)
         elif kind == "pdf":
             title, lines, grids, review = _read_pdf(data)
         elif kind == "docx":
@@ -215,7 +234,9 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
         else:
             text = decode_html(data)
             lines = [clean(x) for x in text.splitlines() if clean(x)]
-            title, grids = _title_from_lines(lines), []
+            grids = []
+            meta = read_text_meta(lines)
+            title = _report_title(meta) or _title_from_lines(lines)
     except Exception as exc:  # corrupt files of any kind
         raise UnreadableReport(f"cannot read {kind}: {exc}") from exc
     if sum(1 for ln in lines if is_annual_report_title(ln) and len(ln) <= 80) > 3:
@@ -223,14 +244,38 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
         title = title if title and sum(ln == title for ln in lines) else ""
     title = title or ("" if review else _title_from_lines(lines))
     rep = ParsedReport(source=source, doc_type=kind, title=title, text="\n".join(lines),
-                       headings=headings_of(lines), grids=len(grids), needs_review=review)
+                       headings=headings_of(lines), grids=len(grids), needs_review=review,
+                       issuer=meta.unit or "", site=meta.site or "", column=meta.column or "")
     rep.tables = read_grids(grids)
     rep.year = report_year(title) if title else None
-    rep.unit = report_unit(title) if title else ""
-    rep.published = published_in_text(rep.text[:3000])
+    rep.unit = (issuing_body(title) if title else "") or (meta.unit or "")
+    rep.published = meta.published or published_in_text(rep.text[:3000])
+    rep.sources = {k: v for k, v in meta.sources.items() if k in ("title", "published", "unit")}
+    if rep.published and not meta.published:
+        rep.sources["published"] = "text"
     rep.kind = _guess_kind(rep)
-    rep.version = _version(rep)
+    rep.version, rep.version_from = _version(rep)
+    rep.table_problem = _table_problem(rep, kind, grids)
     return rep
+
+
+def _table_problem(rep: ParsedReport, doc_type: str, grids: list[Grid]) -> str | None:
+    """Why tables the report has could not be read cell by cell (None: read, or the report has none)."""
+    if rep.kind == "university" or rep.free_text:
+        return None
+    missing = [k for k in ("t2", "t3", "t4") if k not in rep.tables]
+    if not missing:
+        return None
+    named = [k for k in F.tables_in_text(rep.text) if k in missing]
+    if doc_type == "text":
+        return "文本副本没有表格结构，统计表无法按单元格读取"
+    if named and doc_type == "pdf":
+        return "PDF 中的统计表未能按单元格读取（表格无框线或版式不规则）"
+    if named:
+        return "统计表被拍平为文字（数字连成一串，无法拆分单元格）"
+    if doc_type == "pdf" and rep.needs_review:
+        return "PDF 为扫描件或图片，统计表无法读取"
+    return None
 
 
 def _guess_kind(rep: ParsedReport) -> str:
@@ -239,13 +284,16 @@ def _guess_kind(rep: ParsedReport) -> str:
     return "government"
 
 
-def _version(rep: ParsedReport) -> str | None:
+def _version(rep: ParsedReport) -> tuple[str | None, str | None]:
+    """(format version, what it was read from): the tables, else labels of flattened tables in the
+    text, else a year before 2019 (free text)."""
     if rep.kind == "university":
-        return None
+        return None, None
     for key in ("t3", "t2"):
         if key in rep.tables:
-            return rep.tables[key]["version"]
+            return rep.tables[key]["version"], "tables"
     y = rep.year
     if isinstance(y, int) and y < 2019:
-        return F.FREE_TEXT
-    return None
+        return F.FREE_TEXT, "year"
+    v = F.text_version(rep.text)
+    return (v, "text") if v else (None, None)

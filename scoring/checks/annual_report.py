@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
 from scoring.annual_report.checks import ASPECTS, check_deadline, check_report, deadline_for, overall
-from scoring.annual_report.find import REPORT_COLUMN, FoundReport, best_by_year, find_reports
+from scoring.annual_report.find import REPORT_COLUMN, FoundReport, best_by_year, find_reports, issuing_body
+from scoring.annual_report.kind import KindGuess, infer_kind, kind_of_unit
 from scoring.annual_report.parse import ParsedReport, UnreadableReport, parse_report
 from scoring.annual_report.rules import FAIL, NEEDS_REVIEW, NOT_APPLICABLE, PASS, RuleResult
 from scoring.checks.common import READABLE, crawl_not_checked, unsure_columns
@@ -61,12 +62,21 @@ class AnnualReportParams(BaseModel):
 
 
 def report_kind(ctx: SiteContext, params: AnnualReportParams) -> str:
-    """department | government | university for the site."""
+    """department | government | township | university for the site, from its kind and the body its
+    name reveals (a 县/区/市人民政府, a 局/委/办, a 乡/镇/街道); department when the name says nothing."""
     if params.report_kind != "auto":
         return params.report_kind
     if ctx.site.kind == "university":
         return "university"
-    return "government" if ctx.site.name.endswith("人民政府") else "department"
+    guess = kind_of_unit(ctx.site.name or "")
+    return guess.kind if guess is not None and guess.kind != "university" else "department"
+
+
+def report_guess(ctx: SiteContext, params: AnnualReportParams, found: FoundReport, site_kind: str) -> KindGuess | None:
+    """The found report's own kind (the body its title names, else the site), when the rubric leaves it to auto."""
+    if params.report_kind != "auto" or site_kind == "university":
+        return None
+    return infer_kind(issuing_body(found.title) or found.unit, site_kind=ctx.site.kind, site_name=ctx.site.name or "")
 
 
 def expected_year(kind: str, as_of: dt.date, params: AnnualReportParams) -> int | None:
@@ -77,7 +87,9 @@ def expected_year(kind: str, as_of: dt.date, params: AnnualReportParams) -> int 
         return None
     for end in range(as_of.year, as_of.year - 3, -1):
         year: Any = (end - 1, end) if kind == "university" else end
-        due = deadline_for(kind, year, params.deadline, params.legacy_deadline)
+        # a kind whose deadline is unsure is due only once the latest possible deadline has passed
+        due = deadline_for("government" if kind == "township" else kind, year, params.deadline,
+                           params.legacy_deadline)
         if due is not None and due < as_of:
             return end
     return None
@@ -144,9 +156,9 @@ def parse_document(doc: Document) -> ParsedReport:
     data = doc.body or (doc.text or "").encode("utf-8")
     rep = parse_report(data, doc.url, doc.content_type)
     if not rep.title and doc.title:
-        from scoring.annual_report.find import report_unit, report_year
+        from scoring.annual_report.find import issuing_body, report_year
 
-        rep.title, rep.year, rep.unit = doc.title, report_year(doc.title), report_unit(doc.title)
+        rep.title, rep.year, rep.unit = doc.title, report_year(doc.title), issuing_body(doc.title)
     return rep
 
 
@@ -195,6 +207,10 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
         return CheckOutcome(KIND, FAIL, 0.0, message=f"未找到本单位{label}信息公开工作年度报告{extra}",
                             evidence=_searched(ctx), details=details)
     details["report"] = rep_found.as_json()
+    guess = report_guess(ctx, params, rep_found, kind)
+    if guess is not None:
+        kind = guess.kind
+        details["report_kind"] = {"kind": guess.kind, "sure": guess.sure, "why": guess.why}
     evidence = [{"url": rep_found.url, "label": f"年报：{rep_found.title}"}]
     results: list[RuleResult] = []
     if "presence" in params.aspects:
@@ -218,7 +234,7 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
     if content and rep is None:
         if "deadline" in content:
             results.append(check_deadline(kind, rep_found.year, rep_found.published, params.deadline,
-                                          params.legacy_deadline))
+                                          params.legacy_deadline, guess))
         rest = [a for a in content if a != "deadline"]
         if rest and doc is None:
             return _verdict(results, details, evidence, params,
@@ -230,7 +246,7 @@ def check(ctx: SiteContext, item: RubricItem, params: AnnualReportParams) -> Che
         published = rep_found.published or rep.published
         results += check_report(rep, kind=kind, published=published, previous=prev, deadline=params.deadline,
                                 legacy_deadline=params.legacy_deadline, resolver=site_resolver(ctx),
-                                aspects=tuple(content))
+                                aspects=tuple(content), guess=guess)
         results = [r for r in results if not (r.rule.startswith("R") and r.rule not in params.rules)]
         details["parsed"] = rep.summary()
         details["document"] = {"url": doc.url if doc else None, "doc_type": rep.doc_type}

@@ -119,6 +119,10 @@ def print_report(console: Console, rep: Any, results: list[Any]) -> None:
             tab.add_row(str(r["no"]), r["item"], {True: "是", False: "否"}.get(r["published"], "?"),
                         " ".join(r["links"]))
         console.print(tab)
+    dl = next((r for r in results if r.rule == "deadline" and r.extra.get("kind")), None)
+    if dl is not None:
+        sure = "" if dl.extra.get("kind_sure") else "，不确定"
+        console.print(f"报告主体：{dl.extra['kind']}（{dl.extra.get('kind_why', '')}{sure}）")
     tab = Table("检查", "结果", "说明", title="检查结果")
     for r in results:
         style = STATUS_STYLE.get(r.status, "")
@@ -131,7 +135,8 @@ def register(app: typer.Typer) -> None:
     def annual_report_cmd(
         source: Annotated[str, typer.Argument(metavar="FILE_OR_URL", help="Report file (HTML, PDF, DOCX, DOC) or http(s) URL.")],
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
-        kind: Annotated[str | None, typer.Option(help="department | government | university (default: guessed).")] = None,
+        kind: Annotated[str | None, typer.Option(help="department | government | township | university (default: from the body the report names, "
+                 "e.g. 柘城县… → government, …局 → department, …镇 → township; unsure → no deadline penalty).")] = None,
         year: Annotated[int | None, typer.Option(help="Report year (a 学年's end year) when the title lacks it.")] = None,
         published: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD (deadline check).")] = None,
         previous: Annotated[str | None, typer.Option(help="Previous year's report (for R5).")] = None,
@@ -158,7 +163,8 @@ def register(app: typer.Typer) -> None:
                 rep.version = "free_text"
         prev = read(previous, max_bytes) if previous else None
         resolver = link_resolver(known_urls, fetch_links)
-        results = check_report(rep, kind=kind, published=pub, previous=prev, resolver=resolver)
+        site_kind = "university" if kind == "university" else None
+        results = check_report(rep, kind=kind, published=pub, previous=prev, resolver=resolver, site_kind=site_kind)
         status = overall(results)
         if as_json:
             out = {"report": rep.summary(), "status": status, "results": [r.as_json() for r in results]}

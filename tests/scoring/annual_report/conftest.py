@@ -22,3 +22,9 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 def zhecheng(realworld: Path) -> Path:
     """The 柘城 real pages (skipped, like every real-page test, when shared/ is absent)."""
     return realworld / "zhecheng-2018"
+
+
+@pytest.fixture(scope="session")
+def shared(realworld: Path) -> Path:
+    """The shared folder holding the real pages (skipped with them when absent)."""
+    return realworld.parent

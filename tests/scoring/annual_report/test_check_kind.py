@@ -157,3 +157,27 @@ def test_evidence_names_the_report_file_or_the_column_searched(tmp_path: Path) -
     assert urls == ["http://a.test/xxgk/nb/2.html", "http://a.test/xxgk/nb/2023.docx"]  # page, then the file
     missing = f[("示例市审计局", "P1")]
     assert missing.status == "fail" and [e["url"] for e in missing.evidence] == ["http://c.test/xxgk/nb/"]
+
+
+def test_deadline_kind_from_the_report_and_the_site(tmp_path: Path) -> None:
+    """A county site not named …人民政府 still gets the 3月31日 deadline for its county report; a department's
+    report on it the 1月31日 one; a township's between the two is unsure, not late."""
+    s = session_factory(f"sqlite:///{tmp_path / 'k.db'}")()
+    run = Run(config={"as_of": "2024-06-01"})
+    s.add(run)
+    s.flush()
+    cases = [("柘城县", "柘城县2023年政府信息公开工作年度报告", "http://k1.test/", "pass"),
+             ("柘城县财政局", "柘城县财政局2023年政府信息公开工作年度报告", "http://k2.test/", "fail"),
+             ("柘城县城关镇人民政府", "柘城县城关镇2023年政府信息公开工作年度报告", "http://k3.test/", "needs_review")]
+    for name, title, url, _want in cases:
+        crawl, col = _site(s, run, name, url, "government")
+        _report(s, crawl, col, title, url + "xxgk/nb/1.html", dt.date(2024, 2, 22), None)
+    s.flush()
+    rubric = load_rubric(find_rubric("gov-disclosure-annual-report"))
+    score_run(s, run.id, rubric)
+    f = _findings(s, run.id, rubric.id)
+    for name, _title, _url, want in cases:
+        p1 = f[(name, "P1")]
+        assert p1.status == want, (name, p1.status, p1.message)
+    assert f[("柘城县", "P1")].details["annual_report"]["report_kind"]["kind"] == "government"
+    assert "逾期 22 天" in f[("柘城县财政局", "P1")].message

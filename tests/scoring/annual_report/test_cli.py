@@ -115,3 +115,23 @@ def test_url_fetched_with_size_cap(samples: tuple[Path, dict[str, Any]]) -> None
             fetch(f"{base}/gone.html")
     finally:
         srv.shutdown()
+
+
+@pytest.mark.parametrize(("title", "published", "status", "deadline"), [
+    ("柘城县2020年政府信息公开工作年度报告", "2021-02-22", "pass", "2021-03-31"),  # a county: 本级政府 deadline
+    ("柘城县2017年政府信息公开工作年度报告", "2018-02-22", "pass", "2018-03-31"),  # as listed on 柘城's portal
+    ("柘城县财政局2020年政府信息公开工作年度报告", "2021-02-22", "fail", "2021-01-31"),  # a department
+    ("柘城县城关镇2020政府信息公开工作年度报告", "2021-02-22", "needs_review", "2021-01-31"),  # a township: unsure
+])
+def test_deadline_kind_from_the_report_without_kind_option(tmp_path: Path, title: str, published: str,
+                                                           status: str, deadline: str) -> None:
+    src = tmp_path / "report.txt"
+    sections = "一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 四、政府信息公开行政复议、行政诉讼情况 " \
+               "五、存在的主要问题及改进情况 六、其他需要报告的事项"
+    src.write_text(f"标题: {title}\n发布日期：{published}\n{sections}\n", encoding="utf-8")
+    res = xxgk(str(src), "--json")
+    assert res.returncode == (1 if status == "fail" else 0), res.stdout[-2000:]
+    dl = next(r for r in json.loads(res.stdout)["results"] if r["rule"] == "deadline")
+    assert dl["status"] == status and dl["extra"]["deadline"] == deadline, dl
+    if status == "fail":
+        assert "逾期 22 天" in dl["message"]

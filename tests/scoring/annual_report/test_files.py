@@ -44,3 +44,22 @@ def test_unreadable_inputs() -> None:
         except UnreadableReport:
             continue
         raise AssertionError(data)
+
+
+def test_pdf_table_without_vertical_rules_is_unreadable_not_a_format_fail() -> None:
+    """Word/WPS exports often hide the vertical borders: pdfplumber's line strategy finds no cells. The
+    report did use the format (its labels are in the text): tables need review, the format passes."""
+    data, _truth = build_report("示例市财政局", 2023, "pdf-rows", "department")
+    rep = parse_report(data, "rows.pdf")
+    res = {r.rule: r.status for r in check_report(rep, kind="department")}
+    assert rep.version == "2021" and rep.version_from == "text" and "PDF" in (rep.table_problem or "")
+    assert res["format"] == "pass" and res["tables"] == "needs_review", res
+    assert "fail" not in res.values(), res
+
+
+def test_pdf_cells_with_a_leading_uncovered_position() -> None:
+    """pdfplumber gives None for a position no cell covers; at the start of a row that is a blank cell."""
+    from scoring.annual_report.grid import grid_from_cells
+
+    g = grid_from_cells([[None, "自然人", "总计"], ["一、本年新收", "1", None]])
+    assert g.rows == [["", "自然人", "总计"], ["一、本年新收", "1", "1"]]

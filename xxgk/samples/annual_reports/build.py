@@ -9,11 +9,27 @@ import random
 from pathlib import Path
 from typing import Any
 
-from scoring.annual_report.checks import deadline_for
 from xxgk.samples.annual_reports.content import gov_blocks, univ_blocks
 from xxgk.samples.annual_reports.render import EXTENSIONS, RENDERERS
 
 Year = int | tuple[int, int]
+
+
+# The sample's own deadline rule, written from ../shared/reference (not taken from the scorer, so a
+# scorer bug cannot agree with its own truth): 条例 (2019) 第四十九条 — a department by 1月31日, the
+# 本级政府 report by 3月31日; reports before 2019 (2008 条例第三十一条) by 3月31日; a university's 学年
+# report by 10月31日 of the 学年's end year (教办厅函〔2018〕80号 practice, reference/university-checklist.md).
+SAMPLE_DEADLINES = {"department": (1, 31), "government": (3, 31), "university": (10, 31)}
+
+
+def sample_deadline(kind: str, year: Year) -> dt.date:
+    """The last day a sample report of `kind` for `year` may be published (truth, independent of scoring)."""
+    if kind == "university":
+        end = year[1] if isinstance(year, tuple) else year + 1
+        return dt.date(end, *SAMPLE_DEADLINES["university"])
+    assert isinstance(year, int)
+    month, day = SAMPLE_DEADLINES["government"] if year < 2019 else SAMPLE_DEADLINES[kind]
+    return dt.date(year + 1, month, day)
 
 
 def _seed(*parts: Any) -> int:
@@ -37,8 +53,7 @@ def build_report(unit_name: str, year: Year, fmt: str = "html", kind: str = "dep
         raise ValueError(f"unknown format {fmt!r} (use {', '.join(RENDERERS)})")
     errs = list(errors)
     rng = random.Random(_seed(seed, unit_name, year, kind, ",".join(sorted(errs))))
-    due = deadline_for(kind, year)
-    assert due is not None
+    due = sample_deadline(kind, year)
     if published is None:
         published = due + dt.timedelta(days=20) if "late" in errs else due - dt.timedelta(days=7)
     if kind == "university":

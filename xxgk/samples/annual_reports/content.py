@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from scoring.annual_report import formats as F
+from xxgk.samples.annual_reports import official as F
 from xxgk.samples.annual_reports import values as V
 from xxgk.samples.annual_reports.layout import Block, item_table, t2_table, t3_table, t4_table
 
@@ -67,7 +67,7 @@ def gov_blocks(unit: str, year: int, kind: str, rng: random.Random, errors: list
     blocks = [Block("title", gov_title(unit, year)), Block("meta", f"发布日期：{published.isoformat()}"),
               Block("p", f"本报告根据《中华人民共和国政府信息公开条例》编制，所列数据统计期限自{year}年1月1日至"
                          f"{year}年12月31日。")]
-    sections = [k for k, _h, _g in F.GOV_SECTIONS]
+    sections = [k for k, _h in F.GOV_SECTIONS]
     if "missing_section" in errors:
         sections.remove("五")
     for key in sections:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring.annual_report import formats as F
+from xxgk.samples.annual_reports import official as F
 
 
 @dataclass

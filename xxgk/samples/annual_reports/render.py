@@ -76,8 +76,9 @@ def to_html_fragment(blocks: list[Block]) -> str:
 
 # ---------------------------------------------------------------- PDF
 
-def to_pdf(blocks: list[Block]) -> bytes:
-    """A text PDF with the CJK font embedded; tables drawn with grid lines (pdfplumber finds them)."""
+def to_pdf(blocks: list[Block], rules: str = "grid") -> bytes:
+    """A text PDF with the CJK font embedded; tables drawn with grid lines (pdfplumber finds them), or with
+    `rules="rows"` only a rule under each row and no vertical lines, as WPS/Word exports with hidden borders."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -105,7 +106,9 @@ def to_pdf(blocks: list[Block]) -> bytes:
         else:
             cells, h, w = positions(b.rows)
             data = [["" for _ in range(w)] for _ in range(h)]
-            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+            lines = ("GRID", (0, 0), (-1, -1), 0.5, colors.black) if rules == "grid" else \
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black)
+            style = [lines, ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
             for r, c, cl in cells:
                 data[r][c] = Paragraph(html.escape(cl.text), cell) if cl.text else ""
                 if cl.rs > 1 or cl.cs > 1:
@@ -202,6 +205,12 @@ def _fragment_bytes(blocks: list[Block]) -> bytes:
     return to_html_fragment(blocks).encode("utf-8")
 
 
+def _pdf_rows(blocks: list[Block]) -> bytes:
+    return to_pdf(blocks, rules="rows")
+
+
 # "fragment": the body of an HTML report without page, title or date, for a portal's article page.
-RENDERERS = {"html": to_html, "pdf": to_pdf, "docx": to_docx, "scan": to_scanned_pdf, "fragment": _fragment_bytes}
-EXTENSIONS = {"html": "html", "pdf": "pdf", "docx": "docx", "scan": "pdf", "fragment": "html"}
+# "pdf-rows": a PDF whose tables have no vertical rules (borders hidden in the word processor).
+RENDERERS = {"html": to_html, "pdf": to_pdf, "pdf-rows": _pdf_rows, "docx": to_docx, "scan": to_scanned_pdf,
+             "fragment": _fragment_bytes}
+EXTENSIONS = {"html": "html", "pdf": "pdf", "pdf-rows": "pdf", "docx": "docx", "scan": "pdf", "fragment": "html"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from scoring.annual_report import formats as F
+from xxgk.samples.annual_reports import official as F
 
 ERRORS = ("r1", "wrong_total", "r4", "r5", "missing_section", "late", "old_format", "bad_link",
           "missing_part", "no_item_table")
