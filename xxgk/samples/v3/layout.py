@@ -10,7 +10,7 @@ import random
 from dataclasses import asdict, dataclass, fields
 
 NAVS = ("top", "left", "right", "tree", "tabs", "dropdown", "table")
-NAMINGS = ("plain", "odd", "misspelt")
+NAMINGS = ("plain", "odd", "misspelt", "typo_menu")
 LINKS = ("relative", "root", "absolute", "mixed")
 LISTS = ("ul", "table", "div")
 DATES = ("iso", "slash", "cn", "bracket")
@@ -29,6 +29,8 @@ VOCAB: dict[str, dict[str, str]] = {
                  "title": "tilte", "tree": "tre_menu", "menu": "tabel_meun", "tabs": "tbas", "foot": "fotter",
                  "header": "haeder", "meta": "artcle_info", "wrap": "contianer"},
 }
+# Plain names except the site's top-menu table, whose id is misspelt (as on a real county portal).
+VOCAB["typo_menu"] = {**VOCAB["plain"], "menu": "tabel_meun"}
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class Layout:
     landing: bool  # categories have landing pages that list their sub-columns in the content pane
     home_tree: bool  # the portal home's content pane holds the whole two-level tree in a tree block
     crumbs: bool  # 当前位置 breadcrumbs on column and article pages
-    naming: str  # plain | odd | misspelt class and id names
+    naming: str  # plain | odd | misspelt | typo_menu class and id names
     banner: bool  # a template banner carrying the article body's class comes before the real body
     links: str  # relative (with ../) | root | absolute | mixed
     folders: bool  # folder-per-category column URLs

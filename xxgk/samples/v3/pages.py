@@ -15,7 +15,7 @@ from ..world import CONTENT, GROUP, Article, Column, Portal
 from .layout import VOCAB, Layout
 from .skins import Skin, file_of, head, pager
 
-CRUMB_LABEL = {"plain": "当前位置：", "odd": "您现在的位置：", "misspelt": "当前位置:"}
+CRUMB_LABEL = {"plain": "当前位置：", "odd": "您现在的位置：", "misspelt": "当前位置:", "typo_menu": "当前位置："}
 SIDE_POSITION = {"left": "left", "tree": "left", "table": "left", "right": "right"}  # others sit under the header
 
 

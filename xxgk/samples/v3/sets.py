@@ -31,7 +31,7 @@ SCHOOL_HOMES = {"vsb": render_vsb, "webplus": render_webplus, "trs": render_trs}
 JLAU_LAYOUT = Layout(nav="left", nav_children=False, landing=True, home_tree=True, crumbs=True, naming="plain",
                      banner=False, links="relative", folders=True, lists="ul", dates="iso", menu="ul")
 COUNTY_LAYOUT = Layout(nav="table", nav_children=False, landing=True, home_tree=False, crumbs=True,
-                       naming="misspelt", banner=True, links="relative", folders=True, lists="table", dates="iso",
+                       naming="typo_menu", banner=True, links="relative", folders=True, lists="table", dates="iso",
                        menu="table")
 
 
