@@ -11,16 +11,23 @@ import random
 
 from .. import gov_names as gn
 from ..gov_world import UNIT_QUOTA, _GovBuilder, _pattern_fill
-from ..world import CONTENT, GROUP, Column, Portal, build_portal
+from ..world import CONTENT, GROUP, Column, Portal, build_portal, initials
 
 QUALITIES = ("excellent", "good", "fair", "poor")
 
 
+EXTRA_TOP = {  # top-level pages of a 信息公开网 that serve no checklist item (目录, 申请)
+    "信息公开目录": ["本目录按《高等学校信息公开事项清单》编排，共十大类五十项。", "各类信息的公开形式、时限和责任部门见各栏目。"],
+    "信息公开申请": ["公民、法人或者其他组织可以向学校申请获取相关信息。", "申请应当采用书面形式，写明申请人姓名和联系方式。"],
+}
+
+
 def university(seed: int, index: int, slug: str, family: str, quality: str, landing: bool,
-               items: tuple[int, int] | None = None, school_home: bool = True) -> Portal:
+               items: tuple[int, int] | None = None, school_home: bool = True, extra_top: bool = False) -> Portal:
     """A university spec from the v1 builder, re-labelled for v3 (``items``: wanted range of the item total).
 
-    With ``items`` the builder index is stepped until the total falls in range, deterministically.
+    With ``items`` the builder index is stepped until the total falls in range, deterministically;
+    ``extra_top`` adds the 目录 and 申请 content pages at the top level.
     """
     for step in range(200):
         p = build_portal(index + step * 37, seed, quality)
@@ -31,8 +38,13 @@ def university(seed: int, index: int, slug: str, family: str, quality: str, land
     for group in p.categories:
         group.has_landing = landing
     p.landing_pages = landing
-    if not school_home:  # the 信息公开网 is its own site: no school home, no school news
+    if not school_home:  # the 信息公开网 is its own site: no school home, no school news, no entry link
         p.news = []
+        p.entry_place = "self"
+        p.features["entry_depth"] = 0
+    if extra_top:
+        for k, (name, body) in enumerate(EXTRA_TOP.items()):
+            p.top.append(Column(name=name, kind=CONTENT, slug=initials(name), col_id=900 + k, body=list(body)))
     return p
 
 

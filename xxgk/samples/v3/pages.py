@@ -204,6 +204,18 @@ class V3Pages:
                        f'{esc(a.title)}</a><span class="date">{fmt_date(a.date, L.dates)}</span></li>\n' for a in arts)
         return f'<ul class="{cls}">\n{body}</ul>'
 
+    def boxes_block(self, here: str, cols: list[Column]) -> str:
+        """One box per sub-column: its name as plain text, its newest items, and a 更多 link to it."""
+        boxes = []
+        for c in cols:
+            if c.kind == CONTENT:
+                inner = f'<p class="summary">{esc(c.body[0][:60]) if c.body else ""}</p>'
+            else:
+                inner = self.rows(here, c.articles[:4])
+            boxes.append(f'<div class="lm-box"><div class="lm-hd"><span>{esc(c.name)}</span>'
+                         f'<a class="more" href="{self.href(here, c.url)}">更多&gt;&gt;</a></div>{inner}</div>')
+        return f'<div class="{self.v["list"]}_lm">{"".join(boxes)}</div>'
+
     def links_block(self, here: str, cols: list[Column]) -> str:
         """A block of column links (a landing page's sub-columns) in the layout's list markup."""
         cls = self.v["list"] + "_lm"
@@ -240,8 +252,8 @@ class V3Pages:
 
     def landing_page(self, group: Column) -> str:
         here = group.url or ""
-        main = (self.crumbs(here, group) + self.title(group.name) + self.banner()
-                + self.links_block(here, group.children))
+        block = self.boxes_block if self.layout.landing_style == "boxes" else self.links_block
+        main = self.crumbs(here, group) + self.title(group.name) + self.banner() + block(here, group.children)
         return self.page(here, f"{group.name}-{self.p.name}", main)
 
     def article_page(self, col: Column, art: Article) -> str:

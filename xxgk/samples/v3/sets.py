@@ -17,7 +17,7 @@ from .. import render_trs, render_vsb, render_webplus
 from ..generate import _dump, _v2_manifest, _write
 from ..world import AS_OF, BLANK, STALE, Portal
 from .build import QUALITIES, county, university
-from .layout import Layout, draw_distinct, draw_layout
+from .layout import Layout, draw_covering, draw_distinct
 from .pages import V3Pages, channel
 from .skins import SKINS, assign_urls
 
@@ -50,15 +50,22 @@ class Recipe:
 
 
 def _draws(prefix: str, seed: int, start: int, count: int, avoid: list[Layout] | None) -> list[Recipe]:
+    """Seeded portals: dev draws cover every structural choice value; held-out draws avoid the dev layouts."""
     rng = random.Random(seed)
     out: list[Recipe] = []
-    unis = 0
+    unis = govs = 0
+    covering = draw_covering(rng, count, [JLAU_LAYOUT, COUNTY_LAYOUT]) if avoid is None else []
     for k in range(count):
-        layout = draw_layout(rng) if avoid is None else draw_distinct(rng, avoid + [r.layout for r in out],
-                                                                     HELDOUT_DISTANCE if not out else 2)
+        if avoid is None:
+            layout = covering[k]
+        else:  # far from every dev layout, and not a near copy of an earlier held-out draw
+            layout = draw_distinct(rng, avoid, HELDOUT_DISTANCE)
+            while any(layout.distance(r.layout) < 3 for r in out):
+                layout = draw_distinct(rng, avoid, HELDOUT_DISTANCE)
         slug = f"{prefix}{start + k:02d}"
         if k % 3 == 2:
-            family = rng.choice(("trs", "generic"))
+            family = ("generic", "trs")[govs % 2]
+            govs += 1
             opts = {"channels": rng.choice([("service", "interaction"), ("service", "interaction"), ("interaction",),
                                             ("service",)]),
                     "stale": rng.randint(0, 2), "blank": rng.randint(0, 2), "extra_children": rng.randint(0, 4),
@@ -75,13 +82,13 @@ def _draws(prefix: str, seed: int, start: int, count: int, avoid: list[Layout] |
 def recipes(name: str) -> list[Recipe]:
     """The portals of set ``name`` (``dev`` or ``heldout``), in order."""
     dev = [Recipe("v01", "university", "vsb", JLAU_LAYOUT, 2024, 0, "good",
-                  {"school_home": False, "items": (280, 330)}),
+                  {"school_home": False, "items": (280, 330), "extra_top": True}),
            Recipe("v02", "government", "trs", COUNTY_LAYOUT, 2024, 0, options={"stale": 1, "blank": 1})]
-    dev += _draws("v", DEV_DRAW_SEED, 3, 4, None)
+    dev += _draws("v", DEV_DRAW_SEED, 3, 6, None)
     if name == "dev":
         return dev
     if name == "heldout":
-        return _draws("x", HELDOUT_DRAW_SEED, 1, 6, [r.layout for r in dev])
+        return _draws("x", HELDOUT_DRAW_SEED, 1, 8, [r.layout for r in dev])
     raise ValueError(f"unknown sample set {name!r}; known: {', '.join(SETS)}")
 
 
@@ -93,7 +100,7 @@ def make_portal(r: Recipe) -> tuple[Portal, dict[str, str | bytes]]:
     else:
         own_site = not r.options.get("school_home", True)
         p = university(r.seed, r.index, r.slug, r.family, r.quality, r.layout.landing, r.options.get("items"),
-                       school_home=not own_site)
+                       school_home=not own_site, extra_top=bool(r.options.get("extra_top")))
     for group in p.categories:
         group.has_landing = r.layout.landing or not r.layout.nav_children
     own = r.kind == "university" and not r.options.get("school_home", True)
