@@ -84,7 +84,7 @@ class V3Pages:
         return f'<div class="{self.v["menu"]}"><ul>{items}</ul></div>'
 
     def header(self, here: str) -> str:
-        title = "政府信息公开" if self.gov else "信息公开网"
+        title = "信息公开" if self.gov else "信息公开网"
         return (f'<div class="{self.v["header"]}"><div class="logo"><img src="/images/logo.png" alt="" />'
                 f"<span>{esc(self.p.name)}{title}</span></div>{self.site_menu(here)}</div>\n")
 
@@ -163,7 +163,8 @@ class V3Pages:
     def crumbs(self, here: str, col: Column) -> str:
         if not self.layout.crumbs:
             return ""
-        bits = [f'<a href="{self.href(here, self.p.portal_url)}">首页</a>']
+        top = self.p.home_url if channel(col) else self.p.portal_url
+        bits = [f'<a href="{self.href(here, top)}">首页</a>']
         group = next((g for g in self.p.categories if col in g.children), None)
         if group is not None:
             bits.append(self.a(here, group))
@@ -173,9 +174,8 @@ class V3Pages:
     def banner(self) -> str:
         if not self.layout.banner:
             return ""
-        word = "政府信息公开" if self.gov else "信息公开"
         return (f'<div class="{self.skin.body_class}"><div class="bn"><img src="/images/banner_xxgk.jpg" '
-                f'alt="{word}" /><p>{esc(self.p.name)}{word}专栏</p></div></div>')
+                f'alt="信息公开" /><p>{esc(self.p.name)}信息公开专栏</p></div></div>')
 
     def body(self, paras: list[str]) -> str:
         text = "".join(f'<p style="text-indent:2em;">{esc(t)}</p>' for t in paras)
@@ -241,7 +241,7 @@ class V3Pages:
     def list_page(self, col: Column, page: int) -> str:
         here = col.page_urls[page - 1]
         plain = any(col is n for n in self.p.news)
-        main = (self.crumbs(here, col) + self.title(col.name) + ("" if plain else self.banner())
+        main = (self.crumbs(here, col) + self.title(col.name) + ("" if plain or channel(col) else self.banner())
                 + self.rows(here, col.page_slice(page)) + pager(self.p, self.skin, col, page, self.trs_style))
         return self.page(here, f"{col.name}-{self.p.name}", main, tree=not plain and not channel(col))
 
