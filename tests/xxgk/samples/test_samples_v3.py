@@ -40,6 +40,12 @@ def test_generation_is_deterministic(worlds: dict[str, Path], tmp_path: Path) ->
             assert (again / f.relative_to(worlds["heldout"])).read_bytes() == f.read_bytes(), f
 
 
+def test_portal_names_are_unique_within_a_set(worlds: dict[str, Path]) -> None:
+    for root in worlds.values():
+        names = [p["name"] for p in json.loads((root / "world.json").read_text(encoding="utf-8"))["portals"]]
+        assert len(set(names)) == len(names), names
+
+
 def test_heldout_layouts_are_not_copies_of_dev_layouts() -> None:
     dev, held = recipes("dev"), recipes("heldout")
     assert {r.slug for r in dev}.isdisjoint({r.slug for r in held})

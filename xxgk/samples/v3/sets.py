@@ -92,15 +92,18 @@ def recipes(name: str) -> list[Recipe]:
     raise ValueError(f"unknown sample set {name!r}; known: {', '.join(SETS)}")
 
 
-def make_portal(r: Recipe) -> tuple[Portal, dict[str, str | bytes]]:
-    """Build, lay out and render one recipe: the spec and its files (no manifest yet)."""
+def make_portal(r: Recipe, taken: frozenset[str] = frozenset()) -> tuple[Portal, dict[str, str | bytes]]:
+    """Build, lay out and render one recipe: the spec and its files (no manifest yet).
+
+    ``taken``: names of the set's earlier portals (a site list needs each name once).
+    """
     skin = SKINS[r.family]
     if r.kind == "government":
-        p = county(r.seed, r.index, r.slug, r.family, **r.options)
+        p = county(r.seed, r.index, r.slug, r.family, avoid=taken, **r.options)
     else:
         own_site = not r.options.get("school_home", True)
         p = university(r.seed, r.index, r.slug, r.family, r.quality, r.layout.landing, r.options.get("items"),
-                       school_home=not own_site, extra_top=bool(r.options.get("extra_top")))
+                       school_home=not own_site, extra_top=bool(r.options.get("extra_top")), avoid=taken)
     for group in p.categories:
         group.has_landing = r.layout.landing or not r.layout.nav_children
     own = r.kind == "university" and not r.options.get("school_home", True)
@@ -141,9 +144,9 @@ def generate_set(out_dir: Path, name: str = "dev") -> Path:
     """Generate v3 set ``name`` into ``out_dir``; returns ``world.json``. Same name → byte-identical files."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for r in recipes(name):
-        p, files = make_portal(r)
+        p, files = make_portal(r, frozenset(e["name"] for e in entries))
         files["/manifest.json"] = _dump(v3_manifest(r, p, files, name))
         _write(out_dir / p.slug, files, p.encoding)
         entries.append({"slug": p.slug, "name": p.name, "cms": p.cms, "template": p.template, "kind": p.kind,
