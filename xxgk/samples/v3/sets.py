@@ -153,7 +153,8 @@ def generate_set(out_dir: Path, name: str = "dev") -> Path:
                         "quality": p.quality, "manifest": f"{p.slug}/manifest.json", "encoding": p.encoding,
                         "declared": p.declared, "down": False,
                         "absolute_links": r.layout.links in ("absolute", "mixed")})
-    world = {"seed": name, "set": name, "as_of": AS_OF.isoformat(), "portals": entries, "externals": []}
+    seed = DEV_DRAW_SEED if name == "dev" else HELDOUT_DRAW_SEED
+    world = {"seed": seed, "set": name, "as_of": AS_OF.isoformat(), "portals": entries, "externals": []}
     path = out_dir / "world.json"
     path.write_text(_dump(world), encoding="utf-8")
     return path
