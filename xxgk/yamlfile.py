@@ -40,18 +40,6 @@ def compose_node(self, parent, index):  # type: ignore[no-untyped-def]  # PyYAML
         return super().compose_node(parent, index)
 
 
-def decode_text(raw: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM), else GB18030, as Chinese offices save files; else one line."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise UserError("not a text file (cannot decode it as UTF-8 or GB18030)", source=source)
-
-
 def compose(text: str, source: str, loader: type[NoAliasLoader] = NoAliasLoader) -> yaml.Node | None:
     """The document's node tree (as `yaml.compose`), aliases refused; syntax errors are one line."""
     return _run(text, source, loader, "get_single_node")
