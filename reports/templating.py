@@ -28,6 +28,17 @@ def safe_link(url: object, text: object | None = None) -> Markup:
     return Markup(f'<a href="{escape(url.strip())}" rel="noopener noreferrer nofollow">{label}</a>')
 
 
+MATCH_WORDS = {"exact": "名称一致", "alias": "与规定的别称一致", "title": "信息标题命中"}
+
+
+def match_words(match: dict) -> str:
+    """How a column or title matched a rubric item, in plain Chinese (never the matcher's jargon)."""
+    how, score = match.get("how"), match.get("score")
+    if how == "fuzzy":
+        return f"名称相近，相似度 {float(score):.0f}%" if score is not None else "名称相近"
+    return MATCH_WORDS.get(str(how), "匹配")
+
+
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
 
@@ -68,5 +79,6 @@ def environment() -> Environment:
     env.filters["signed"] = _signed
     env.filters["rank_move"] = _rank_move
     env.filters["short"] = _short
+    env.filters["match_words"] = match_words
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     return env

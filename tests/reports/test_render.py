@@ -113,3 +113,11 @@ def test_control_characters_in_an_evidence_page_do_not_crash_the_report():
     html = sanitize_html('<p>a\x01b</p><a href="/x\x0by">link</a><a href="/ok">ok</a>', "http://127.0.0.1:9/")
     assert "\x01" not in html and "\x0b" not in html
     assert 'href="http://127.0.0.1:9/ok"' in html and "link" in html
+
+
+def test_match_is_described_in_plain_chinese():
+    from reports.templating import match_words
+
+    assert match_words({"how": "alias", "score": 100.0}) == "与规定的别称一致"
+    assert match_words({"how": "fuzzy", "score": 91.4}) == "名称相近，相似度 91%"
+    assert match_words({"how": "exact", "score": 100.0}) == "名称一致"
