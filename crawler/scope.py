@@ -1,0 +1,201 @@
+"""Trust boundaries of a crawl: where a request or a redirect may go.
+
+A redirect is followed only within the site's scope (its own hosts and sibling hosts of the same
+registrable domain, e.g. xxgk.x.edu.cn → www.x.edu.cn); a redirect anywhere else is recorded as an
+off-site redirect and its content is never credited to the site. Private, loopback, link-local and
+cloud-metadata addresses are refused before any connection is made, unless the audited site itself
+is on an address of that same class (the sample portals and tests run on loopback), and never through
+a redirect from a public host. Link checks go through the same middleware, so they obey the rule too.
+
+Only host names that *are* addresses (or well-known internal names) are judged; a public name whose
+DNS answer is private is not resolved here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+
+log = logging.getLogger(__name__)
+
+METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
+                      ipaddress.ip_address("100.100.100.200")}  # AWS/GCP/Azure, AWS IPv6, Alibaba Cloud
+METADATA_NAMES = {"metadata", "metadata.google.internal", "metadata.tencentyun.com"}
+REDIRECT_CODES = {301, 302, 303, 307, 308}
+MAX_RECORDED = 100  # redirects kept in the crawl's facts
+
+
+class ScopeRefusal(IgnoreRequest):
+    """A request or redirect the crawl must not follow; `url` is the page that was asked for."""
+
+    def __init__(self, message: str, *, url: str, target: str, kind: str) -> None:
+        super().__init__(message)
+        self.url, self.target, self.kind = url, target, kind
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> Any:
+    import tldextract
+
+    # the suffix list bundled with tldextract: never fetched, never cached to disk
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=16384)
+def registrable_domain(host: str) -> str:
+    """The registrable domain of a host name by the Public Suffix List (`xxgk.x.edu.cn` → `x.edu.cn`);
+    an address or a bare name is its own domain."""
+    host = host.lower().strip(".")
+    if address_class(host) is not None or _is_ip(host) or "." not in host:
+        return host
+    parts = _extractor()(host)
+    if not parts.suffix or not parts.domain:
+        return host
+    return f"{parts.domain}.{parts.suffix}"
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
+def address_class(host: str) -> str | None:
+    """`metadata`, `loopback`, `link-local`, `private` or `reserved` for an internal address or name;
+    None for a public address or an ordinary host name."""
+    host = host.lower().strip(".").strip("[]")
+    if host in METADATA_NAMES:
+        return "metadata"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    if addr in METADATA_ADDRESSES:
+        return "metadata"
+    if addr.is_loopback:
+        return "loopback"
+    if addr.is_link_local:
+        return "link-local"
+    if addr.is_private or addr in ipaddress.ip_network("100.64.0.0/10"):
+        return "private"
+    if addr.is_unspecified or addr.is_reserved or addr.is_multicast:
+        return "reserved"
+    return None
+
+
+def site_class(start_url: str) -> str | None:
+    """The address class of the audited site's own host (None for a public site)."""
+    return address_class(urlsplit(start_url).hostname or "")
+
+
+def request_refusal(url: str, allowed_class: str | None) -> str | None:
+    """Why a request to `url` must not be sent, or None. `allowed_class` is the site's own class."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"refused: {parts.scheme or 'relative'}: URL"
+    cls = address_class(parts.hostname or "")
+    if cls is not None and cls != allowed_class:
+        return f"refused: {cls} address {parts.hostname}"
+    return None
+
+
+def redirect_verdict(source: str, target: str, scope: Any, allowed_class: str | None) -> tuple[str, str | None]:
+    """(kind, refusal) for a redirect `source` → `target`: kind is `same-host`, `sibling`, `off-site`
+    or `refused`; refusal is the reason when it must not be followed."""
+    refusal = request_refusal(target, allowed_class)
+    if refusal is None and address_class(urlsplit(target).hostname or "") is not None \
+            and address_class(urlsplit(source).hostname or "") is None:
+        refusal = f"refused: redirect from public host {urlsplit(source).hostname} to an internal address"
+    if refusal is not None:
+        return "refused", f"redirect to {target} {refusal}"
+    if _same_host(source, target):
+        return "same-host", None
+    if scope is not None and target in scope:
+        return "sibling", None
+    return "off-site", f"off-site redirect to {target}"
+
+
+def _same_host(a: str, b: str) -> bool:
+    """One host: the same name (http → https is the same site), and on loopback, where every
+    port is its own site, the same port too."""
+    pa, pb = urlsplit(a), urlsplit(b)
+    if (pa.hostname or "").lower() != (pb.hostname or "").lower():
+        return False
+    return address_class(pa.hostname or "") != "loopback" or pa.port == pb.port
+
+
+class ScopeMiddleware:
+    """Downloader middleware: refuses internal addresses and out-of-scope redirects before sending.
+
+    Redirect hops (3xx and meta refresh alike) come back through `process_request` carrying
+    `redirect_urls`; they are judged there, so nothing is sent to a refused target. A 3xx to a
+    non-HTTP scheme (`file:`), which Scrapy would hand back unfollowed, is refused in `process_response`.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ScopeMiddleware:
+        return cls(crawler)
+
+    def _site(self) -> tuple[Any, str | None]:
+        spider = self.crawler.spider
+        start = getattr(spider, "start_url", None) or ""
+        return getattr(spider, "scope", None), site_class(start) if start else None
+
+    def process_request(self, request: Request) -> None:
+        scope, allowed = self._site()
+        hops = request.meta.get("redirect_urls") or []
+        if hops:
+            source = hops[-1]
+            kind, refusal = redirect_verdict(source, request.url, scope, allowed)
+            self._record(hops[0], request.url, kind)
+            if refusal is not None:
+                raise ScopeRefusal(refusal, url=hops[0], target=request.url, kind=kind)
+            return None
+        refusal = request_refusal(request.url, allowed)
+        if refusal is not None:
+            raise ScopeRefusal(refusal, url=request.url, target=request.url, kind="refused")
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in REDIRECT_CODES or request.meta.get("dont_redirect") \
+                or request.meta.get("handle_httpstatus_all"):
+            return response
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        if urlsplit(target).scheme in ("http", "https"):
+            return response
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        self._record(first, target, "refused")
+        raise ScopeRefusal(f"redirect to {target} refused: {urlsplit(target).scheme}: URL",
+                           url=first, target=target, kind="refused")
+
+    def _record(self, source: str, target: str, kind: str) -> None:
+        """Keep cross-host redirects in the crawl's facts (`redirects`), so a report can say where
+        the site sent its readers."""
+        if kind == "same-host":
+            return
+        facts = getattr(self.crawler.spider, "facts", None)
+        if facts is None:
+            return
+        seen = list(facts.get("redirects") or [])
+        if len(seen) >= MAX_RECORDED:
+            return
+        seen.append({"from": source, "to": target, "kind": kind})
+        facts["redirects"] = seen
