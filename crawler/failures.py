@@ -22,8 +22,14 @@ def describe(failure: Failure) -> tuple[str, str | None]:
     from crawler.scope import ScopeRefusal
 
     value = failure.value
+    # Scrapy's DownloadFailedError wraps Twisted's ResponseFailed, which lists the real causes
+    reasons = getattr(value, "reasons", None) or getattr(value.__cause__, "reasons", None)
+    if reasons and isinstance(reasons[0], Failure):
+        failure, value = reasons[0], reasons[0].value
     message = failure.getErrorMessage()
     name = failure.type.__name__ if failure.type else "Error"
+    if not message.strip() and "DataLoss" in name:
+        message = "the connection closed before the body its Content-Length announced"
     if isinstance(value, ScopeRefusal):
         return str(value)[:500], None
     if name == "IgnoreRequest":

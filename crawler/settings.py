@@ -54,8 +54,9 @@ def build_settings(
         "LOG_ENABLED": True,
         "COOKIES_ENABLED": True,
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
-        # scope (650) judges redirect hops before they are sent; Retry-After (560) answers before Scrapy's retry
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.EvidenceMiddleware": 950, "crawler.scope.ScopeMiddleware": 650,
+        # scope (50: before robots.txt is fetched for a new host) judges every request and redirect hop
+        # before it is sent; Retry-After (560) answers before Scrapy's own retry
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.EvidenceMiddleware": 950, "crawler.scope.ScopeMiddleware": 50,
                                    "crawler.retry_after.RetryAfterMiddleware": 560},
         "XXGK_RETRY_AFTER_MAX": float(limits.get("max_retry_after", 60)),
         "HTTPERROR_ALLOWED_CODES": [],
