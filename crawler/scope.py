@@ -84,13 +84,15 @@ def address_class(host: str) -> str | None:
         addr = addr.ipv4_mapped
     if addr in METADATA_ADDRESSES:
         return "metadata"
+    if addr.is_unspecified:  # 0.0.0.0 reaches this machine's own services
+        return "reserved"
     if addr.is_loopback:
         return "loopback"
     if addr.is_link_local:
         return "link-local"
     if addr.is_private or addr in ipaddress.ip_network("100.64.0.0/10"):
         return "private"
-    if addr.is_unspecified or addr.is_reserved or addr.is_multicast:
+    if addr.is_reserved or addr.is_multicast:
         return "reserved"
     return None
 

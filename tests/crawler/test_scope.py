@@ -1,0 +1,63 @@
+"""Trust boundaries: which redirects and requests a crawl may follow (crawler.scope)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract.html import Scope
+from crawler.scope import address_class, redirect_verdict, registrable_domain, request_refusal, site_class
+
+
+@pytest.mark.parametrize(("host", "domain"), [
+    ("xxgk.x.edu.cn", "x.edu.cn"), ("www.beijing.gov.cn", "beijing.gov.cn"), ("www.gov.cn", "www.gov.cn"),
+    ("news.example.com.cn", "example.com.cn"), ("a.b.example.co.uk", "example.co.uk"), ("10.0.0.1", "10.0.0.1"),
+])
+def test_registrable_domain_uses_the_public_suffix_list(host: str, domain: str) -> None:
+    assert registrable_domain(host) == domain
+
+
+@pytest.mark.parametrize(("host", "cls"), [
+    ("169.254.169.254", "metadata"), ("100.100.100.200", "metadata"), ("metadata.google.internal", "metadata"),
+    ("127.0.0.1", "loopback"), ("localhost", "loopback"), ("::1", "loopback"), ("::ffff:10.1.2.3", "private"),
+    ("10.0.0.1", "private"), ("192.168.1.1", "private"), ("172.16.5.5", "private"), ("100.64.0.1", "private"),
+    ("169.254.1.1", "link-local"), ("fe80::1", "link-local"), ("0.0.0.0", "reserved"),
+    ("202.96.0.1", None), ("www.moe.gov.cn", None),
+])
+def test_address_classes(host: str, cls: str | None) -> None:
+    assert address_class(host) == cls
+
+
+def test_public_site_refuses_internal_addresses_and_other_schemes() -> None:
+    allowed = site_class("https://www.x.edu.cn/")
+    assert allowed is None
+    assert request_refusal("http://www.y.gov.cn/a.html", allowed) is None
+    assert "metadata" in request_refusal("http://169.254.169.254/latest/", allowed)
+    assert "private" in request_refusal("http://10.0.0.1/", allowed)
+    assert "loopback" in request_refusal("http://127.0.0.1:8080/", allowed)
+    assert "file" in request_refusal("file:///etc/passwd", allowed)
+
+
+def test_loopback_site_allows_loopback_only() -> None:
+    allowed = site_class("http://127.0.0.1:8000/index.html")
+    assert allowed == "loopback"
+    assert request_refusal("http://127.0.0.1:9000/x", allowed) is None
+    assert request_refusal("http://10.0.0.1/", allowed) is not None
+    assert request_refusal("http://169.254.169.254/", allowed) is not None
+
+
+def test_redirects_within_scope_siblings_and_off_site() -> None:
+    scope = Scope("https://xxgk.x.edu.cn/")
+    assert redirect_verdict("https://xxgk.x.edu.cn/a", "https://xxgk.x.edu.cn/b", scope, None) == ("same-host", None)
+    assert redirect_verdict("http://xxgk.x.edu.cn/a", "https://xxgk.x.edu.cn/a", scope, None) == ("same-host", None)
+    assert redirect_verdict("https://xxgk.x.edu.cn/a", "https://www.x.edu.cn/b", scope, None) == ("sibling", None)
+    kind, why = redirect_verdict("https://xxgk.x.edu.cn/a", "https://www.y.edu.cn/b", scope, None)
+    assert kind == "off-site" and why == "off-site redirect to https://www.y.edu.cn/b"
+    kind, why = redirect_verdict("https://xxgk.x.edu.cn/a", "http://169.254.169.254/", scope, None)
+    assert kind == "refused" and "metadata" in why
+
+
+def test_loopback_ports_are_separate_sites_and_public_hosts_cannot_bounce_inside() -> None:
+    scope = Scope("http://127.0.0.1:8000/")
+    assert redirect_verdict("http://127.0.0.1:8000/a", "http://127.0.0.1:8001/b", scope, "loopback")[0] == "off-site"
+    kind, why = redirect_verdict("http://www.y.gov.cn/", "http://127.0.0.1:8000/a", scope, "loopback")
+    assert kind == "refused" and "public host" in why
