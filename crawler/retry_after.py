@@ -68,11 +68,11 @@ class RetryAfterMiddleware:
         if retry is None:
             return response
         retry.meta.pop("dont_retry", None)
-        await _sleep(wait)
+        await sleep(wait)
         return retry
 
 
-async def _sleep(seconds: float) -> None:
+async def sleep(seconds: float) -> None:
     """Wait on the running reactor (Twisted's deferLater works with every reactor Scrapy supports)."""
     from scrapy.utils.defer import maybe_deferred_to_future
     from twisted.internet import reactor

@@ -55,10 +55,13 @@ def build_settings(
         "COOKIES_ENABLED": True,
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
         # scope (50: before robots.txt is fetched for a new host) judges every request and redirect hop
-        # before it is sent; Retry-After (560) answers before Scrapy's own retry
+        # before it is sent; Crawl-delay (110) waits once robots.txt (100) is read; Retry-After (560)
+        # answers before Scrapy's own retry
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.EvidenceMiddleware": 950, "crawler.scope.ScopeMiddleware": 50,
+                                   "crawler.crawl_delay.CrawlDelayMiddleware": 110,
                                    "crawler.retry_after.RetryAfterMiddleware": 560},
         "XXGK_RETRY_AFTER_MAX": float(limits.get("max_retry_after", 60)),
+        "XXGK_MAX_CRAWL_DELAY": float(limits.get("max_crawl_delay", 30)),
         "HTTPERROR_ALLOWED_CODES": [],
         "REDIRECT_ENABLED": True,
         "DNS_TIMEOUT": 20,

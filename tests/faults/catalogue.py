@@ -352,6 +352,23 @@ FAULTS: list[Fault] = [
           _deep, "error", "nested too deep", page_status=200, page_error="nested too deep", max_hits=1),
 ]
 
+@dataclass(frozen=True)
+class SiteFault:
+    """A fault of the whole host, crawled as its own small portal (its effect spans every page)."""
+
+    id: str
+    fault: str
+    yields: str
+    test: str  # the test that asserts it
+
+
+SITE_FAULTS = [
+    SiteFault("crawl_delay", "robots.txt says `Crawl-delay: 1`",
+              "every request to the host starts at least 1 s after the previous one (capped by "
+              "`max_crawl_delay`, default 30 s); the portal is still read in full",
+              "tests/faults/test_crawl_delay.py"),
+]
+
 # Links on the healthy column's page: link checks obey the same address rule as the crawl.
 PRIVATE_LINKS = {"http://10.1.2.3/internal.html": "private address",
                  "http://169.254.169.254/latest/meta-data/": "metadata address"}
@@ -404,6 +421,8 @@ def render_doc() -> str:
     for f in FAULTS:
         name = f"`{f.id}`" + (" *(full)*" if f.full else "")
         lines.append(f"| {name} | {f.fault} | {f.yields} | `{f.column_status}` | `{f.finding}` | {f.max_hits} |")
+    lines += ["", "## Faults of the whole host", "", "| fault | server does | audit records | test |", "|---|---|---|---|"]
+    lines += [f"| `{f.id}` | {f.fault} | {f.yields} | `{f.test}` |" for f in SITE_FAULTS]
     lines += [
         "",
         "## Trust boundaries",

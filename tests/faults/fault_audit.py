@@ -91,6 +91,15 @@ def _read(db_url: str, run_id: int, faults: list[Fault]) -> dict[str, Any]:
                 "columns": cols, "pages": pages, "findings": findings, "links": links}
 
 
+def guarded_crawl(db_url: str, run_id: int, limits: dict[str, Any], log: Path) -> None:
+    """`crawler.runner.run_crawl` in a fresh process whose non-loopback connections are blocked and
+    logged to `log`."""
+    code = GUARD.format(log=str(log), db=db_url, run_id=run_id, limits=limits)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          timeout=CRAWL_BOUND, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 0, proc.stderr[-4000:]
+
+
 def run_audit(tmp: Path, faults: list[Fault]) -> Audit:
     """Serve the portal, crawl it in a guarded child process, score it, read it back."""
     from xxgk.store import add_run_with_sites, default_db_url, session_factory
@@ -104,12 +113,9 @@ def run_audit(tmp: Path, faults: list[Fault]) -> Audit:
             with session_factory(db_url).begin() as s:
                 run_id = add_run_with_sites(s, {"示例县": portal.url + "/index.html"}, label="faults")
             log = tmp / "connects.log"
-            code = GUARD.format(log=str(log), db=db_url, run_id=run_id, limits=LIMITS)
             t0 = time.monotonic()
-            proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                                  timeout=CRAWL_BOUND, env={**os.environ, "PYTHONPATH": str(REPO)})
+            guarded_crawl(db_url, run_id, LIMITS, log)
             seconds = time.monotonic() - t0
-            assert proc.returncode == 0, proc.stderr[-4000:]
             hits = {k: list(v) for k, v in portal.hits.items()}
             other_hits = sum(len(v) for v in other.hits.values())
     data = _read(db_url, run_id, faults)
