@@ -153,13 +153,32 @@ class ScopeMiddleware:
     def from_crawler(cls, crawler: Any) -> ScopeMiddleware:
         return cls(crawler)
 
-    def _site(self) -> tuple[Any, str | None]:
+    def _site_spider(self, request: Request) -> Any:
+        """The spider of the request's site: the crawler's own, or in a request-mode worker (one
+        engine for many sites) the crawl's shared spider, found through the worker's dispatcher."""
         spider = self.crawler.spider
+        if hasattr(spider, "start_url"):
+            return spider
+        name = self.crawler.settings.get("XXGK_DISPATCHER")
+        crawl_id = request.meta.get("xxgk_crawl")
+        if name and crawl_id is not None:
+            from crawler.distributed.rscheduler import _DISPATCHERS
+
+            ctx = _DISPATCHERS[name].contexts.get(crawl_id) if name in _DISPATCHERS else None
+            return getattr(ctx, "spider", None)
+        return None
+
+    def _site(self, request: Request) -> tuple[Any, str | None]:
+        spider = self._site_spider(request)
         start = getattr(spider, "start_url", None) or ""
-        return getattr(spider, "scope", None), site_class(start) if start else None
+        if not start and request.meta.get("redirect_urls"):
+            start = request.meta["redirect_urls"][0]  # no site known: judge by where the chain began
+        elif not start:
+            start = request.url
+        return getattr(spider, "scope", None), site_class(start)
 
     def process_request(self, request: Request) -> None:
-        scope, allowed = self._site()
+        scope, allowed = self._site(request)
         hops = request.meta.get("redirect_urls") or []
         if hops:
             source = hops[-1]
@@ -194,7 +213,7 @@ class ScopeMiddleware:
         if kind == "same-host":
             return
         facts = getattr(self.crawler.spider, "facts", None)
-        if facts is None:
+        if not isinstance(facts, dict):  # a request-mode worker's facts live in Redis: not recorded there
             return
         seen = list(facts.get("redirects") or [])
         if len(seen) >= MAX_RECORDED:
