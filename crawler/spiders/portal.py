@@ -1040,6 +1040,9 @@ class PortalSpider(scrapy.Spider):
                 restricted = error
         else:
             error, restricted = describe_failure(failure)
+            target = urlsplit(getattr(failure.value, "target", None) or "")
+            if getattr(failure.value, "kind", None) == "off-site" and LOGIN_URL.search(f"{target.path}?{target.query}"):
+                restricted = f"redirected to login: {target.geturl()}"  # a login wall on another host
         # a refused redirect hop is reported on the page that was asked for, not on its target
         url = getattr(failure.value, "url", None) or request.url
         self.fetched[url] = (status, None if status else error)

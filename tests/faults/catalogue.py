@@ -343,6 +343,10 @@ FAULTS: list[Fault] = [
     Fault("login_wall", "内部管理", "302 to a login page with a password form",
           "`restricted` `redirected to login`; `not_checked`", _login, "restricted", "redirected to login",
           max_hits=1),
+    Fault("login_offsite", "会议纪要", "302 to a login page on another host (`/cas/login`)",
+          "not followed; `restricted` `redirected to login: …`; `not_checked`",
+          _redirect(lambda ctx, base: ctx.other + "/cas/login?service=x"), "restricted", "redirected to login",
+          page_error="off-site redirect", max_hits=1),
     Fault("ip_restricted", "档案资料", "a 200 page saying IP地址范围未授权", "`restricted` with that notice; "
           "`not_checked`", _ip_wall, "restricted", "IP地址范围未授权", page_status=200, max_hits=1),
     Fault("empty_200", "交通运输", "200 with an empty body", f"`error` `empty response body`; `not_checked` "
@@ -439,6 +443,9 @@ def render_doc() -> str:
         "recorded `unchecked` with the refusal, never contacted. Host names are judged as written; a public "
         "name whose DNS answer is private is not resolved ahead.",
         "- A redirect to a non-HTTP scheme (`file:`, `ftp:`) is refused.",
+        "- Crawled names never become file paths or shell words: run files are named by ids and hashes "
+        "(`warc/run-N/site-M.warc.gz`, snapshots by sha256); attachment names with `../`, NUL, RTL "
+        "overrides or shell syntax stay data in the store (`tests/faults/test_hostile_names.py`).",
         f"- Checked links in the suite: {', '.join(f'`{u}`' for u in PRIVATE_LINKS)} — `unchecked`, "
         "no socket opened (the suite's crawl runs under an audit hook that records and blocks any "
         "connection to a non-loopback address).",
