@@ -61,3 +61,34 @@ def test_loopback_ports_are_separate_sites_and_public_hosts_cannot_bounce_inside
     assert redirect_verdict("http://127.0.0.1:8000/a", "http://127.0.0.1:8001/b", scope, "loopback")[0] == "off-site"
     kind, why = redirect_verdict("http://www.y.gov.cn/", "http://127.0.0.1:8000/a", scope, "loopback")
     assert kind == "refused" and "public host" in why
+
+
+class _Spider:
+    def __init__(self, start_url: str) -> None:
+        self.start_url, self.scope, self.facts = start_url, Scope(start_url), {}
+
+
+class _Crawler:
+    def __init__(self, spider: _Spider) -> None:
+        from scrapy.settings import Settings
+
+        self.spider, self.settings = spider, Settings()
+
+
+def test_middleware_follows_siblings_records_them_and_refuses_the_rest() -> None:
+    from scrapy.http import Request
+
+    from crawler.scope import ScopeMiddleware, ScopeRefusal
+
+    spider = _Spider("https://xxgk.x.edu.cn/")
+    mw = ScopeMiddleware(_Crawler(spider))
+    hop = {"redirect_urls": ["https://xxgk.x.edu.cn/list.htm"]}
+    assert mw.process_request(Request("https://www.x.edu.cn/list.htm", meta=hop)) is None
+    with pytest.raises(ScopeRefusal) as off:
+        mw.process_request(Request("https://news.other.com/x.htm", meta=hop))
+    assert (off.value.kind, off.value.url) == ("off-site", "https://xxgk.x.edu.cn/list.htm")
+    with pytest.raises(ScopeRefusal, match="metadata address"):
+        mw.process_request(Request("http://169.254.169.254/latest/", meta=hop))
+    with pytest.raises(ScopeRefusal, match="private address"):
+        mw.process_request(Request("http://192.168.0.10/"))  # a link check, not a redirect
+    assert [r["kind"] for r in spider.facts["redirects"]] == ["sibling", "off-site", "refused"]
