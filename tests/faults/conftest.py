@@ -40,4 +40,4 @@ def fast_audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
 @pytest.fixture(scope="session")
 def full_audit(tmp_path_factory: pytest.TempPathFactory) -> Audit:
     healthy = [f for f in FAULTS if f.id == "healthy"]
-    return run_audit(tmp_path_factory.mktemp("faults-full"), healthy + [f for f in FAULTS if f.full])
+    return run_audit(tmp_path_factory.mktemp("faults-full"), healthy + [f for f in FAULTS if f.full], slow=True)

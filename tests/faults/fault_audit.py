@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from catalogue import LIMITS, REPO, Ctx, Fault, portal_routes, stolen_routes  # noqa: E402
+from catalogue import LIMITS, REPO, SLOW_TIMEOUT, Ctx, Fault, portal_routes, stolen_routes  # noqa: E402
 from hostile_server import HostileServer  # noqa: E402
 
 CRAWL_BOUND = 240  # seconds: a generous bound that proves no fault hangs the crawl
@@ -100,7 +100,7 @@ def guarded_crawl(db_url: str, run_id: int, limits: dict[str, Any], log: Path) -
     assert proc.returncode == 0, proc.stderr[-4000:]
 
 
-def run_audit(tmp: Path, faults: list[Fault]) -> Audit:
+def run_audit(tmp: Path, faults: list[Fault], *, slow: bool = False) -> Audit:
     """Serve the portal, crawl it in a guarded child process, score it, read it back."""
     from xxgk.store import add_run_with_sites, default_db_url, session_factory
 
@@ -114,7 +114,7 @@ def run_audit(tmp: Path, faults: list[Fault]) -> Audit:
                 run_id = add_run_with_sites(s, {"示例县": portal.url + "/index.html"}, label="faults")
             log = tmp / "connects.log"
             t0 = time.monotonic()
-            guarded_crawl(db_url, run_id, LIMITS, log)
+            guarded_crawl(db_url, run_id, {**LIMITS, "timeout": SLOW_TIMEOUT} if slow else LIMITS, log)
             seconds = time.monotonic() - t0
             hits = {k: list(v) for k, v in portal.hits.items()}
             other_hits = sum(len(v) for v in other.hits.values())

@@ -31,7 +31,7 @@ def test_crawl_delay_spaces_requests(tmp_path) -> None:
         starts = sorted(t for path, ts in srv.hits.items() if path != "/robots.txt" for t in ts)
     assert len(starts) == 1 + len(COLUMNS) and not (tmp_path / "connects.log").exists()
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    assert min(gaps) >= 0.95, gaps
+    assert min(gaps) >= 0.8, gaps  # 1 s asked; unpaced requests start within milliseconds
     with session_factory(db_url)() as s:
         crawl = s.scalars(select(Crawl).where(Crawl.run_id == run_id)).one()
         cols = {c.name: c.status for c in s.scalars(select(Column).where(Column.crawl_id == crawl.id))}
