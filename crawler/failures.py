@@ -41,6 +41,12 @@ def describe(failure: Failure) -> tuple[str, str | None]:
         if "download_maxsize" in low or "max size" in low or "decompress" in low:
             return f"{TOO_LARGE} ({message})"[:500], None
         return f"IgnoreRequest: {message}"[:500], None
+    if "DNS" in name or "Resolve" in name:  # `crawler.scope.GuardedResolver` refused the answer
+        from crawler.scope import refusal_in
+
+        refusal = message[message.index("refused:"):] if "refused:" in message else refusal_in(message)
+        if refusal:
+            return refusal[:500], None
     if name in ("DownloadCancelledError", "CancelledError") and "max" in message.lower():
         return f"{TOO_LARGE} ({message})"[:500], None
     return f"{name}: {message}"[:500], None

@@ -7,8 +7,9 @@ cloud-metadata addresses are refused before any connection is made, unless the a
 is on an address of that same class (the sample portals and tests run on loopback), and never through
 a redirect from a public host. Link checks go through the same middleware, so they obey the rule too.
 
-Only host names that *are* addresses (or well-known internal names) are judged; a public name whose
-DNS answer is private is not resolved here.
+Host names that *are* addresses (or well-known internal names) are judged before sending; a name
+whose DNS answer is a metadata or link-local address is refused by `GuardedResolver` when it is
+resolved (a private answer is left alone: government intranet portals resolve to 10.x legitimately).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
 
 log = logging.getLogger(__name__)
 
@@ -220,3 +223,42 @@ class ScopeMiddleware:
             return
         seen.append({"from": source, "to": target, "kind": kind})
         facts["redirects"] = seen
+
+
+def resolved_refusal(name: str, address: str) -> str | None:
+    """Why a host name's DNS answer must not be used: it points at a metadata or link-local address
+    (never a portal's), unless the name was that address already (judged by the middleware)."""
+    cls = address_class(address)
+    if cls in ("metadata", "link-local") and address_class(name) is None and not _is_ip(name):
+        return f"refused: {name} resolves to {cls} address {address}"
+    return None
+
+
+class GuardedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, refusing names that resolve to metadata or link-local addresses."""
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 - Twisted's interface
+        return super().getHostByName(name, timeout).addCallback(self._guard, name)
+
+    @staticmethod
+    def _guard(address: str, name: str) -> str:
+        refusal = resolved_refusal(name, address)
+        if refusal is not None:
+            if len(REFUSED_NAMES) < 1000:
+                REFUSED_NAMES[name.lower()] = refusal
+            raise DNSLookupError(refusal)
+        return address
+
+
+# name → refusal: Twisted reports a refused lookup as "no results for hostname lookup: <name>",
+# so the reason is kept here for `crawler.failures.describe`
+REFUSED_NAMES: dict[str, str] = {}
+
+
+def refusal_in(message: str) -> str | None:
+    """The resolver's refusal behind a DNS error message naming a refused host, if any."""
+    low = message.lower()
+    for name, refusal in REFUSED_NAMES.items():
+        if f"lookup: {name}" in low or f" {name} " in f" {low} ":
+            return refusal
+    return None

@@ -65,6 +65,7 @@ def build_settings(
         "HTTPERROR_ALLOWED_CODES": [],
         "REDIRECT_ENABLED": True,
         "DNS_TIMEOUT": 20,
+        "DNS_RESOLVER": "crawler.scope.GuardedResolver",  # no host name may resolve to a metadata address
         # hard per-site time limit (the spider also stops scheduling at max_seconds)
         "CLOSESPIDER_TIMEOUT": float(limits.get("max_seconds", 3600)) + 5,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",

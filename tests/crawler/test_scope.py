@@ -92,3 +92,23 @@ def test_middleware_follows_siblings_records_them_and_refuses_the_rest() -> None
     with pytest.raises(ScopeRefusal, match="private address"):
         mw.process_request(Request("http://192.168.0.10/"))  # a link check, not a redirect
     assert [r["kind"] for r in spider.facts["redirects"]] == ["sibling", "off-site", "refused"]
+
+
+def test_names_resolving_to_metadata_or_link_local_addresses_are_refused() -> None:
+    from twisted.internet.error import DNSLookupError
+    from twisted.python.failure import Failure
+
+    from crawler.failures import describe, is_unchecked
+    from crawler.scope import GuardedResolver, resolved_refusal
+
+    assert resolved_refusal("evil.example.com", "169.254.169.254") == (
+        "refused: evil.example.com resolves to metadata address 169.254.169.254")
+    assert "link-local" in resolved_refusal("printer.example.com", "169.254.3.4")
+    assert resolved_refusal("www.moe.gov.cn", "202.205.109.205") is None
+    assert resolved_refusal("oa.intranet.gov.cn", "10.1.2.3") is None  # intranet portals resolve privately
+    assert resolved_refusal("169.254.169.254", "169.254.169.254") is None  # a literal: the middleware's call
+    assert GuardedResolver._guard("202.205.109.205", "www.moe.gov.cn") == "202.205.109.205"
+    with pytest.raises(DNSLookupError) as err:
+        GuardedResolver._guard("169.254.169.254", "evil.example.com")
+    error, restricted = describe(Failure(err.value))
+    assert error.startswith("refused: evil.example.com") and restricted is None and is_unchecked(error)

@@ -444,8 +444,10 @@ def render_doc() -> str:
         "100.100.100.200, `metadata.google.internal`) are refused before a connection is made, unless the "
         "audited site itself is on an address of that same class (the sample portals run on loopback), and "
         "never through a redirect from a public host. Link checks obey the same rule: such links are "
-        "recorded `unchecked` with the refusal, never contacted. Host names are judged as written; a public "
-        "name whose DNS answer is private is not resolved ahead.",
+        "recorded `unchecked` with the refusal, never contacted. A host name whose DNS answer is a metadata or "
+        "link-local address is refused when it is resolved, before connecting (`crawler.scope.GuardedResolver`, "
+        "`tests/faults/test_dns_guard.py`); a private answer is allowed (intranet portals resolve to 10.x). "
+        "Pages rendered by Chromium resolve names in the browser, outside this guard.",
         "- A redirect to a non-HTTP scheme (`file:`, `ftp:`) is refused.",
         "- Crawled names never become file paths or shell words: run files are named by ids and hashes "
         "(`warc/run-N/site-M.warc.gz`, snapshots by sha256); attachment names with `../`, NUL, RTL "

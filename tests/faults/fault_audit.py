@@ -36,6 +36,7 @@ def _guard(event, args):
             fh.write(json.dumps(str(addr)) + "\\n")
         raise PermissionError(f"fault suite: connection to {{addr}} blocked")
 sys.addaudithook(_guard)
+{prelude}
 from crawler.runner import run_crawl
 run_crawl({db!r}, {run_id}, limits={limits!r})
 """
@@ -91,10 +92,10 @@ def _read(db_url: str, run_id: int, faults: list[Fault]) -> dict[str, Any]:
                 "columns": cols, "pages": pages, "findings": findings, "links": links}
 
 
-def guarded_crawl(db_url: str, run_id: int, limits: dict[str, Any], log: Path) -> None:
+def guarded_crawl(db_url: str, run_id: int, limits: dict[str, Any], log: Path, prelude: str = "") -> None:
     """`crawler.runner.run_crawl` in a fresh process whose non-loopback connections are blocked and
-    logged to `log`."""
-    code = GUARD.format(log=str(log), db=db_url, run_id=run_id, limits=limits)
+    logged to `log`; `prelude` is code run before the crawl (a test's patch)."""
+    code = GUARD.format(log=str(log), db=db_url, run_id=run_id, limits=limits, prelude=prelude)
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                           timeout=CRAWL_BOUND, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert proc.returncode == 0, proc.stderr[-4000:]
