@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install chromium demo test lint bench clean
+.PHONY: install chromium demo test lint bench clean faults
 
 install: $(VENV)/.installed chromium
 
@@ -43,3 +43,7 @@ bench: install
 
 clean:
 	rm -rf .xxgk out .pytest_cache
+
+# The whole fault-injection suite, slow faults (time-outs, slow drip) included; `make test` runs its fast subset.
+faults: install
+	XXGK_FAULTS_FULL=1 $(PY) -m pytest tests/faults -q $(PYTEST_ARGS)

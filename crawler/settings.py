@@ -57,10 +57,18 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         "LOG_ENABLED": True,
         "COOKIES_ENABLED": True,
         "ITEM_PIPELINES": {"crawler.pipelines.StorePipeline": 300},
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.EvidenceMiddleware": 950},
+        # scope (50: before robots.txt is fetched for a new host) judges every request and redirect hop
+        # before it is sent; Crawl-delay (110) waits once robots.txt (100) is read; Retry-After (560)
+        # answers before Scrapy's own retry
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.EvidenceMiddleware": 950, "crawler.scope.ScopeMiddleware": 50,
+                                   "crawler.crawl_delay.CrawlDelayMiddleware": 110,
+                                   "crawler.retry_after.RetryAfterMiddleware": 560},
+        "XXGK_RETRY_AFTER_MAX": crawl.max_retry_after,
+        "XXGK_MAX_CRAWL_DELAY": crawl.max_crawl_delay,
         "HTTPERROR_ALLOWED_CODES": [],
         "REDIRECT_ENABLED": True,
         "DNS_TIMEOUT": 20,
+        "DNS_RESOLVER": "crawler.scope.GuardedResolver",  # no host name may resolve to a metadata address
         # hard per-site time limit (the spider also stops scheduling at max_seconds)
         "CLOSESPIDER_TIMEOUT": crawl.max_seconds + 5,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",

@@ -90,6 +90,12 @@ class CrawlSettings(BaseModel):
     per_host: int = Field(2, ge=1, description="Requests in flight per host on real sites.")
     delay: float = Field(0.5, ge=0, description=(
         "Seconds between requests to one host on real sites (AutoThrottle adjusts it)."))
+    max_retry_after: float = Field(60, ge=0, description=(
+        "Longest `Retry-After` (seconds) a 429 or 503 is waited for before its one retry; a longer one "
+        "is not waited for and the page is recorded as not fetched."))
+    max_crawl_delay: float = Field(30, ge=0, description=(
+        "Longest robots.txt `Crawl-delay` (seconds) obeyed between requests to a host; a longer one is "
+        "cut to this."))
 
     # ---- processes and evidence ---------------------------------------------------------------
     workers: int | None = Field(None, ge=1, description=(

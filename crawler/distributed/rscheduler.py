@@ -37,6 +37,7 @@ from crawler.distributed.hostlimit import RESERVED, host_of
 from crawler.distributed.rqueue import STAGE_HOST, Child, Popped, RequestQueue
 from crawler.distributed.rspider import SharedPortalSpider
 from crawler.distributed.rwriter import finalize, open_crawl, write_records
+from crawler.scope import SITE_SPIDERS
 from crawler.settings import browser_enabled
 from crawler.spiders.portal import use_lazy_browser
 from xxgk.settings import CrawlSettings
@@ -249,6 +250,7 @@ def register(dispatcher: Dispatcher) -> str:
     """A setting value naming the dispatcher (Scrapy deep-copies settings: no live objects in them)."""
     name = f"dispatcher-{id(dispatcher)}"
     _DISPATCHERS[name] = dispatcher
+    SITE_SPIDERS[name] = lambda crawl_id: getattr(dispatcher.contexts.get(crawl_id), "spider", None)
     return name
 
 

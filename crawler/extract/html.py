@@ -10,9 +10,9 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from lxml import etree
 from parsel import Selector
 
+from xxgk import siteid
+
 _WS = re.compile(r"[\s\u3000\xa0]+")
-# Second-level suffixes under which the registered domain has three labels (no suffix-list download).
-_CN_SECOND = {"edu", "gov", "com", "org", "net", "ac", "mil"}
 
 
 def clean(text: str | None) -> str:
@@ -79,17 +79,9 @@ def page_key(url: str) -> str:
 
 
 def registered_domain(host: str) -> str:
-    """Approximate registrable domain: last two labels, three under .edu.cn/.gov.cn/... ."""
-    host = host.lower().strip(".")
-    try:
-        ipaddress.ip_address(host)
-        return host
-    except ValueError:
-        pass
-    labels = host.split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _CN_SECOND:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    """The registrable domain by the Public Suffix List bundled with tldextract (never fetched):
+    `xxgk.x.edu.cn` → `x.edu.cn`; an address is its own domain."""
+    return siteid.registrable_domain(host)
 
 
 def is_loopback(url: str) -> bool:

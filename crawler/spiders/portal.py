@@ -30,11 +30,15 @@ from twisted.python.failure import Failure
 
 from crawler.cms import GenericAdapter, by_name, detect
 from crawler.extract.article import is_truncated
+from crawler.extract.charset import page_text
 from crawler.extract.columns import prune, tab_columns
 from crawler.extract.dates import parse_date
 from crawler.extract.files import extract_text
 from crawler.extract.html import Scope, absolute, clean, node_text, page_key
+from crawler.extract.readable import unreadable_reason
 from crawler.extract.types import ApiCall, ListPage, NavNode
+from crawler.failures import describe as describe_failure
+from crawler.failures import is_unchecked
 from crawler.middlewares import LAZY_PLAYWRIGHT_HANDLER, PLAYWRIGHT_HANDLER
 from crawler.records import (
     ArticleRecord,
@@ -132,16 +136,7 @@ def page_selector(response: Response) -> Selector | None:
     ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if ctype and not any(t in ctype for t in ("html", "xml", "text")):
         return None
-    text = response.text
-    if text.count("\ufffd") > 3:
-        for enc in ("gb18030", "utf-8"):
-            try:
-                alt = response.body.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if alt.count("\ufffd") < text.count("\ufffd"):
-                text = alt
-                break
+    text = page_text(response)
     sel = PageSelector(text=text, base_url=response.url)
     sel.source = text
     return sel
@@ -603,6 +598,14 @@ class PortalSpider(scrapy.Spider):
                 if req is not None:
                     yield req
                     return
+        unread = None if page.items or page.found else unreadable_reason(response.body, sel)
+        if unread:  # nothing can be said about this column's content: never "blank"
+            yield self._page(response, "list", sel, error=unread)
+            if first:
+                yield self._status(key, "error", unread)
+            else:
+                yield from self._incomplete(key, response.url, unread)
+            return
         yield self._page(response, "list", sel)
         links = self._links(sel, response.url)
         if first:
@@ -948,9 +951,9 @@ class PortalSpider(scrapy.Spider):
         if failure.check(HttpError):
             self.fetched[target] = (failure.value.response.status, None)
             return
-        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
-        if failure.type.__name__ == "IgnoreRequest":
-            self.fetched[target] = (None, "blocked by robots.txt")
+        error = describe_failure(failure)[0][:300]
+        if is_unchecked(error) or failure.type.__name__ == "IgnoreRequest":
+            self.fetched[target] = (None, error)
             return
         if request.method == "HEAD":
             yield self._check(target, "GET", request.meta.get("inside", True))
@@ -1008,7 +1011,7 @@ class PortalSpider(scrapy.Spider):
             status, error = self.fetched.get(url, (None, None))
             if status is not None:
                 kind = "ok" if status < 400 else ("restricted" if status in (401, 403) else "broken")
-            elif error and "robots" not in error:
+            elif error and not is_unchecked(error):
                 kind = "broken"
             else:
                 kind = "unchecked"
@@ -1036,12 +1039,15 @@ class PortalSpider(scrapy.Spider):
             if status in (401, 403):
                 restricted = error
         else:
-            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
-            if "robots" in error.lower() or failure.type.__name__ == "IgnoreRequest":
-                restricted = "blocked by robots.txt"
-        self.fetched[request.url] = (status, None if status else error)
+            error, restricted = describe_failure(failure)
+            target = urlsplit(getattr(failure.value, "target", None) or "")
+            if getattr(failure.value, "kind", None) == "off-site" and LOGIN_URL.search(f"{target.path}?{target.query}"):
+                restricted = f"redirected to login: {target.geturl()}"  # a login wall on another host
+        # a refused redirect hop is reported on the page that was asked for, not on its target
+        url = getattr(failure.value, "url", None) or request.url
+        self.fetched[url] = (status, None if status else error)
         if kind != "api":
-            yield PageRecord(url=request.url, status=status, kind=kind, error=error, restricted=restricted,
+            yield PageRecord(url=url, status=status, kind=kind, error=error, restricted=restricted,
                              depth=request.meta.get("depth"))
         if kind == "home" or (kind == "portal" and self.portal_url is None):
             self.failed = restricted or error
