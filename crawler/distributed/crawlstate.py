@@ -21,7 +21,7 @@ import redis
 from crawler.extract.html import Scope
 from crawler.records import ColumnRecord
 
-COUNTERS = ("scheduled", "articles_requested", "attachments_requested", "rendered_requested")
+COUNTERS = ("scheduled", "articles_requested", "attachments_requested", "rendered_requested", "candidates_requested")
 
 
 class SharedState:

@@ -71,6 +71,7 @@ class SharedPortalSpider(PortalSpider):
     articles_requested = _counter("articles_requested")
     attachments_requested = _counter("attachments_requested")
     rendered_requested = _counter("rendered_requested")
+    candidates_requested = _counter("candidates_requested")
 
     def __init__(self, r: redis.Redis, namespace: str, crawl_id: int, site_id: int, start_url: str,
                  limits: dict[str, Any] | None = None, **kwargs: Any) -> None:

@@ -45,6 +45,7 @@ from crawler.records import (
     ListRecord,
     PageRecord,
 )
+from crawler.spiders.discovery import DiscoveryMixin
 
 log = logging.getLogger(__name__)
 ENTRY_RE = re.compile(r"^(?:政府|政务|校务|院务)?信息公开(?:网|专栏|平台|主页|门户|专题|目录)?$")
@@ -180,7 +181,7 @@ def restricted_reason(response: Response, sel: Selector | None) -> str | None:
     return None
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(DiscoveryMixin, scrapy.Spider):
     """Crawl one site (one `Crawl` row) and yield records for the store."""
 
     name = "portal"
@@ -228,6 +229,8 @@ class PortalSpider(scrapy.Spider):
         self.max_offsite_checks = int(lim.get("max_offsite_checks", 50))
         self.max_rendered = int(lim.get("max_browser_pages", 300))
         self.search = bool(lim.get("search", True))
+        self.max_candidates = int(lim.get("max_candidates", 500))
+        self.candidates_requested = 0
         self.t0 = time.monotonic()
         self.scheduled = 0
         self.articles_requested = 0
@@ -503,7 +506,7 @@ class PortalSpider(scrapy.Spider):
         if sel is None:
             yield CrawlInfo(portal_url=response.url)
             return
-        self._links(sel, response.url)
+        links = self._links(sel, response.url)
         self._find_search(sel, response.url)
         adapter = detect(sel.get(), response.url)
         yield CrawlInfo(portal_url=response.url, cms=adapter.name)
@@ -515,6 +518,8 @@ class PortalSpider(scrapy.Spider):
         # Columns only a tab strip names (their panes hidden); ones the nav already has are skipped.
         for node in prune(tab_columns(sel, response.url), skip):
             yield from self._add_column(node, None, skip, depth + 1, adapter)
+        # Every other on-scope link that could be a column is fetched once and judged by what it is.
+        yield from self._discover(sel, response.url, None, depth + 1, adapter, skip, links)
 
     def _add_column(
         self,
@@ -603,19 +608,27 @@ class PortalSpider(scrapy.Spider):
                 if req is not None:
                     yield req
                     return
-        yield self._page(response, "list", sel)
+        page_rec = self._page(response, response.meta.get("page_kind", "list"), sel)
         links = self._links(sel, response.url)
+        found: list[Any] = []
         if first:
             known = {it.url for it in page.items} | set(page.pager.page_urls)
+            if page.pager.next_url:
+                known.add(page.pager.next_url)
             fresh = [u for u in links if u not in self.url_key and u not in known and u in self.scope
                      and page_key(u) not in self.skip_keys and u not in self.requested]
             if fresh:
-                yield from self._sub_columns(adapter, sel, response.url, key, depth)
+                found += list(self._sub_columns(adapter, sel, response.url, key, depth))
+                found += list(self._discover(sel, response.url, key, depth + 1, adapter, known, links))
         has_content = False
         if first and not page.items and not page.found:
             has_content = len(adapter.content(sel).replace(" ", "")) >= MIN_CONTENT_CHARS
             if has_content:
-                yield self._kind(key, "content")
+                found.append(self._kind(key, "content"))
+        if first and "page_kind" not in response.meta:
+            page_rec.kind = _page_kind(page, has_content, found)
+        yield page_rec
+        yield from found
         yield ListRecord(
             column_key=key,
             page_url=response.url,
@@ -1057,6 +1070,16 @@ class PortalSpider(scrapy.Spider):
         (status `incomplete`), so checks may not call something in it missing. The first failure is kept."""
         if key in self.columns and self.columns[key].status == "ok":  # (`columns` may be a Redis view)
             yield self._status(key, "incomplete", f"list page failed: {url} ({why})")
+
+
+def _page_kind(page: ListPage, has_content: bool, found: list[Any]) -> str:
+    """A column's first page classified: list, landing (it led to columns), content or unclassified."""
+    if page.items or page.found:
+        return "list"
+    led = [r for r in found if isinstance(r, scrapy.Request) or (isinstance(r, ColumnRecord) and r.kind != "content")]
+    if led:
+        return "landing"
+    return "content" if has_content else "unclassified"
 
 
 def _flat_with_parent(roots: list[NavNode]) -> list[tuple[NavNode, NavNode | None]]:
