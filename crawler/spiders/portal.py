@@ -29,6 +29,7 @@ from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from crawler.cms import GenericAdapter, by_name, detect
+from crawler.discovery.channels import site_channels
 from crawler.extract.article import is_truncated
 from crawler.extract.columns import prune, tab_columns
 from crawler.extract.dates import parse_date
@@ -409,6 +410,7 @@ class PortalSpider(DiscoveryMixin, scrapy.Spider):
         if sel is not None:
             self._home_facts(sel, response.url)
             self._find_search(sel, response.url)
+            self._channels(sel, response.url)
         entry = None if sel is None or "信息公开" in title else entry_link(sel, response.url)
         if entry and entry["url"] != response.url:
             yield self._page(response, "home", sel)
@@ -468,6 +470,14 @@ class PortalSpider(DiscoveryMixin, scrapy.Spider):
                 dates.append(d)
         self.facts["home_newest_date"] = max(dates).isoformat() if dates else None
 
+    def _channels(self, sel: Selector, url: str) -> None:
+        """Site channels (政务服务, 政民互动 …) linked from the home or portal page, wherever they sit."""
+        known = list(self.facts.get("channels") or [])
+        have = {c["channel"] for c in known}
+        new = [c for c in site_channels(sel, url) if c["channel"] not in have]
+        if new or "channels" not in self.facts:
+            self.facts["channels"] = known + new
+
     def _find_search(self, sel: Selector, url: str) -> None:
         if self.search_form is not None:
             return
@@ -508,6 +518,7 @@ class PortalSpider(DiscoveryMixin, scrapy.Spider):
             return
         links = self._links(sel, response.url)
         self._find_search(sel, response.url)
+        self._channels(sel, response.url)
         adapter = detect(sel.get(), response.url)
         yield CrawlInfo(portal_url=response.url, cms=adapter.name)
         skip = {page_key(u) for u in (response.url, self.start_url, response.request.url)}
