@@ -11,6 +11,7 @@ import typer
 
 from .generate import generate_world
 from .server import SampleServer
+from .v3 import SETS, generate_set
 
 DEFAULT_DIR = Path("samples-world")
 app = typer.Typer(help="Bundled sample 信息公开 portals: generate and serve them locally.", no_args_is_help=True)
@@ -24,11 +25,23 @@ def generate(
     governments: Annotated[int, typer.Option("--governments", min=0, help="Number of government portals.")] = 6,
     hostile: Annotated[bool, typer.Option("--hostile", help="Add the hostile university portal (h01).")] = False,
     down: Annotated[bool, typer.Option("--down", help="List one more government portal that is not served.")] = False,
+    set_name: Annotated[str | None, typer.Option("--set", help="Generate a v3 layout-variation set instead: dev or "
+                                                 "heldout (nobody tunes the crawler on heldout).")] = None,
 ) -> None:
     """Generate the sample world into OUT."""
+    if set_name is not None:
+        typer.echo(f"wrote {_generate_set(out, set_name)}")
+        return
     path = generate_world(out, seed=seed, n_universities=count, n_governments=governments,
                           include_hostile=hostile, include_down=down)
     typer.echo(f"wrote {path}")
+
+
+def _generate_set(out: Path, set_name: str) -> Path:
+    if set_name not in SETS:
+        typer.echo(f"error: --set {set_name!r}: choose one of {', '.join(SETS)}", err=True)
+        raise typer.Exit(2)
+    return generate_set(out, set_name)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -43,10 +56,14 @@ def serve(
     count: Annotated[int, typer.Option("--count", min=1, help="Portals to generate if needed.")] = 12,
     sites_csv: Annotated[Path | None, typer.Option("--sites-csv", help="Write the site list (name,url,kind).")] = None,
     delay: Annotated[float, typer.Option("--delay", min=0, help="Seconds to wait before every response.")] = 0.0,
+    set_name: Annotated[str | None, typer.Option("--set", help="v3 set to generate if needed: dev or heldout.")] = None,
 ) -> None:
     """Serve every portal of the world until Ctrl-C."""
     if not (dir / "world.json").exists():
-        generate_world(dir, seed=seed, n_universities=count)
+        if set_name is not None:
+            _generate_set(dir, set_name)
+        else:
+            generate_world(dir, seed=seed, n_universities=count)
         typer.echo(f"generated {dir / 'world.json'}")
     try:
         server = SampleServer(dir, base_port=port, delay=delay).start()

@@ -34,6 +34,7 @@ TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+SELF_HOST = "http://self.xxgk.invalid"  # placeholder of a portal's own base URL in absolute links
 NOT_FOUND = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404 Not Found</title></head>"
              "<body><h1>404 Not Found</h1><p>您访问的页面不存在。</p></body></html>").encode()
 
@@ -192,8 +193,11 @@ class SampleServer:
                 routes_file = root / ".xxgk" / "routes.json"
                 routes = json.loads(routes_file.read_text(encoding="utf-8")) if routes_file.exists() else {}
                 server = self._bind(i, portal["slug"])
+                own = replace
+                if portal.get("absolute_links"):  # v3 portals that link to themselves by absolute URL
+                    own = {**replace, SELF_HOST.encode(): f"http://{self.host}:{server.server_address[1]}".encode()}
                 self._start_one(server, portal["slug"], {
-                    "files": load_site(root, charset, replace), "routes": routes, "encoding": encoding,
+                    "files": load_site(root, charset, own), "routes": routes, "encoding": encoding,
                     "charset": charset, "delay": self.delay})
                 self.urls[portal["slug"]] = f"http://{self.host}:{server.server_address[1]}/"
         except BaseException:
