@@ -19,7 +19,7 @@ from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute, node_text, page_key
 from crawler.extract.types import NavNode
 
-MAX_LABEL = 24  # characters: column names are short, article titles are not
+MAX_LABEL = 64  # characters: catalogue column names can be long clauses (办学规模、校级领导班子简介…)
 FILE_URL = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|zip|rar|7z|ofd|pptx?|txt|csv|jpe?g|png|gif|bmp|mp4|flv)(?:$|[?#])",
                       re.I)
 MORE = re.compile(r"^(?:更多|more|查看更多|\+|>+|》+)|(?:更多|more)\s*(?:>+|》+|\+)?$|>>$|》》$", re.I)
@@ -126,6 +126,25 @@ def nest_by_url(roots: list[NavNode]) -> list[NavNode]:
     return out
 
 
+def menu_urls(sel: Selector, base: str) -> set[str]:
+    """URLs (page keys) of links inside a menu: a list or table block of at least three undated links
+    that carries no footer words — where a portal lists its columns, whatever the block is called."""
+    from crawler.discovery.content import CHROME
+
+    out: set[str] = set()
+    for block in sel.root.iter("ul", "ol", "table", "dl"):
+        if any(True for _ in block.iterancestors("ul", "ol", "table", "dl")):
+            continue  # the outermost list block decides
+        links = [a for a in block.iter("a") if a.get("href")]
+        if len(links) < 3 or CHROME.search(node_text(block)) or any(_dated_row(a) for a in links):
+            continue
+        for a in links:
+            url = absolute(base, a.get("href"))
+            if url:
+                out.add(page_key(url))
+    return out
+
+
 def more_targets(sel: Selector, base: str) -> set[str]:
     """URLs that a "更多>>" link points to: each is the full list of a block on the page."""
     out: set[str] = set()
@@ -137,4 +156,4 @@ def more_targets(sel: Selector, base: str) -> set[str]:
     return out
 
 
-__all__ = ["candidate_links", "more_targets"]
+__all__ = ["candidate_links", "menu_urls", "more_targets", "nest_by_url"]

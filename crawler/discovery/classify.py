@@ -20,23 +20,36 @@ from crawler.extract.types import ListPage
 LIST, LANDING, ARTICLE, CONTENT, UNCLASSIFIED = "list", "landing", "article", "content", "unclassified"
 MIN_CONTENT_CHARS = 30
 MIN_LANDING_LINKS = 2
+# An empty list says so in words: it is a (blank) list, not an unknown page.
+NO_DATA = re.compile(r"暂无(?:相关)?(?:信息|数据|内容|记录|文章|公开信息)|没有(?:相关)?(?:记录|信息|数据)|无相关信息|无记录")
 CRUMB = re.compile(r"(?:当前位置|您的位置|你的位置|所在位置|当前页面|位置)\s*[:：]?")
 CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|/|＞|》|-)\s*")
 
 
 def classify(page: ListPage, *, sub_links: int, content_chars: int, article_like: bool = False,
-             below_links: int = 0) -> str:
+             below_links: int = 0, no_data: bool = False) -> str:
     """The page's kind from its list reading, its new candidate links (`below_links`: those in its own
     URL folder, evidence enough one by one) and its main block's text."""
     if page.items or page.found:
         return LIST
     if sub_links >= MIN_LANDING_LINKS or below_links >= 1:
         return LANDING
+    if no_data:
+        return LIST
     if article_like:
         return ARTICLE
     if content_chars >= MIN_CONTENT_CHARS:
         return CONTENT
     return UNCLASSIFIED
+
+
+def says_no_data(sel: Selector) -> bool:
+    """A short element of the page says the list is empty (暂无信息)."""
+    for el in sel.root.iter("p", "div", "td", "li", "span", "em", "font"):
+        text = "".join(el.itertext()).strip()
+        if text and len(text) <= 20 and NO_DATA.search(text):
+            return True
+    return False
 
 
 def breadcrumb(sel: Selector) -> list[str]:
@@ -78,5 +91,5 @@ def looks_like_article(sel: Selector, body_chars: int) -> bool:
     return False
 
 
-__all__ = ["ARTICLE", "CONTENT", "LANDING", "LIST", "UNCLASSIFIED", "breadcrumb", "classify", "heading",
+__all__ = ["ARTICLE", "CONTENT", "LANDING", "LIST", "NO_DATA", "UNCLASSIFIED", "breadcrumb", "says_no_data", "classify", "heading",
            "looks_like_article"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.discovery.candidates import candidate_links
+from crawler.discovery.candidates import candidate_links, menu_urls
 from crawler.discovery.classify import (
     CONTENT,
     LANDING,
@@ -26,6 +26,7 @@ from crawler.discovery.classify import (
     classify,
     heading,
     looks_like_article,
+    says_no_data,
 )
 from crawler.discovery.content import main_text
 from crawler.discovery.tree import crumb_parent, under, url_parent
@@ -65,6 +66,11 @@ class DiscoveryMixin:
     candidates_requested: int
     stop_reason: str | None
 
+    def _links_below(self, sel: Selector, url: str) -> int:
+        """How many candidate links of the page lead into its own URL folder (its sub-columns)."""
+        return sum(1 for n in flatten(candidate_links(sel, url, self.scope.__contains__, exclude={url}))
+                   if n.url and under(n.url, url))
+
     def _fresh_candidates(self, sel: Selector, url: str, adapter: GenericAdapter,
                           exclude: set[str]) -> list[NavNode]:
         """The page's candidate forest without known columns, requested pages and pager words
@@ -97,11 +103,12 @@ class DiscoveryMixin:
             rec = self.columns[key] if key in self.columns else None
             if rec is not None:
                 names.setdefault(normalize(rec.name), key)
+        menu = menu_urls(sel, url)
         for node in fresh:
-            yield from self._probe(node, parent_key, here, names, depth)
+            yield from self._probe(node, parent_key, here, names, depth, menu)
 
     def _probe(self, node: NavNode, linking_key: str | None, here: dict[str, str], names: dict[str, str],
-               depth: int) -> Iterator[Any]:
+               depth: int, menu: set[str] = frozenset()) -> Iterator[Any]:  # type: ignore[assignment]
         if node.url is None or node.url in self.requested or node.url in self.url_key:
             return
         if self.candidates_requested >= self.max_candidates:
@@ -111,7 +118,7 @@ class DiscoveryMixin:
         self.candidates_requested += 1
         req = self._request(node.url, self.parse_candidate, depth, kind="candidate",  # type: ignore[attr-defined]
                             cand={"node": _as_dict(node), "parent": fallback, "names": names,
-                                  "linked_from_column": linking_key is not None})
+                                  "menu": page_key(node.url) in menu})
         if req is not None:
             yield req
 
@@ -140,10 +147,11 @@ class DiscoveryMixin:
         text = main_text(sel)
         body_chars = len(text.replace(" ", ""))
         kind = LIST if rendered_list else classify(page, sub_links=sub_links, below_links=len(below), content_chars=body_chars,
+                                                   no_data=says_no_data(sel),
                                                    article_like=looks_like_article(sel, body_chars))
         crumbs = breadcrumb(sel)
         parent = crumb_parent(crumbs, node.name, cand.get("names") or {}) or cand.get("parent")
-        placed = parent is not None or bool(crumbs)
+        placed = parent is not None or bool(crumbs) or bool(cand.get("menu"))
         if kind not in (LIST, LANDING) and not (kind == CONTENT and placed):
             yield self._page(response, kind, sel)  # type: ignore[attr-defined]
             self._links(sel, response.url)  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from twisted.python.failure import Failure
 
 from crawler.cms import GenericAdapter, by_name, detect
 from crawler.discovery.channels import site_channels
+from crawler.discovery.classify import says_no_data
 from crawler.extract.article import is_truncated
 from crawler.extract.columns import prune, tab_columns
 from crawler.extract.dates import parse_date
@@ -637,7 +638,9 @@ class PortalSpider(DiscoveryMixin, scrapy.Spider):
             if has_content:
                 found.append(self._kind(key, "content"))
         if first and "page_kind" not in response.meta:
-            page_rec.kind = _page_kind(page, has_content, found)
+            below = self._links_below(sel, response.url) if not (page.items or page.found) else 0
+            empty = not (page.items or page.found or has_content) and says_no_data(sel)
+            page_rec.kind = _page_kind(page, has_content, found, below, empty)
         yield page_rec
         yield from found
         yield ListRecord(
@@ -1083,12 +1086,13 @@ class PortalSpider(DiscoveryMixin, scrapy.Spider):
             yield self._status(key, "incomplete", f"list page failed: {url} ({why})")
 
 
-def _page_kind(page: ListPage, has_content: bool, found: list[Any]) -> str:
-    """A column's first page classified: list, landing (it led to columns), content or unclassified."""
-    if page.items or page.found:
+def _page_kind(page: ListPage, has_content: bool, found: list[Any], below: int = 0, empty_list: bool = False) -> str:
+    """A column's first page classified: list, landing (it led to columns, or links to pages in its
+    own URL folder), content or unclassified."""
+    if page.items or page.found or empty_list:
         return "list"
     led = [r for r in found if isinstance(r, scrapy.Request) or (isinstance(r, ColumnRecord) and r.kind != "content")]
-    if led:
+    if led or below:
         return "landing"
     return "content" if has_content else "unclassified"
 
