@@ -120,7 +120,7 @@ def _reachable(ctx: SiteContext, url: str | None) -> bool | None:
 def _channel_match(ctx: SiteContext, item: RubricItem) -> dict[str, str] | None:
     """The first site channel (crawl fact `channels`) whose link text the item's name or an alias names."""
     terms = [t for t in (normalize(x) for x in (item.name, *item.aliases)) if len(t) >= 2]
-    for ch in ctx.facts.get("channels") or []:
+    for ch in [*(ctx.facts.get("channels") or []), *(ctx.facts.get("portal_channels") or [])]:
         text = normalize(ch.get("text") or "")
         if text and ch.get("url") and any(t == text or t in text for t in terms):
             return ch
