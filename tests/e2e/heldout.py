@@ -7,7 +7,8 @@ and the governments with the 2019 inspection rubric (`xxgk audit` in subprocesse
 - columns: precision / recall / F1 of the column URLs (group headers without a link by path);
 - items: precision / recall / F1 of (URL, title, date) over the portal;
 - verdicts: checklist items (universities) or single-veto items (governments) equal to the truth;
-- false "missing": a rubric item the truth says is present (not fail) but the audit says fail.
+- false "missing": a rubric item the truth says is present (not fail) but the audit says fail;
+- emptiness judged: found list / content columns whose "no item and no body" agrees with the truth.
 
 By hand: `python -m tests.e2e.heldout --set heldout` prints the per-portal table.
 """
@@ -35,6 +36,7 @@ from xxgk.store import Column, Crawl, Item, Site, session_factory
 CHECKLIST = "moe-university-checklist-2014"
 INSPECTION = "gov-website-inspection-2019"
 VETO_ITEMS = {"V2": "站点无法访问", "V3": "首页不更新", "V4": "栏目不更新", "V5": "互动回应差", "V6": "服务不实用"}
+RUBRICS = {"university": CHECKLIST, "government": INSPECTION}
 _INDEX = re.compile(r"/(?:index|default|main)\.s?html?$", re.I)
 
 
@@ -57,6 +59,8 @@ class PortalFigures:
     verdicts_equal: int
     false_missing: int
     wrong: list[str]
+    empty_judged: int = 0  # found list/content columns whose emptiness (no item, no body) matches the truth
+    empty_total: int = 0
 
     @staticmethod
     def _prf(hit: int, found: int, truth: int) -> tuple[float, float, float]:
@@ -134,8 +138,13 @@ def _verdicts(man: dict[str, Any], got: dict[str, str]) -> tuple[int, int, int, 
 
 def _portal(session: Any, man: dict[str, Any], base: str, findings: dict[str, str]) -> PortalFigures:
     crawl = session.scalars(select(Crawl).join(Site).where(Site.url == base)).one()
-    got_cols = session.execute(select(Column.url, Column.path).where(Column.crawl_id == crawl.id)).all()
-    found_cols = _column_keys([(u, p) for u, p in got_cols], base)
+    got_cols = session.execute(select(Column.url, Column.path, Column.item_count, Column.has_content)
+                               .where(Column.crawl_id == crawl.id)).all()
+    found_cols = _column_keys([(u, p) for u, p, _, _ in got_cols], base)
+    empty_got = {_key(urljoin(base, u)): not n and not content for u, _, n, content in got_cols if u}
+    empty_truth = {_key(urljoin(base, c["url"])): not c["items"] and not c.get("body_chars")
+                   for c in man["columns"] if c["url"] and c["kind"] in ("list", "content")}
+    judged = [empty_got[k] == want for k, want in empty_truth.items() if k in empty_got]
     truth_cols = _column_keys([(c["url"], c["path"]) for c in man["columns"]], base)
     got_items = {(_key(urljoin(base, u)), t, d.isoformat() if d else None) for u, t, d in session.execute(
         select(Item.url, Item.title, Item.published).where(Item.crawl_id == crawl.id))}
@@ -147,17 +156,19 @@ def _portal(session: Any, man: dict[str, Any], base: str, findings: dict[str, st
     return PortalFigures(man["slug"], man["kind"], man["cms"], man["v3"]["layout"]["nav"], crawl.status,
                          len(truth_cols), len(found_cols), len(truth_cols & found_cols),
                          len(truth_items), len(got_items), len(truth_items & got_items), n, equal, false_missing,
-                         wrong)
+                         wrong, sum(judged), len(judged))
 
 
-def measure(set_name: str, work: Path) -> list[PortalFigures]:
-    """Generate, serve and audit v3 set ``set_name`` under ``work``; figures per portal, in world order."""
+def audit(set_name: str, work: Path) -> None:
+    """Generate, serve and audit v3 set ``set_name`` under ``work`` (world, site lists, stores, reports).
+
+    The served base URL of each portal is kept in ``work/urls.json`` so :func:`compare` can run later.
+    """
     root = generate_set(work / "world", set_name).parent
     world = json.loads((root / "world.json").read_text(encoding="utf-8"))
-    manifests = {p["slug"]: json.loads((root / p["manifest"]).read_text(encoding="utf-8")) for p in world["portals"]}
-    out: list[PortalFigures] = []
     with SampleServer(root) as server:
-        for kind, rubric in (("university", CHECKLIST), ("government", INSPECTION)):
+        (work / "urls.json").write_text(json.dumps(server.urls), encoding="utf-8")
+        for kind, rubric in RUBRICS.items():
             portals = [p for p in world["portals"] if p["kind"] == kind]
             if not portals:
                 continue
@@ -166,23 +177,41 @@ def measure(set_name: str, work: Path) -> list[PortalFigures]:
                 writer = csv.writer(fh)
                 writer.writerow(["name", "url", "kind"])
                 writer.writerows([p["name"], server.urls[p["slug"]], kind] for p in portals)
-            db = _run_audit(sites, rubric, work, world["as_of"])
-            findings = _findings(work / rubric)
-            session = session_factory(f"sqlite:///{db}")()
-            try:
-                for p in portals:
-                    url = server.urls[p["slug"]]
-                    out.append(_portal(session, manifests[p["slug"]], url, findings.get(url, {})))
-            finally:
-                session.close()
+            _run_audit(sites, rubric, work, world["as_of"])
+
+
+def compare(work: Path) -> list[PortalFigures]:
+    """Figures per portal (in world order) from an audited ``work`` folder."""
+    root = work / "world"
+    world = json.loads((root / "world.json").read_text(encoding="utf-8"))
+    urls = json.loads((work / "urls.json").read_text(encoding="utf-8"))
+    out: list[PortalFigures] = []
+    for kind, rubric in RUBRICS.items():
+        portals = [p for p in world["portals"] if p["kind"] == kind]
+        if not portals:
+            continue
+        findings = _findings(work / rubric)
+        session = session_factory(f"sqlite:///{work / f'{rubric}.sqlite'}")()
+        try:
+            for p in portals:
+                man = json.loads((root / p["manifest"]).read_text(encoding="utf-8"))
+                out.append(_portal(session, man, urls[p["slug"]], findings.get(urls[p["slug"]], {})))
+        finally:
+            session.close()
     order = [p["slug"] for p in world["portals"]]
     return sorted(out, key=lambda f: order.index(f.slug))
+
+
+def measure(set_name: str, work: Path) -> list[PortalFigures]:
+    """Audit v3 set ``set_name`` under ``work`` and compare it with the truth."""
+    audit(set_name, work)
+    return compare(work)
 
 
 def table(figures: list[PortalFigures]) -> str:
     """The per-portal figures as a Markdown table, with a micro-averaged total row."""
     head = ("| portal | kind | cms | nav | crawl | columns P / R / F1 | items P / R / F1 | verdicts equal "
-            "| false missing |\n|---|---|---|---|---|---|---|---|---|")
+            "| false missing | emptiness judged |\n|---|---|---|---|---|---|---|---|---|---|")
     rows = [head]
 
     def fmt(prf: tuple[float, float, float]) -> str:
@@ -191,12 +220,14 @@ def table(figures: list[PortalFigures]) -> str:
     for f in figures:
         rows.append(f"| {f.slug} | {f.kind} | {f.cms} | {f.nav} | {f.crawl_status} | {fmt(f.columns_prf)} "
                     f"({f.columns_hit}/{f.columns_truth}) | {fmt(f.items_prf)} ({f.items_hit}/{f.items_truth}) "
-                    f"| {f.verdicts_equal}/{f.verdicts} | {f.false_missing} |")
+                    f"| {f.verdicts_equal}/{f.verdicts} | {f.false_missing} | {f.empty_judged}/{f.empty_total} |")
     total = PortalFigures("all", "", "", "", "", *(sum(getattr(f, k) for f in figures) for k in (
         "columns_truth", "columns_found", "columns_hit", "items_truth", "items_found", "items_hit", "verdicts",
-        "verdicts_equal", "false_missing")), [])
+        "verdicts_equal", "false_missing")), [], sum(f.empty_judged for f in figures),
+        sum(f.empty_total for f in figures))
     rows.append(f"| **all** | | | | | {fmt(total.columns_prf)} | {fmt(total.items_prf)} "
-                f"| {total.verdicts_equal}/{total.verdicts} | {total.false_missing} |")
+                f"| {total.verdicts_equal}/{total.verdicts} | {total.false_missing} "
+                f"| {total.empty_judged}/{total.empty_total} |")
     return "\n".join(rows)
 
 
@@ -206,11 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="Folder for the world, stores and reports (default: a temp dir).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON instead of a table.")
     parser.add_argument("--details", action="store_true", help="Also list every wrong verdict per portal.")
+    parser.add_argument("--compare-only", action="store_true",
+                        help="Do not crawl: compare the audit already in --work with the truth.")
     args = parser.parse_args(argv)
+    if args.compare_only and args.work is None:
+        parser.error("--compare-only needs --work (a folder audited before)")
     with tempfile.TemporaryDirectory(prefix=f"xxgk-{args.set_name}-") as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        figures = measure(args.set_name, work)
+        figures = compare(work) if args.compare_only else measure(args.set_name, work)
     if args.json:
         print(json.dumps([asdict(f) for f in figures], ensure_ascii=False, indent=1))
         return 0

@@ -12,6 +12,7 @@ import pytest
 
 from xxgk.samples.server import SampleServer
 from xxgk.samples.v3 import generate_set, recipes
+from xxgk.samples.v3.layout import uncovered
 from xxgk.samples.v3.sets import HELDOUT_DISTANCE
 
 
@@ -39,13 +40,24 @@ def test_generation_is_deterministic(worlds: dict[str, Path], tmp_path: Path) ->
             assert (again / f.relative_to(worlds["heldout"])).read_bytes() == f.read_bytes(), f
 
 
+def test_portal_names_are_unique_within_a_set(worlds: dict[str, Path]) -> None:
+    for root in worlds.values():
+        names = [p["name"] for p in json.loads((root / "world.json").read_text(encoding="utf-8"))["portals"]]
+        assert len(set(names)) == len(names), names
+
+
 def test_heldout_layouts_are_not_copies_of_dev_layouts() -> None:
     dev, held = recipes("dev"), recipes("heldout")
     assert {r.slug for r in dev}.isdisjoint({r.slug for r in held})
     for h in held:
         assert min(h.layout.distance(d.layout) for d in dev) >= HELDOUT_DISTANCE, h.slug
-    assert len({r.layout.signature() for r in held}) == len(held)
+    assert all(a.layout.distance(b.layout) >= 3 for i, a in enumerate(held) for b in held[i + 1:])
     assert {r.seed for r in dev}.isdisjoint({r.seed for r in held})
+
+
+def test_dev_set_shows_every_structural_choice() -> None:
+    """Developers see every value of every choice in dev; held-out only recombines them differently."""
+    assert not uncovered([r.layout for r in recipes("dev")])
 
 
 def test_variants_cover_the_structural_choices() -> None:
@@ -135,3 +147,71 @@ def test_no_product_module_imports_the_samples() -> None:
             assert "xxgk.samples" not in f.read_text(encoding="utf-8"), f
     for f in (repo / "xxgk" / "samples" / "v3").rglob("*.py"):  # truth is never the scorer's own logic
         assert not re.search(r"^\s*(from|import)\s+scoring\b", f.read_text(encoding="utf-8"), re.M), f
+
+
+STRIP = re.compile(r"<script\b.*?</script>|<!--.*?-->", re.S | re.I)
+HREF = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"', re.I)
+
+
+def _links(root: Path, slug: str, url: str) -> set[str]:
+    """Site paths the page at ``url`` links to by static hrefs (scripts and comments skipped)."""
+    from xxgk.samples.linkscan import _join
+
+    out = set()
+    for h in HREF.findall(STRIP.sub("", _page(root, slug, url))):
+        h = h.replace("&amp;", "&").replace("http://self.xxgk.invalid", "")
+        if h and not h.startswith(("javascript:", "#", "http", "mailto:")):
+            out.add(_join(url.rsplit("/", 1)[0] + "/", h).split("#")[0])
+    return out
+
+
+def _reachable(root: Path, slug: str, start: str) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        url = todo.pop()
+        try:
+            targets = _links(root, slug, url)
+        except (FileNotFoundError, StopIteration, UnicodeDecodeError):
+            continue
+        todo += sorted(targets - seen)
+        seen |= targets
+    return seen
+
+
+def test_every_column_and_item_is_reachable_from_the_home_page(worlds: dict[str, Path]) -> None:
+    for root in worlds.values():
+        for slug, m in _manifests(root).items():
+            seen = _reachable(root, slug, m["home"])
+            want = {u for c in m["columns"] for u in c["page_urls"] + [i["url"] for i in c["items"]]}
+            assert want <= seen, (slug, sorted(want - seen)[:5])
+
+
+def test_nav_without_children_leaves_sub_columns_to_landing_pages(worlds: dict[str, Path]) -> None:
+    checked = 0
+    for r in recipes("dev") + recipes("heldout"):
+        if r.layout.nav_children:
+            continue
+        root = worlds["dev" if r.slug.startswith("v") else "heldout"]
+        m = _manifests(root)[r.slug]
+        leaves = {c["url"] for c in m["columns"] if c["parent"]}
+        some_leaf = next(c for c in m["columns"] if c["parent"] and c["items"])
+        others = leaves - {some_leaf["url"]}  # a column page links itself (crumbs, pager), the nav no other
+        assert not others & _links(root, r.slug, some_leaf["page_urls"][0]), r.slug
+        for g in (c for c in m["columns"] if c["kind"] == "group"):
+            kids = {c["url"] for c in m["columns"] if c["parent"] == g["name"]}
+            assert kids <= _links(root, r.slug, g["url"]), (r.slug, g["name"])
+        checked += 1
+    assert checked >= 3
+
+
+def test_banner_shares_the_body_class_and_comes_first(worlds: dict[str, Path]) -> None:
+    body_class = {"vsb": "v_news_content", "webplus": "wp_articlecontent", "trs": "TRS_Editor",
+                  "generic": "article-con"}
+    for r in recipes("dev") + recipes("heldout"):
+        root = worlds["dev" if r.slug.startswith("v") else "heldout"]
+        m = _manifests(root)[r.slug]
+        col = next(c for c in m["columns"] if c["items"] and not c["channel"])
+        page = _page(root, r.slug, col["items"][0]["url"])
+        blocks = re.findall(rf'<div class="{body_class[r.family]}">(.*?)</div>', page, re.S)
+        assert len(blocks) == (2 if r.layout.banner else 1), r.slug
+        assert ("banner_xxgk" in blocks[0]) == r.layout.banner, r.slug

@@ -11,28 +11,41 @@ import random
 
 from .. import gov_names as gn
 from ..gov_world import UNIT_QUOTA, _GovBuilder, _pattern_fill
-from ..world import CONTENT, GROUP, Column, Portal, build_portal
+from ..world import CONTENT, GROUP, Column, Portal, build_portal, initials
 
 QUALITIES = ("excellent", "good", "fair", "poor")
 
 
+EXTRA_TOP = {  # top-level pages of a 信息公开网 that serve no checklist item (目录, 申请)
+    "信息公开目录": ["本目录按《高等学校信息公开事项清单》编排，共十大类五十项。", "各类信息的公开形式、时限和责任部门见各栏目。"],
+    "信息公开申请": ["公民、法人或者其他组织可以向学校申请获取相关信息。", "申请应当采用书面形式，写明申请人姓名和联系方式。"],
+}
+
+
 def university(seed: int, index: int, slug: str, family: str, quality: str, landing: bool,
-               items: tuple[int, int] | None = None, school_home: bool = True) -> Portal:
+               items: tuple[int, int] | None = None, school_home: bool = True, extra_top: bool = False,
+               avoid: frozenset[str] = frozenset()) -> Portal:
     """A university spec from the v1 builder, re-labelled for v3 (``items``: wanted range of the item total).
 
-    With ``items`` the builder index is stepped until the total falls in range, deterministically.
+    With ``items`` the builder index is stepped until the total falls in range, deterministically;
+    ``extra_top`` adds the 目录 and 申请 content pages at the top level; names in ``avoid`` are not taken.
     """
     for step in range(200):
         p = build_portal(index + step * 37, seed, quality)
         total = sum(len(c.articles) for c in p.tree())
-        if items is None or items[0] <= total <= items[1]:
+        if (items is None or items[0] <= total <= items[1]) and p.name not in avoid:
             break
     p.slug, p.cms = slug, family
     for group in p.categories:
         group.has_landing = landing
     p.landing_pages = landing
-    if not school_home:  # the 信息公开网 is its own site: no school home, no school news
+    if not school_home:  # the 信息公开网 is its own site: no school home, no school news, no entry link
         p.news = []
+        p.entry_place = "self"
+        p.features["entry_depth"] = 0
+    if extra_top:
+        for k, (name, body) in enumerate(EXTRA_TOP.items()):
+            p.top.append(Column(name=name, kind=CONTENT, slug=initials(name), col_id=900 + k, body=list(body)))
     return p
 
 
@@ -45,13 +58,15 @@ def _channel(b: _GovBuilder, name: str, kind: str, ctype: str) -> Column:
 
 def county(seed: int, index: int, slug: str, family: str, *, catalogue: str = "信息公开目录",
            channels: tuple[str, ...] = ("service", "interaction"), stale: int = 1, blank: int = 1,
-           extra_children: int = 0) -> Portal:
+           extra_children: int = 0, avoid: frozenset[str] = frozenset()) -> Portal:
     """A county-level 政府信息公开 portal: 指南/制度/年报, a catalogue landing page with its sub-columns
     (``stale`` of them long unupdated, ``blank`` of them empty), 工作动态, and the site channels
-    政务服务 / 政民互动 linked from the site's top menu (``channels`` says which exist).
+    政务服务 / 政民互动 linked from the site's top menu (``channels`` says which exist). Names in ``avoid``
+    are not taken.
     """
     rng = random.Random(seed * 4421 + index * 7177 + 3)
-    place = gn.PLACES[(index * 7 + seed) % len(gn.PLACES)]
+    start = index * 7 + seed
+    place = next(x for k in range(len(gn.PLACES)) if f"{(x := gn.PLACES[(start + k) % len(gn.PLACES)])}人民政府" not in avoid)
     name = f"{place}人民政府"
     p = Portal(index=300 + index, slug=slug, name=name, cms=family, template=f"{family}-v3", quality="n/a",
                seed=seed, kind="government")

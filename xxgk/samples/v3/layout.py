@@ -15,6 +15,7 @@ LINKS = ("relative", "root", "absolute", "mixed")
 LISTS = ("ul", "table", "div")
 DATES = ("iso", "slash", "cn", "bracket")
 MENUS = ("ul", "table")
+LANDINGS = ("links", "boxes")
 
 # Class and id vocabulary per naming style. "odd" = pinyin abbreviations real templates use; "misspelt"
 # = typos seen on real sites. None of them is what a crawler would guess.
@@ -49,6 +50,7 @@ class Layout:
     lists: str  # ul | table | div rows
     dates: str  # iso | slash | cn | bracket dates in lists
     menu: str  # ul | table: the site's top menu (home, entry, channels)
+    landing_style: str = "links"  # links (a block of sub-column links) | boxes (newest items + 更多 per sub-column)
 
     def signature(self) -> tuple[object, ...]:
         """Every structural choice, in field order (two layouts with equal signatures are copies)."""
@@ -69,7 +71,31 @@ def draw_layout(rng: random.Random) -> Layout:
     return Layout(nav=rng.choice(NAVS), nav_children=nav_children, landing=landing,
                   home_tree=rng.random() < 0.4, crumbs=rng.random() < 0.6, naming=rng.choice(NAMINGS),
                   banner=rng.random() < 0.5, links=rng.choice(LINKS), folders=rng.random() < 0.6,
-                  lists=rng.choice(LISTS), dates=rng.choice(DATES), menu=rng.choice(MENUS))
+                  lists=rng.choice(LISTS), dates=rng.choice(DATES), menu=rng.choice(MENUS),
+                  landing_style=rng.choice(LANDINGS))
+
+
+CHOICES: dict[str, tuple[object, ...]] = {
+    "nav": NAVS, "nav_children": (True, False), "landing": (True, False), "home_tree": (True, False),
+    "crumbs": (True, False), "naming": NAMINGS, "banner": (True, False), "links": LINKS, "folders": (True, False),
+    "lists": LISTS, "dates": DATES, "menu": MENUS, "landing_style": LANDINGS,
+}
+
+
+def uncovered(layouts: list[Layout]) -> set[tuple[str, object]]:
+    """The (choice, value) pairs no layout in ``layouts`` takes."""
+    seen = {(k, v) for x in layouts for k, v in x.as_dict().items()}
+    return {(k, v) for k, values in CHOICES.items() for v in values} - seen
+
+
+def draw_covering(rng: random.Random, count: int, start: list[Layout], candidates: int = 60) -> list[Layout]:
+    """``count`` layouts that together with ``start`` take as many choice values as they can (greedy)."""
+    out: list[Layout] = []
+    for _ in range(count):
+        missing = uncovered(start + out)
+        pool = [draw_layout(rng) for _ in range(candidates)]
+        out.append(max(pool, key=lambda x: len(missing & set(x.as_dict().items()))))
+    return out
 
 
 def draw_distinct(rng: random.Random, avoid: list[Layout], min_distance: int = 3, tries: int = 500) -> Layout:

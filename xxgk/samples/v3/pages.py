@@ -84,7 +84,7 @@ class V3Pages:
         return f'<div class="{self.v["menu"]}"><ul>{items}</ul></div>'
 
     def header(self, here: str) -> str:
-        title = "政府信息公开" if self.gov else "信息公开网"
+        title = "信息公开" if self.gov else "信息公开网"
         return (f'<div class="{self.v["header"]}"><div class="logo"><img src="/images/logo.png" alt="" />'
                 f"<span>{esc(self.p.name)}{title}</span></div>{self.site_menu(here)}</div>\n")
 
@@ -163,7 +163,8 @@ class V3Pages:
     def crumbs(self, here: str, col: Column) -> str:
         if not self.layout.crumbs:
             return ""
-        bits = [f'<a href="{self.href(here, self.p.portal_url)}">首页</a>']
+        top = self.p.home_url if channel(col) else self.p.portal_url
+        bits = [f'<a href="{self.href(here, top)}">首页</a>']
         group = next((g for g in self.p.categories if col in g.children), None)
         if group is not None:
             bits.append(self.a(here, group))
@@ -173,9 +174,8 @@ class V3Pages:
     def banner(self) -> str:
         if not self.layout.banner:
             return ""
-        word = "政府信息公开" if self.gov else "信息公开"
         return (f'<div class="{self.skin.body_class}"><div class="bn"><img src="/images/banner_xxgk.jpg" '
-                f'alt="{word}" /><p>{esc(self.p.name)}{word}专栏</p></div></div>')
+                f'alt="信息公开" /><p>{esc(self.p.name)}信息公开专栏</p></div></div>')
 
     def body(self, paras: list[str]) -> str:
         text = "".join(f'<p style="text-indent:2em;">{esc(t)}</p>' for t in paras)
@@ -204,6 +204,18 @@ class V3Pages:
                        f'{esc(a.title)}</a><span class="date">{fmt_date(a.date, L.dates)}</span></li>\n' for a in arts)
         return f'<ul class="{cls}">\n{body}</ul>'
 
+    def boxes_block(self, here: str, cols: list[Column]) -> str:
+        """One box per sub-column: its name as plain text, its newest items, and a 更多 link to it."""
+        boxes = []
+        for c in cols:
+            if c.kind == CONTENT:
+                inner = f'<p class="summary">{esc(c.body[0][:60]) if c.body else ""}</p>'
+            else:
+                inner = self.rows(here, c.articles[:4])
+            boxes.append(f'<div class="lm-box"><div class="lm-hd"><span>{esc(c.name)}</span>'
+                         f'<a class="more" href="{self.href(here, c.url)}">更多&gt;&gt;</a></div>{inner}</div>')
+        return f'<div class="{self.v["list"]}_lm">{"".join(boxes)}</div>'
+
     def links_block(self, here: str, cols: list[Column]) -> str:
         """A block of column links (a landing page's sub-columns) in the layout's list markup."""
         cls = self.v["list"] + "_lm"
@@ -229,7 +241,7 @@ class V3Pages:
     def list_page(self, col: Column, page: int) -> str:
         here = col.page_urls[page - 1]
         plain = any(col is n for n in self.p.news)
-        main = (self.crumbs(here, col) + self.title(col.name) + ("" if plain else self.banner())
+        main = (self.crumbs(here, col) + self.title(col.name) + ("" if plain or channel(col) else self.banner())
                 + self.rows(here, col.page_slice(page)) + pager(self.p, self.skin, col, page, self.trs_style))
         return self.page(here, f"{col.name}-{self.p.name}", main, tree=not plain and not channel(col))
 
@@ -240,8 +252,8 @@ class V3Pages:
 
     def landing_page(self, group: Column) -> str:
         here = group.url or ""
-        main = (self.crumbs(here, group) + self.title(group.name) + self.banner()
-                + self.links_block(here, group.children))
+        block = self.boxes_block if self.layout.landing_style == "boxes" else self.links_block
+        main = self.crumbs(here, group) + self.title(group.name) + self.banner() + block(here, group.children)
         return self.page(here, f"{group.name}-{self.p.name}", main)
 
     def article_page(self, col: Column, art: Article) -> str:

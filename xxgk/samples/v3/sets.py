@@ -17,7 +17,7 @@ from .. import render_trs, render_vsb, render_webplus
 from ..generate import _dump, _v2_manifest, _write
 from ..world import AS_OF, BLANK, STALE, Portal
 from .build import QUALITIES, county, university
-from .layout import Layout, draw_distinct, draw_layout
+from .layout import Layout, draw_covering, draw_distinct
 from .pages import V3Pages, channel
 from .skins import SKINS, assign_urls
 
@@ -50,15 +50,22 @@ class Recipe:
 
 
 def _draws(prefix: str, seed: int, start: int, count: int, avoid: list[Layout] | None) -> list[Recipe]:
+    """Seeded portals: dev draws cover every structural choice value; held-out draws avoid the dev layouts."""
     rng = random.Random(seed)
     out: list[Recipe] = []
-    unis = 0
+    unis = govs = 0
+    covering = draw_covering(rng, count, [JLAU_LAYOUT, COUNTY_LAYOUT]) if avoid is None else []
     for k in range(count):
-        layout = draw_layout(rng) if avoid is None else draw_distinct(rng, avoid + [r.layout for r in out],
-                                                                     HELDOUT_DISTANCE if not out else 2)
+        if avoid is None:
+            layout = covering[k]
+        else:  # far from every dev layout, and not a near copy of an earlier held-out draw
+            layout = draw_distinct(rng, avoid, HELDOUT_DISTANCE)
+            while any(layout.distance(r.layout) < 3 for r in out):
+                layout = draw_distinct(rng, avoid, HELDOUT_DISTANCE)
         slug = f"{prefix}{start + k:02d}"
         if k % 3 == 2:
-            family = rng.choice(("trs", "generic"))
+            family = ("generic", "trs")[govs % 2]
+            govs += 1
             opts = {"channels": rng.choice([("service", "interaction"), ("service", "interaction"), ("interaction",),
                                             ("service",)]),
                     "stale": rng.randint(0, 2), "blank": rng.randint(0, 2), "extra_children": rng.randint(0, 4),
@@ -75,25 +82,28 @@ def _draws(prefix: str, seed: int, start: int, count: int, avoid: list[Layout] |
 def recipes(name: str) -> list[Recipe]:
     """The portals of set ``name`` (``dev`` or ``heldout``), in order."""
     dev = [Recipe("v01", "university", "vsb", JLAU_LAYOUT, 2024, 0, "good",
-                  {"school_home": False, "items": (280, 330)}),
+                  {"school_home": False, "items": (280, 330), "extra_top": True}),
            Recipe("v02", "government", "trs", COUNTY_LAYOUT, 2024, 0, options={"stale": 1, "blank": 1})]
-    dev += _draws("v", DEV_DRAW_SEED, 3, 4, None)
+    dev += _draws("v", DEV_DRAW_SEED, 3, 6, None)
     if name == "dev":
         return dev
     if name == "heldout":
-        return _draws("x", HELDOUT_DRAW_SEED, 1, 6, [r.layout for r in dev])
+        return _draws("x", HELDOUT_DRAW_SEED, 1, 8, [r.layout for r in dev])
     raise ValueError(f"unknown sample set {name!r}; known: {', '.join(SETS)}")
 
 
-def make_portal(r: Recipe) -> tuple[Portal, dict[str, str | bytes]]:
-    """Build, lay out and render one recipe: the spec and its files (no manifest yet)."""
+def make_portal(r: Recipe, taken: frozenset[str] = frozenset()) -> tuple[Portal, dict[str, str | bytes]]:
+    """Build, lay out and render one recipe: the spec and its files (no manifest yet).
+
+    ``taken``: names of the set's earlier portals (a site list needs each name once).
+    """
     skin = SKINS[r.family]
     if r.kind == "government":
-        p = county(r.seed, r.index, r.slug, r.family, **r.options)
+        p = county(r.seed, r.index, r.slug, r.family, avoid=taken, **r.options)
     else:
         own_site = not r.options.get("school_home", True)
         p = university(r.seed, r.index, r.slug, r.family, r.quality, r.layout.landing, r.options.get("items"),
-                       school_home=not own_site)
+                       school_home=not own_site, extra_top=bool(r.options.get("extra_top")), avoid=taken)
     for group in p.categories:
         group.has_landing = r.layout.landing or not r.layout.nav_children
     own = r.kind == "university" and not r.options.get("school_home", True)
@@ -134,16 +144,17 @@ def generate_set(out_dir: Path, name: str = "dev") -> Path:
     """Generate v3 set ``name`` into ``out_dir``; returns ``world.json``. Same name → byte-identical files."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for r in recipes(name):
-        p, files = make_portal(r)
+        p, files = make_portal(r, frozenset(e["name"] for e in entries))
         files["/manifest.json"] = _dump(v3_manifest(r, p, files, name))
         _write(out_dir / p.slug, files, p.encoding)
         entries.append({"slug": p.slug, "name": p.name, "cms": p.cms, "template": p.template, "kind": p.kind,
                         "quality": p.quality, "manifest": f"{p.slug}/manifest.json", "encoding": p.encoding,
                         "declared": p.declared, "down": False,
                         "absolute_links": r.layout.links in ("absolute", "mixed")})
-    world = {"seed": name, "set": name, "as_of": AS_OF.isoformat(), "portals": entries, "externals": []}
+    seed = DEV_DRAW_SEED if name == "dev" else HELDOUT_DRAW_SEED
+    world = {"seed": seed, "set": name, "as_of": AS_OF.isoformat(), "portals": entries, "externals": []}
     path = out_dir / "world.json"
     path.write_text(_dump(world), encoding="utf-8")
     return path
