@@ -72,22 +72,26 @@ class DiscoveryMixin:
                    if n.url and under(n.url, url))
 
     def _fresh_candidates(self, sel: Selector, url: str, adapter: GenericAdapter,
-                          exclude: set[str]) -> list[NavNode]:
-        """The page's candidate forest without known columns, requested pages and pager words
-        (a known column keeps its place: its children come up as roots of their own)."""
+                          exclude: set[str]) -> list[tuple[NavNode, str | None]]:
+        """The page's candidate forest without known columns, requested pages and pager words, each
+        root with the key of the known column it was nested under on this page (None: none)."""
         forest = candidate_links(sel, url, self.scope.__contains__, exclude=exclude | {url},
                                  is_article=adapter.is_article)
 
-        def keep(node: NavNode) -> list[NavNode]:
-            kids = [k for ch in node.children for k in keep(ch)]
-            known = (node.url in self.url_key or node.url in self.requested
-                     or page_key(node.url) in self.skip_keys or node.name in PAGER_WORDS or node.name.isdigit())
+        def keep(node: NavNode, above: str | None) -> list[tuple[NavNode, str | None]]:
+            known_key = self.url_key.get(node.url) if node.url in self.url_key else None
+            if known_key is None and node.url in self.requested:
+                # a candidate still being judged: what it nests is left to it (its own page shows it too)
+                return []
+            known = (known_key is not None or page_key(node.url) in self.skip_keys or node.name in PAGER_WORDS
+                     or node.name.isdigit())
             if known:
-                return kids
-            node.children = kids
-            return [node]
+                # a known column keeps its place; what the page nests under it are its children
+                return [k for ch in node.children for k in keep(ch, known_key or above)]
+            node.children = [n for ch in node.children for n, _ in keep(ch, None)]
+            return [(node, above)]
 
-        return [k for root in forest for k in keep(root)]
+        return [k for root in forest for k in keep(root, None)]
 
     def _discover(self, sel: Selector, url: str, parent_key: str | None, depth: int, adapter: GenericAdapter,
                   exclude: set[str], links: list[str]) -> Iterator[Any]:
@@ -104,17 +108,18 @@ class DiscoveryMixin:
             if rec is not None:
                 names.setdefault(normalize(rec.name), key)
         menu = menu_urls(sel, url)
-        for node in fresh:
-            yield from self._probe(node, parent_key, here, names, depth, menu)
+        for node, above in fresh:
+            yield from self._probe(node, parent_key, here, names, depth, menu, above)
 
     def _probe(self, node: NavNode, linking_key: str | None, here: dict[str, str], names: dict[str, str],
-               depth: int, menu: set[str] = frozenset()) -> Iterator[Any]:  # type: ignore[assignment]
+               depth: int, menu: set[str] = frozenset(),  # type: ignore[assignment]
+               nested_under: str | None = None) -> Iterator[Any]:
         if node.url is None or node.url in self.requested or node.url in self.url_key:
             return
         if self.candidates_requested >= self.max_candidates:
             self.stop_reason = self.stop_reason or "candidate limit"
             return
-        fallback = url_parent(node.url, here) or linking_key
+        fallback = nested_under or url_parent(node.url, here) or linking_key
         self.candidates_requested += 1
         req = self._request(node.url, self.parse_candidate, depth, kind="candidate",  # type: ignore[attr-defined]
                             cand={"node": _as_dict(node), "parent": fallback, "names": names,
@@ -138,7 +143,7 @@ class DiscoveryMixin:
         page = adapter.list_page(sel, response.url)
         rendered_list = bool(page.render) or bool(adapter.needs_render(sel, page))
         items = {it.url for it in page.items} | set(page.pager.page_urls)
-        sub = self._fresh_candidates(sel, response.url, adapter, items)
+        sub = [n for n, _ in self._fresh_candidates(sel, response.url, adapter, items)]
         # links to pages in this page's folder count too, even when already known (a landing page
         # repeats the sub-columns a home tree showed)
         below = [n for n in flatten(candidate_links(sel, response.url, self.scope.__contains__, exclude=items))
