@@ -58,6 +58,16 @@ def _label(a: etree._Element) -> str:
     return column_name(text)
 
 
+def _more_label(a: etree._Element) -> str:
+    """The header a "更多" link sits in: its parent's text without the link's own ('' if none)."""
+    parent = a.getparent()
+    if parent is None:
+        return ""
+    own = node_text(a)
+    text = node_text(parent).replace(own, "", 1).strip()
+    return column_name(text) if 2 <= len(text) <= MAX_LABEL else ""
+
+
 def _li_parent(a: etree._Element, by_li: dict[etree._Element, NavNode]) -> NavNode | None:
     li = next((x for x in a.iterancestors("li")), None)
     if li is None:
@@ -94,6 +104,9 @@ def candidate_links(
                 by_li[li] = seen[key]
             continue
         name = _label(a)
+        if name and MORE.search(name):
+            # "更多>>" leads to a block's full list: a column named by the block's header text
+            name = _more_label(a)
         if not name or len(name) > MAX_LABEL or name in STOP_NAMES or MORE.search(name):
             continue
         if is_article is not None and is_article(url):

@@ -80,7 +80,7 @@ class DiscoveryMixin:
 
         def keep(node: NavNode, above: str | None) -> list[tuple[NavNode, str | None]]:
             known_key = self.url_key.get(node.url) if node.url in self.url_key else None
-            if known_key is None and node.url in self.requested:
+            if known_key is None and node.url in self.requested and page_key(node.url) not in self.skip_keys:
                 # a candidate still being judged: what it nests is left to it (its own page shows it too)
                 return []
             known = (known_key is not None or page_key(node.url) in self.skip_keys or node.name in PAGER_WORDS
