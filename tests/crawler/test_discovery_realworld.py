@@ -90,3 +90,18 @@ def test_main_block_skips_a_banner_sharing_the_body_class() -> None:
       <div class="foot">版权所有：示范区管委会 ICP备12345号 地址：示范区某路1号 电话：0000-0000000</div>
     </body></html>""")
     assert main_text(sel) == body.strip()
+
+
+def test_site_channels_found_by_link_text_in_a_header_table() -> None:
+    """A top menu drawn as a table with a misspelt id, and a footer link: found by text, not container."""
+    from crawler.discovery.channels import site_channels
+
+    sel = Selector(text="""<html><body>
+      <table id="tabel_meun"><tr><td><a href="/">网站首页</a></td><td><a href="/zwfw/">政务服务</a></td>
+        <td><a href="/hd/list.htm">互动交流</a></td></tr></table>
+      <div class="qq"><a href="/xxgk/">信息公开</a></div>
+      <div class="ft"><a href="/x.htm">关于我们</a></div></body></html>""")
+    got = {c["channel"]: (c["text"], c["url"]) for c in site_channels(sel, "http://x.gov.cn/")}
+    assert got["政务服务"] == ("政务服务", "http://x.gov.cn/zwfw/")
+    assert got["政民互动"] == ("互动交流", "http://x.gov.cn/hd/list.htm")
+    assert got["信息公开"] == ("信息公开", "http://x.gov.cn/xxgk/")
