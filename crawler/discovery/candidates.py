@@ -14,6 +14,7 @@ from collections.abc import Callable
 from lxml import etree
 from parsel import Selector
 
+from crawler.extract.article import is_truncated
 from crawler.extract.columns import STOP_NAMES, column_name
 from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute, node_text, page_key
@@ -107,8 +108,8 @@ def candidate_links(
         if name and MORE.search(name):
             # "更多>>" leads to a block's full list: a column named by the block's header text
             name = _more_label(a)
-        if not name or len(name) > MAX_LABEL or name in STOP_NAMES or MORE.search(name):
-            continue
+        if not name or len(name) > MAX_LABEL or name in STOP_NAMES or MORE.search(name) or is_truncated(name):
+            continue  # a cut-off label ("…的通知...") is an article title, never a column name
         if is_article is not None and is_article(url):
             continue
         if _dated_row(a):
