@@ -51,6 +51,7 @@ FINDING_COLUMNS = [
 COLUMN_COLUMNS = [
     "run_id", "site_id", "site_name", "site_url", "column_id", "parent_id", "path", "name", "url", "depth",
     "offsite", "status", "item_count", "declared_count", "list_pages", "newest_date", "has_content",
+    "kind", "page_kind", "empty",
 ]
 ITEM_COLUMNS = ["run_id", "site_id", "site_name", "column_id", "column_path", "title", "url", "published"]
 SCORE_COLUMNS = [
@@ -83,10 +84,11 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
     sites = pd.DataFrame([
         {"site_id": s.id, "site_name": s.name, "site_url": c.start_url or s.url, "kind": s.kind, "group": s.group,
          "crawl_status": c.status, "cms": c.cms, "portal_url": c.portal_url, "pages": c.pages,
-         "browser_pages": c.browser_pages, "stop_reason": c.stop_reason, "error": c.error}
+         "browser_pages": c.browser_pages, "stop_reason": c.stop_reason, "error": c.error,
+         **_coverage_fields(c.coverage)}
         for c, s in crawls
     ], columns=["site_id", "site_name", "site_url", "kind", "group", "crawl_status", "cms", "portal_url",
-                "pages", "browser_pages", "stop_reason", "error"])
+                "pages", "browser_pages", "stop_reason", "error", *COVERAGE_FIELDS])
     site_names = dict(zip(sites.site_id, sites.site_name, strict=True))
     site_urls = dict(zip(sites.site_id, sites.site_url, strict=True))
     crawl_site = {c.id: s.id for c, s in crawls}
@@ -114,13 +116,18 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
 
     crawl_ids = list(crawl_site)
     cols = session.scalars(select(Column).where(Column.crawl_id.in_(crawl_ids)).order_by(Column.id)).all()
+    page_kind = dict(session.execute(select(Page.url, Page.kind).where(Page.crawl_id.in_(crawl_ids))).all())
+    with_children = {c.parent_id for c in cols if c.parent_id is not None}
     col_path = {c.id: c.path or c.name for c in cols}
     columns = pd.DataFrame([
         {"run_id": run_id, "site_id": crawl_site[c.crawl_id], "site_name": site_names[crawl_site[c.crawl_id]],
          "site_url": site_urls[crawl_site[c.crawl_id]], "column_id": c.id, "parent_id": c.parent_id,
          "path": c.path, "name": c.name, "url": c.url, "depth": c.depth, "offsite": c.offsite,
          "status": c.status, "item_count": c.item_count, "declared_count": c.declared_count,
-         "list_pages": c.list_pages, "newest_date": c.newest_date, "has_content": c.has_content}
+         "list_pages": c.list_pages, "newest_date": c.newest_date, "has_content": c.has_content,
+         "kind": c.kind, "page_kind": page_kind.get(c.url) if c.url else None,
+         "empty": bool(c.url and not c.offsite and c.id not in with_children and not c.item_count
+                       and not c.has_content)}
         for c in cols
     ], columns=COLUMN_COLUMNS)
     items = pd.DataFrame([
@@ -132,6 +139,23 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
     pages = _evidence_pages(session, crawls, findings)
     return RunData(run=run, rubric_id=rubric_id or "", sites=sites, findings=findings, scores=scores,
                    columns=columns, items=items, pages=pages, rubric=scored_rubric(session, run, rubric_id))
+
+
+COVERAGE_FIELDS = ["links_seen", "pages_fetched", "pages_classified", "pages_unclassified", "empty_columns",
+                   "coverage_ok", "coverage_note"]
+
+
+def _coverage_fields(cov: dict | None) -> dict:
+    """A crawl's coverage figures for the sites frame (None when the crawl was never scored)."""
+    if not cov:
+        return dict.fromkeys(COVERAGE_FIELDS)
+    from scoring.coverage import REASON, Coverage
+
+    known = Coverage(**{k: v for k, v in cov.items() if k in Coverage.__dataclass_fields__})
+    note = None if known.plausible else f"{REASON}: {', '.join(known.reasons)}（{known.figures()}）"
+    return {"links_seen": known.links_seen, "pages_fetched": known.pages_fetched,
+            "pages_classified": known.pages_classified, "pages_unclassified": known.pages_unclassified,
+            "empty_columns": known.empty_columns, "coverage_ok": known.plausible, "coverage_note": note}
 
 
 PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_type", "evidence_ref",

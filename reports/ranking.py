@@ -73,7 +73,8 @@ def rank_sites(sites: pd.DataFrame, scores: pd.DataFrame, findings: pd.DataFrame
                "points": float(totals.points.get(site.site_id, 0.0)) if has else 0.0,
                "eligible": float(totals.eligible_points.get(site.site_id, 0.0)) if has else 0.0,
                "max_points": float(totals.max_points.get(site.site_id, 0.0)) if has else 0.0,
-               "veto": veto, "verdict": verdict(total, veto, pass_mark, method)}
+               "veto": veto, "verdict": verdict(total, veto, pass_mark, method),
+               "coverage_note": getattr(site, "coverage_note", None) or None}
         site_scores = by_site.get(site.site_id)
         for sid, _name in sections:
             pct = site_scores.percent.get(sid) if site_scores is not None and sid in site_scores.index else None

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring.coverage import Coverage, of_crawl
 from scoring.match import Match, Matcher, normalize
 from scoring.schema import RubricItem
 from xxgk.store import Column, Crawl, Item, Link, Page, Run, Site
@@ -68,6 +69,11 @@ class SiteContext:
     def facts(self) -> dict[str, Any]:
         """Site-level observations of the crawler (`Crawl.facts`)."""
         return self.crawl.facts or {}
+
+    @cached_property
+    def coverage(self) -> Coverage:
+        """How much of the site the crawl saw (measured from the store and kept on the crawl)."""
+        return of_crawl(self.session, self.crawl)
 
     @cached_property
     def pages(self) -> list[Page]:

@@ -24,8 +24,6 @@ Scores ≥ PASS_SCORE are confident (`fuzzy` may pass); REVIEW_SCORE ≤ score <
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +32,7 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from scoring.schema import Rubric, RubricItem
+from xxgk.namenorm import normalize  # noqa: F401  re-exported: the matcher's callers name it here
 
 log = logging.getLogger(__name__)
 
@@ -75,40 +74,6 @@ CONFLICT_GROUPS: tuple[tuple[str, ...], ...] = (
 # A column holding one of these topics, when the candidate term does not, is about something else:
 # 信息公开规章制度 is the disclosure office's own rules, not item 2's 规章制度.
 QUALIFIERS: tuple[str, ...] = ("信息公开", "依申请")
-
-_LEADING_NUM = re.compile(
-    r"^\s*(?:"
-    r"[(\[]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)\]]"  # (3) （三） [3]
-    r"|(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[、.:)](?!\d)"  # 1、 一、 3. 2)
-    r"|\d{1,2}(?:\.\d{1,2})+(?=\D)"  # 1.2 / 3.1.4
-    r"|[\u2460-\u2473\u2776-\u277f]"  # ① … ⑳ ❶ …
-    r"|第[一二三四五六七八九十\d]{1,3}[项条类]"  # 第三项
-    r")\s*"
-)
-# 五年规划 periods: "十三五" / "十四五" / "十五五" are one concept for matching (学校"十三五"规划 is item 5
-# whatever the period); the period itself is a freshness question, not a naming one.
-_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]五")
-_CIRCLED = re.compile(r"^[\u2460-\u2473\u2776-\u277f\u2780-\u2793]\s*")
-_TRAILING_COUNT = re.compile(r"\s*[(\[]\s*(?:共\s*)?\d+\s*(?:条|篇|项)?\s*[)\]]\s*$")
-_STRIP_CHARS = re.compile(
-    r"[\s《》〈〉<>“”‘’\"'「」『』【】\[\]()（）{}、，,。.；;：:！!？?·・•\-—–_~～/\\|…*#＋+]+"
-)
-
-
-def normalize(text: str) -> str:
-    """Canonical form for comparing names: half-width, no numbering, counts, quotes or punctuation."""
-    s = _CIRCLED.sub("", (text or "").strip(), count=1)
-    s = unicodedata.normalize("NFKC", s).strip()
-    for _ in range(2):  # "1、（一）" style double numbering
-        s2 = _LEADING_NUM.sub("", s, count=1)
-        if s2 == s:
-            break
-        s = s2
-    s = _TRAILING_COUNT.sub("", s)
-    s = _STRIP_CHARS.sub("", s)
-    s = _PLAN_PERIOD.sub("十n五", s)
-    return s.lower()
-
 
 @lru_cache(maxsize=20000)
 def _tokens(norm: str) -> str:

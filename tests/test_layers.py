@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("xxgk", "crawler", "scoring", "reports")
-LEAVES = ("xxgk", "xxgk.errors", "xxgk.pagemeta", "xxgk.siteid", "xxgk.config", "xxgk.settings", "xxgk.chromium", "xxgk.yamlfile", "xxgk.tablefile")
+LEAVES = ("xxgk", "xxgk.errors", "xxgk.pagemeta", "xxgk.siteid", "xxgk.namenorm", "xxgk.config", "xxgk.settings", "xxgk.chromium", "xxgk.yamlfile", "xxgk.tablefile")
 
 
 def layer(module: str) -> str:

@@ -50,6 +50,10 @@ class CrawlSettings(BaseModel):
         "and Scrapy closes the site 5 s later."))
     max_list_pages: int = Field(500, ge=1, description=(
         "Pages of one column's list followed through its pager (`list page limit`)."))
+    max_candidates: int = Field(500, ge=0, description=(
+        "On-scope links that are not yet known items, pagers or columns, fetched once per site to judge "
+        "what they are (list, landing page, article, content); beyond it the site stops discovering with "
+        "`candidate limit`."))
     fetch_articles: bool = Field(True, description=(
         "Fetch the items' own pages (publication dates, attachments), not only the lists."))
     max_articles: int = Field(3000, ge=0, description="Item pages fetched per site.")

@@ -20,8 +20,9 @@ import redis
 
 from crawler.extract.html import Scope
 from crawler.records import ColumnRecord
+from crawler.spiders.state import COUNTER_FIELDS
 
-COUNTERS = ("scheduled", "articles_requested", "attachments_requested", "rendered_requested")
+COUNTERS = COUNTER_FIELDS
 
 
 class SharedState:
@@ -343,3 +344,59 @@ def prefetch(state: SharedState, lookups: list[tuple[Any, list[str]]]) -> None:
 def wall_t0(state: SharedState) -> float:
     """The crawl's start (epoch seconds), as the start task recorded it."""
     return float(state.get("t0") or time.time())
+
+
+def _counter_field(name: str) -> property:
+    def get(self: SharedCrawlState) -> int:
+        return self.state.counter(name)
+
+    def put(self: SharedCrawlState, value: int) -> None:
+        self.state.set_counter(name, value)
+
+    return property(get, put)
+
+
+def _value_field(name: str, first: bool) -> property:
+    def get(self: SharedCrawlState) -> Any:
+        return self.state.get(name)
+
+    def put(self: SharedCrawlState, value: Any) -> None:
+        self.state.put(name, value, first=first)
+
+    return property(get, put)
+
+
+class SharedCrawlState:
+    """`crawler.spiders.state.LocalCrawlState`'s fields over Redis: every field of `SHARED_FIELDS`
+    is a view here (sets, hashes, counters, first-writer-wins values)."""
+
+    scheduled = _counter_field("scheduled")
+    articles_requested = _counter_field("articles_requested")
+    attachments_requested = _counter_field("attachments_requested")
+    rendered_requested = _counter_field("rendered_requested")
+    candidates_requested = _counter_field("candidates_requested")
+    stop_reason = _value_field("stop_reason", first=True)
+    failed = _value_field("failed", first=False)
+    portal_url = _value_field("portal_url", first=False)
+    search_query = _value_field("search_query", first=True)
+
+    def __init__(self, state: SharedState, start_url: str, facts: dict[str, Any]) -> None:
+        self.state = state
+        self.scope = SharedScope(state, start_url)
+        self.columns = SharedColumns(state, "cols")
+        self.url_key = SharedHash(state, "urlkey")
+        self.col_pages = SharedColumnPages(state)
+        self.col_depth = SharedDepths(state, "depth")
+        self.requested = SharedSet(state, "req")
+        self.skip_keys = SharedSkip(state)
+        self.facts = SharedFacts(state, facts)
+
+    @property
+    def search_form(self) -> dict[str, Any] | None:
+        raw = self.state.get("search_form")
+        return json.loads(raw) if raw else None
+
+    @search_form.setter
+    def search_form(self, value: dict[str, Any] | None) -> None:
+        if value is not None:
+            self.state.put("search_form", json.dumps(value, ensure_ascii=False), first=True)

@@ -24,14 +24,7 @@ import scrapy
 
 from crawler.distributed.crawlstate import (
     COUNTERS,
-    SharedColumnPages,
-    SharedColumns,
-    SharedDepths,
-    SharedFacts,
-    SharedHash,
-    SharedScope,
-    SharedSet,
-    SharedSkip,
+    SharedCrawlState,
     SharedState,
     prefetch,
     wall_t0,
@@ -41,64 +34,18 @@ from crawler.spiders.portal import MAX_SOURCES, PortalSpider
 from xxgk.settings import CrawlSettings
 
 
-def _shared(name: str, first: bool) -> property:
-    def get(self: SharedPortalSpider) -> Any:
-        return self.state.get(name)
-
-    def put(self: SharedPortalSpider, value: Any) -> None:
-        self.state.put(name, value, first=first)
-
-    return property(get, put)
-
-
-def _counter(name: str) -> property:
-    def get(self: SharedPortalSpider) -> int:
-        return self.state.counter(name)
-
-    def put(self: SharedPortalSpider, value: int) -> None:
-        self.state.set_counter(name, value)
-
-    return property(get, put)
-
-
 class SharedPortalSpider(PortalSpider):
     """`PortalSpider` whose crawl state lives in Redis (one instance per crawl per worker)."""
 
     name = "portal-shared"
-    stop_reason = _shared("stop_reason", first=True)
-    failed = _shared("failed", first=False)
-    portal_url = _shared("portal_url", first=False)
-    search_query = _shared("search_query", first=True)
-    scheduled = _counter("scheduled")
-    articles_requested = _counter("articles_requested")
-    attachments_requested = _counter("attachments_requested")
-    rendered_requested = _counter("rendered_requested")
 
     def __init__(self, r: redis.Redis, namespace: str, crawl_id: int, site_id: int, start_url: str,
                  limits: CrawlSettings | Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         self.state = SharedState(r, namespace, crawl_id)
         super().__init__(crawl_id=crawl_id, site_id=site_id, start_url=start_url, limits=limits, **kwargs)
         st = self.state
-        self.scope = SharedScope(st, start_url)
-        self.columns = SharedColumns(st, "cols")  # type: ignore[assignment]
-        self.url_key = SharedHash(st, "urlkey")  # type: ignore[assignment]
-        self.col_pages = SharedColumnPages(st)  # type: ignore[assignment]
-        self.col_depth = SharedDepths(st, "depth")  # type: ignore[assignment]
-        self.requested = SharedSet(st, "req")  # type: ignore[assignment]
-        self.skip_keys = SharedSkip(st)
-        self.facts = SharedFacts(st, {"robots_ignored": self.facts["robots_ignored"]})
+        self.crawl_state = SharedCrawlState(st, start_url, {"robots_ignored": self.facts["robots_ignored"]})
         st.take_ops()  # the initial facts are written by the start task, not by every instance
-
-    # search_form is a dict: stored as JSON, first form found wins
-    @property  # type: ignore[override]
-    def search_form(self) -> dict[str, Any] | None:
-        raw = self.state.get("search_form")
-        return json.loads(raw) if raw else None
-
-    @search_form.setter
-    def search_form(self, value: dict[str, Any] | None) -> None:
-        if value is not None:
-            self.state.put("search_form", json.dumps(value, ensure_ascii=False), first=True)
 
     # ---- per request ------------------------------------------------------------------------
 
@@ -174,7 +121,7 @@ class SharedPortalSpider(PortalSpider):
     def link_check_requests(self) -> list[scrapy.Request]:
         """Stage 1: the link checks the local spider makes when the crawl goes idle."""
         self.load_link_health()
-        self.requested = {m.decode() for m in self.state.r.smembers(self.state.key("req"))}  # type: ignore[assignment]
+        self.requested = {m.decode() for m in self.state.r.smembers(self.state.key("req"))}
         return self._link_checks()
 
     def search_requests(self) -> list[scrapy.Request]:

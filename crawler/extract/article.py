@@ -129,13 +129,22 @@ def meta_fields(sel: Selector) -> dict[str, str]:
 
 
 def body_node(sel: Selector) -> Selector | None:
-    """The article body container (CMS-specific containers first)."""
+    """The article body: among every known body container (a template banner may share the body's
+    class and come first), the one holding the most text; else the page's main block by density."""
+    from crawler.discovery.content import densest, main_block
+
     root = sel.root
+    found: list[etree._Element] = []
     for css in BODY_CSS:
         for el in _css(root, css):
-            if node_text(el) or next(el.iterdescendants("img"), None) is not None:
-                return Selector(root=el, type="html")
-    return None
+            if el not in found and (node_text(el) or next(el.iterdescendants("img"), None) is not None):
+                found.append(el)
+    if found:
+        best = densest(sel, found)
+        if best is None or not node_text(best):
+            best = found[0]  # an image-only body
+        return Selector(root=best, type="html")
+    return main_block(sel)
 
 
 def _body_chars(node: Selector) -> int:
@@ -183,6 +192,12 @@ def read_article(sel: Selector, url: str, html: str | None = None) -> ArticleInf
         info.images = len(body.xpath(".//img"))
         info.image_only = info.images > 0 and info.body_chars < 20
     info.attachments = attachments(sel, url, body)
+    # 文号 / 成文日期 printed only in the body text (no metadata block names them)
+    if body is not None and ("文号" not in meta or "成文日期" not in meta):
+        from crawler.discovery.bodyfacts import body_meta
+
+        for key, value in body_meta(node_text(body)).items():
+            meta.setdefault(key, value)
     return info
 
 

@@ -269,27 +269,11 @@ def flatten(roots: list[NavNode]) -> list[NavNode]:
 
 
 def content_text(sel: Selector) -> str:
-    """Body text of a single-page column: known article containers first, else the main block."""
-    for css in (
-        ".v_news_content",
-        "#vsb_content",
-        ".wp_articlecontent",
-        ".TRS_Editor",
-        "#zoom",
-        "#zoomcon",
-        ".content_article",
-        "article",
-        ".article",
-        ".content",
-        "#content",
-        "main",
-    ):
-        found = sel.css(css)
-        if found:
-            text = node_text(found[0])
-            if text:
-                return text
-    return ""
+    """Body text of a single-page column: the main content block chosen by text density (template
+    blocks that share the body's class, menus and footers never decide)."""
+    from crawler.discovery.content import main_text
+
+    return main_text(sel)
 
 
 __all__ = ["content_text", "flatten", "generic_tree", "nav_containers", "prune", "tree_from", "clean"]

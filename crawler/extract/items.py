@@ -15,7 +15,11 @@ from .dates import parse_date
 from .html import absolute, clean, node_text
 from .types import ListItem
 
-_ROW_XPATH = "//li[.//a[@href]] | //tr[.//a[@href]] | //dd[.//a[@href]] | //p[.//a[@href]][not(ancestor::li or ancestor::tr)]"
+_ROW_XPATH = (
+    "//li[.//a[@href]] | //tr[.//a[@href]] | //dd[.//a[@href]] | //p[.//a[@href]][not(ancestor::li or ancestor::tr)]"
+    # rows drawn as plain divs (`div.row > em + a`): leaf divs only, outside li / tr / p rows
+    " | //div[.//a[@href]][not(.//div or .//li or .//tr or .//p)][not(ancestor::li or ancestor::tr or ancestor::p)]"
+)
 
 
 def link_title(a: Selector) -> str:

@@ -9,12 +9,9 @@ list or menu is filled by script.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import logging
 import re
 import time
-from array import array
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -22,24 +19,20 @@ from urllib.parse import urlencode, urlsplit
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from crawler.cms import GenericAdapter, by_name, detect
+from crawler.discovery.classify import says_no_data
 from crawler.extract.article import is_truncated
-from crawler.extract.charset import page_text
 from crawler.extract.columns import prune, tab_columns
-from crawler.extract.dates import parse_date
 from crawler.extract.files import extract_text
-from crawler.extract.html import Scope, absolute, clean, node_text, page_key
+from crawler.extract.html import clean, node_text, page_key
 from crawler.extract.readable import unreadable_reason
 from crawler.extract.types import ApiCall, ListPage, NavNode
 from crawler.failures import describe as describe_failure
-from crawler.failures import is_unchecked
-from crawler.middlewares import LAZY_PLAYWRIGHT_HANDLER, PLAYWRIGHT_HANDLER
 from crawler.records import (
     ArticleRecord,
     AttachmentRecord,
@@ -49,134 +42,28 @@ from crawler.records import (
     ListRecord,
     PageRecord,
 )
+from crawler.spiders.discovery import DiscoveryMixin
+from crawler.spiders.linkhealth import MAX_SOURCES, LinkHealthMixin
+from crawler.spiders.pages import (
+    LOGIN_URL,
+    PageSelector,
+    body_sha256,
+    page_selector,
+    page_source,
+    restricted_reason,
+)
+from crawler.spiders.probes import HOP_RE, ProbesMixin, entry_link, find_entry
+from crawler.spiders.rendering import RenderingMixin, use_lazy_browser
+from crawler.spiders.state import LocalCrawlState, StateAttributes
 from xxgk.settings import CrawlSettings
 
 log = logging.getLogger(__name__)
-ENTRY_RE = re.compile(r"^(?:政府|政务|校务|院务)?信息公开(?:网|专栏|平台|主页|门户|专题|目录)?$")
 MIN_CONTENT_CHARS = 30
-RESTRICTED_WORDS = ("IP地址范围未授权", "ip地址访问受限", "IP地址访问受限", "访问受限", "无权访问", "未授权访问")
-_RESTRICTED_LOW = tuple(dict.fromkeys(w.lower() for w in RESTRICTED_WORDS))
-LOGIN_URL = re.compile(r"login|logon|signin|sign_in|/cas/|/sso|passport|/auth/|denglu", re.I)
 ANNUAL = re.compile(r"年度报告|年报")
-EMPTY_HREF = re.compile(r"^(?:#|javascript:.*)$", re.I | re.S)  # blank, '#', any javascript: pseudo-link
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-FOOTER_HINT = re.compile(r"foot|bottom|copyright|banquan", re.I)
-HEADER_HINT = re.compile(r"header|top|mainnav|\bnav", re.I)
-HOP_RE = re.compile(r"^(?:政务公开|政府公开|公开)$")
-MAX_SOURCES = 5000  # pages remembered per link target (a broken link is reported once per page)
-CONTEXT_PAGES = 20  # browser pages per context before it is recycled
 
 
-def use_lazy_browser(settings: Any) -> None:
-    """Point the download handlers at the lazy Playwright handler (Playwright starts on first use)."""
-    handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-    swapped = {k: LAZY_PLAYWRIGHT_HANDLER if v == PLAYWRIGHT_HANDLER else v for k, v in handlers.items()}
-    if swapped != handlers:
-        settings.set("DOWNLOAD_HANDLERS", swapped, priority="spider")
-
-
-def find_entry(sel: Selector, base: str) -> str | None:
-    """The 信息公开 entry link of a home page (text or title such as 信息公开/信息公开网/政府信息公开)."""
-    found = entry_link(sel, base)
-    return found["url"] if found else None
-
-
-def _link_place(a: Selector) -> tuple[bool, str]:
-    """(hidden, place) of a link: hidden inside a display:none block or as a tiny image;
-    place is footer / header / body."""
-    hidden, place = False, "body"
-    for anc in a.xpath("ancestor-or-self::*"):
-        if HIDDEN_STYLE.search(anc.attrib.get("style", "")) or anc.attrib.get("hidden") is not None:
-            hidden = True
-        hints = f"{anc.attrib.get('class', '')} {anc.attrib.get('id', '')}"
-        if anc.root.tag == "footer" or FOOTER_HINT.search(hints):
-            place = "footer"
-        elif place == "body" and (anc.root.tag in ("header", "nav") or HEADER_HINT.search(hints)):
-            place = "header"
-    if not node_text(a):
-        for img in a.xpath(".//img"):
-            w, h = img.attrib.get("width", ""), img.attrib.get("height", "")
-            if (w.isdigit() and int(w) <= 16) or (h.isdigit() and int(h) <= 16):
-                hidden = True
-    return hidden, place
-
-
-def entry_link(sel: Selector, base: str, pattern: re.Pattern[str] = ENTRY_RE) -> dict[str, Any] | None:
-    """The best 信息公开 entry link with its text, place and whether every such link is hidden."""
-    cands: list[tuple[int, int, str, str, bool, str]] = []
-    for n, a in enumerate(sel.xpath("//a[@href]")):
-        url = absolute(base, a.attrib.get("href"))
-        if not url or url == base:
-            continue
-        for label in (node_text(a), clean(a.attrib.get("title")), clean(a.xpath(".//img/@alt").get())):
-            if label and pattern.match(label.replace(" ", "")):
-                rank = 0 if label in ("信息公开网", "信息公开") else 1
-                hidden, place = _link_place(a)
-                cands.append((rank, n, url, label, hidden, place))
-                break
-    if not cands:
-        return None
-    visible = [c for c in cands if not c[4]]
-    best = min(visible or cands)
-    return {"url": best[2], "text": best[3], "hidden": not visible, "place": best[5]}
-
-
-def body_sha256(response: Response) -> str:
-    """Hex sha256 of the body: the one the evidence middleware computed for the WARC record, if any."""
-    known = response.meta.get("body_sha256") if response.request is not None else None
-    if known and known[0] == response.url and known[1] == len(response.body):
-        return known[2]
-    return hashlib.sha256(response.body).hexdigest()
-
-
-def page_selector(response: Response) -> Selector | None:
-    """A selector over the page text; re-decodes as GB18030 when the declared charset was wrong."""
-    if not isinstance(response, TextResponse):
-        return None
-    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    if ctype and not any(t in ctype for t in ("html", "xml", "text")):
-        return None
-    text = page_text(response)
-    sel = PageSelector(text=text, base_url=response.url)
-    sel.source = text
-    return sel
-
-
-class PageSelector(Selector):
-    """A page's selector that keeps the decoded page text (`source`), so readers that need the raw
-    markup (comments, script configs) do not serialise the whole tree again."""
-
-    __slots__ = ("source",)
-
-
-def page_source(sel: Selector) -> str:
-    """The page's markup: the decoded text it was parsed from, else the serialised tree."""
-    return getattr(sel, "source", None) or sel.get()
-
-
-def restricted_reason(response: Response, sel: Selector | None) -> str | None:
-    """Why a 200 page is an access barrier: a login redirect, a password form, an IP-range notice."""
-    redirects = response.meta.get("redirect_urls") or []
-    if redirects and LOGIN_URL.search(urlsplit(response.url).path + "?" + urlsplit(response.url).query):
-        return f"redirected to login: {response.url}"
-    if sel is None:
-        return None
-    raw = response.text if isinstance(response, TextResponse) else ""
-    low = raw.lower()
-    if not any(w in low for w in _RESTRICTED_LOW) and "password" not in raw:
-        return None
-    body = sel.xpath("//body")
-    text = node_text(body[0]) if body else ""
-    if len(text) < 3000:
-        for word in RESTRICTED_WORDS:
-            if word.lower() in text.lower():
-                return word
-        if sel.xpath("//input[@type='password']") and len(text) < 1500:
-            return "login required"
-    return None
-
-
-class PortalSpider(scrapy.Spider):
+class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin, StateAttributes,
+                   scrapy.Spider):
     """Crawl one site (one `Crawl` row) and yield records for the store."""
 
     name = "portal"
@@ -208,7 +95,8 @@ class PortalSpider(scrapy.Spider):
         self.resuming = resuming
         self.browser = browser
         self.replayed = 0
-        self.scope = Scope(start_url)
+        # everything another request of this crawl must see (`crawler.spiders.state`)
+        self.crawl_state = LocalCrawlState(start_url, {"robots_ignored": not crawl.obey_robots})
         self.max_pages = crawl.max_pages
         self.max_depth = crawl.max_depth
         self.max_list_pages = crawl.max_list_pages
@@ -223,20 +111,8 @@ class PortalSpider(scrapy.Spider):
         self.max_offsite_checks = crawl.max_offsite_checks
         self.max_rendered = crawl.max_browser_pages
         self.search = crawl.search
+        self.max_candidates = crawl.max_candidates
         self.t0 = time.monotonic()
-        self.scheduled = 0
-        self.articles_requested = 0
-        self.attachments_requested = 0
-        self.rendered_requested = 0
-        self.stop_reason: str | None = None
-        self.failed: str | None = None
-        self.portal_url: str | None = None
-        self.columns: dict[str, ColumnRecord] = {}
-        self.url_key: dict[str, str] = {}
-        self.col_pages: dict[str, set[str]] = {}
-        self.col_depth: dict[str, int] = {}
-        self.requested: set[str] = set()
-        self.skip_keys: set[str] = set()  # portal / home pages: never columns
         # link health
         self.links: dict[str, list[Any]] = {}  # target → [from_url, text]
         self.empty_links: dict[tuple[str, int], tuple[str, str]] = {}  # (page, n-th) → (href, text)
@@ -245,10 +121,6 @@ class PortalSpider(scrapy.Spider):
         self.page_ids: dict[str, int] = {}
         self.page_urls: list[str] = []
         self.checks_done = False
-        # site facts
-        self.facts: dict[str, Any] = {"robots_ignored": not crawl.obey_robots}
-        self.search_form: dict[str, Any] | None = None
-        self.search_query: str | None = None
         self.search_done = False
         # browser contexts
         self.ctx_n = 0
@@ -290,29 +162,6 @@ class PortalSpider(scrapy.Spider):
         meta["depth"] = depth
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, dont_filter=True)
 
-    def _render(self, url: str, depth: int, reason: str, **meta: Any) -> scrapy.Request | None:
-        """The same page again through the browser (bounded pages per recycled context)."""
-        if not self.browser or self.rendered_requested >= self.max_rendered:
-            return None
-        from scrapy_playwright.page import PageMethod
-
-        if self.ctx_used >= CONTEXT_PAGES:
-            self.ctx_n, self.ctx_used = self.ctx_n + 1, 0
-        self.ctx_used += 1
-        ctx = f"site{self.site_id}-{self.ctx_n}"
-        self.ctx_open[ctx] = self.ctx_open.get(ctx, 0) + 1
-        self.rendered_requested += 1
-        meta.update(
-            depth=depth,
-            playwright=True,
-            playwright_include_page=True,
-            playwright_context=ctx,
-            playwright_page_methods=[PageMethod("wait_for_load_state", "networkidle")],
-            render_reason=reason,
-        )
-        return scrapy.Request(url, callback=self.parse_rendered, errback=self.on_render_error, meta=meta,
-                              dont_filter=True)
-
     async def start(self) -> AsyncIterator[Any]:
         for out in self.start_output():
             yield out
@@ -348,51 +197,6 @@ class PortalSpider(scrapy.Spider):
             **extra,
         )
 
-    def _mark_fetched(self, response: Response) -> None:
-        self.fetched[response.url] = (response.status, None)
-        for u in response.meta.get("redirect_urls") or []:
-            self.fetched[u] = (response.status, None)
-        self.fetched.setdefault(response.request.url, (response.status, None))
-
-    def _links(self, sel: Selector, page_url: str) -> list[str]:
-        """Remember every link of a crawled page for the link-health report; returns its URLs."""
-        urls: list[str] = []
-        first = page_url not in self.page_ids
-        src = self._page_index(page_url)
-        record = self.check_links and first
-        for el in sel.root.iter("a"):
-            raw = el.get("href")
-            if raw is None:
-                continue
-            href = raw.strip()
-            if not href or EMPTY_HREF.match(href):
-                if record:
-                    n = self.empty_seq.get(page_url, 0)
-                    self.empty_seq[page_url] = n + 1
-                    self.empty_links.setdefault((page_url, n), (raw, clean(el.text_content())[:200]))
-                continue
-            if href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
-                continue
-            url = absolute(page_url, href)
-            if not url:
-                continue
-            urls.append(url)
-            if not record:
-                continue
-            entry = self.links.get(url)
-            if entry is None:
-                self.links[url] = [page_url, clean(el.text_content())[:200], array("I", [src])]
-            elif len(entry[2]) < MAX_SOURCES and entry[2][-1] != src:
-                entry[2].append(src)
-        return urls
-
-    def _page_index(self, url: str) -> int:
-        n = self.page_ids.get(url)
-        if n is None:
-            n = self.page_ids[url] = len(self.page_urls)
-            self.page_urls.append(url)
-        return n
-
     def parse_start(self, response: Response) -> Iterator[Any]:
         """Home page: follow the 信息公开 entry, or treat the page itself as the portal."""
         sel = page_selector(response)
@@ -401,6 +205,7 @@ class PortalSpider(scrapy.Spider):
         if sel is not None:
             self._home_facts(sel, response.url)
             self._find_search(sel, response.url)
+            self._channels(sel, response.url)
         entry = None if sel is None or "信息公开" in title else entry_link(sel, response.url)
         if entry and entry["url"] != response.url:
             yield self._page(response, "home", sel)
@@ -449,37 +254,6 @@ class PortalSpider(scrapy.Spider):
         yield CrawlInfo(facts={"entry": {**hop, "depth": 1}})
         yield from self.parse_portal(response, kind="portal")
 
-    def _home_facts(self, sel: Selector, url: str) -> None:
-        today = dt.date.today()
-        dates = []
-        for row in sel.xpath("//li | //tr | //dd"):
-            if row.xpath(".//li | .//tr"):
-                continue
-            d = parse_date(node_text(row))
-            if d and d <= today:
-                dates.append(d)
-        self.facts["home_newest_date"] = max(dates).isoformat() if dates else None
-
-    def _find_search(self, sel: Selector, url: str) -> None:
-        if self.search_form is not None:
-            return
-        for form in sel.xpath("//form"):
-            inputs = form.xpath(".//input[not(@type) or @type='text' or @type='search']")
-            if not inputs or not inputs[0].attrib.get("name"):
-                continue
-            action = absolute(url, form.attrib.get("action") or url) or url
-            hidden = {
-                i.attrib["name"]: i.attrib.get("value", "")
-                for i in form.xpath(".//input[@type='hidden'][@name]")
-            }
-            self.search_form = {
-                "form_url": action,
-                "method": (form.attrib.get("method") or "get").lower(),
-                "field": inputs[0].attrib["name"],
-                "hidden": hidden,
-            }
-            return
-
     def parse_portal(self, response: Response, kind: str = "portal") -> Iterator[Any]:
         """Portal page: read the column tree and request every on-site column."""
         sel = page_selector(response)
@@ -498,8 +272,9 @@ class PortalSpider(scrapy.Spider):
         if sel is None:
             yield CrawlInfo(portal_url=response.url)
             return
-        self._links(sel, response.url)
+        links = self._links(sel, response.url)
         self._find_search(sel, response.url)
+        self._channels(sel, response.url, "portal_channels")
         adapter = detect(sel.get(), response.url)
         yield CrawlInfo(portal_url=response.url, cms=adapter.name)
         skip = {page_key(u) for u in (response.url, self.start_url, response.request.url)}
@@ -510,6 +285,8 @@ class PortalSpider(scrapy.Spider):
         # Columns only a tab strip names (their panes hidden); ones the nav already has are skipped.
         for node in prune(tab_columns(sel, response.url), skip):
             yield from self._add_column(node, None, skip, depth + 1, adapter)
+        # Every other on-scope link that could be a column is fetched once and judged by what it is.
+        yield from self._discover(sel, response.url, None, depth + 1, adapter, skip, links)
 
     def _add_column(
         self,
@@ -600,25 +377,35 @@ class PortalSpider(scrapy.Spider):
                     return
         unread = None if page.items or page.found else unreadable_reason(response.body, sel)
         if unread:  # nothing can be said about this column's content: never "blank"
-            yield self._page(response, "list", sel, error=unread)
+            yield self._page(response, response.meta.get("page_kind", "list"), sel, error=unread)
             if first:
                 yield self._status(key, "error", unread)
             else:
                 yield from self._incomplete(key, response.url, unread)
             return
-        yield self._page(response, "list", sel)
+        page_rec = self._page(response, response.meta.get("page_kind", "list"), sel)
         links = self._links(sel, response.url)
+        found: list[Any] = []
         if first:
             known = {it.url for it in page.items} | set(page.pager.page_urls)
+            if page.pager.next_url:
+                known.add(page.pager.next_url)
             fresh = [u for u in links if u not in self.url_key and u not in known and u in self.scope
                      and page_key(u) not in self.skip_keys and u not in self.requested]
             if fresh:
-                yield from self._sub_columns(adapter, sel, response.url, key, depth)
+                found += list(self._sub_columns(adapter, sel, response.url, key, depth))
+                found += list(self._discover(sel, response.url, key, depth + 1, adapter, known, links))
         has_content = False
         if first and not page.items and not page.found:
             has_content = len(adapter.content(sel).replace(" ", "")) >= MIN_CONTENT_CHARS
             if has_content:
-                yield self._kind(key, "content")
+                found.append(self._kind(key, "content"))
+        if first and "page_kind" not in response.meta:
+            below = self._links_below(sel, response.url) if not (page.items or page.found) else 0
+            empty = not (page.items or page.found or has_content) and says_no_data(sel)
+            page_rec.kind = _page_kind(page, has_content, found, below, empty)
+        yield page_rec
+        yield from found
         yield ListRecord(
             column_key=key,
             page_url=response.url,
@@ -751,43 +538,6 @@ class PortalSpider(scrapy.Spider):
             known = self.columns[self.url_key[tree_parent.url]]
             yield from self._add_column(child, known, {page_key(url)}, depth + 1, adapter)
 
-    async def parse_rendered(self, response: Response) -> AsyncIterator[Any]:
-        """A page that came through the browser: close its tab (and a used-up context), then read it."""
-        await self._release(response.meta)
-        role = response.meta.get("role")
-        handler = self.parse_portal if role == "portal" else self.parse_column
-        if role == "portal":
-            for rec in handler(response, kind=response.meta.get("kind", "portal")):
-                yield rec
-        else:
-            for rec in handler(response):
-                yield rec
-
-    async def _release(self, meta: dict[str, Any]) -> None:
-        page = meta.pop("playwright_page", None)
-        ctx = meta.get("playwright_context")
-        if page is None:
-            return
-        try:
-            await page.close()
-            if ctx:
-                self.ctx_open[ctx] = self.ctx_open.get(ctx, 1) - 1
-                current = f"site{self.site_id}-{self.ctx_n}"
-                if self.ctx_open[ctx] <= 0 and ctx != current:
-                    await page.context.close()
-        except Exception as exc:  # a browser hiccup must not lose the page
-            log.debug("closing browser page: %s", exc)
-
-    async def on_render_error(self, failure: Failure) -> AsyncIterator[Any]:
-        """The browser failed: fall back to the plain HTTP copy of the page."""
-        request = failure.request  # type: ignore[attr-defined]
-        await self._release(request.meta)
-        log.warning("browser rendering failed for %s: %s", request.url, failure.getErrorMessage())
-        meta = {k: v for k, v in request.meta.items() if not k.startswith("playwright")}
-        meta["rendered"] = True  # do not try the browser again
-        cb = self.parse_portal if meta.get("role") == "portal" else self.parse_column
-        yield scrapy.Request(request.url, callback=cb, errback=self.on_error, meta=meta, dont_filter=True)
-
     def parse_article(self, response: Response) -> Iterator[Any]:
         """Article page: title, date, metadata block, body, attachments."""
         sel = page_selector(response)
@@ -892,138 +642,9 @@ class PortalSpider(scrapy.Spider):
 
     # ---- end of crawl: link checks and the search test ---------------------------------------
 
-    def on_idle(self) -> None:
-        """When the crawl proper is done: check links not fetched yet, then try the search form."""
-        reqs: list[scrapy.Request] = []
-        if not self.checks_done:
-            self.checks_done = True
-            reqs += self._link_checks()
-        if not reqs and not self.search_done:
-            self.search_done = True
-            req = self._search_request()
-            if req is not None:
-                reqs.append(req)
-        if reqs:
-            for r in reqs:
-                self.crawler.engine.crawl(r)
-            raise DontCloseSpider
-
-    def _link_checks(self) -> list[scrapy.Request]:
-        if not self.check_links or self.failed:
-            return []
-        out: list[scrapy.Request] = []
-        onsite = offsite = 0
-        for url in self.links:
-            if url in self.fetched or url in self.requested:
-                continue
-            inside = url in self.scope
-            if inside:
-                if onsite >= self.max_link_checks:
-                    continue
-                onsite += 1
-            else:
-                if offsite >= self.max_offsite_checks:
-                    continue
-                offsite += 1
-            out.append(self._check(url, "HEAD", inside))
-        return out
-
-    def _check(self, url: str, method: str, inside: bool) -> scrapy.Request:
-        meta = {"kind": "check", "target": url, "handle_httpstatus_all": True, "inside": inside,
-                "download_timeout": 15 if not inside else None}
-        if meta["download_timeout"] is None:
-            del meta["download_timeout"]
-        if not inside:
-            meta["dont_obey_robotstxt"] = True
-        return scrapy.Request(url, method=method, callback=self.parse_check, errback=self.check_error,
-                              meta=meta, dont_filter=True, priority=-10)
-
-    def parse_check(self, response: Response) -> Iterator[Any]:
-        target = response.meta["target"]
-        if response.status >= 400 and response.request.method == "HEAD":
-            yield self._check(target, "GET", response.meta.get("inside", True))
-            return
-        self.fetched[target] = (response.status, None)
-
-    def check_error(self, failure: Failure) -> Iterator[Any]:
-        request = failure.request  # type: ignore[attr-defined]
-        target = request.meta["target"]
-        if failure.check(HttpError):
-            self.fetched[target] = (failure.value.response.status, None)
-            return
-        error = describe_failure(failure)[0][:300]
-        if is_unchecked(error) or failure.type.__name__ == "IgnoreRequest":
-            self.fetched[target] = (None, error)
-            return
-        if request.method == "HEAD":
-            yield self._check(target, "GET", request.meta.get("inside", True))
-            return
-        self.fetched[target] = (None, error)
-
-    def _search_request(self) -> scrapy.Request | None:
-        if not self.search or self.failed:
-            return None
-        if self.search_form is None or not self.search_query:
-            self.facts["search"] = {"form_url": (self.search_form or {}).get("form_url"), "query": None,
-                                    "found": False if self.search_form is None else None}
-            return None
-        form = self.search_form
-        data = {**form["hidden"], form["field"]: self.search_query}
-        meta = {"kind": "search", "handle_httpstatus_all": True}
-        if form["method"] == "post":
-            return scrapy.FormRequest(form["form_url"], formdata=data, callback=self.parse_search, meta=meta,
-                                      errback=self.search_error, dont_filter=True)
-        url = form["form_url"] + ("&" if "?" in form["form_url"] else "?") + urlencode(data)
-        return scrapy.Request(url, callback=self.parse_search, errback=self.search_error, meta=meta,
-                              dont_filter=True)
-
-    def parse_search(self, response: Response) -> Iterator[Any]:
-        sel = page_selector(response)
-        text = node_text(sel.xpath("//body")[0]) if sel is not None and sel.xpath("//body") else ""
-        query = self.search_query or ""
-        self.facts["search"] = {
-            "form_url": (self.search_form or {}).get("form_url"),
-            "query": query,
-            "found": response.status < 400 and clean(query) in text,
-            "status": response.status,
-        }
-        return iter(())
-
-    def search_error(self, failure: Failure) -> Iterator[Any]:
-        self.facts["search"] = {
-            "form_url": (self.search_form or {}).get("form_url"),
-            "query": self.search_query,
-            # The query never ran (robots.txt, time-out, refused): nothing is known about the results,
-            # so the check must not turn this into "search finds nothing".
-            "found": None,
-            "error": failure.getErrorMessage()[:200],
-        }
-        return iter(())
-
     def site_facts(self) -> dict[str, Any]:
         """Facts for `Crawl.facts` (entry, home_newest_date, search, robots_ignored, …)."""
         return dict(self.facts)
-
-    def link_rows(self) -> list[dict[str, Any]]:
-        """Every link seen on crawled pages, classified ok / broken / empty / unchecked."""
-        rows: list[dict[str, Any]] = []
-        for url, (src, text, sources) in self.links.items():
-            status, error = self.fetched.get(url, (None, None))
-            if status is not None:
-                kind = "ok" if status < 400 else ("restricted" if status in (401, 403) else "broken")
-            elif error and not is_unchecked(error):
-                kind = "broken"
-            else:
-                kind = "unchecked"
-            offsite = url not in self.scope
-            froms = [self.page_urls[i] for i in dict.fromkeys(sources)] if kind == "broken" else [src]
-            for page in froms:
-                rows.append({"from_url": page, "to_url": url, "text": text or None, "kind": kind,
-                             "status": status, "error": error, "offsite": offsite})
-        for (src, _), (raw, text) in self.empty_links.items():
-            rows.append({"from_url": src, "to_url": raw, "text": text or None, "kind": "empty", "status": None,
-                         "error": None, "offsite": False})
-        return rows
 
     # ---- errors ---------------------------------------------------------------------------
 
@@ -1065,6 +686,17 @@ class PortalSpider(scrapy.Spider):
             yield self._status(key, "incomplete", f"list page failed: {url} ({why})")
 
 
+def _page_kind(page: ListPage, has_content: bool, found: list[Any], below: int = 0, empty_list: bool = False) -> str:
+    """A column's first page classified: list, landing (it led to columns, or links to pages in its
+    own URL folder), content or unclassified."""
+    if page.items or page.found or empty_list:
+        return "list"
+    led = [r for r in found if isinstance(r, scrapy.Request) or (isinstance(r, ColumnRecord) and r.kind != "content")]
+    if led or below:
+        return "landing"
+    return "content" if has_content else "unclassified"
+
+
 def _flat_with_parent(roots: list[NavNode]) -> list[tuple[NavNode, NavNode | None]]:
     out: list[tuple[NavNode, NavNode | None]] = []
 
@@ -1076,3 +708,8 @@ def _flat_with_parent(roots: list[NavNode]) -> list[tuple[NavNode, NavNode | Non
     for r in roots:
         walk(r, None)
     return out
+
+
+# re-exported: other modules and tests import these from the spider module
+__all__ = ["MAX_SOURCES", "PageSelector", "PortalSpider", "body_sha256", "entry_link", "find_entry", "page_selector",
+           "page_source", "restricted_reason", "use_lazy_browser"]

@@ -117,6 +117,16 @@ def _reachable(ctx: SiteContext, url: str | None) -> bool | None:
     return None
 
 
+def _channel_match(ctx: SiteContext, item: RubricItem) -> dict[str, str] | None:
+    """The first site channel (crawl fact `channels`) whose link text the item's name or an alias names."""
+    terms = [t for t in (normalize(x) for x in (item.name, *item.aliases)) if len(t) >= 2]
+    for ch in [*(ctx.facts.get("channels") or []), *(ctx.facts.get("portal_channels") or [])]:
+        text = normalize(ch.get("text") or "")
+        if text and ch.get("url") and any(t == text or t in text for t in terms):
+            return ch
+    return None
+
+
 @register(KIND, params=PresenceParams)
 def check(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> CheckOutcome:
     """Presence of the item on the portal (see module doc for the decision)."""
@@ -198,6 +208,12 @@ def _decide(ctx: SiteContext, item: RubricItem, params: PresenceParams) -> Check
     if ok:
         return CheckOutcome(KIND, PASS, 1.0, message=f"栏目{_names([m for m, _c in ok])}存在（暂无内容）",
                             evidence=_col_evidence(ctx, [m for m, _c in ok]), matched=matched)
+    channel = _channel_match(ctx, item)
+    if channel is not None:
+        # A site channel (top menu, header table, footer) the item names: published, not as a column.
+        return CheckOutcome(KIND, PASS, 1.0, message=f"已设置频道「{channel['text']}」",
+                            evidence=[{"url": channel["url"], "label": f"频道：{channel['text']}"}],
+                            matched=matched)
     if weak:
         best = weak[0]
         return CheckOutcome(KIND, NEEDS_REVIEW, 0.0,

@@ -110,3 +110,18 @@ def test_found_status_needs_review_and_absent_fails(kit: Kit, tmp_path) -> None:
     none.col("政策文件", items=3)
     out = none.check("presence", CHANNEL[0]["checks"][0]["params"], rubric=tiny_rubric(CHANNEL), item=CHANNEL[0])
     assert out.status == "fail"
+
+
+def test_site_channel_counts_for_presence(tmp_path) -> None:
+    """政务服务 is a top-menu channel, not a column: presence finds it (V6 then asks a human)."""
+    from sitekit import Kit
+
+    inspection = load_rubric(find_rubric("gov-website-inspection-2019"))
+    kit = Kit(tmp_path, facts={"channels": [{"channel": "政务服务", "text": "政务服务", "url": "http://s.test/zwfw/"}]})
+    kit.col("信息公开指南", content=True)
+    out = _presence(kit, inspection, "V6")
+    assert out.status == "needs_review" and "政务服务" in out.message
+    assert out.evidence[0]["url"] == "http://s.test/zwfw/"
+    kit2 = Kit(tmp_path / "b")
+    kit2.col("信息公开指南", content=True)
+    assert _presence(kit2, inspection, "V6").status == "fail"

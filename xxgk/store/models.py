@@ -108,6 +108,8 @@ class Crawl(Base):
     # Fencing token of the distributed attempt that owns this crawl (set when a worker (re)starts it);
     # a stalled worker's writes carry an older token and are refused. None for local crawls.
     lease_token: Mapped[str | None] = mapped_column(String(64))
+    # How much of the site the crawl saw (`scoring.coverage.Coverage.as_dict`), set when it is scored.
+    coverage: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
 
     run: Mapped[Run] = relationship(back_populates="crawls")
     site: Mapped[Site] = relationship()

@@ -1,0 +1,120 @@
+"""How much of a site the crawl saw, and whether that is enough to call something missing.
+
+The figures come from the stored crawl: on-scope link targets seen, pages fetched and how they
+were classified (list, landing, article, content — or unclassified), columns with no items and no
+content, items. When they are implausible — most columns empty, most column pages unrecognised, no
+item at all on a portal with columns — a "missing" verdict would blame the site for what the crawler
+could not read, so checks give needs_review instead (`scoring.checks.registry`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xxgk.store import Column, Crawl, Item, Link, Page
+
+REASON = "crawl coverage too low to judge"
+CLASSIFIED = ("home", "portal", "list", "landing", "article", "content")
+COLUMN_PAGES = ("list", "landing", "content", "unclassified")
+BUDGETS = ("page limit", "time limit", "depth limit", "candidate limit", "list page limit", "article limit")
+MOST = 0.5  # "most columns", "most pages"
+MIN_COLUMNS = 3
+
+
+@dataclass
+class Coverage:
+    """One crawl's coverage figures and the verdict on them."""
+
+    links_seen: int = 0  # distinct on-scope link targets on crawled pages (when links were recorded)
+    links_unvisited: int = 0  # of those: neither fetched nor listed as an item
+    pages_fetched: int = 0
+    pages_classified: int = 0
+    pages_unclassified: int = 0
+    columns: int = 0  # on-site columns that should hold something (no group headers)
+    empty_columns: int = 0  # of those: no items, no content, no child with either
+    empty_unrecognised: int = 0  # of those: a page that showed no list area, no content, no sub-columns
+    items: int = 0
+    budget: str | None = None  # the crawl limit the site hit, if any
+    plausible: bool = True
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def figures(self) -> str:
+        """The numbers, for a finding's message (Chinese, as reports show it)."""
+        text = (f"站内链接 {self.links_seen} 个，抓取页面 {self.pages_fetched} 个，已识别 {self.pages_classified} 个，"
+                f"未识别 {self.pages_unclassified} 个；栏目 {self.columns} 个，其中无条目且无内容 {self.empty_columns} 个"
+                f"（页面未能识别 {self.empty_unrecognised} 个）；"
+                f"条目 {self.items} 条")
+        return text + (f"；抓取上限：{self.budget}" if self.budget else "")
+
+
+def measure(session: Session, crawl: Crawl) -> Coverage:
+    """The crawl's coverage, read from its pages, links, columns and items."""
+    cid = crawl.id
+    kinds = dict(session.execute(select(Page.kind, func.count(Page.id)).where(
+        Page.crawl_id == cid, Page.status >= 200, Page.status < 400).group_by(Page.kind)).all())
+    cov = Coverage()
+    cov.pages_fetched = sum(n for k, n in kinds.items() if k not in ("attachment", "check"))
+    cov.pages_classified = sum(n for k, n in kinds.items() if k in CLASSIFIED)
+    cov.pages_unclassified = kinds.get("unclassified", 0)
+    targets = set(session.scalars(select(Link.to_url).where(
+        Link.crawl_id == cid, Link.offsite.is_(False), Link.kind != "empty")))
+    cov.links_seen = len(targets)
+    if targets:
+        seen = set(session.scalars(select(Page.url).where(Page.crawl_id == cid)))
+        seen |= set(session.scalars(select(Item.url).where(Item.crawl_id == cid)))
+        cov.links_unvisited = len(targets - seen)
+    cols = list(session.scalars(select(Column).where(Column.crawl_id == cid)))
+    parents = {c.parent_id for c in cols if c.parent_id is not None}
+    counted = set(session.scalars(select(Item.column_id).where(Item.crawl_id == cid).distinct()))
+    leaves = [c for c in cols if c.id not in parents and c.kind != "group" and c.url and not c.offsite
+              and c.status in ("ok", "incomplete")]
+    cov.columns = len(leaves)
+    empty = [c for c in leaves if not (c.item_count or c.has_content or c.id in counted)]
+    cov.empty_columns = len(empty)
+    if empty:
+        unknown = set(session.scalars(select(Page.url).where(Page.crawl_id == cid, Page.kind == "unclassified")))
+        cov.empty_unrecognised = sum(1 for c in empty if c.url in unknown)
+    cov.items = session.scalar(select(func.count(Item.id)).where(Item.crawl_id == cid)) or 0
+    stop = crawl.stop_reason or ""
+    cov.budget = next((b for b in BUDGETS if b in stop), None)
+    judge(cov)
+    return cov
+
+
+def judge(cov: Coverage) -> Coverage:
+    """Set `plausible` and the reasons it is not."""
+    reasons = []
+    if cov.columns and cov.items == 0 and cov.empty_columns == cov.columns:
+        reasons.append("no items on a portal with columns")
+    elif cov.columns >= MIN_COLUMNS and cov.empty_unrecognised > MOST * cov.columns:
+        # an empty list area ("暂无信息") is the site's own blank column; a page read as nothing is doubt
+        reasons.append("most columns empty")
+    column_pages = cov.pages_classified + cov.pages_unclassified
+    if cov.pages_unclassified >= MIN_COLUMNS and cov.pages_unclassified > MOST * column_pages:
+        reasons.append("most pages unrecognised")
+    if cov.links_seen >= 20 and cov.links_unvisited > MOST * cov.links_seen and cov.items == 0:
+        reasons.append("many on-scope links never classified")
+    cov.reasons = reasons
+    cov.plausible = not reasons
+    return cov
+
+
+def of_crawl(session: Session | None, crawl: Crawl) -> Coverage:
+    """The crawl's coverage (measured and kept on `Crawl.coverage` when a session is at hand)."""
+    if session is None:
+        stored = crawl.coverage or {}
+        return Coverage(**{k: v for k, v in stored.items() if k in Coverage.__dataclass_fields__})
+    cov = measure(session, crawl)
+    if crawl.coverage != cov.as_dict():
+        crawl.coverage = cov.as_dict()
+    return cov
+
+
+__all__ = ["REASON", "Coverage", "judge", "measure", "of_crawl"]
