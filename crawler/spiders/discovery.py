@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import Response
@@ -97,7 +98,10 @@ class DiscoveryMixin:
     def _discover(self, sel: Selector, url: str, parent_key: str | None, depth: int, adapter: GenericAdapter,
                   exclude: set[str], links: list[str]) -> Iterator[Any]:
         """Probe the page's fresh candidates; `parent_key` is the column the page is (None: the portal)."""
-        fresh = self._fresh_candidates(sel, url, adapter, exclude)
+        # the page's own query variants (calendar days, filters, sort orders) are the same page, not columns:
+        # following them is how calendar and infinite-pagination traps swallow a crawl
+        fresh = [(n, a) for n, a in self._fresh_candidates(sel, url, adapter, exclude)
+                 if not _query_variant(n.url, url)]
         if not fresh:
             return
         here = {u: self.url_key[u] for u in dict.fromkeys(links) if u in self.url_key}
@@ -203,3 +207,11 @@ class DiscoveryMixin:
 
 
 __all__ = ["DiscoveryMixin", "PageRecord"]
+
+
+def _query_variant(candidate: str | None, page: str) -> bool:
+    """`candidate` is `page` (same host and path) with another query string."""
+    if not candidate:
+        return False
+    a, b = urlsplit(candidate), urlsplit(page)
+    return bool(a.query) and (a.netloc, a.path) == (b.netloc, b.path)

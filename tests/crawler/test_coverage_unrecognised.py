@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dyn_server import DynServer, html
 from sqlalchemy import select
+from storekit import add_run_with_sites
 
 from scoring.coverage import REASON
 from scoring.engine import score_crawl
@@ -17,7 +18,6 @@ from xxgk.store import (
     Crawl,
     Finding,
     Site,
-    add_run_with_sites,
     default_db_url,
     session_factory,
 )

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from dyn_server import DynServer, html
 from sqlalchemy import select
+from storekit import add_run_with_sites
 
-from xxgk.store import Column, Crawl, Item, Page, add_run_with_sites, default_db_url, session_factory
+from xxgk.store import Column, Crawl, Item, Page, default_db_url, session_factory
 
 LIMITS = {"browser": False, "check_links": False, "fetch_articles": False, "search": False}
 FOOT = "<div class='ft'>版权所有：示例农业大学 ICP备000000号</div>"

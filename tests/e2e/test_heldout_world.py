@@ -13,7 +13,8 @@ from tests.e2e.heldout import PortalFigures, expected_veto_statuses, measure, ta
 from xxgk.samples.v3 import recipes
 
 pytestmark = pytest.mark.e2e
-NOT_YET = pytest.mark.xfail(strict=True, reason="discovery by evidence not merged yet")
+NOT_YET = pytest.mark.xfail(strict=True, reason="held-out x03 (generic gov portal, dropdown menu): one false "
+                             "missing and 8 verdicts still differ from the truth")
 MIN_F1 = 0.99
 
 
@@ -27,7 +28,6 @@ def test_every_heldout_portal_was_crawled(figures: list[PortalFigures]) -> None:
     assert all(f.crawl_status == "done" for f in figures), table(figures)
 
 
-@NOT_YET
 def test_column_and_item_extraction_f1(figures: list[PortalFigures]) -> None:
     low = [f.slug for f in figures if f.columns_prf[2] < MIN_F1 or f.items_prf[2] < MIN_F1]
     assert not low, f"F1 < {MIN_F1} on {low}\n{table(figures)}"
