@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from reports import formats as registry
 from reports.context import Report, build_report
 from reports.formats import csv as csv_format
-from xxgk.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +59,7 @@ def render_report(session: Session, run_id: int, rubric_id: str | None, out_dir:
     `assertions`: an assertion file's verdict on the run (its JSON summary), shown on the pages.
     """
     chosen = parse_formats(formats)
-    if lang not in csv_format.LANGS:
-        raise UserError(f"unknown language {lang!r} (use {' or '.join(csv_format.LANGS)})", field="--lang")
+    csv_format.check_lang(lang)
     report = build_report(session, run_id, rubric_id, compare=compare, assertions=assertions)
     report.lang = lang
     if bulletin is None:

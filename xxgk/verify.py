@@ -198,13 +198,6 @@ def run_verification(db_url: str, plan: VerifyPlan, *, config: AuditConfig | Non
     return new_run, verdicts
 
 
-def verify_fixes(db_url: str, baseline_run_id: int, claims_path: Path, *, config: AuditConfig | None = None,
-                 progress: Any = None) -> tuple[int, list[Verdict]]:
-    """Plan and run a verification in one call (see `plan_verification` and `run_verification`)."""
-    return run_verification(db_url, plan_verification(db_url, baseline_run_id, claims_path), config=config,
-                            progress=progress)
-
-
 def _judge(session: Any, base_run: int, new_run: int, rubric_id: str, claim: Claim, site: Site, item: Any) -> Verdict:
     def finding(run_id: int) -> Finding | None:
         return session.scalar(select(Finding).where(Finding.run_id == run_id, Finding.rubric_id == rubric_id,

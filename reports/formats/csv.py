@@ -14,6 +14,7 @@ from reports.cells import write_csv
 from reports.context import Report
 from reports.formats.base import Format
 from reports.model import COLUMN_COLUMNS, FINDING_COLUMNS, ITEM_COLUMNS, SCORE_COLUMNS
+from xxgk.errors import UserError
 
 # `--lang zh`: the same columns in the same order under Chinese heads, for readers rather than scripts
 ZH_HEADERS = {
@@ -28,6 +29,12 @@ ZH_HEADERS = {
     "rank": "排名", "kind": "栏目类型", "page_kind": "页面类型", "empty": "无条目无内容",
 }
 LANGS = ("en", "zh")
+
+
+def check_lang(lang: str) -> None:
+    """A `--lang` value this format writes, else one line naming the known ones."""
+    if lang not in LANGS:
+        raise UserError(f"unknown language {lang!r} (use {' or '.join(LANGS)})", field="--lang")
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
