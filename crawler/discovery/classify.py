@@ -52,6 +52,17 @@ def says_no_data(sel: Selector) -> bool:
     return False
 
 
+def says_empty(sel: Selector, body: str) -> bool:
+    """The page says its list is empty (暂无信息) and its main text `body` holds little else than its
+    headings (the column's name) and that marker: an empty column under a title, not a content page."""
+    if not says_no_data(sel):
+        return False
+    rest = re.sub(r"\s+", "", body)
+    for h in sel.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"):
+        rest = rest.replace(re.sub(r"\s+", "", node_text(h)), "", 1)
+    return len(NO_DATA.sub("", rest)) < MIN_CONTENT_CHARS
+
+
 def breadcrumb(sel: Selector) -> list[str]:
     """The names of a 当前位置 trail (home first), or [] when the page shows none."""
     for node in sel.xpath("//body//*[contains(text(),'位置')]"):

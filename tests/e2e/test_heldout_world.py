@@ -13,8 +13,8 @@ from tests.e2e.heldout import PortalFigures, expected_veto_statuses, measure, ta
 from xxgk.samples.v3 import recipes
 
 pytestmark = pytest.mark.e2e
-NOT_YET = pytest.mark.xfail(strict=True, reason="held-out x03 (generic gov portal, dropdown menu): one false "
-                             "missing and 8 verdicts still differ from the truth")
+NOT_YET = pytest.mark.xfail(strict=True, reason="7 checklist verdicts on held-out x04/x05/x08 pass where the "
+                             "truth fails (false passes; no false missing left)")
 MIN_F1 = 0.99
 
 
@@ -39,7 +39,6 @@ def test_every_verdict_equals_ground_truth(figures: list[PortalFigures]) -> None
     assert not wrong, f"{wrong}\n{table(figures)}"
 
 
-@NOT_YET
 def test_no_false_missing(figures: list[PortalFigures]) -> None:
     assert sum(f.false_missing for f in figures) == 0, table(figures)
 
