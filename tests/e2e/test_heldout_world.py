@@ -53,3 +53,9 @@ def test_figures_count_hits_and_false_missing() -> None:
     gov = {"inspection": {"veto": ["栏目不更新：空白栏目≥5个", "服务不实用"]}}
     assert expected_veto_statuses(gov) == {"V2": "pass", "V3": "pass", "V4": "fail", "V5": "needs_review",
                                            "V6": "fail"}
+
+
+def test_discovery_fetches_at_most_1_2_pages_per_page_holding_columns_or_items(
+        figures: list[PortalFigures]) -> None:
+    worst = {f.slug: round(f.fetch_ratio, 2) for f in figures if f.fetch_ratio > 1.2 or not f.pages_useful}
+    assert not worst, f"{worst}\n{table(figures)}"
