@@ -52,15 +52,23 @@ def says_no_data(sel: Selector) -> bool:
     return False
 
 
-def says_empty(sel: Selector, body: str) -> bool:
-    """The page says its list is empty (暂无信息) and its main text `body` holds little else than its
-    headings (the column's name) and that marker: an empty column under a title, not a content page."""
+def says_empty(sel: Selector) -> bool:
+    """The page says its list is empty (暂无信息) and its main block holds little else than headings (the
+    column's name), links (a 当前位置 trail, menus) and that marker: an empty column under a title and a
+    template banner, not a content page."""
     if not says_no_data(sel):
         return False
-    rest = re.sub(r"\s+", "", body)
-    for h in sel.xpath("//h1 | //h2 | //h3 | //h4 | //h5 | //h6"):
-        rest = rest.replace(re.sub(r"\s+", "", node_text(h)), "", 1)
-    return len(NO_DATA.sub("", rest)) < MIN_CONTENT_CHARS
+    from crawler.discovery.content import main_block
+
+    block = main_block(sel)
+    if block is None:
+        return True
+    own = block.xpath(".//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)"
+                      " and not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4 or ancestor::h5"
+                      " or ancestor::h6)]").getall()
+    rest = CRUMB.sub("", re.sub(r"\s+", "", "".join(own)))
+    rest = CRUMB_SEP.sub("", NO_DATA.sub("", rest))
+    return len(rest) < MIN_CONTENT_CHARS
 
 
 def breadcrumb(sel: Selector) -> list[str]:

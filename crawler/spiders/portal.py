@@ -398,7 +398,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         has_content = False
         if first and not page.items and not page.found:
             body = adapter.content(sel)
-            has_content = len(body.replace(" ", "")) >= MIN_CONTENT_CHARS and not says_empty(sel, body)
+            has_content = len(body.replace(" ", "")) >= MIN_CONTENT_CHARS and not says_empty(sel)
             if has_content:
                 found.append(self._kind(key, "content"))
         if first and "page_kind" not in response.meta:
