@@ -13,8 +13,6 @@ from tests.e2e.heldout import PortalFigures, expected_veto_statuses, measure, ta
 from xxgk.samples.v3 import recipes
 
 pytestmark = pytest.mark.e2e
-NOT_YET = pytest.mark.xfail(strict=True, reason="7 checklist verdicts on held-out x04/x05/x08 pass where the "
-                             "truth fails (false passes; no false missing left)")
 MIN_F1 = 0.99
 
 
@@ -33,7 +31,6 @@ def test_column_and_item_extraction_f1(figures: list[PortalFigures]) -> None:
     assert not low, f"F1 < {MIN_F1} on {low}\n{table(figures)}"
 
 
-@NOT_YET
 def test_every_verdict_equals_ground_truth(figures: list[PortalFigures]) -> None:
     wrong = {f.slug: f.wrong[:8] for f in figures if f.verdicts_equal != f.verdicts}
     assert not wrong, f"{wrong}\n{table(figures)}"
