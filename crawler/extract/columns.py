@@ -222,7 +222,36 @@ def nav_containers(sel: Selector) -> list[Selector]:
             continue
         seen.append(el.root)
         out.append(el)
+    for menu in _grouped_menus(sel):
+        if not any(anc in seen for anc in menu.root.iterancestors()):
+            seen.append(menu.root)
+            out.append(menu)
     return out
+
+
+def _grouped_menus(sel: Selector) -> list[Selector]:
+    """Menus recognised by their shape whatever they are called: an outermost ul/ol of at least three
+    linked rows, one of which is a group — a label without a link over its own links (a dropdown, or
+    a nested list). Only such a menu can name link-less group headers, so its class is not needed."""
+    out: list[Selector] = []
+    for ul in sel.xpath("//body//ul[not(ancestor::ul or ancestor::ol)] | //body//ol[not(ancestor::ul or ancestor::ol)]"):
+        rows = ul.xpath("./li[.//a[@href]]")
+        if len(rows) < 3 or _is_dated_list(ul):
+            continue
+        if any(BAD_HINT.search(_hints(anc)) for anc in ul.xpath("ancestor-or-self::*[@class or @id]")):
+            continue
+        if any(_is_group_row(li) for li in rows):
+            out.append(ul)
+    return out
+
+
+def _is_group_row(li: Selector) -> bool:
+    level = len(li.xpath("ancestor-or-self::li"))
+    node = _dropdown(li, level, "http://x.invalid/")
+    if node is not None:
+        return node.url is None
+    name, href = _label(li, level)
+    return href is None and bool(column_name(name)) and bool(li.xpath(".//li//a[@href]"))
 
 
 HEAD_HINT = re.compile(r"header|head\b|top", re.I)
