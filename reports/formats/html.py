@@ -102,4 +102,5 @@ def write(report: Report, out_dir: Path) -> list[Path]:
 
 
 FORMAT = Format(name="html", description="ranking page and one page per site, with archived evidence",
-                files=("index.html", "sites/site-N.html", "snapshots/", "screenshots/"), write=write)
+                files=("index.html", "ranking-page-N.html", "group-K.html", "group-K-page-N.html", "sites/site-N.html",
+                       "snapshots/", "screenshots/"), write=write)
