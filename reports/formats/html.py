@@ -46,11 +46,24 @@ def ranking_page(env: Environment, report: Report, rows: list[dict] | None = Non
         spark={s: Markup(sparkline(points)) for s, points in report.trends.totals.items()})
 
 
-def history_context(report: Report, site_id: int) -> dict:
-    """A site page's history: its total per run, each item's statuses per run, changes since the baseline."""
+def items_by_site(report: Report) -> dict[int, dict[str, list]]:
+    """Each site's item histories (item id → statuses per run), grouped once for all site pages."""
+    out: dict[int, dict[str, list]] = {}
+    for (sid, item), statuses in report.trends.items.items():
+        out.setdefault(sid, {})[item] = statuses
+    return out
+
+
+def history_context(report: Report, site_id: int, site_items: dict[int, dict[str, list]] | None = None) -> dict:
+    """A site page's history: its total per run, each item's statuses per run, changes since the baseline.
+
+    `site_items` (from `items_by_site`) saves a scan of every site's histories per page.
+    """
     trends = report.trends
     points = trends.totals.get(site_id, [])
-    items = {item: statuses for (sid, item), statuses in trends.items.items() if sid == site_id}
+    if site_items is None:
+        site_items = items_by_site(report)
+    items = site_items.get(site_id, {})
     return {"trend": points, "trend_chart": Markup(sparkline(points, width=240, height=60)),
             "item_history": items if len(trends.runs) > 1 else {}, "changes": trends.changes.get(site_id, {}),
             "change_kinds": CHANGE_KINDS, "baseline": report.baseline}
@@ -92,11 +105,12 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     index_by_site = by_site(data)
     rank_rows = {int(r["site_id"]): r for r in records(report.ranking.table)}
     template = env.get_template("site.html.j2")
+    histories = items_by_site(report)
     for site in data.sites.itertuples():
         page = out_dir / site_page_name(site.site_id)
         page.write_text(template.render(**report.page_globals(), **site_context(
             data, report.ranking, site, evidence, index_by_site, rank_rows),
-            **history_context(report, int(site.site_id))), encoding="utf-8")
+            **history_context(report, int(site.site_id), histories)), encoding="utf-8")
         written.append(page)
     return written
 
