@@ -114,6 +114,9 @@ def measure(source: Path, n_sites: int, work: Path, extra_formats: bool) -> dict
         row["xlsx_json_s"], row["xlsx_json_mb"], _ = timed_stage(
             ["--stage", "report", "--db", db, "--run", "1", "--out", str(work / f"x{n_sites}"),
              "--formats", "html,csv,xlsx,json"])
+        shutil.rmtree(work / f"x{n_sites}", ignore_errors=True)
+    for path in work.glob(f"n{n_sites}.sqlite*"):  # 17,500 sites is ~12 GB of store: free the disk as we go
+        path.unlink()
     return row
 
 
@@ -149,6 +152,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=SOURCE) as tmp:
         work = Path(tmp)
         for i, n in enumerate(counts):
+            if results:
+                shutil.rmtree(results[-1]["out"], ignore_errors=True)  # only the largest N's report is kept
             results.append(measure(source, n, work, extra_formats=i == 0))
             print(f"{n} sites: {format_row(results[-1])}", flush=True)
         open_ms = open_ranking(results[-1]["out"] / "index.html") if results else None
