@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 NO_GROUP = "未分组"
 PAGE_SIZE = 200  # rows per ranking page
+# Files written only for a run of more than PAGE_SIZE sites (N: page number, K: group number).
+FILES = ("ranking-page-N.html", "group-K.html", "group-K-page-N.html")
 
 
 @dataclass

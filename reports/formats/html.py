@@ -11,6 +11,7 @@ from markupsafe import Markup
 from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
 from reports.formats.base import Format
+from reports.pagination import FILES as PAGINATED_FILES
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
@@ -116,5 +117,4 @@ def write(report: Report, out_dir: Path) -> list[Path]:
 
 
 FORMAT = Format(name="html", description="ranking page and one page per site, with archived evidence",
-                files=("index.html", "ranking-page-N.html", "group-K.html", "group-K-page-N.html", "sites/site-N.html",
-                       "snapshots/", "screenshots/"), write=write)
+                files=("index.html", *PAGINATED_FILES, "sites/site-N.html", "snapshots/", "screenshots/"), write=write)
