@@ -50,11 +50,21 @@ class Part:
 
 
 @dataclass
+class Table:
+    """One table of an 附件: an optional caption, the head, the rows and relative column widths."""
+
+    caption: str
+    head: list[str]
+    rows: list[list[str]]
+    widths: tuple[int, ...] = ()  # percent of the 版心 per column; empty: as the text needs
+
+
+@dataclass
 class Attachment:
-    """附件N: a title and one or more tables (caption, head, rows)."""
+    """附件N: a title and one or more tables."""
 
     title: str
-    tables: list[tuple[str, list[str], list[list[str]]]]
+    tables: list[Table]
 
 
 @dataclass
@@ -84,8 +94,8 @@ class Bulletin:
             out += [p.heading, *p.paragraphs]
         for a in self.attachments:
             out.append(a.title)
-            for caption, head, rows in a.tables:
-                out += [caption, *head, *(c for r in rows for c in r)]
+            for t in a.tables:
+                out += [t.caption, *t.head, *(c for r in t.rows for c in r)]
         return out
 
 
@@ -128,8 +138,9 @@ def build(report: Report, given: SenderFile | None = None, today: dt.date | None
     if report.bulletins:
         attachments.append(_monthly_tables(report.bulletins))
     if method:
-        attachments.append(Attachment("评估时点与方法", [("", ["项目", "内容"],
-                                                          [[a, plain(b)] for a, b in method_rows(method)])]))
+        attachments.append(Attachment("评估时点与方法", [Table("", ["项目", "内容"],
+                                                             [[a, plain(b)] for a, b in method_rows(method)],
+                                                             (20, 80))]))
     return Bulletin(words, issuer, _title(words, as_of, report.bulletins), parts, attachments, int(report.run.id))
 
 
@@ -146,12 +157,18 @@ def _overview(report: Report, words: Words, as_of: dt.date | None, table: list[d
     scope = SCOPE[words.kind].format(n=s.get("sites", len(table)))
     part.add(f"{when}依据{basis}，对{scope}进行了{words.action}{window}。")
     if s.get("judged"):
-        line = f"完成评分的{s['judged']}{words.measure}{words.unit}中，"
-        if s.get("average") is not None:
-            line += f"平均得分{s['average']:.2f}分，最高{s['max']:.2f}分，最低{s['min']:.2f}分；"
-        line += f"{s['passed']}{words.measure}{words.unit}达到{s['pass_mark']:g}分{s['pass_word']}线"
+        m, unit = words.measure, words.unit
+        line = f"{s['judged']}{m}{unit}完成{words.action}"
         if s.get("vetoed"):
-            line += f"，{s['vetoed']}{words.measure}{words.unit}触发单项否决，判定为不合格"
+            line += f"，其中{s['vetoed']}{m}触发单项否决，判定为不合格"
+        if s.get("scored") and s.get("average") is not None:
+            scored = "其余" if s.get("vetoed") else ""
+            line += f"；{scored}{s['scored']}{m}{unit}" + (
+                f"得分{s['average']:.2f}分" if s["scored"] == 1 else
+                f"平均得分{s['average']:.2f}分，最高{s['max']:.2f}分，最低{s['min']:.2f}分")
+            mark = f"{s['pass_mark']:g}分{s['pass_word']}线"
+            line += (f"，{'达到' if s['passed'] else '未达到'}{mark}" if s["scored"] == 1
+                     else f"，{s['passed']}{m}达到{mark}")
         part.add(line + "。")
     if s.get("unscored"):
         part.add(f"{s['unscored']}{words.measure}{words.unit}因网站无法访问等原因未能完成{words.action}，不参与排名，待复查后补充。")
@@ -174,13 +191,23 @@ def _scores(report: Report, words: Words, table: list[dict]) -> Part:
     vetoed = [r for r in table if r.get("veto")]
     if vetoed:
         part.add("触发单项否决的" + words.unit + "：" + "；".join(
-            f"{short(r['site_name'])}（{short(r['veto'], 80)}）" for r in vetoed) + "。")
+            f"{short(r['site_name'])}（{veto_indicators(r['veto'])}）" for r in vetoed) + "。")
     for b in report.bulletins:
         part.add(f"{short(b.site_name)}：" + "".join(sentences(b)))
     if not ranked and not vetoed and not report.bulletins:
         part.add(f"本次{words.action}没有完成评分的{words.unit}。")
     part.add("各" + words.unit + "得分及排名见附件1。")
     return part
+
+
+def veto_indicators(veto: str) -> str:
+    """The indicators a veto names, without their evidence: "栏目不更新（…）；服务不实用（…）" → 栏目不更新、服务不实用."""
+    names = []
+    for part in plain(veto).split("；"):
+        name = part.split("（", 1)[0].split("(", 1)[0].strip()
+        if name and name not in names:
+            names.append(short(name, 30))
+    return "、".join(names) or short(veto, 40)
 
 
 def _problem_rows(report: Report) -> pd.DataFrame:
@@ -225,7 +252,8 @@ def _problems(report: Report, words: Words) -> Part:
     unchecked = int((f.status == NOT_CHECKED).sum()) if not f.empty else 0
     review = int((f.status == NEEDS_REVIEW).sum()) if not f.empty else 0
     if unchecked or review:
-        part.add(f"以下情况未列为问题：{unchecked}项因网站无法访问等原因未能检查，{review}项待人工复核。")
+        part.add(f"以下情况未列为问题：{unchecked}项未能自动{words.action}（需人工核查的指标、无法访问的页面、"
+                 f"单项否决后不再计分的指标等），{review}项待人工复核。")
     return part
 
 
@@ -256,7 +284,7 @@ def _ranking_table(report: Report, words: Words, table: list[dict]) -> Attachmen
         fails = int(r.get("fails") or 0)
         rows.append([str(r["rank"]) if r.get("rank") is not None else "—", short(r["site_name"]),
                      _score(r.get("total")), plain(r.get("verdict") or "—"), str(fails), note])
-    return Attachment(f"{words.subject}得分排名表", [("", head, rows)])
+    return Attachment(f"{words.subject}得分排名表", [Table("", head, rows, (8, 26, 11, 11, 10, 34))])
 
 
 def _problem_table(report: Report, words: Words) -> Attachment:
@@ -265,7 +293,8 @@ def _problem_table(report: Report, words: Words) -> Attachment:
     for i, r in enumerate(problems.sort_values(["site_id"], kind="mergesort").to_dict("records"), 1):
         rows.append([str(i), short(r["site_name"]), short(r["section_name"], 40), short(r["item_name"], 80),
                      words.fail_word if r["status"] == "fail" else words.partial_word])
-    return Attachment("存在问题清单", [("", ["序号", f"{words.unit}名称", "类别", "指标", "情况"], rows)])
+    return Attachment("存在问题清单", [Table("", ["序号", f"{words.unit}名称", "类别", "指标", "情况"], rows,
+                                         (8, 26, 18, 32, 16))])
 
 
 def _monthly_tables(bulletins: list[SiteBulletin]) -> Attachment:
@@ -273,5 +302,5 @@ def _monthly_tables(bulletins: list[SiteBulletin]) -> Attachment:
     for b in bulletins:
         head = ["单位", *b.months, "合计", "连续空白月"]
         rows = [[short(u.unit), *[str(n) for n in u.counts], str(u.total), str(u.consecutive_blank)] for u in b.units]
-        tables.append((f"{short(b.site_name)}（{b.latest_month}）", head, rows))
+        tables.append(Table(f"{short(b.site_name)}（{b.latest_month}）", head, rows))
     return Attachment("各单位月度发布量统计表", tables)

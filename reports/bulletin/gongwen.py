@@ -26,6 +26,7 @@ from reports.bulletin.text import plain
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 SANHAO, ERHAO, SIHAO, XIAOSI = Pt(16), Pt(22), Pt(14), Pt(12)  # 三号, 二号, 四号, 小四
+TEXT_WIDTH_MM = 210 - 28 - 26  # the 版心, 156 mm
 LINE = Pt(28.9)  # 22 lines in the 225 mm 版心
 RED = RGBColor(0xE6, 0x00, 0x12)
 BLACK = RGBColor(0, 0, 0)
@@ -89,7 +90,7 @@ class Writer:
             _fonts(p.add_run(plain(text)), FONTS[font], size, bold, color)
         return p
 
-    def table(self, head: list[str], rows: list[list[str]]) -> None:
+    def table(self, head: list[str], rows: list[list[str]], widths: tuple[int, ...] = ()) -> None:
         t = self.doc.add_table(rows=1, cols=len(head))
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -99,6 +100,11 @@ class Writer:
         for row in rows:
             for cell, text in zip(t.add_row().cells, row, strict=True):
                 self._cell(cell, text, "body")
+        if len(widths) == len(head):
+            t.autofit = False
+            for column, share in zip(t.columns, widths, strict=True):
+                for cell in column.cells:
+                    cell.width = Mm(TEXT_WIDTH_MM * share / 100)
 
     def _cell(self, cell, text: str, font: str) -> None:  # type: ignore[no-untyped-def]
         p = cell.paragraphs[0]
@@ -184,10 +190,10 @@ def write_docx(b: Bulletin, path: Path) -> Path:
         w.para()
         w.para(a.title, font="title", size=ERHAO, align=WD_ALIGN_PARAGRAPH.CENTER)
         w.para()
-        for caption, head, rows in a.tables:
-            if caption:
-                w.para(caption, font="heading", size=SIHAO)
-            w.table(head, rows)
+        for table in a.tables:
+            if table.caption:
+                w.para(table.caption, font="heading", size=SIHAO)
+            w.table(table.head, table.rows, table.widths)
             w.para()
     props = w.doc.core_properties
     props.title, props.author, props.last_modified_by, props.comments = plain(b.title), sender, sender, ""
