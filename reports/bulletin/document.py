@@ -245,7 +245,7 @@ def _problems(report: Report, words: Words) -> Part:
             part.add(f"（{ordinal(n)}）{short(b.site_name)}发布单位空白月和发布量不足", sub=True)
             part.add("".join(sentences(b)[1:3]))
     if n == 0:
-        part.add(f"本次{words.action}未发现扣分问题。")
+        part.add(f"本次{words.action}未发现需要通报的问题。")
     else:
         part.add("问题清单见附件2。")
     f = report.data.findings

@@ -177,9 +177,10 @@ def write_docx(b: Bulletin, path: Path) -> Path:
         for i, text in enumerate(part.paragraphs):
             w.para(text, font="subheading" if i in part.subheadings else "body", indent=True)
     w.para()
-    for i, a in enumerate(b.attachments, 1):
-        label = "附件：" if i == 1 else "　　　"
-        w.para(f"{label}{i}. {a.title}", indent=True)
+    for i, a in enumerate(b.attachments, 1):  # 附件说明: the later lines align under the first number
+        p = w.para(f"附件：{i}. {a.title}" if i == 1 else f"{i}. {a.title}", indent=True)
+        if i > 1:
+            p.paragraph_format.first_line_indent = Pt(SANHAO.pt * 5)
     w.para()
     w.para()
     gap = max(0.0, (len(b.date_text) - len(sender)) / 2)

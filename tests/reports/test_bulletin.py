@@ -106,6 +106,8 @@ def test_docx_is_a4_gongwen_with_the_four_sections_and_units(base_store, tmp_pat
     assert not any(p.style.name.startswith("Heading") for p in d.paragraphs)
     heading = d.paragraphs[positions[0]].runs[0]
     assert heading.font.name == "黑体" and heading.font.size.pt == 16
+    title = next(p for p in d.paragraphs if p.text == bulletin.title).runs[0]
+    assert title.font.name == "方正小标宋简体" and title.font.size.pt == 22  # 小标宋 二号
     body = d.paragraphs[positions[0] + 1].runs[0]
     assert body.font.name == "仿宋_GB2312" and body.font.size.pt == 16
     with zipfile.ZipFile(tmp_path / "bulletin.docx") as z:
@@ -219,3 +221,13 @@ def test_report_command_takes_the_bulletin_options(base_store, tmp_path):
 def test_plain_removes_invisible_and_control_characters():
     assert plain("\u2068市\u200b财政局\u2069\u202e\x07 \n 科") == "市财政局 科"
     assert plain(None) == "" and plain(12) == "12"
+
+
+def test_pdf_fonts_prefer_the_installed_gongwen_font_and_fall_back():
+    from reports.bulletin.fonts import chosen, css_stack
+
+    assert chosen("body", frozenset({"仿宋", "WenQuanYi Micro Hei"})) == "仿宋"
+    assert chosen("body", frozenset({"WenQuanYi Micro Hei"})) == "WenQuanYi Micro Hei"  # the fallback
+    assert chosen("heading", frozenset()) == "WenQuanYi Zen Hei"  # nothing known installed: still a CJK name
+    stack = css_stack("body", frozenset({"WenQuanYi Micro Hei"}))
+    assert stack.startswith('"WenQuanYi Micro Hei", "仿宋_GB2312"') and stack.endswith("serif")

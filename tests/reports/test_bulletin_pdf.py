@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pdfplumber
 import pytest
 
@@ -12,6 +14,7 @@ from xxgk.chromium import chromium_path
 from xxgk.store import session_factory, session_scope
 
 MM = 72 / 25.4
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 @pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed")
@@ -32,4 +35,6 @@ def test_bulletin_pdf_is_a4_with_margins_and_page_numbers(tmp_path):
             footer = page.extract_text().splitlines()[-1]
             assert footer.replace(" ", "") == f"—{n}—", footer
         first = pdf.pages[0].extract_text()
+        every = "".join(page.extract_text() for page in pdf.pages)
     assert "一、总体情况" in first and "的通报" in first
+    assert not INVISIBLE.search(every)
