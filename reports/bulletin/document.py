@@ -162,8 +162,9 @@ def _overview(report: Report, words: Words, as_of: dt.date | None, table: list[d
         if s.get("vetoed"):
             line += f"，其中{s['vetoed']}{m}触发单项否决，判定为不合格"
         if s.get("scored") and s.get("average") is not None:
-            scored = "其余" if s.get("vetoed") else ""
-            line += f"；{scored}{s['scored']}{m}{unit}" + (
+            # a vetoed site may or may not have a total: say which sites the figures are of
+            scored = f"；计分的{s['scored']}{m}{unit}" if s.get("vetoed") or s["scored"] != s["judged"] else "，"
+            line += scored + (
                 f"得分{s['average']:.2f}分" if s["scored"] == 1 else
                 f"平均得分{s['average']:.2f}分，最高{s['max']:.2f}分，最低{s['min']:.2f}分")
             mark = f"{s['pass_mark']:g}分{s['pass_word']}线"

@@ -65,6 +65,7 @@ def issue(db_url: str, run_id: int, out: Path, sender: SenderFile | None = None,
         report.bulletin_sender = sender
         bulletin = build(report, sender, today=DAY)
         files = write_bulletin(report, out, pdf=pdf)
+        issue.summary = report.ranking.summary  # the ranking's figures, which the 通报 must repeat
     return bulletin, files
 
 
@@ -102,6 +103,11 @@ def test_docx_is_a4_gongwen_with_the_four_sections_and_units(base_store, tmp_pat
     for name in failing:
         assert plain(name)[:20] in problems and plain(name)[:20] in text
     assert "附件1" in text and "附件2" in text and "评估时点" in text
+    overview = paras[positions[0] + 2]  # the figures are the ranking's, not recomputed
+    summary = issue.summary
+    assert summary["vetoed"] and f"其中{summary['vetoed']}个触发单项否决" in overview
+    assert f"计分的{summary['scored']}个网站平均得分{summary['average']:.2f}分" in overview
+    assert f"最低{summary['min']:.2f}分，{summary['passed']}个达到60分{summary['pass_word']}线" in overview
     # headings are plain paragraphs in 黑体 (no Word heading style: it is blue), body in 仿宋_GB2312 三号
     assert not any(p.style.name.startswith("Heading") for p in d.paragraphs)
     heading = d.paragraphs[positions[0]].runs[0]
