@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
 from xxgk.errors import UserError
-from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Site
+from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Screenshot, Site
 
 
 @dataclass
@@ -163,7 +163,10 @@ PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_typ
 
 
 def _evidence_pages(session: Session, crawls: list, findings: pd.DataFrame) -> pd.DataFrame:
-    """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL."""
+    """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL.
+
+    Screenshots come from the `Screenshot` rows taken after scoring (and `Page.screenshot` of older
+    stores); a screenshot of an evidence URL the crawl has no page for still gets its row."""
     wanted: set[str] = set()
     for ev in findings.get("evidence_list", []):
         wanted.update(e.get("url") for e in ev or [] if isinstance(e, dict) and e.get("url"))
@@ -171,9 +174,15 @@ def _evidence_pages(session: Session, crawls: list, findings: pd.DataFrame) -> p
     for crawl, site in crawls:
         if not wanted:
             break
+        shots = dict(session.execute(select(Screenshot.url, Screenshot.path).where(
+            Screenshot.crawl_id == crawl.id, Screenshot.status == "ok", Screenshot.path.is_not(None))).all())
         for p in session.scalars(select(Page).where(Page.crawl_id == crawl.id)):
-            if p.url in wanted or p.screenshot:
+            shot = shots.pop(p.url, None) or p.screenshot
+            if p.url in wanted or shot:
                 rows.append({"site_id": site.id, "url": p.url, "status": p.status, "fetched_at": p.fetched_at,
                              "sha256": p.sha256, "content_type": p.content_type, "evidence_ref": p.evidence_ref,
-                             "screenshot": p.screenshot, "warc_path": crawl.warc_path})
+                             "screenshot": shot, "warc_path": crawl.warc_path})
+        rows += [{"site_id": site.id, "url": url, "status": None, "fetched_at": None, "sha256": None,
+                  "content_type": None, "evidence_ref": None, "screenshot": path, "warc_path": crawl.warc_path}
+                 for url, path in shots.items() if url in wanted]
     return pd.DataFrame(rows, columns=PAGE_COLUMNS)
