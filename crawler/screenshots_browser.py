@@ -153,31 +153,37 @@ def _take_batch(sites: list[list[Shot]], timeout: float, user_agent: str | None)
 
 
 def _take_site(browser: Any, shots: list[Shot], timeout: float, user_agent: str | None) -> list[ShotResult]:
-    """One site's shots in one fresh context; a host that does not answer is not tried again."""
+    """One site's shots in one fresh context and one page (a new page costs a renderer start, most
+    of a shot's time); a host that does not answer is not tried again."""
     out: list[ShotResult] = []
     dead: dict[str, str] = {}
     context = browser.new_context(viewport=VIEWPORT, user_agent=user_agent, accept_downloads=False,
                                   service_workers="block")
+    guard = _Guard(shots[0], timeout) if shots else None
+    page = None
     try:
         for shot in shots:
             host = urlsplit(shot.url).netloc
             if host in dead:
                 out.append(ShotResult(shot.url, "failed", f"not tried: {host} did not answer ({dead[host]})"))
                 continue
-            result = _take_one(context, shot, timeout)
+            if page is None or page.is_closed():
+                page = context.new_page()
+                page.route("**/*", guard)
+            guard.shot, guard.left_scope, guard.error = shot, [], None
+            result = _take_one(page, guard, timeout)
             if result.status != "ok" and any(m in (result.reason or "") for m in UNREACHABLE):
                 dead[host] = result.reason or ""
+                page.close()  # a page stuck loading is not reused
             out.append(result)
     finally:
         context.close()
     return out
 
 
-def _take_one(context: Any, shot: Shot, timeout: float) -> ShotResult:
-    guard = _Guard(shot, timeout)
-    page = context.new_page()
+def _take_one(page: Any, guard: _Guard, timeout: float) -> ShotResult:
+    shot = guard.shot
     try:
-        page.route("**/*", guard)
         try:
             page.goto(shot.url, timeout=timeout * 1000, wait_until="load")
         except Exception as exc:
@@ -194,8 +200,6 @@ def _take_one(context: Any, shot: Shot, timeout: float) -> ShotResult:
         data = page.screenshot(full_page=True, clip=clip, timeout=timeout * 1000, type="png")
     except Exception as exc:
         return ShotResult(shot.url, "failed", f"screenshot failed: {_short(exc)}")
-    finally:
-        page.close()
     return _save(shot, data)
 
 
