@@ -1,4 +1,4 @@
-"""Evidence: one WARC file per site and run (warcio), and screenshots of pages behind findings.
+"""Evidence: one WARC file per site and run (warcio); screenshots are `crawler.screenshots`.
 
 `WarcLog` appends `response` records (gzip per record, flushed at once so a killed crawl keeps
 what it fetched) and indexes an existing file so a resumed crawl can replay it. A file cut
@@ -17,8 +17,6 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
-
-from xxgk.chromium import CHROMIUM_ARGS, chromium_path
 
 log = logging.getLogger(__name__)
 
@@ -135,24 +133,4 @@ class WarcLog:
             self._writer = None
 
 
-def screenshot(url: str, path: Path | str, *, full_page: bool = True, timeout: float = 30.0) -> Path:
-    """Save a PNG of `url` (Playwright + Debian Chromium) as evidence for a failing finding."""
-    from playwright.sync_api import sync_playwright
-
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    executable = chromium_path()
-    if executable is None:
-        raise RuntimeError("no Chromium to take a screenshot with (install Debian's chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url, timeout=timeout * 1000, wait_until="load")
-            page.screenshot(path=str(out), full_page=full_page, timeout=timeout * 1000)
-        finally:
-            browser.close()
-    return out
-
-
-__all__ = ["Replayed", "WarcLog", "screenshot", "warc_path_for"]
+__all__ = ["Replayed", "WarcLog", "warc_path_for"]

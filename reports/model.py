@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
 from xxgk.errors import UserError
-from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Site
+from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Screenshot, Site
 
 
 @dataclass
@@ -183,7 +183,8 @@ def _evidence_pages(session: Session, run_id: int, crawls: list, findings: pd.Da
     """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL.
 
     One select over the run's pages, streamed, keeping only the cited ones and those with a screenshot.
-    """
+    Screenshots come from the `Screenshot` rows taken after scoring (and `Page.screenshot` of older
+    stores); a screenshot of an evidence URL the crawl has no page for still gets its row."""
     wanted: set[str] = set()
     for ev in findings.get("evidence_list", []):
         wanted.update(e.get("url") for e in ev or [] if isinstance(e, dict) and e.get("url"))
@@ -195,8 +196,16 @@ def _evidence_pages(session: Session, run_id: int, crawls: list, findings: pd.Da
             .join(Crawl, Page.crawl_id == Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.site_id, Page.id)
             .execution_options(yield_per=10_000))
     rows = []
+    shots = {(crawl_id, url): path for crawl_id, url, path in session.execute(
+        select(Screenshot.crawl_id, Screenshot.url, Screenshot.path).join(Crawl, Screenshot.crawl_id == Crawl.id)
+        .where(Crawl.run_id == run_id, Screenshot.status == "ok", Screenshot.path.is_not(None)))}
     for crawl_id, url, *rest in session.execute(stmt):
-        if url in wanted or rest[-1]:
+        shot = shots.pop((crawl_id, url), None) or rest[-1]
+        if url in wanted or shot:
             site_id, warc = by_crawl[crawl_id]
-            rows.append((site_id, url, *rest, warc))
+            rows.append((site_id, url, *rest[:-1], shot, warc))
+    for (crawl_id, url), path in shots.items():
+        if url in wanted and crawl_id in by_crawl:
+            site_id, warc = by_crawl[crawl_id]
+            rows.append((site_id, url, None, None, None, None, None, path, warc))
     return pd.DataFrame(rows, columns=PAGE_COLUMNS)

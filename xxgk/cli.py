@@ -86,7 +86,8 @@ class CrawlProgress:
 
 # the `xxgk audit` options that are crawl settings: parameter → (setting, flag)
 CRAWL_OPTIONS = {"max_pages": ("max_pages", "--max-pages"), "max_seconds": ("max_seconds", "--max-seconds"),
-                 "ignore_robots": ("obey_robots", "--ignore-robots")}
+                 "ignore_robots": ("obey_robots", "--ignore-robots"),
+                 "no_screenshots": ("screenshots_per_site", "--no-screenshots")}
 
 
 def _default(name: str) -> Any:
@@ -156,6 +157,8 @@ def audit(
     max_seconds: Annotated[int, typer.Option(help="Time limit per site, seconds.")] = _default("max_seconds"),
     ignore_robots: Annotated[bool, typer.Option("--ignore-robots",
                                                 help="Do not obey robots.txt (recorded in the run).")] = False,
+    no_screenshots: Annotated[bool, typer.Option("--no-screenshots", help="Take no screenshots of the pages "
+                                                 "behind failing findings (setting screenshots_per_site).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD that freshness is "
                                                              "measured against (default: today).")] = None,
@@ -197,7 +200,8 @@ def audit(
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
     _check_formats(formats)
     crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
-                                ignore_robots=not ignore_robots)
+                                ignore_robots=not ignore_robots,
+                                no_screenshots=0 if no_screenshots else _default("screenshots_per_site"))
     config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats, lang=lang)
     result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
                        rules=rules)

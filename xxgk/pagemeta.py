@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -92,8 +93,10 @@ def node_text(el: etree._Element) -> str:
 
 
 def parse_date(text: str | None) -> dt.date | None:
-    """The first full date (2024-05-01, 2024/5/1, 2024年5月1日) in `text`."""
-    m = _DATE.search(text or "")
+    """The first full date (2024-05-01, 2024/5/1, 2024年5月1日, full-width digits too) in `text`;
+    digits around it must not continue it (12024-05-01, 2024-05-011 are no dates). The one date
+    reader of page metadata and of the annual-report text."""
+    m = _DATE.search(unicodedata.normalize("NFKC", text or ""))
     if not m:
         return None
     try:

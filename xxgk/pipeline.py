@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from xxgk.store import (
 )
 from xxgk.store.lifecycle import add_pending_crawl
 
+log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, dict[str, Any]], None]
 
 
@@ -100,6 +102,19 @@ def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> No
         score_run(session, run_id, rubric)
 
 
+def screenshots(db_url: str, run_id: int, settings: CrawlSettings | None = None) -> None:
+    """Screenshot the pages behind the scored run's failing and partial findings (within the
+    per-site cap of `settings.screenshots_per_site`). It runs after scoring, since only the findings
+    say which pages are evidence, and before the report, which links them. A failure never fails
+    the audit: each page's is stored with its reason, and anything else is logged."""
+    from crawler.screenshots import take_screenshots
+
+    try:
+        take_screenshots(db_url, run_id, settings)
+    except Exception as exc:  # evidence is extra: the audit's findings stand without it
+        log.warning("run %s: screenshots skipped: %s", run_id, exc)
+
+
 def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, compare: int | None = None,
            formats: str | None = None, bulletin: bool | None = None,
            assertions: dict[str, Any] | None = None, lang: str = "en", bulletin_sender: Any = None) -> Path:
@@ -177,6 +192,7 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
+    screenshots(db_url, run_id, config.crawl)
     return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
 
 
@@ -202,6 +218,7 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
         finish_run(db_url, run_id, "interrupted")
         raise
     score(db_url, run_id, rubric)
+    screenshots(db_url, run_id, config.crawl)
     return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
 
 

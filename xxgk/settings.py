@@ -108,6 +108,10 @@ class CrawlSettings(BaseModel):
         "Site crawls one process runs at once; unset: 4 on loopback portals, 16 on real sites."))
     warc: bool = Field(True, description=(
         "Keep every response in a WARC file per site: the evidence, and what a resume replays."))
+    screenshots_per_site: int = Field(10, ge=0, description=(
+        "Browser screenshots per site, taken after scoring, of the pages behind failing and partial "
+        "findings (most points lost first); stored beside the WARC file and linked from the site page. "
+        "0 (or `xxgk audit --no-screenshots`) takes none."))
     log_level: LogLevel = Field("WARNING", description="Log level of Scrapy, Twisted and Playwright.")
 
     # ---- reading ------------------------------------------------------------------------------

@@ -247,6 +247,8 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
                        headings=headings_of(lines), grids=len(grids), needs_review=review,
                        issuer=meta.unit or "", site=meta.site or "", column=meta.column or "")
     rep.tables = read_grids(grids)
+    if kind == "pdf":
+        rep.tables.update(_borderless_tables(data, rep))
     rep.year = report_year(title) if title else None
     rep.unit = (issuing_body(title) if title else "") or (meta.unit or "")
     rep.published = meta.published or published_in_text(rep.text[:3000])
@@ -259,6 +261,24 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
     return rep
 
 
+def _borderless_tables(data: bytes, rep: ParsedReport) -> dict[str, Any]:
+    """Tables 二, 三, 四 the ruling lines did not give but the text names, read from word positions
+    (`borderless`); only tables read for sure come back."""
+    from scoring.annual_report.borderless import read_borderless
+
+    if "items" in rep.tables or not F.tables_in_text(rep.text):
+        return {}
+    # all three are tried once one is named: wrapped narrow headers (结果/维持) hide table 四's labels
+    missing = tuple(k for k in ("t2", "t3", "t4") if k not in rep.tables)
+    if not missing:
+        return {}
+    try:
+        return read_borderless(data, missing)
+    except Exception as exc:  # an odd PDF: the tables stay unread (needs_review), never a crash
+        log.info("%s: borderless tables not read: %s", rep.source, exc)
+        return {}
+
+
 def _table_problem(rep: ParsedReport, doc_type: str, grids: list[Grid]) -> str | None:
     """Why tables the report has could not be read cell by cell (None: read, or the report has none)."""
     if rep.kind == "university" or rep.free_text:
@@ -269,7 +289,7 @@ def _table_problem(rep: ParsedReport, doc_type: str, grids: list[Grid]) -> str |
     named = [k for k in F.tables_in_text(rep.text) if k in missing]
     if doc_type == "text":
         return "文本副本没有表格结构，统计表无法按单元格读取"
-    if named and doc_type == "pdf":
+    if doc_type == "pdf" and (named or any(k in rep.tables for k in ("t2", "t3", "t4"))):
         return "PDF 中的统计表未能按单元格读取（表格无框线或版式不规则）"
     if named:
         return "统计表被拍平为文字（数字连成一串，无法拆分单元格）"

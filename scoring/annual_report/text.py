@@ -1,10 +1,12 @@
-"""Text normalisation for report labels, numbers and dates."""
+"""Text normalisation for report labels and numbers; dates are read by `xxgk.pagemeta.parse_date`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+
+from xxgk.pagemeta import parse_date
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"', "'": '"', "＂": '"', "「": '"', "」": '"',
                          "『": '"', "』": '"'})
@@ -51,20 +53,6 @@ def is_numberish(raw: str | None) -> bool:
     except ValueError:
         return False
     return True
-
-
-_DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-
-
-def parse_date(text: str | None) -> dt.date | None:
-    """The first date (2024-01-31, 2024年1月31日, 2024/1/31) in the text."""
-    m = _DATE.search(text or "")
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
 
 
 _PUB = re.compile(r"(?:发布日期|发布时间|公开日期|成文日期|发文日期|日期)\s*[:：]\s*(\S[^\n]{0,30})")

@@ -29,6 +29,7 @@ from xxgk.store.models import (
     Run,
     Schedule,
     Score,
+    Screenshot,
     Site,
     delete_crawl_contents,
     utcnow,
@@ -39,6 +40,6 @@ from xxgk.store.sites import site_for
 __all__ = [
     "CRAWL_DONE", "CRAWL_FAILED", "CRAWL_PENDING", "CRAWL_RUNNING", "FAIL", "FINDING_STATUSES", "NEEDS_REVIEW",
     "NOT_APPLICABLE", "NOT_CHECKED", "PARTIAL", "PASS", "Base", "Column", "Crawl", "Document", "Finding", "Item",
-    "Link", "Page", "ReportRecord", "RubricSnapshot", "Run", "Schedule", "Score", "Site", "default_db_url", "delete_crawl_contents",
+    "Link", "Page", "ReportRecord", "RubricSnapshot", "Run", "Schedule", "Score", "Screenshot", "Site", "default_db_url", "delete_crawl_contents",
     "make_engine", "session_factory", "session_scope", "site_for", "utcnow",
 ]

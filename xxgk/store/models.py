@@ -141,6 +141,28 @@ class Page(Base):
     screenshot: Mapped[str | None] = mapped_column(Text)  # path of a PNG taken as evidence
 
 
+class Screenshot(Base):
+    """A browser screenshot of a page behind a failing or partial finding, taken after scoring.
+
+    One row per crawl × URL: `ok` with the PNG's path, size and dimensions, or `failed` with the
+    reason (off-scope, time-out, too large, not an HTML page, no browser); a failure never fails the audit.
+    """
+
+    __tablename__ = "screenshots"
+    __table_args__ = (UniqueConstraint("crawl_id", "url", name="uq_screenshots_crawl_id_url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # ok | failed
+    reason: Mapped[str | None] = mapped_column(Text)  # why it failed
+    path: Mapped[str | None] = mapped_column(Text)  # the PNG, beside the crawl's WARC file
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(Integer)  # bytes
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Column(Base):
     """A 栏目 found on the portal, with its place in the tree and what its list held."""
 
@@ -330,7 +352,7 @@ def delete_crawl_contents(session: Session, crawl_ids: Any) -> None:
 
     `crawl_ids` is a list of ids or a scalar subquery; bulk statements, so big crawls are never loaded.
     """
-    for table in (Document, Link, Item):
+    for table in (Document, Link, Item, Screenshot):
         session.execute(delete(table).where(table.crawl_id.in_(crawl_ids)))
     session.execute(update(Column).where(Column.crawl_id.in_(crawl_ids)).values(parent_id=None))
     session.execute(delete(Column).where(Column.crawl_id.in_(crawl_ids)))

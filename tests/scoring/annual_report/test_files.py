@@ -6,6 +6,7 @@ import struct
 
 from scoring.annual_report import check_report, parse_report
 from scoring.annual_report.parse import UnreadableReport, sniff_type
+from tests.scoring.annual_report.borderless import borderless_report
 from xxgk.samples.annual_reports import build_report
 
 
@@ -46,14 +47,15 @@ def test_unreadable_inputs() -> None:
         raise AssertionError(data)
 
 
-def test_pdf_table_without_vertical_rules_is_unreadable_not_a_format_fail() -> None:
-    """Word/WPS exports often hide the vertical borders: pdfplumber's line strategy finds no cells. The
-    report did use the format (its labels are in the text): tables need review, the format passes."""
-    data, _truth = build_report("示例市财政局", 2023, "pdf-rows", "department")
+def test_pdf_table_without_rules_not_read_for_sure_is_needs_review_not_a_format_fail() -> None:
+    """Word/WPS exports often hide the borders: pdfplumber's line strategy finds no cells, and with
+    every zero left blank the value columns cannot be told apart. The report did use the format:
+    tables and sums need review, the format is not failed."""
+    data, _truth = borderless_report("示例市财政局", 2023, blanks=1.0)
     rep = parse_report(data, "rows.pdf")
     res = {r.rule: r.status for r in check_report(rep, kind="department")}
-    assert rep.version == "2021" and rep.version_from == "text" and "PDF" in (rep.table_problem or "")
-    assert res["format"] == "pass" and res["tables"] == "needs_review", res
+    assert rep.version == "2021" and "t3" not in rep.tables and "PDF" in (rep.table_problem or "")
+    assert res["format"] == "pass" and res["tables"] == "needs_review" and res["R1"] == "needs_review", res
     assert "fail" not in res.values(), res
 
 
