@@ -97,6 +97,10 @@ class CrawlSettings(BaseModel):
     max_retry_after: float = Field(60, ge=0, description=(
         "Longest `Retry-After` (seconds) a 429 or 503 is waited for before its one retry; a longer one "
         "is not waited for and the page is recorded as not fetched."))
+    loopback_polite: bool = Field(False, description=(
+        "Crawl loopback portals with the real-site politeness (`concurrency`, `per_host`, `delay`, "
+        "AutoThrottle, `sites_at_once` of real sites) instead of the fast local values; the latency-world "
+        "benchmark (`bench/national.py`) uses it."))
     max_crawl_delay: float = Field(30, ge=0, description=(
         "Longest robots.txt `Crawl-delay` (seconds) obeyed between requests to a host; a longer one is "
         "cut to this."))

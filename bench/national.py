@@ -1,0 +1,353 @@
+"""National-scale benchmark: N slow hosts of the latency world, crawled politely, and what 17.5k sites would take.
+
+Serves the latency world (`xxgk.samples.latency`: the v3 dev portals on N distinct loopback hosts,
+log-normal latency with a slow tail and stalls, some hosts rate-limited with 429) in its own process,
+then for each N audits every host at 1 request/s/host (`per_host=1`, `delay=1`, AutoThrottle, every
+site in flight at once) for a fixed time and measures:
+
+- sustained pages/s (stored HTML pages, the slope between 20% and 90% of the crawl) and per host;
+- CPU-ms per stored page of the crawl's whole process tree (crawl + extract + store + WARC);
+- peak RSS of the crawl's whole process tree (Python and browser processes), against N;
+- store bytes (SQLite + WAL) and evidence bytes (WARC) per page and per item;
+- politeness as the server saw it: the most requests of one host in flight at once and in any 1 s;
+- the time to score and report the largest N;
+- the server alone: requests/s it serves with no latency, and its CPU per request.
+
+From those it extrapolates the national cycle (17,500 sites × 2,000 pages), printing the formula
+with the numbers, and writes the national section of docs/benchmarks.md.
+
+    .venv/bin/python bench/national.py [--sites 100,200,400] [--seconds 120] [--no-doc]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from bench.crawl import TreeMemory  # noqa: E402
+from xxgk.settings import CrawlSettings  # noqa: E402
+from xxgk.store import Item, Page, Run, default_db_url, session_factory  # noqa: E402
+
+NATIONAL_SITES = 17_500
+PAGES_PER_SITE = 2_000
+WEEK_S = 7 * 24 * 3600
+RUBRIC = "moe-university-checklist-2014"
+
+CRAWL_CHILD = """
+import json, sys, time
+from crawler.runner import run_crawl
+db, run_id, limits = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+t0 = time.perf_counter()
+run_crawl(db, run_id, limits=limits)
+print("RESULT " + json.dumps({"seconds": time.perf_counter() - t0}))
+"""
+
+
+class LatencyProcess:
+    """The latency server in its own process (so it shares no interpreter with what it serves)."""
+
+    def __init__(self, world: Path, hosts: int, log: Path, scale: float = 1.0) -> None:
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "xxgk.samples.latency", "--dir", str(world), "--hosts", str(hosts),
+             "--scale", str(scale), "--log", str(log)],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("READY "):
+            raise SystemExit(f"latency server did not start: {line!r}")
+        ready = json.loads(line[len("READY "):])
+        self.urls: dict[str, str] = ready["urls"]
+        self.kinds: dict[str, str] = ready["kinds"]
+
+    def cpu(self) -> float:
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
+
+    def stop(self) -> dict:
+        self.proc.stdin.close()
+        self.proc.wait(60)
+        return json.loads(self.log.read_text(encoding="utf-8"))
+
+
+def server_alone(world: Path, work: Path, hosts: int = 200, seconds: float = 8.0, conc: int = 64) -> dict:
+    """Requests/s the latency server serves with no latency, loaded by an aiohttp client here."""
+    import aiohttp
+
+    server = LatencyProcess(world, hosts, work / "alone.json", scale=0.0)
+    urls = list(server.urls.values())
+    cpu0 = server.cpu()
+
+    async def load() -> int:
+        count = 0
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=conc)) as s:
+            t0 = time.perf_counter()
+
+            async def one(k: int) -> None:
+                nonlocal count
+                while time.perf_counter() - t0 < seconds:
+                    async with s.get(urls[k % len(urls)]) as r:
+                        await r.read()
+                        count += 1
+                    k += 7
+            await asyncio.gather(*(one(k) for k in range(conc)))
+        return count
+
+    t0 = time.perf_counter()
+    count = asyncio.run(load())
+    wall = time.perf_counter() - t0
+    cpu = server.cpu() - cpu0
+    server.stop()
+    return {"rps": count / wall, "cpu_ms": 1000 * cpu / max(count, 1), "hosts": hosts}
+
+
+def _create_run(db: str, urls: dict[str, str], kinds: dict[str, str]) -> int:
+    from xxgk.siteid import site_key
+    from xxgk.store import site_for
+    from xxgk.store.lifecycle import add_pending_crawl
+
+    with session_factory(db).begin() as s:
+        run = Run(label="national", rubric_id=RUBRIC, config={})
+        s.add(run)
+        s.flush()
+        for name, url in urls.items():
+            site = site_for(s, site_key(name, url), url, name)
+            site.kind = kinds.get(name, "university")
+            add_pending_crawl(s, run.id, site.id, url)
+        return run.id
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool) -> dict:
+    """One national crawl of `n` latency hosts for `seconds`; every measure of it."""
+    case = work / f"n{n}-{'b' if browser else 'nb'}"
+    case.mkdir()
+    server = LatencyProcess(world, n, case / "server.json")
+    db = default_db_url(case / "store.sqlite")
+    run_id = _create_run(db, server.urls, server.kinds)
+    workers = os.cpu_count() or 2
+    limits = CrawlSettings(loopback_polite=True, per_host=1, delay=1.0, concurrency=4, sites_at_once=math.ceil(n / workers),
+                           workers=workers, max_seconds=seconds, max_pages=100_000, browser=browser,
+                           log_level="ERROR")
+    factory = session_factory(db)
+    curve: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        t0 = time.perf_counter()
+        while not stop.wait(5):
+            with factory() as s:
+                curve.append((time.perf_counter() - t0, s.scalar(select(func.count(Page.id))) or 0))
+
+    cpu0 = _children_cpu()
+    srv_cpu0 = server.cpu()
+    poller = threading.Thread(target=poll, daemon=True)
+    proc = subprocess.Popen([sys.executable, "-c", CRAWL_CHILD, db, str(run_id), limits.model_dump_json()],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    poller.start()
+    with TreeMemory(proc.pid) as mem:
+        out, err = proc.communicate()
+    stop.set()
+    poller.join()
+    cpu = _children_cpu() - cpu0
+    srv_cpu = server.cpu() - srv_cpu0
+    seen = server.stop()
+    if proc.returncode != 0:
+        raise SystemExit(err[-3000:])
+    result = json.loads([x for x in out.splitlines() if x.startswith("RESULT ")][-1][len("RESULT "):])
+    with factory() as s:
+        pages = s.scalar(select(func.count(Page.id)).where(Page.content_type.like("text/html%"))) or 0
+        fetched = s.scalar(select(func.count(Page.id))) or 0
+        items = s.scalar(select(func.count(Item.id))) or 0
+        rendered = s.scalar(select(func.count(Page.id)).where(Page.render == "browser")) or 0
+    store_bytes = sum(p.stat().st_size for p in case.glob("store.sqlite*"))
+    warc_bytes = _dir_bytes(case / "warc")
+    logs = seen["logs"].values()
+    limited = {a for a, p in seen["profiles"].items() if p["rate"]}
+    from xxgk.samples.latency import window_peak
+
+    return {
+        "n": n, "browser": browser, "seconds": result["seconds"], "pages": pages, "fetched": fetched,
+        "items": items, "rendered": rendered, "sustained": _slope(curve), "cpu_ms": 1000 * cpu / max(fetched, 1),
+        "rss": mem.peak["total"], "rss_python": mem.peak["python"], "rss_browser": mem.peak["browser"],
+        "store_bytes": store_bytes, "warc_bytes": warc_bytes,
+        "peak_in_flight": max((e["peak_in_flight"] for e in logs), default=0),
+        "peak_per_s": max((window_peak(e["times"], 1.0) for e in logs), default=0),
+        "hosts_seen": sum(1 for e in logs if e["times"]),
+        "got_429": sum(e["statuses"].count(429) for a, e in seen["logs"].items()),
+        "limited_hosts": len(limited), "server_cpu_ms": 1000 * srv_cpu / max(seen["served"], 1),
+        "db": db, "run_id": run_id, "case": str(case),
+    }
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _slope(curve: list[tuple[float, int]]) -> float:
+    """Pages/s between 20% and 90% of the crawl (start-up and the last requests left out)."""
+    if len(curve) < 3:
+        return curve[-1][1] / curve[-1][0] if curve else 0.0
+    end = curve[-1][0]
+    inside = [(t, c) for t, c in curve if 0.2 * end <= t <= 0.9 * end] or curve
+    (t0, c0), (t1, c1) = inside[0], inside[-1]
+    return (c1 - c0) / (t1 - t0) if t1 > t0 else 0.0
+
+
+def score_and_report(case: dict, work: Path) -> dict:
+    """Seconds to score the crawl with the university checklist and to render html/csv/json."""
+    from xxgk import pipeline
+
+    rubric, _ = pipeline.load_rubric_ref(RUBRIC)
+    t0 = time.perf_counter()
+    pipeline.score(case["db"], case["run_id"], rubric)
+    t1 = time.perf_counter()
+    pipeline.report(case["db"], case["run_id"], rubric.id, work / "report", formats="html,csv,json")
+    return {"score_s": t1 - t0, "report_s": time.perf_counter() - t1}
+
+
+def extrapolate(cases: list[dict]) -> list[str]:
+    """The national cycle from the measured figures: the formula, then the numbers."""
+    big = max(cases, key=lambda c: c["n"])
+    per_host = big["sustained"] / big["n"]
+    pages = NATIONAL_SITES * PAGES_PER_SITE
+    need_rate = pages / WEEK_S
+    hosts_needed = need_rate / per_host if per_host else float("inf")
+    cores = os.cpu_count() or 2
+    cpu_rate = 1000 * cores / big["cpu_ms"] if big["cpu_ms"] else float("inf")  # pages/s the cores allow
+    small = min(cases, key=lambda c: c["n"])
+    slope = (big["rss"] - small["rss"]) / max(1, big["n"] - small["n"])  # bytes per site in flight
+    base = small["rss"] - slope * small["n"]
+    ram_needed = base + slope * hosts_needed
+    days = pages / big["sustained"] / 86400 if big["sustained"] else float("inf")
+    return [
+        f"pages of the cycle       P = {NATIONAL_SITES:,} sites × {PAGES_PER_SITE:,} pages = {pages / 1e6:.0f} M",
+        f"weekly rate needed       R = P / 604,800 s = {need_rate:.1f} pages/s",
+        f"measured per host        r = {big['sustained']:.1f} pages/s / {big['n']} hosts = {per_host:.2f} pages/s/host",
+        f"hosts in flight needed   H = R / r = {hosts_needed:.0f}",
+        f"CPU bound of this box    C = {cores} cores × 1000 / {big['cpu_ms']:.1f} CPU-ms per page = {cpu_rate:.0f} pages/s"
+        f" ({'enough' if cpu_rate >= need_rate else 'not enough'} for R)",
+        f"RSS per site in flight   m = ({_mb(big['rss'])} − {_mb(small['rss'])} MB) / ({big['n']} − {small['n']}) = "
+        f"{slope / 2**20:.2f} MB; base {_mb(base)} MB",
+        f"RSS at H hosts           {_mb(base)} + {slope / 2**20:.2f} × {hosts_needed:.0f} = {_mb(ram_needed)} MB",
+        f"cycle at the measured rate  P / {big['sustained']:.1f} pages/s = {days:.1f} days "
+        f"(one machine, {big['n']} sites in flight)",
+        f"store for the cycle      {big['store_bytes'] / max(big['pages'], 1) * pages / 1e9:.0f} GB SQLite + "
+        f"{big['warc_bytes'] / max(big['pages'], 1) * pages / 1e9:.0f} GB WARC",
+    ]
+
+
+def _mb(n: float) -> str:
+    return f"{n / 2**20:.0f}"
+
+
+def table(cases: list[dict]) -> list[str]:
+    head = ("| N sites | browser | crawl s | HTML pages | sustained pages/s | per host | CPU-ms/page | "
+            "peak RSS tree MB (Python + browser) | store B/page | WARC B/page | store+WARC B/item | "
+            "max in flight/host | max req in 1 s/host | 429s |")
+    rows = [head, "|" + "---|" * 14]
+    for c in cases:
+        rows.append(
+            f"| {c['n']} | {'on' if c['browser'] else 'off'} | {c['seconds']:.0f} | {c['pages']} | "
+            f"{c['sustained']:.1f} | {c['sustained'] / c['n']:.2f} | {c['cpu_ms']:.1f} | "
+            f"{_mb(c['rss'])} ({_mb(c['rss_python'])} + {_mb(c['rss_browser'])}) | "
+            f"{c['store_bytes'] / max(c['pages'], 1):.0f} | {c['warc_bytes'] / max(c['pages'], 1):.0f} | "
+            f"{(c['store_bytes'] + c['warc_bytes']) / max(c['items'], 1):.0f} | {c['peak_in_flight']} | "
+            f"{c['peak_per_s']} | {c['got_429']} |")
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sites", default="100,200,400", help="comma-separated N to crawl")
+    ap.add_argument("--seconds", type=float, default=120.0, help="crawl time of each N")
+    ap.add_argument("--browser-n", type=int, default=100, help="also crawl this N with the browser on (0: no)")
+    ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sites.split(",") if x.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        from xxgk.samples.v3 import generate_set
+
+        world = generate_set(work / "world", "dev").parent
+        alone = server_alone(world, work)
+        print(f"latency server alone: {alone['rps']:.0f} requests/s, {alone['cpu_ms']:.2f} CPU-ms/request")
+        cases = []
+        for n in sizes:
+            cases.append(crawl_n(world, work, n, args.seconds, browser=False))
+            print(table(cases)[-1], flush=True)
+        if args.browser_n:
+            cases.append(crawl_n(world, work, args.browser_n, args.seconds, browser=True))
+            print(table(cases)[-1], flush=True)
+        timing = score_and_report(max(cases, key=lambda c: c["n"]), work)
+    plain = [c for c in cases if not c["browser"]]
+    lines = table(cases)
+    formula = extrapolate(plain)
+    load = os.getloadavg()[0]
+    print("\n".join(lines))
+    print(f"score {timing['score_s']:.1f} s, report {timing['report_s']:.1f} s ({max(plain, key=lambda c: c['n'])['n']} sites)")
+    print("\n".join(formula))
+    if not args.no_doc:
+        _write_doc(lines, formula, alone, timing, plain, args.seconds, load)
+
+
+def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, plain: list[dict],
+               seconds: float, load: float) -> None:
+    """Replace the national section of docs/benchmarks.md (between its markers)."""
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text(encoding="utf-8")
+    big = max(plain, key=lambda c: c["n"])
+    rss = [c["rss"] for c in plain]
+    flat = (max(rss) - min(rss)) / min(rss) if rss and min(rss) else 0.0
+    body = (
+        f"## National scale (`bench/national.py`), {dt.date.today().isoformat()}\n"
+        "<!-- national-bench:start -->\n\n"
+        "The latency world (`xxgk/samples/latency.py`): the 8 v3 dev portals served as N distinct loopback\n"
+        "hosts (127.1.X.Y, one port), one asyncio process; per host a log-normal median latency (median of\n"
+        "medians 0.35 s, σ 0.8, 0.05–6 s), per-request jitter, 0.2% stalls of 8 s, and 10% of the hosts\n"
+        "rate-limited (token bucket 2 req/s, burst 3, 429 with Retry-After). The crawl: 2 worker processes,\n"
+        f"every site in flight, `per_host=1`, `delay=1` (AutoThrottle on), {seconds:.0f} s per N. The machine\n"
+        f"has {os.cpu_count()} cores shared with other sessions (1-min load {load:.1f} at the end).\n\n"
+        f"Latency server alone (no latency, 64 connections over {alone['hosts']} hosts): "
+        f"**{alone['rps']:.0f} requests/s**, {alone['cpu_ms']:.2f} CPU-ms per request, so at the\n"
+        f"largest N it spent {big['server_cpu_ms']:.2f} CPU-ms per request served and is not the bottleneck.\n\n"
+        + "\n".join(lines) + "\n\n"
+        f"Peak RSS of the crawl's process tree varies by {100 * flat:.0f}% from N={min(c['n'] for c in plain)} to "
+        f"N={big['n']} (target: flat within 10%). Score {timing['score_s']:.1f} s and report {timing['report_s']:.1f} s "
+        f"for the {big['n']} sites of the largest N.\n\n"
+        "Extrapolation to the national cycle (printed by the bench):\n\n```\n" + "\n".join(formula) + "\n```\n"
+        "<!-- national-bench:end -->\n"
+    )
+    start = text.find("## National scale")
+    if start >= 0:
+        end = text.find("<!-- national-bench:end -->", start)
+        end = text.find("\n", end) + 1
+        text = text[:start] + body + text[end:]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body
+    doc.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
