@@ -174,6 +174,7 @@ def _evidence_pages(session: Session, crawls: list, findings: pd.DataFrame) -> p
         for p in session.scalars(select(Page).where(Page.crawl_id == crawl.id)):
             if p.url in wanted or p.screenshot:
                 rows.append({"site_id": site.id, "url": p.url, "status": p.status, "fetched_at": p.fetched_at,
-                             "sha256": p.sha256, "content_type": p.content_type, "evidence_ref": p.evidence_ref,
-                             "screenshot": p.screenshot, "warc_path": crawl.warc_path})
+                             "sha256": p.sha256, "content_type": p.content_type, "evidence_ref": p.payload_ref or p.evidence_ref,
+                             # an unchanged body is a revisit record; the archived copy is the one it refers to
+                             "screenshot": p.screenshot, "warc_path": p.payload_warc or crawl.warc_path})
     return pd.DataFrame(rows, columns=PAGE_COLUMNS)
