@@ -28,6 +28,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -249,33 +250,43 @@ def score_and_report(case: dict, work: Path) -> dict:
 
 
 def extrapolate(cases: list[dict]) -> list[str]:
-    """The national cycle from the measured figures: the formula, then the numbers."""
-    big = max(cases, key=lambda c: c["n"])
-    per_host = big["sustained"] / big["n"]
+    """The national cycle from the measured figures: the formula, then the numbers.
+
+    Two bounds: politeness (hosts in flight × pages/s each host gives at 1 req/s) and CPU (cores ×
+    1000 / CPU-ms per page). The per-host rate is the best one measured (the case least starved of
+    CPU); the CPU cost the median over the cases; memory the fit of peak RSS against N.
+    """
     pages = NATIONAL_SITES * PAGES_PER_SITE
-    need_rate = pages / WEEK_S
-    hosts_needed = need_rate / per_host if per_host else float("inf")
+    need = pages / WEEK_S
+    best = max(cases, key=lambda c: c["sustained"] / c["n"])
+    r = best["sustained"] / best["n"]
+    hosts = need / r if r else float("inf")
+    cpu_ms = statistics.median(c["cpu_ms"] for c in cases)
     cores = os.cpu_count() or 2
-    cpu_rate = 1000 * cores / big["cpu_ms"] if big["cpu_ms"] else float("inf")  # pages/s the cores allow
-    small = min(cases, key=lambda c: c["n"])
-    slope = (big["rss"] - small["rss"]) / max(1, big["n"] - small["n"])  # bytes per site in flight
+    cores_needed = need * cpu_ms / 1000
+    small, big = min(cases, key=lambda c: c["n"]), max(cases, key=lambda c: c["n"])
+    slope = max(0.0, (big["rss"] - small["rss"]) / max(1, big["n"] - small["n"]))  # bytes per site in flight
     base = small["rss"] - slope * small["n"]
-    ram_needed = base + slope * hosts_needed
-    days = pages / big["sustained"] / 86400 if big["sustained"] else float("inf")
+    fastest = max(cases, key=lambda c: c["sustained"])
+    days = pages / fastest["sustained"] / 86400 if fastest["sustained"] else float("inf")
+    store = big["store_bytes"] / max(big["fetched"], 1)
+    warc = big["warc_bytes"] / max(big["fetched"], 1)
     return [
-        f"pages of the cycle       P = {NATIONAL_SITES:,} sites × {PAGES_PER_SITE:,} pages = {pages / 1e6:.0f} M",
-        f"weekly rate needed       R = P / 604,800 s = {need_rate:.1f} pages/s",
-        f"measured per host        r = {big['sustained']:.1f} pages/s / {big['n']} hosts = {per_host:.2f} pages/s/host",
-        f"hosts in flight needed   H = R / r = {hosts_needed:.0f}",
-        f"CPU bound of this box    C = {cores} cores × 1000 / {big['cpu_ms']:.1f} CPU-ms per page = {cpu_rate:.0f} pages/s"
-        f" ({'enough' if cpu_rate >= need_rate else 'not enough'} for R)",
-        f"RSS per site in flight   m = ({_mb(big['rss'])} − {_mb(small['rss'])} MB) / ({big['n']} − {small['n']}) = "
-        f"{slope / 2**20:.2f} MB; base {_mb(base)} MB",
-        f"RSS at H hosts           {_mb(base)} + {slope / 2**20:.2f} × {hosts_needed:.0f} = {_mb(ram_needed)} MB",
-        f"cycle at the measured rate  P / {big['sustained']:.1f} pages/s = {days:.1f} days "
-        f"(one machine, {big['n']} sites in flight)",
-        f"store for the cycle      {big['store_bytes'] / max(big['pages'], 1) * pages / 1e9:.0f} GB SQLite + "
-        f"{big['warc_bytes'] / max(big['pages'], 1) * pages / 1e9:.0f} GB WARC",
+        f"pages of the cycle        P = {NATIONAL_SITES:,} sites × {PAGES_PER_SITE:,} pages = {pages / 1e6:.0f} M",
+        f"weekly rate needed        R = P / 604,800 s = {need:.1f} pages/s",
+        f"pages/s per host          r = {best['sustained']:.1f} pages/s / {best['n']} hosts = {r:.2f} (best case measured)",
+        f"hosts in flight needed    H = R / r = {hosts:.0f}",
+        f"CPU per page              c = {cpu_ms:.1f} ms (median of the cases)",
+        f"cores needed              K = R × c / 1000 = {cores_needed:.2f} cores busy all week "
+        f"(this machine: {cores} cores, shared)",
+        f"RSS per site in flight    m = ({_mb(big['rss'])} − {_mb(small['rss'])} MB) / ({big['n']} − {small['n']}) = "
+        f"{slope / 2**20:.2f} MB, base b = {_mb(base)} MB",
+        f"RSS at H sites in flight  b + m × H = {_mb(base + slope * hosts)} MB",
+        f"measured here             {fastest['sustained']:.1f} pages/s at N={fastest['n']}: the cycle would take "
+        f"{days:.1f} days on this machine as loaded",
+        f"storage per cycle         P × {store:.0f} B = {store * pages / 1e9:.0f} GB store, "
+        f"P × {warc:.0f} B = {warc * pages / 1e9:.0f} GB WARC (first audit; a re-audit of unchanged pages "
+        "writes revisit records instead of bodies)",
     ]
 
 
@@ -305,6 +316,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120.0, help="crawl time of each N")
     ap.add_argument("--browser-n", type=int, default=100, help="also crawl this N with the browser on (0: no)")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
+    ap.add_argument("--json", type=Path, help="also write every measure (JSON) to this file")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sites.split(",") if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -323,6 +335,9 @@ def main() -> None:
             print(table(cases)[-1], flush=True)
         timing = score_and_report(max(cases, key=lambda c: c["n"]), work)
     plain = [c for c in cases if not c["browser"]]
+    if args.json:
+        args.json.write_text(json.dumps({"cases": cases, "alone": alone, "timing": timing}, indent=1),
+                             encoding="utf-8")
     lines = table(cases)
     formula = extrapolate(plain)
     load = os.getloadavg()[0]
