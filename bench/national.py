@@ -317,7 +317,12 @@ def main() -> None:
     ap.add_argument("--browser-n", type=int, default=100, help="also crawl this N with the browser on (0: no)")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     ap.add_argument("--json", type=Path, help="also write every measure (JSON) to this file")
+    ap.add_argument("--from-json", type=Path, help="print and document the measures of an earlier --json run")
     args = ap.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        _finish(saved["cases"], saved["alone"], saved["timing"], args)
+        return
     sizes = [int(x) for x in args.sites.split(",") if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -334,18 +339,24 @@ def main() -> None:
             cases.append(crawl_n(world, work, args.browser_n, args.seconds, browser=True))
             print(table(cases)[-1], flush=True)
         timing = score_and_report(max(cases, key=lambda c: c["n"]), work)
-    plain = [c for c in cases if not c["browser"]]
+        timing.update(load=os.getloadavg()[0], seconds=args.seconds)
     if args.json:
         args.json.write_text(json.dumps({"cases": cases, "alone": alone, "timing": timing}, indent=1),
                              encoding="utf-8")
+    _finish(cases, alone, timing, args)
+
+
+def _finish(cases: list[dict], alone: dict, timing: dict, args: argparse.Namespace) -> None:
+    """Print the table and the extrapolation, and write the doc section."""
+    plain = [c for c in cases if not c["browser"]]
     lines = table(cases)
     formula = extrapolate(plain)
-    load = os.getloadavg()[0]
+    load = timing.get("load", os.getloadavg()[0])
     print("\n".join(lines))
     print(f"score {timing['score_s']:.1f} s, report {timing['report_s']:.1f} s ({max(plain, key=lambda c: c['n'])['n']} sites)")
     print("\n".join(formula))
     if not args.no_doc:
-        _write_doc(lines, formula, alone, timing, plain, args.seconds, load)
+        _write_doc(lines, formula, alone, timing, plain, timing.get("seconds", args.seconds), load)
 
 
 def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, plain: list[dict],
