@@ -249,7 +249,7 @@ def score_and_report(case: dict, work: Path) -> dict:
     return {"score_s": t1 - t0, "report_s": time.perf_counter() - t1}
 
 
-def extrapolate(cases: list[dict]) -> list[str]:
+def extrapolate(cases: list[dict], plain: list[dict] | None = None) -> list[str]:
     """The national cycle from the measured figures: the formula, then the numbers.
 
     Two bounds: politeness (hosts in flight × pages/s each host gives at 1 req/s) and CPU (cores ×
@@ -264,7 +264,8 @@ def extrapolate(cases: list[dict]) -> list[str]:
     cpu_ms = statistics.median(c["cpu_ms"] for c in cases)
     cores = os.cpu_count() or 2
     cores_needed = need * cpu_ms / 1000
-    small, big = min(cases, key=lambda c: c["n"]), max(cases, key=lambda c: c["n"])
+    fit = plain or cases  # the memory fit: the runs that differ only in N
+    small, big = min(fit, key=lambda c: c["n"]), max(fit, key=lambda c: c["n"])
     slope = max(0.0, (big["rss"] - small["rss"]) / max(1, big["n"] - small["n"]))  # bytes per site in flight
     base = small["rss"] - slope * small["n"]
     fastest = max(cases, key=lambda c: c["sustained"])
@@ -350,7 +351,7 @@ def _finish(cases: list[dict], alone: dict, timing: dict, args: argparse.Namespa
     """Print the table and the extrapolation, and write the doc section."""
     plain = [c for c in cases if not c["browser"]]
     lines = table(cases)
-    formula = extrapolate(plain)
+    formula = extrapolate(cases, plain)
     load = timing.get("load", os.getloadavg()[0])
     print("\n".join(lines))
     print(f"score {timing['score_s']:.1f} s, report {timing['report_s']:.1f} s ({max(plain, key=lambda c: c['n'])['n']} sites)")
