@@ -2,8 +2,8 @@
 
 Serves the latency world (`xxgk.samples.latency`: the v3 dev portals on N distinct loopback hosts,
 log-normal latency with a slow tail and stalls, some hosts rate-limited with 429) in its own process,
-then for each N audits every host at 1 request/s/host (`per_host=1`, `delay=1`, AutoThrottle, every
-site in flight at once) for a fixed time and measures:
+then for each N audits every host at 1 request/s/host (`per_host=1`, `delay=1`, AutoThrottle), a fixed
+number of sites in flight at once (the next starting as one ends), each for a fixed time, and measures:
 
 - sustained pages/s (stored HTML pages, the slope between 20% and 90% of the crawl) and per host;
 - CPU-ms per stored page of the crawl's whole process tree (crawl + extract + store + WARC);
@@ -16,7 +16,7 @@ site in flight at once) for a fixed time and measures:
 From those it extrapolates the national cycle (17,500 sites × 2,000 pages), printing the formula
 with the numbers, and writes the national section of docs/benchmarks.md.
 
-    .venv/bin/python bench/national.py [--sites 100,200,400] [--seconds 120] [--no-doc]
+    .venv/bin/python bench/national.py [--sites 100,200,400] [--in-flight 100] [--seconds 40] [--no-doc]
 """
 
 from __future__ import annotations
@@ -139,15 +139,16 @@ def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
-def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool) -> dict:
-    """One national crawl of `n` latency hosts for `seconds`; every measure of it."""
+def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_flight: int) -> dict:
+    """One national crawl of `n` latency hosts, `in_flight` of them at once (0: all), each for
+    `seconds` from its own start; every measure of it."""
     case = work / f"n{n}-{'b' if browser else 'nb'}"
     case.mkdir()
     server = LatencyProcess(world, n, case / "server.json")
     db = default_db_url(case / "store.sqlite")
     run_id = _create_run(db, server.urls, server.kinds)
     workers = os.cpu_count() or 2
-    limits = CrawlSettings(loopback_polite=True, per_host=1, delay=1.0, concurrency=4, sites_at_once=math.ceil(n / workers),
+    limits = CrawlSettings(loopback_polite=True, per_host=1, delay=1.0, concurrency=4, sites_at_once=math.ceil((in_flight or n) / workers),
                            workers=workers, max_seconds=seconds, max_pages=100_000, browser=browser,
                            log_level="ERROR")
     factory = session_factory(db)
@@ -190,7 +191,7 @@ def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool) -> d
 
     return {
         "n": n, "browser": browser, "seconds": result["seconds"], "pages": pages, "fetched": fetched,
-        "items": items, "rendered": rendered, "sustained": _slope(curve, seconds)[0], "cpu_ms": _slope(curve, seconds)[1],
+        "items": items, "rendered": rendered, "sustained": _slope(curve)[0], "cpu_ms": _slope(curve)[1], "in_flight": min(n, in_flight or n),
         "cpu_ms_all": 1000 * cpu / max(fetched, 1),
         "rss": mem.peak["total"], "rss_python": mem.peak["python"], "rss_browser": mem.peak["browser"],
         "store_bytes": store_bytes, "warc_bytes": warc_bytes,
@@ -224,10 +225,12 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
-def _slope(curve: list[tuple[float, int, float]], seconds: float) -> tuple[float, float]:
-    """Sustained pages/s and CPU-ms per page while every site crawls: between 20% and 90% of the
-    sites' time budget (process start-up, and the closing after the time limit, left out)."""
-    inside = [c for c in curve if 0.2 * seconds <= c[0] <= 0.9 * seconds]
+def _slope(curve: list[tuple[float, int, float]]) -> tuple[float, float]:
+    """Sustained pages/s and CPU-ms per page while sites crawl: between 20% and 90% of the time to
+    the last stored page (process start-up and the last sites' closing left out)."""
+    last = next((t for t, pages, _ in reversed(curve) if pages < curve[-1][1]), None) if curve else None
+    end = last if last else (curve[-1][0] if curve else 0.0)
+    inside = [c for c in curve if 0.2 * end <= c[0] <= 0.9 * end]
     if len(inside) < 2:
         inside = curve
     if len(inside) < 2:
@@ -265,9 +268,20 @@ def extrapolate(cases: list[dict], plain: list[dict] | None = None) -> list[str]
     cores = os.cpu_count() or 2
     cores_needed = need * cpu_ms / 1000
     fit = plain or cases  # the memory fit: the runs that differ only in N
-    small, big = min(fit, key=lambda c: c["n"]), max(fit, key=lambda c: c["n"])
-    slope = max(0.0, (big["rss"] - small["rss"]) / max(1, big["n"] - small["n"]))  # bytes per site in flight
-    base = small["rss"] - slope * small["n"]
+    flight = {c.get("in_flight", c["n"]) for c in fit}
+    small = min(fit, key=lambda c: (c.get("in_flight", c["n"]), c["n"]))
+    big = max(fit, key=lambda c: (c.get("in_flight", c["n"]), c["n"]))
+    if len(flight) > 1:  # bytes per site in flight, from runs with different numbers in flight
+        k0, k1 = small.get("in_flight", small["n"]), big.get("in_flight", big["n"])
+        slope = max(0.0, (big["rss"] - small["rss"]) / (k1 - k0))
+        base = small["rss"] - slope * k0
+        memory = (f"RSS per site in flight    m = ({_mb(big['rss'])} − {_mb(small['rss'])} MB) / ({k1} − {k0}) = "
+                  f"{slope / 2**20:.2f} MB, base b = {_mb(base)} MB")
+    else:  # one number in flight: the whole tree over it bounds the cost per site
+        k = flight.pop()
+        base, slope = 0.0, max(c["rss"] for c in fit) / k
+        memory = (f"RSS per site in flight    m ≤ {_mb(max(c['rss'] for c in fit))} MB / {k} = {slope / 2**20:.2f} MB "
+                  f"(N from {min(c['n'] for c in fit)} to {max(c['n'] for c in fit)} at {k} in flight)")
     fastest = max(cases, key=lambda c: c["sustained"])
     days = pages / fastest["sustained"] / 86400 if fastest["sustained"] else float("inf")
     store = big["store_bytes"] / max(big["fetched"], 1)
@@ -280,8 +294,7 @@ def extrapolate(cases: list[dict], plain: list[dict] | None = None) -> list[str]
         f"CPU per page              c = {cpu_ms:.1f} ms (median of the cases)",
         f"cores needed              K = R × c / 1000 = {cores_needed:.2f} cores busy all week "
         f"(this machine: {cores} cores, shared)",
-        f"RSS per site in flight    m = ({_mb(big['rss'])} − {_mb(small['rss'])} MB) / ({big['n']} − {small['n']}) = "
-        f"{slope / 2**20:.2f} MB, base b = {_mb(base)} MB",
+        memory,
         f"RSS at H sites in flight  b + m × H = {_mb(base + slope * hosts)} MB",
         f"measured here             {fastest['sustained']:.1f} pages/s at N={fastest['n']}: the cycle would take "
         f"{days:.1f} days on this machine as loaded",
@@ -296,13 +309,13 @@ def _mb(n: float) -> str:
 
 
 def table(cases: list[dict]) -> list[str]:
-    head = ("| N sites | browser | crawl s | HTML pages | sustained pages/s | per host | CPU-ms/page steady (whole run) | "
+    head = ("| N sites | in flight | browser | crawl s | HTML pages | sustained pages/s | per host | CPU-ms/page steady (whole run) | "
             "peak RSS tree MB (Python + browser) | store B/page | WARC B/page | store+WARC B/item | "
             "max in flight/host | max req in 1 s/host | 429s |")
-    rows = [head, "|" + "---|" * 14]
+    rows = [head, "|" + "---|" * 15]
     for c in cases:
         rows.append(
-            f"| {c['n']} | {'on' if c['browser'] else 'off'} | {c['seconds']:.0f} | {c['pages']} | "
+            f"| {c['n']} | {c.get('in_flight', c['n'])} | {'on' if c['browser'] else 'off'} | {c['seconds']:.0f} | {c['pages']} | "
             f"{c['sustained']:.1f} | {c['sustained'] / c['n']:.2f} | {c['cpu_ms']:.1f} ({c['cpu_ms_all']:.1f}) | "
             f"{_mb(c['rss'])} ({_mb(c['rss_python'])} + {_mb(c['rss_browser'])}) | "
             f"{c['store_bytes'] / max(c['pages'], 1):.0f} | {c['warc_bytes'] / max(c['pages'], 1):.0f} | "
@@ -314,7 +327,8 @@ def table(cases: list[dict]) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sites", default="100,200,400", help="comma-separated N to crawl")
-    ap.add_argument("--seconds", type=float, default=120.0, help="crawl time of each N")
+    ap.add_argument("--seconds", type=float, default=40.0, help="time budget of each site")
+    ap.add_argument("--in-flight", type=int, default=100, help="sites crawled at once, all workers (0: every site)")
     ap.add_argument("--browser-n", type=int, default=100, help="also crawl this N with the browser on (0: no)")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     ap.add_argument("--json", type=Path, help="also write every measure (JSON) to this file")
@@ -334,13 +348,13 @@ def main() -> None:
         print(f"latency server alone: {alone['rps']:.0f} requests/s, {alone['cpu_ms']:.2f} CPU-ms/request")
         cases = []
         for n in sizes:
-            cases.append(crawl_n(world, work, n, args.seconds, browser=False))
+            cases.append(crawl_n(world, work, n, args.seconds, browser=False, in_flight=args.in_flight))
             print(table(cases)[-1], flush=True)
         if args.browser_n:
-            cases.append(crawl_n(world, work, args.browser_n, args.seconds, browser=True))
+            cases.append(crawl_n(world, work, args.browser_n, args.seconds, browser=True, in_flight=args.in_flight))
             print(table(cases)[-1], flush=True)
         timing = score_and_report(max(cases, key=lambda c: c["n"]), work)
-        timing.update(load=os.getloadavg()[0], seconds=args.seconds)
+        timing.update(load=os.getloadavg()[0], seconds=args.seconds, in_flight=args.in_flight)
     if args.json:
         args.json.write_text(json.dumps({"cases": cases, "alone": alone, "timing": timing}, indent=1),
                              encoding="utf-8")
@@ -375,7 +389,8 @@ def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, 
         "hosts (127.1.X.Y, one port), one asyncio process; per host a log-normal median latency (median of\n"
         "medians 0.35 s, σ 0.8, 0.05–6 s), per-request jitter, 0.2% stalls of 8 s, and 10% of the hosts\n"
         "rate-limited (token bucket 2 req/s, burst 3, 429 with Retry-After). The crawl: 2 worker processes,\n"
-        f"every site in flight, `per_host=1`, `delay=1` (AutoThrottle on), {seconds:.0f} s per N. The machine\n"
+        f"{timing.get('in_flight') or 'every'} site(s) in flight at once (the next starts as one ends), `per_host=1`, "
+        f"`delay=1` (AutoThrottle on), {seconds:.0f} s per site. The machine\n"
         f"has {os.cpu_count()} cores shared with other sessions (1-min load {load:.1f} at the end).\n\n"
         f"Latency server alone (no latency, 64 connections over {alone['hosts']} hosts): "
         f"**{alone['rps']:.0f} requests/s**, {alone['cpu_ms']:.2f} CPU-ms per request, so at the\n"
