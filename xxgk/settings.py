@@ -109,7 +109,7 @@ class CrawlSettings(BaseModel):
     workers: int | None = Field(None, ge=1, description=(
         "Crawl worker processes of a local crawl; unset: one per core, never more than sites."))
     sites_at_once: int | None = Field(None, ge=1, description=(
-        "Site crawls one process runs at once; unset: 4 on loopback portals, 16 on real sites."))
+        "Site crawls one process runs at once; unset: 4 on loopback portals, 50 on real sites."))
     warc: bool = Field(True, description=(
         "Keep every response in a WARC file per site: the evidence, and what a resume replays."))
     log_level: LogLevel = Field("WARNING", description="Log level of Scrapy, Twisted and Playwright.")
