@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from storekit import add_run_with_sites
 from warcio.archiveiterator import ArchiveIterator
 
@@ -32,8 +33,6 @@ def test_warclog_writes_a_revisit_for_a_body_it_already_keeps(tmp_path: Path) ->
     ref = first.write("http://x.test/", 200, [("Content-Type", "text/html")], b"<html>same</html>")
     first.close()
     again = WarcLog(tmp_path / "b.warc.gz")
-    import hashlib
-
     digest = hashlib.sha256(b"<html>same</html>").hexdigest()
     again.prior = {digest: Payload(str(first.path), ref, "http://x.test/", "2026-12-01T00:00:00Z")}
     rid = again.write("http://x.test/", 200, [("Content-Type", "text/html")], b"<html>same</html>")
@@ -78,20 +77,24 @@ def test_a_reaudit_of_an_unchanged_world_writes_revisits(world: Path, tmp_path: 
     # (pages, columns, items, links) are still written again per run, see docs/benchmarks.md
     assert second_warc <= first_warc / 3, (first_warc, second_warc)
     with factory() as s:
-        pages = s.scalar(select(func.count(Page.id)).join(Crawl).where(Crawl.run_id == second,
-                                                                      Page.sha256.is_not(None)))
-        revisited = s.execute(
+        kept = set(s.scalars(select(Page.sha256).join(Crawl).where(Crawl.run_id == first,
+                                                                  Page.evidence_ref.is_not(None))))
+        again = s.execute(
             select(Page.url, Page.sha256, Page.payload_warc, Page.payload_ref).join(Crawl)
-            .where(Crawl.run_id == second, Page.payload_ref.is_not(None))
+            .where(Crawl.run_id == second, Page.sha256.is_not(None), Page.evidence_ref.is_not(None))
         ).all()
-        assert len(revisited) >= 0.9 * pages
+        # the crawls stop at a page limit, so their page sets can differ a little; every body the first
+        # one kept is a revisit in the second
+        assert len([r for r in again if r.sha256 in kept]) >= 0.8 * len(again)
+        empty = hashlib.sha256(b"").hexdigest()  # an empty body is never worth a revisit
+        assert all(r.payload_ref for r in again if r.sha256 in kept and r.sha256 != empty)
+        revisited = [r for r in again if r.payload_ref]
         first_paths = {c.warc_path for c in s.scalars(select(Crawl).where(Crawl.run_id == first))}
-    # every revisited page names the first run's record, and that record holds the very body
-    import hashlib
-
+    # a revisited page names the first run's record (or, for a body two URLs share, this run's own),
+    # and that record holds the very body
+    assert sum(1 for r in revisited if r.payload_warc in first_paths) >= 0.8 * len(revisited)
     by_file: dict[str, dict[str, tuple[str, bytes]]] = {}
     for _url, sha, warc, ref in revisited[:200]:
-        assert warc in first_paths
         records = by_file.setdefault(warc, _records(Path(warc)))
         kind, body = records[ref]
         assert kind == "response" and hashlib.sha256(body).hexdigest() == sha
