@@ -98,3 +98,31 @@ def test_a_reaudit_of_an_unchanged_world_writes_revisits(world: Path, tmp_path: 
         records = by_file.setdefault(warc, _records(Path(warc)))
         kind, body = records[ref]
         assert kind == "response" and hashlib.sha256(body).hexdigest() == sha
+
+
+def test_prior_payloads_follow_a_revisit_to_the_body_and_skip_lost_files(tmp_path: Path) -> None:
+    from crawler.revisits import prior_payloads
+    from xxgk.store import CRAWL_DONE
+
+    db = default_db_url(tmp_path / "store.sqlite")
+    factory = session_factory(db)
+    original = tmp_path / "run-1.warc.gz"
+    original.write_bytes(b"x")
+    with factory.begin() as s:
+        runs = [add_run_with_sites(s, {"site": "http://127.0.0.1:9/"}) for _ in range(3)]
+        crawls = {c.run_id: c for c in s.scalars(select(Crawl))}
+        for run_id, path in zip(runs, (original, tmp_path / "run-2.warc.gz", None), strict=True):
+            crawls[run_id].status = CRAWL_DONE
+            crawls[run_id].warc_path = str(path) if path else None
+        s.add(Page(crawl_id=crawls[runs[0]].id, url="http://127.0.0.1:9/", sha256="a" * 64, evidence_ref="<r1>"))
+        s.add(Page(crawl_id=crawls[runs[0]].id, url="http://127.0.0.1:9/b", sha256="b" * 64, evidence_ref="<r2>"))
+        # run 2 revisited the home page; its own file is gone
+        s.add(Page(crawl_id=crawls[runs[1]].id, url="http://127.0.0.1:9/", sha256="a" * 64, evidence_ref="<v1>",
+                   payload_warc=str(original), payload_ref="<r1>"))
+        s.add(Page(crawl_id=crawls[runs[1]].id, url="http://127.0.0.1:9/c", sha256="c" * 64, evidence_ref="<r3>"))
+        site_id = crawls[runs[0]].site_id
+    # the third run learns from the latest finished crawl with a WARC file: run 2
+    prior = prior_payloads(db, site_id, runs[2])
+    assert set(prior) == {"a" * 64}  # run 2's own body is in a file that no longer exists
+    assert prior["a" * 64].record_id == "<r1>" and prior["a" * 64].warc == str(original)
+    assert prior_payloads(db, site_id, runs[1])["b" * 64].record_id == "<r2>"  # run 2 learns from run 1
