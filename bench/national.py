@@ -261,25 +261,27 @@ def extrapolate(cases: list[dict], plain: list[dict] | None = None) -> list[str]
     """
     pages = NATIONAL_SITES * PAGES_PER_SITE
     need = pages / WEEK_S
-    best = max(cases, key=lambda c: c["sustained"] / c["n"])
-    r = best["sustained"] / best["n"]
+    best = max(cases, key=lambda c: c["sustained"] / _flight(c))
+    r = best["sustained"] / _flight(best)
     hosts = need / r if r else float("inf")
     cpu_ms = statistics.median(c["cpu_ms"] for c in cases)
     cores = os.cpu_count() or 2
     cores_needed = need * cpu_ms / 1000
     fit = plain or cases  # the memory fit: the runs that differ only in N
     flight = {c.get("in_flight", c["n"]) for c in fit}
+    single = len(flight) == 1
     small = min(fit, key=lambda c: (c.get("in_flight", c["n"]), c["n"]))
     big = max(fit, key=lambda c: (c.get("in_flight", c["n"]), c["n"]))
-    if len(flight) > 1:  # bytes per site in flight, from runs with different numbers in flight
+    kept = 0
+    if not single:  # bytes per site in flight, from runs with different numbers in flight
         k0, k1 = small.get("in_flight", small["n"]), big.get("in_flight", big["n"])
         slope = max(0.0, (big["rss"] - small["rss"]) / (k1 - k0))
         base = small["rss"] - slope * k0
         memory = (f"RSS per site in flight    m = ({_mb(big['rss'])} − {_mb(small['rss'])} MB) / ({k1} − {k0}) = "
                   f"{slope / 2**20:.2f} MB, base b = {_mb(base)} MB")
     else:  # one number in flight: the whole tree over it bounds the cost per site
-        k = flight.pop()
-        base, slope = 0.0, max(c["rss"] for c in fit) / k
+        k = kept = flight.pop()
+        base, slope = max(c["rss"] for c in fit), max(c["rss"] for c in fit) / k
         memory = (f"RSS per site in flight    m ≤ {_mb(max(c['rss'] for c in fit))} MB / {k} = {slope / 2**20:.2f} MB "
                   f"(N from {min(c['n'] for c in fit)} to {max(c['n'] for c in fit)} at {k} in flight)")
     fastest = max(cases, key=lambda c: c["sustained"])
@@ -289,13 +291,15 @@ def extrapolate(cases: list[dict], plain: list[dict] | None = None) -> list[str]
     return [
         f"pages of the cycle        P = {NATIONAL_SITES:,} sites × {PAGES_PER_SITE:,} pages = {pages / 1e6:.0f} M",
         f"weekly rate needed        R = P / 604,800 s = {need:.1f} pages/s",
-        f"pages/s per host          r = {best['sustained']:.1f} pages/s / {best['n']} hosts = {r:.2f} (best case measured)",
+        f"pages/s per host          r = {best['sustained']:.1f} pages/s / {_flight(best)} hosts in flight = {r:.2f} (best case measured)",
         f"hosts in flight needed    H = R / r = {hosts:.0f}",
         f"CPU per page              c = {cpu_ms:.1f} ms (median of the cases)",
         f"cores needed              K = R × c / 1000 = {cores_needed:.2f} cores busy all week "
         f"(this machine: {cores} cores, shared)",
         memory,
-        f"RSS at H sites in flight  b + m × H = {_mb(base + slope * hosts)} MB",
+        (f"RSS at H sites in flight  ≤ {_mb(base)} MB (H ≤ the {kept} measured in flight)" if single and hosts <= kept
+         else f"RSS at H sites in flight  {_mb(base if not single else 0)} + {slope / 2**20:.2f} × {hosts:.0f} = "
+              f"{_mb((base if not single else 0) + slope * hosts)} MB"),
         f"measured here             {fastest['sustained']:.1f} pages/s at N={fastest['n']}: the cycle would take "
         f"{days:.1f} days on this machine as loaded",
         f"storage per cycle         P × {store:.0f} B = {store * pages / 1e9:.0f} GB store, "
@@ -304,19 +308,24 @@ def extrapolate(cases: list[dict], plain: list[dict] | None = None) -> list[str]
     ]
 
 
+def _flight(case: dict) -> int:
+    """Sites the case crawled at once."""
+    return case.get("in_flight") or case["n"]
+
+
 def _mb(n: float) -> str:
     return f"{n / 2**20:.0f}"
 
 
 def table(cases: list[dict]) -> list[str]:
-    head = ("| N sites | in flight | browser | crawl s | HTML pages | sustained pages/s | per host | CPU-ms/page steady (whole run) | "
+    head = ("| N sites | in flight | browser | crawl s | HTML pages | sustained pages/s | per host in flight | CPU-ms/page steady (whole run) | "
             "peak RSS tree MB (Python + browser) | store B/page | WARC B/page | store+WARC B/item | "
             "max in flight/host | max req in 1 s/host | 429s |")
     rows = [head, "|" + "---|" * 15]
     for c in cases:
         rows.append(
             f"| {c['n']} | {c.get('in_flight', c['n'])} | {'on' if c['browser'] else 'off'} | {c['seconds']:.0f} | {c['pages']} | "
-            f"{c['sustained']:.1f} | {c['sustained'] / c['n']:.2f} | {c['cpu_ms']:.1f} ({c['cpu_ms_all']:.1f}) | "
+            f"{c['sustained']:.1f} | {c['sustained'] / _flight(c):.2f} | {c['cpu_ms']:.1f} ({c['cpu_ms_all']:.1f}) | "
             f"{_mb(c['rss'])} ({_mb(c['rss_python'])} + {_mb(c['rss_browser'])}) | "
             f"{c['store_bytes'] / max(c['pages'], 1):.0f} | {c['warc_bytes'] / max(c['pages'], 1):.0f} | "
             f"{(c['store_bytes'] + c['warc_bytes']) / max(c['items'], 1):.0f} | {c['peak_in_flight']} | "
