@@ -3,6 +3,10 @@
 `WarcLog` appends `response` records (gzip per record, flushed at once so a killed crawl keeps
 what it fetched) and indexes an existing file so a resumed crawl can replay it. A file cut
 short by a kill is truncated back to its last complete record.
+
+A body already kept (by the site's previous crawl, or earlier in this one: `WarcLog.prior`, keyed by
+its sha256) is written as a `revisit` record (WARC 1.0 identical-payload-digest profile: headers, no
+body) that refers to the record holding it, so a re-audit of an unchanged site stores each body once.
 """
 
 from __future__ import annotations
@@ -19,6 +23,16 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Where a body is kept: the WARC file and `response` record, and that record's URI and date."""
+
+    warc: str
+    record_id: str
+    uri: str
+    date: str
 
 
 @dataclass
@@ -45,6 +59,9 @@ class WarcLog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.index: dict[str, int] = {}
+        self.prior: dict[str, Payload] = {}  # sha256 → where that body is already kept
+        self.last_payload: Payload | None = None  # set by write() when it wrote a revisit record
+        self.revisits = 0
         self._fh: io.BufferedWriter | None = None
         self._writer: WARCWriter | None = None
 
@@ -112,17 +129,30 @@ class WarcLog:
             self._writer = WARCWriter(self._fh, gzip=True)
         http = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
         digest = sha256 or hashlib.sha256(body).hexdigest()
-        extra = {"WARC-X-Render": render, "WARC-Payload-Digest": "sha256:" + digest}
-        # the payload length lets warcio keep our digest and skip copying the body to a temp file
-        rec = self._writer.create_warc_record(
-            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
-            warc_headers_dict=extra,
-        )
+        kept = self.prior.get(digest) if body else None
+        if kept is not None:  # warcio adds the payload digest and the refers-to URI and date
+            rec = self._writer.create_revisit_record(
+                url, "sha256:" + digest, kept.uri, kept.date, http_headers=http,
+                warc_headers_dict={"WARC-X-Render": render, "WARC-Refers-To": kept.record_id})
+        else:
+            extra = {"WARC-X-Render": render, "WARC-Payload-Digest": "sha256:" + digest}
+            # the payload length lets warcio keep our digest and skip copying the body to a temp file
+            rec = self._writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+                warc_headers_dict=extra,
+            )
         self._writer.write_record(rec)
         assert self._fh is not None
         self._fh.flush()
-        self.index[url] = -1  # written in this session; replay only reads older records
-        return rec.rec_headers.get_header("WARC-Record-ID")
+        record_id = rec.rec_headers.get_header("WARC-Record-ID")
+        self.last_payload = kept
+        if kept is not None:
+            self.revisits += 1
+        else:
+            self.index[url] = -1  # written in this session; replay only reads older records
+            if body:
+                self.prior[digest] = Payload(str(self.path), record_id, url, rec.rec_headers.get_header("WARC-Date"))
+        return record_id
 
     def close(self) -> None:
         if self._fh is not None:
@@ -133,4 +163,4 @@ class WarcLog:
             self._writer = None
 
 
-__all__ = ["Replayed", "WarcLog", "warc_path_for"]
+__all__ = ["Payload", "Replayed", "WarcLog", "warc_path_for"]

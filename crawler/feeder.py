@@ -97,6 +97,10 @@ def crawl_sites(
                 log.info("resuming crawl %s: %d responses to replay", job.crawl_id, n)
             elif warc.path.exists():
                 warc.path.unlink()
+            if settings.get("XXGK_DB_URL"):  # bodies the site's last crawl kept: revisit records
+                from crawler.revisits import prior_payloads
+
+                warc.prior = prior_payloads(settings["XXGK_DB_URL"], job.site_id, run_id)
         state["active"] += 1
         d = process.crawl(PortalSpider, crawl_id=job.crawl_id, site_id=job.site_id, start_url=job.url,
                           limits=crawl, progress=progress, warc=warc, resuming=job.resuming,

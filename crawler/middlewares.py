@@ -65,6 +65,8 @@ class EvidenceMiddleware:
             request.url, response.status, headers, response.body, render="browser" if rendered else "http",
             sha256=digest,
         )
+        if warc.last_payload is not None:  # a revisit record: the body is kept in an earlier record
+            request.meta["warc_payload"] = (warc.last_payload.warc, warc.last_payload.record_id)
         return response
 
 

@@ -27,6 +27,8 @@ class PageRecord:
     text_chars: int | None = None
     image_only: bool = False
     evidence_ref: str | None = None
+    payload_warc: str | None = None  # set when evidence_ref is a revisit record: where the body is
+    payload_ref: str | None = None
 
 
 @dataclass

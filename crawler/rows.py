@@ -56,7 +56,7 @@ def page_row(crawl_id: int, rec: records.PageRecord) -> dict[str, Any]:
             "content_type": rec.content_type, "size": rec.size, "sha256": rec.sha256, "kind": rec.kind,
             "restricted": rec.restricted, "render": rec.render, "depth": rec.depth, "title": rec.title,
             "text_chars": rec.text_chars, "image_only": rec.image_only, "evidence_ref": rec.evidence_ref,
-            "fetched_at": utcnow()}
+            "payload_warc": rec.payload_warc, "payload_ref": rec.payload_ref, "fetched_at": utcnow()}
 
 
 def column_row(crawl_id: int, rec: records.ColumnRecord) -> dict[str, Any]:

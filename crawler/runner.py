@@ -58,7 +58,7 @@ def run_crawl(
     if not jobs:
         log.info("run %s: no pending crawls", run_id)
         return
-    loopback = all(is_loopback(job.url) for job in jobs)
+    loopback = all(is_loopback(job.url) for job in jobs) and not crawl.loopback_polite
     slots = sites_at_once(crawl, loopback=loopback)
     settings = build_settings(crawl, loopback=loopback, sites=min(slots, len(jobs)))
     settings["XXGK_DB_URL"] = db_url

@@ -192,18 +192,19 @@ def _evidence_pages(session: Session, run_id: int, crawls: list, findings: pd.Da
         return pd.DataFrame(columns=PAGE_COLUMNS)
     by_crawl = {c[0]: (c[3], c[1]) for c in crawls}
     stmt = (select(Page.crawl_id, Page.url, Page.status, Page.fetched_at, Page.sha256, Page.content_type,
-                   Page.evidence_ref, Page.screenshot)
+                   Page.evidence_ref, Page.screenshot, Page.payload_ref, Page.payload_warc)
             .join(Crawl, Page.crawl_id == Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.site_id, Page.id)
             .execution_options(yield_per=10_000))
     rows = []
     shots = {(crawl_id, url): path for crawl_id, url, path in session.execute(
         select(Screenshot.crawl_id, Screenshot.url, Screenshot.path).join(Crawl, Screenshot.crawl_id == Crawl.id)
         .where(Crawl.run_id == run_id, Screenshot.status == "ok", Screenshot.path.is_not(None)))}
-    for crawl_id, url, *rest in session.execute(stmt):
-        shot = shots.pop((crawl_id, url), None) or rest[-1]
+    for crawl_id, url, status, fetched, sha, ctype, ref, shot, payload_ref, payload_warc in session.execute(stmt):
+        shot = shots.pop((crawl_id, url), None) or shot
         if url in wanted or shot:
             site_id, warc = by_crawl[crawl_id]
-            rows.append((site_id, url, *rest[:-1], shot, warc))
+            # an unchanged body is a revisit record; the archived copy is the one it refers to
+            rows.append((site_id, url, status, fetched, sha, ctype, payload_ref or ref, shot, payload_warc or warc))
     for (crawl_id, url), path in shots.items():
         if url in wanted and crawl_id in by_crawl:
             site_id, warc = by_crawl[crawl_id]

@@ -97,6 +97,10 @@ class CrawlSettings(BaseModel):
     max_retry_after: float = Field(60, ge=0, description=(
         "Longest `Retry-After` (seconds) a 429 or 503 is waited for before its one retry; a longer one "
         "is not waited for and the page is recorded as not fetched."))
+    loopback_polite: bool = Field(False, description=(
+        "Crawl loopback portals with the real-site politeness (`concurrency`, `per_host`, `delay`, "
+        "AutoThrottle, `sites_at_once` of real sites) instead of the fast local values; the latency-world "
+        "benchmark (`bench/national.py`) uses it."))
     max_crawl_delay: float = Field(30, ge=0, description=(
         "Longest robots.txt `Crawl-delay` (seconds) obeyed between requests to a host; a longer one is "
         "cut to this."))
@@ -105,7 +109,7 @@ class CrawlSettings(BaseModel):
     workers: int | None = Field(None, ge=1, description=(
         "Crawl worker processes of a local crawl; unset: one per core, never more than sites."))
     sites_at_once: int | None = Field(None, ge=1, description=(
-        "Site crawls one process runs at once; unset: 4 on loopback portals, 16 on real sites."))
+        "Site crawls one process runs at once; unset: 4 on loopback portals, 50 on real sites."))
     warc: bool = Field(True, description=(
         "Keep every response in a WARC file per site: the evidence, and what a resume replays."))
     screenshots_per_site: int = Field(10, ge=0, description=(

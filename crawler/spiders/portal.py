@@ -194,6 +194,8 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
             depth=response.meta.get("depth"),
             title=title,
             evidence_ref=response.meta.get("warc_id"),
+            payload_warc=(response.meta.get("warc_payload") or (None, None))[0],
+            payload_ref=(response.meta.get("warc_payload") or (None, None))[1],
             **extra,
         )
 

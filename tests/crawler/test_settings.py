@@ -59,7 +59,7 @@ def test_processes_and_slots_follow_the_settings():
     assert worker_count(2, CrawlSettings(workers=3)) == 2
     assert worker_count(100, CrawlSettings()) == min(100, os.cpu_count() or 1)
     assert sites_at_once(CrawlSettings(), loopback=True) == 4
-    assert sites_at_once(CrawlSettings(), loopback=False) == 16
+    assert sites_at_once(CrawlSettings(), loopback=False) == 50
     assert sites_at_once(CrawlSettings(sites_at_once=2), loopback=True) == 2
 
 

@@ -134,6 +134,9 @@ class Page(Base):
     kind: Mapped[str | None] = mapped_column(String(20))  # home | portal | list | article | other
     restricted: Mapped[str | None] = mapped_column(Text)  # reason when access is limited
     evidence_ref: Mapped[str | None] = mapped_column(Text)  # WARC record id
+    # an unchanged body is a WARC revisit record (evidence_ref); its bytes are in this file and record
+    payload_warc: Mapped[str | None] = mapped_column(Text)
+    payload_ref: Mapped[str | None] = mapped_column(Text)
     depth: Mapped[int | None] = mapped_column(Integer)  # clicks from the start URL
     title: Mapped[str | None] = mapped_column(Text)
     text_chars: Mapped[int | None] = mapped_column(Integer)  # visible body text length
