@@ -457,6 +457,9 @@ def render_doc() -> str:
         "connection to a non-loopback address).",
         "",
     ]
+    from payloads import render_doc as payload_doc  # payloads imports this module's helpers
+
+    lines += payload_doc()
     return "\n".join(lines)
 
 

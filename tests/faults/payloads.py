@@ -62,6 +62,48 @@ PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066\u2067]")  # and bidi overrides
 
 
+# Each output read back by the test (name → its files, globs under the report folder) ...
+OUTPUTS: dict[str, str] = {
+    "html": "index.html sites/*.html", "snapshots": "snapshots/*.html", "csv": "*.csv", "xlsx": "report.xlsx",
+    "json": "report.json", "bulletin_html": "bulletin.html", "bulletin_docx": "bulletin.docx",
+    "verification_csv": "verify/verification.csv", "verification_html": "verify/verification.html",
+    "verification_xlsx": "verify/verification.xlsx", "verification_docx": "verify/verification.docx",
+    "pdf": "index.pdf sites/*.pdf",
+}
+# ... and where a payload cannot appear, with why.
+LONG_LINK = "the 通报 lists units (columns); a 100,000-character link is never read as a column name"
+NOT_CARRIED = {("bulletin_html", "long"): LONG_LINK, ("bulletin_docx", "long"): LONG_LINK}
+
+
+def render_doc() -> list[str]:
+    """The payload section of docs/reliability.md: payload × output, from the tables above."""
+    short = {"bulletin_html": "bulletin html", "bulletin_docx": "bulletin docx", "verification_csv": "verif. csv",
+             "verification_html": "verif. html", "verification_xlsx": "verif. xlsx",
+             "verification_docx": "verif. docx"}
+    heads = [short.get(f, f) for f in OUTPUTS]
+    lines = [
+        "## Hostile content in every output",
+        "",
+        "Generated from `tests/faults/payloads.py`; `tests/faults/test_payloads.py` serves a portal whose column "
+        "names, item titles, item URLs and attachment names carry each payload, audits it and reads every "
+        "output back (lxml, csv, openpyxl, json, python-docx, pdfium). Each ✓ is asserted: the output opens, "
+        "the payload is there as readable text, and nothing of it is live — no script element, event "
+        "attribute or `javascript:`/`data:` link from crawled data, no formula cell or cell starting with "
+        "`=`, `+`, `-`, `@`, tab or CR (a quote is put in front), no raw control character or bidi "
+        "override (removed; JSON keeps the data and writes them as `\\u` escapes), no cell past Excel's "
+        f"{XLSX_MAX:,} characters, no `file://`, JavaScript or launch action in a PDF. "
+        "The terminal gets the same treatment (`tests/faults/test_terminal.py`).",
+        "",
+        "| payload | threat | " + " | ".join(heads) + " |",
+        "|---|---|" + "---|" * len(heads),
+    ]
+    for p in PAYLOADS:
+        cells = ["—" if (f, p.id) in NOT_CARRIED else "✓" for f in OUTPUTS]
+        lines.append(f"| `{p.id}` | {p.threat} | " + " | ".join(cells) + " |")
+    lines += ["", *(f"— {f} × `{pid}`: {why}." for (f, pid), why in NOT_CARRIED.items()), ""]
+    return lines
+
+
 def column_name(p: Payload) -> str:
     return f"{p.text}栏目"
 
