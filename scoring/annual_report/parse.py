@@ -78,6 +78,17 @@ def sniff_type(data: bytes, name: str = "", content_type: str | None = None) -> 
     return "text"
 
 
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def looks_binary(data: bytes, nul_ok: bool = False) -> bool:
+    """Bytes no text file holds: more than 1 in 50 control bytes in the first 8 kB, or (unless `nul_ok`, for
+    HTML, where a CMS may leave a stray NUL) a NUL. GB18030 decodes almost any bytes, so decoding alone would
+    call random data readable text."""
+    head = data[:8192]
+    return (not nul_ok and b"\x00" in head) or len(_BINARY.findall(head)) * 50 > len(head)
+
+
 def decode_html(data: bytes) -> str:
     """HTML bytes to text: UTF-8 first, then the declared charset, then GB18030."""
     m = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:4096])
@@ -220,6 +231,8 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
     kind = sniff_type(data, source, content_type)
     review: list[str] = []
     meta = PageMeta()
+    if kind in ("html", "text") and looks_binary(data, nul_ok=kind == "html"):
+        raise UnreadableReport("binary data: not a PDF, Word, HTML or text file")
     try:
         if kind == "html":
             title, lines, grids, meta = _read_html(data)
