@@ -18,6 +18,8 @@ _PLAIN_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
 # and isolate openers (U+202A–U+202E, U+2066/U+2067) make "fdp.exe" read "exe.pdf". Crawled text never
 # needs them. (FSI/PDI, U+2068/U+2069, stay: the reports wrap names in them to isolate them.)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066\u2067]")
+# what a CSV cell loses: the controls only. A CSV is data (joined on names), so bidi characters stay, as in JSON.
+_CSV_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # what a Word document (XML) cannot hold besides: lone surrogates, U+FFFE/FFFF
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066\u2067\ud800-\udfff\ufffe\uffff]")
 XLSX_MAX = 32_767  # the longest text an Excel cell holds; a longer one is cut, marked with an ellipsis
@@ -41,19 +43,20 @@ def neutralise(value: object) -> object:
 
 
 def cell_text(value: object) -> object:
-    """A text cell for CSV and XLSX: control characters removed, then formula-neutralised."""
+    """A CSV text cell: control characters removed, then formula-neutralised."""
     if isinstance(value, str):
-        return neutralise(_XML_BAD.sub("", value))
+        return neutralise(_CSV_BAD.sub("", value))
     return value
 
 
 def sheet_cell(value: object) -> object:
-    """A worksheet value: text as `cell_text`, cut to what Excel holds; numbers kept; NaN/NA empty."""
+    """A worksheet value: text without controls and bidi characters (a sheet is read, not parsed),
+    formula-neutralised and cut to what Excel holds; numbers kept; NaN/NA empty."""
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, bool | int | float):
         return value
-    text = cell_text(str(value))
+    text = neutralise(_XML_BAD.sub("", str(value)))
     return text if len(text) <= XLSX_MAX else text[:XLSX_MAX - 1] + "…"
 
 

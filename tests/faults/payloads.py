@@ -60,6 +60,7 @@ UNIT_GROUP = "部门信息公开"  # a group whose children are publishing units
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066\u2067]")  # and bidi overrides
+CSV_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a CSV is data: bidi characters stay
 
 
 # Each output read back by the test (name → its files, globs under the report folder) ...
@@ -90,7 +91,8 @@ def render_doc() -> list[str]:
         "the payload is there as readable text, and nothing of it is live — no script element, event "
         "attribute or `javascript:`/`data:` link from crawled data, no formula cell or cell starting with "
         "`=`, `+`, `-`, `@`, tab or CR (a quote is put in front), no raw control character or bidi "
-        "override (removed; JSON keeps the data and writes them as `\\u` escapes), no cell past Excel's "
+        "override (removed; JSON keeps the data and writes them as `\\u` escapes; a CSV, data too, keeps bidi "
+        "characters and loses only the controls), no cell past Excel's "
         f"{XLSX_MAX:,} characters, no `file://`, JavaScript or launch action in a PDF. "
         "The terminal gets the same treatment (`tests/faults/test_terminal.py`).",
         "",

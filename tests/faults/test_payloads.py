@@ -22,6 +22,7 @@ from catalogue import LIMITS
 from fault_audit import guarded_crawl
 from hostile_server import HostileServer
 from payloads import (
+    CSV_CONTROL,
     FORMULA_START,
     NOT_CARRIED,
     OUTPUTS,
@@ -89,8 +90,8 @@ def _verdicts() -> list[dict]:
 # ---------------------------------------------------------------- readers, one per format
 
 
-def _controls(name: str, text: str, problems: list[str]) -> None:
-    for hit in {m.group() for m in RAW_CONTROL.finditer(text)}:
+def _controls(name: str, text: str, problems: list[str], pattern: re.Pattern[str] = RAW_CONTROL) -> None:
+    for hit in {m.group() for m in pattern.finditer(text)}:
         problems.append(f"{name}: raw control character {hit!r}")
 
 
@@ -119,11 +120,11 @@ def _read_html(files: list[Path]) -> Output:
     return out
 
 
-def _cell(name: str, where: str, value: str, out: Output) -> None:
+def _cell(name: str, where: str, value: str, out: Output, controls: re.Pattern[str] = RAW_CONTROL) -> None:
     out.strings.append(value)
     if FORMULA_START.match(value) and not PLAIN_NUMBER.match(value):
         out.problems.append(f"{name} {where}: starts a formula: {value[:80]!r}")
-    _controls(f"{name} {where}", value, out.problems)
+    _controls(f"{name} {where}", value, out.problems, controls)
 
 
 def _read_csv(files: list[Path]) -> Output:
@@ -132,7 +133,7 @@ def _read_csv(files: list[Path]) -> Output:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             for r, row in enumerate(csv.reader(fh), start=1):
                 for c, value in enumerate(row):
-                    _cell(path.name, f"row {r} col {c + 1}", value, out)
+                    _cell(path.name, f"row {r} col {c + 1}", value, out, CSV_CONTROL)
     return out
 
 

@@ -105,13 +105,13 @@ def print_report(console: Console, rep: Any, results: list[Any]) -> None:
         console.print(tab)
     t3 = rep.tables.get("t3")
     if t3:
-        tab = Table("行", *map(cell, t3["columns"]), expand=True, title=f"表三 收到和处理政府信息公开申请情况（{t3['version']}年格式）")
+        tab = Table("行", *map(markup, t3["columns"]), expand=True, title=f"表三 收到和处理政府信息公开申请情况（{t3['version']}年格式）")
         for row in t3["rows"].values():
             tab.add_row(cell(row["label"][:26]), *(cell(_v(v)) for v in row["values"]))
         console.print(tab)
     t4 = rep.tables.get("t4")
     if t4 and t4.get("values"):
-        tab = Table("项目", *[cell(c.split(".")[1]) for c in t4["columns"][:5]], title="表四 行政复议、行政诉讼情况")
+        tab = Table("项目", *[markup(c.split(".")[1]) for c in t4["columns"][:5]], title="表四 行政复议、行政诉讼情况")
         for g, name in enumerate(("行政复议", "未经复议直接起诉", "复议后起诉")):
             tab.add_row(name, *(cell(_v(v)) for v in t4["values"][g * 5:g * 5 + 5]))
         console.print(tab)
