@@ -13,8 +13,21 @@ _FORMULA = re.compile(r"^[=+\-@\t\r\n]")
 _PLAIN_NUMBER = re.compile(r"^-\d+(\.\d+)?$")
 
 
-# characters a Word document (XML) cannot hold: C0 controls, lone surrogates, U+FFFE/FFFF
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Control characters (C0 but tab and newlines, DEL, C1): XML cannot hold most of them, and in a file
+# that is later `cat` to a terminal ESC, BEL and CSI start escape sequences. Bidi embeddings, overrides
+# and isolate openers (U+202A–U+202E, U+2066/U+2067) make "fdp.exe" read "exe.pdf". Crawled text never
+# needs them. (FSI/PDI, U+2068/U+2069, stay: the reports wrap names in them to isolate them.)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066\u2067]")
+# what a CSV cell loses: the controls only. A CSV is data (joined on names), so bidi characters stay, as in JSON.
+_CSV_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# what a Word document (XML) cannot hold besides: lone surrogates, U+FFFE/FFFF
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066\u2067\ud800-\udfff\ufffe\uffff]")
+XLSX_MAX = 32_767  # the longest text an Excel cell holds; a longer one is cut, marked with an ellipsis
+
+
+def without_controls(text: str) -> str:
+    """Text with control characters removed (every HTML page prints crawled text through this)."""
+    return _CONTROL.sub("", text)
 
 
 def docx_text(text: object) -> str:
@@ -29,12 +42,30 @@ def neutralise(value: object) -> object:
     return value
 
 
+def cell_text(value: object) -> object:
+    """A CSV text cell: control characters removed, then formula-neutralised."""
+    if isinstance(value, str):
+        return neutralise(_CSV_BAD.sub("", value))
+    return value
+
+
+def sheet_cell(value: object) -> object:
+    """A worksheet value: text without controls and bidi characters (a sheet is read, not parsed),
+    formula-neutralised and cut to what Excel holds; numbers kept; NaN/NA empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | int | float):
+        return value
+    text = neutralise(_XML_BAD.sub("", str(value)))
+    return text if len(text) <= XLSX_MAX else text[:XLSX_MAX - 1] + "…"
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell neutralised."""
+    """A copy with every text cell cleaned and neutralised (`cell_text`)."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise)
+            out[col] = out[col].map(cell_text)
     return out
 
 

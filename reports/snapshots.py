@@ -21,6 +21,8 @@ import pandas as pd
 from lxml import etree
 from markupsafe import escape
 
+from reports.cells import without_controls
+
 log = logging.getLogger(__name__)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
@@ -83,7 +85,7 @@ def decode(body: bytes, content_type: str = "") -> str:
 
 def sanitize_html(text: str, url: str) -> str:
     """The body of an archived page with everything active stripped; links made absolute http(s) or dropped."""
-    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    text = without_controls(_XML_DECL.sub("", text, count=1))  # also C1 controls and bidi overrides
     try:
         doc = lxml.html.document_fromstring(text or "<p></p>")
     except (etree.ParserError, ValueError):

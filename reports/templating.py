@@ -8,6 +8,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from reports.cells import without_controls
+
 STATUS_LABELS = {
     "pass": "公开", "partial": "部分公开", "fail": "未公开", "not_checked": "未能检查",
     "needs_review": "待人工复核", "not_applicable": "不适用",
@@ -70,9 +72,18 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def _printable(value: object) -> object:
+    """Every `{{ }}` output without control characters (HTML forbids them; crawled text carries them)."""
+    if isinstance(value, Markup):
+        return Markup(without_controls(str(value)))
+    if isinstance(value, str):
+        return without_controls(value)
+    return value
+
+
 def environment() -> Environment:
     """The environment of the report templates (reports/templates)."""
-    env = Environment(loader=PackageLoader("reports", "templates"),
+    env = Environment(loader=PackageLoader("reports", "templates"), finalize=_printable,
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["link"] = safe_link
     env.filters["fmt"] = _fmt

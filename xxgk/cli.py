@@ -35,6 +35,7 @@ from xxgk.commands.options import DbOption, out_option
 from xxgk.config import DEFAULT_DB, DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
 from xxgk.errors import UserError
 from xxgk.settings import CrawlSettings, read_settings_file
+from xxgk.termtext import plain
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Audit Chinese information-disclosure portals against rubric files.")
@@ -302,9 +303,9 @@ def _say_judgement(judgement: Judgement | None, problems: list[str], out: Path) 
         return
     for v in judgement.violations:
         word = "assertion failed" if v.level == "error" else "assertion warning"
-        console.print(f"{word}: {v.line_text()}", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"{word}: {plain(v.line_text())}", markup=False, highlight=False, soft_wrap=True)
     for line in problems:
-        console.print(f"warning: notification not delivered: {line}", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"warning: notification not delivered: {plain(line)}", markup=False, highlight=False, soft_wrap=True)
     errors = sum(v.level == "error" for v in judgement.violations)
     out_console.print(f"assertions: {errors} failed, {len(judgement.violations) - errors} warnings, "
                       f"{len(judgement.unjudged)} not judged ({out / 'assertions.json'})")
@@ -459,7 +460,7 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)  # click returns a command's typer.Exit code instead of exiting
     except UserError as exc:
-        console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"error: {plain(exc)}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -472,8 +473,8 @@ def main() -> None:
     except OSError as exc:
         if exc.errno not in ENVIRONMENT_ERRNOS:
             raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        console.print(f"error: {where}{exc.strerror or exc} (what was already collected stays in the store)",
+        where = f"{plain(exc.filename)}: " if exc.filename else ""
+        console.print(f"error: {where}{plain(exc.strerror or exc)} (what was already collected stays in the store)",
                       markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
     except Exception as exc:

@@ -1,6 +1,6 @@
 """JSON export of a run's ranking, scores and findings (report.json).
 
-`<`, `>`, `&` and the line separators are written as \\u escapes, so the file can be embedded in an
+`<`, `>`, `&`, the line separators and bidi overrides are written as \\u escapes, so the file can be embedded in an
 HTML page without any crawled string closing a <script> element.
 """
 
@@ -17,6 +17,8 @@ from reports.model import FINDING_COLUMNS, SCORE_COLUMNS
 from reports.ranking import records
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# bidi overrides (a name that shows "exe.pdf" for "fdp.exe") stay in the data but never raw in the file
+_ESCAPES |= {ch: f"\\u{ord(ch):04x}" for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067"}
 
 
 def _default(value: Any) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.cells import docx_text, neutralise, write_csv
+from reports.cells import docx_text, sheet_cell, write_csv
 from reports.context import Report
 from reports.formats.base import VERIFY_FIXES, Format
 from reports.templating import environment
@@ -87,7 +87,7 @@ def write_xlsx(frame: pd.DataFrame, path: Path) -> Path:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in _rows(frame):
-        ws.append([neutralise(v) for v in row])
+        ws.append([sheet_cell(v) for v in row])
         for cell in ws[ws.max_row]:
             cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -9,13 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reports.cells import neutralise
+from reports.cells import sheet_cell
 from reports.context import Report
 from reports.formats.base import Format
 from reports.method import method_rows
@@ -25,15 +23,7 @@ from reports.templating import STATUS_LABELS
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-def cell_value(value: object) -> object:
-    """A value safe for a worksheet cell: text neutralised and cleaned, NaN/NA as empty."""
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    if isinstance(value, bool | int | float):
-        return value
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+cell_value = sheet_cell  # a value safe for a worksheet cell (reports/cells.py)
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
@@ -48,7 +38,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
 def _write(ws, header: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
     """Header in bold and frozen, a filter over the table, and each column as wide as its text
     (CJK counted double, within bounds), so the sheet reads without resizing."""
-    ws.append(header)
+    ws.append([cell_value(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [_width(h) for h in header]

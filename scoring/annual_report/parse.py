@@ -78,8 +78,23 @@ def sniff_type(data: bytes, name: str = "", content_type: str | None = None) -> 
     return "text"
 
 
-def decode_html(data: bytes) -> str:
-    """HTML bytes to text: UTF-8 first, then the declared charset, then GB18030."""
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def looks_binary(data: bytes, markup: bool = False) -> bool:
+    """Bytes that are no text. GB18030 with replacement decodes anything, so random data would pass for
+    readable text: here it is binary when, decoded so, more than 1 in 50 characters are replacements
+    (random bytes: 1 in 8; a real page with a few broken bytes: a handful), or, for plain text, it
+    holds a NUL or more than 1 in 50 control bytes in the first 8 kB (HTML may carry stray controls)."""
+    head = data[:8192]
+    if _strict_decode(head) is None and _strict_decode(data) is None:
+        text = head.decode("gb18030", errors="replace")
+        if text.count("\ufffd") * 50 > len(text):
+            return True
+    return not markup and (b"\x00" in head or len(_BINARY.findall(head)) * 50 > len(head))
+
+
+def _strict_decode(data: bytes) -> str | None:
     m = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:4096])
     for enc in ("utf-8", (m.group(1).decode("ascii", "ignore") if m else None), "gb18030"):
         if not enc:
@@ -88,7 +103,13 @@ def decode_html(data: bytes) -> str:
             return data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode("gb18030", errors="replace")
+    return None
+
+
+def decode_html(data: bytes) -> str:
+    """HTML bytes to text: UTF-8 first, then the declared charset, then GB18030."""
+    text = _strict_decode(data)
+    return text if text is not None else data.decode("gb18030", errors="replace")
 
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|附[:：件]?)\s*\S.{0,40}$")
@@ -220,6 +241,8 @@ def parse_report(data: bytes, source: str = "", content_type: str | None = None)
     kind = sniff_type(data, source, content_type)
     review: list[str] = []
     meta = PageMeta()
+    if kind in ("html", "text") and looks_binary(data, markup=kind == "html"):
+        raise UnreadableReport("binary data: not a PDF, Word, HTML or text file")
     try:
         if kind == "html":
             title, lines, grids, meta = _read_html(data)

@@ -6,6 +6,7 @@ Exit codes: 0 no check failed (needs_review allowed), 1 a check failed, 2 unread
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import sys
 import urllib.error
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from xxgk.errors import UserError
+from xxgk.termtext import cell, markup
 
 MAX_BYTES = 30 * 1024 * 1024
 USER_AGENT = "xxgk-annual-report/0.1 (+https://github.com/) python-urllib"
@@ -35,7 +37,7 @@ def fetch(url: str, max_bytes: int = MAX_BYTES, timeout: float = 30) -> tuple[by
             ctype = resp.headers.get("Content-Type")
     except urllib.error.HTTPError as exc:
         raise UserError(f"cannot fetch: HTTP {exc.code}", source=url) from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
         raise UserError(f"cannot fetch: {getattr(exc, 'reason', exc)}", source=url) from None
     if len(data) > max_bytes:
         raise UserError(f"larger than the {max_bytes} byte limit", source=url)
@@ -90,43 +92,44 @@ def _v(v: Any) -> str:
 def print_report(console: Console, rep: Any, results: list[Any]) -> None:
     """Rich tables: the report, its tables 二/三/四 and 清单 table, then every check result."""
     year = "—".join(map(str, rep.year)) if isinstance(rep.year, tuple) else rep.year
-    console.print(f"[bold]{rep.title or rep.source}[/bold]\n单位：{rep.unit or '（未识别）'}  年度：{year or '（未识别）'}"
-                  f"  格式：{rep.version or '（无）'}  文件：{rep.doc_type}  发布日期：{rep.published or '（未注明）'}")
+    console.print(f"[bold]{markup(rep.title or rep.source)}[/bold]\n单位：{markup(rep.unit or '（未识别）')}  "
+                  f"年度：{markup(year or '（未识别）')}  格式：{markup(rep.version or '（无）')}  "
+                  f"文件：{markup(rep.doc_type)}  发布日期：{markup(rep.published or '（未注明）')}")
     t2 = rep.tables.get("t2")
     if t2:
         tab = Table("第二十条", "信息内容", "数据", title="表二 主动公开政府信息情况")
         for r in t2["rows"]:
             vals = "；".join(f"{k}：{_v(v)}{r['units'].get(k, '') if v is not None else ''}"
                             for k, v in r["values"].items())
-            tab.add_row(r["caption"], r["label"], vals)
+            tab.add_row(cell(r["caption"]), cell(r["label"]), cell(vals))
         console.print(tab)
     t3 = rep.tables.get("t3")
     if t3:
-        tab = Table("行", *t3["columns"], expand=True, title=f"表三 收到和处理政府信息公开申请情况（{t3['version']}年格式）")
+        tab = Table("行", *map(markup, t3["columns"]), expand=True, title=f"表三 收到和处理政府信息公开申请情况（{t3['version']}年格式）")
         for row in t3["rows"].values():
-            tab.add_row(row["label"][:26], *(_v(v) for v in row["values"]))
+            tab.add_row(cell(row["label"][:26]), *(cell(_v(v)) for v in row["values"]))
         console.print(tab)
     t4 = rep.tables.get("t4")
     if t4 and t4.get("values"):
-        tab = Table("项目", *[c.split(".")[1] for c in t4["columns"][:5]], title="表四 行政复议、行政诉讼情况")
+        tab = Table("项目", *[markup(c.split(".")[1]) for c in t4["columns"][:5]], title="表四 行政复议、行政诉讼情况")
         for g, name in enumerate(("行政复议", "未经复议直接起诉", "复议后起诉")):
-            tab.add_row(name, *(_v(v) for v in t4["values"][g * 5:g * 5 + 5]))
+            tab.add_row(name, *(cell(_v(v)) for v in t4["values"][g * 5:g * 5 + 5]))
         console.print(tab)
     items = rep.tables.get("items")
     if items:
         tab = Table("序号", "事项", "是否公开", "链接", title="清单事项公开情况表")
         for r in items["rows"]:
-            tab.add_row(str(r["no"]), r["item"], {True: "是", False: "否"}.get(r["published"], "?"),
-                        " ".join(r["links"]))
+            tab.add_row(cell(r["no"]), cell(r["item"]), {True: "是", False: "否"}.get(r["published"], "?"),
+                        cell(" ".join(r["links"])))
         console.print(tab)
     dl = next((r for r in results if r.rule == "deadline" and r.extra.get("kind")), None)
     if dl is not None:
         sure = "" if dl.extra.get("kind_sure") else "，不确定"
-        console.print(f"报告主体：{dl.extra['kind']}（{dl.extra.get('kind_why', '')}{sure}）")
+        console.print(f"报告主体：{markup(dl.extra['kind'])}（{markup(dl.extra.get('kind_why', ''))}{sure}）")
     tab = Table("检查", "结果", "说明", title="检查结果")
     for r in results:
         style = STATUS_STYLE.get(r.status, "")
-        tab.add_row(r.rule, f"[{style}]{r.status}[/{style}]" if style else r.status, r.message)
+        tab.add_row(cell(r.rule), f"[{style}]{markup(r.status)}[/{style}]" if style else cell(r.status), cell(r.message))
     console.print(tab)
 
 

@@ -5,6 +5,8 @@ migration or a report that comes after hours of crawling."""
 
 from __future__ import annotations
 
+import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -51,6 +53,25 @@ def _check_sqlite(path: Path) -> None:
         if head != SQLITE_MAGIC:
             raise UserError(f"{path}: not a SQLite database (use a new file name, or a database URL)",
                             field="--db")
+        _check_sqlite_readable(path)
+
+
+def _check_sqlite_readable(path: Path) -> None:
+    """A SQLite header on a damaged file: its schema cannot be read (opened read-only, nothing changed)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=CONNECT_TIMEOUT)
+    except sqlite3.Error as exc:
+        raise UserError(f"{path}: cannot open the SQLite database: {exc}", field="--db") from None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return  # another process writes it; the command waits for it as usual
+        raise UserError(f"{path}: damaged SQLite database ({exc})", field="--db") from None
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{path}: damaged SQLite database ({exc})", field="--db") from None
+    finally:
+        conn.close()
 
 
 def _existing_blocker(folder: Path) -> Path:
@@ -115,6 +136,12 @@ def check_out_dir(out: Path) -> None:
     blocker = _existing_blocker(out)
     if blocker != out:
         raise UserError(f"{out}: cannot be made, {blocker} is a file", field="--out")
+    nearest = next(p for p in [out, *out.parents] if p.exists())
+    try:  # a read-only, foreign or pseudo file system (/proc, /sys) is told now, not after the crawl
+        with tempfile.TemporaryFile(dir=nearest):
+            pass
+    except OSError as exc:
+        raise UserError(f"{out}: cannot write in {nearest}: {exc.strerror or exc}", field="--out") from None
 
 
 def out_option(help_text: str) -> typer.models.OptionInfo:

@@ -13,6 +13,7 @@ from xxgk.commands.options import db_option, out_option
 from xxgk.config import db_url_from
 from xxgk.history import diff_runs, diff_warnings, list_runs, prune_runs
 from xxgk.store import session_factory, session_scope
+from xxgk.termtext import cell, plain
 
 console = Console()
 
@@ -45,7 +46,7 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             table.add_row(str(r.id), f"{r.started_at:%Y-%m-%d %H:%M}",
                           f"{r.finished_at:%Y-%m-%d %H:%M}" if r.finished_at else "—", r.status, r.mode,
-                          r.rubric_id or "—", str(r.sites), str(r.pages))
+                          cell(r.rubric_id or "—"), str(r.sites), str(r.pages))
         console.print(table)
 
     @runs.command("diff")
@@ -58,19 +59,19 @@ def register(app: typer.Typer) -> None:
             warnings = diff_warnings(session, run_a, run_b, rubric)
             diffs = diff_runs(session, run_a, run_b, rubric)
         for line in warnings:
-            err_console.print(f"warning: {line}", markup=False, highlight=False, soft_wrap=True)
+            err_console.print(f"warning: {plain(line)}", markup=False, highlight=False, soft_wrap=True)
         table = Table("site", f"score {run_a} → {run_b}", "rank", *BUCKETS.values())
         for d in diffs:
-            table.add_row(d.name + (f" (only in run {run_a if d.only_in == 'A' else run_b})" if d.only_in else ""),
+            table.add_row(cell(d.name + (f" (only in run {run_a if d.only_in == 'A' else run_b})" if d.only_in else "")),
                           score_change(d.score_a, d.score_b), f"{_fmt(d.rank_a)} → {_fmt(d.rank_b)}",
                           *(str(len(getattr(d, key))) for key in BUCKETS))
         console.print(table)
         for d in diffs:
             rows = [(label, item) for key, label in BUCKETS.items() for item in getattr(d, key)]
             if rows:
-                console.print(f"{d.name}: {score_change(d.score_a, d.score_b)}", markup=False, highlight=False)
+                console.print(f"{plain(d.name)}: {score_change(d.score_a, d.score_b)}", markup=False, highlight=False)
             for label, (item, name, before, after) in rows:
-                console.print(f"  {label}: {item} {name} ({before} → {after})", markup=False, highlight=False,
+                console.print(f"  {label}: {plain(item)} {plain(name)} ({before} → {after})", markup=False, highlight=False,
                               soft_wrap=True)
         totals = {label: sum(len(getattr(d, key)) for d in diffs) for key, label in BUCKETS.items()}
         console.print("overall: " + ", ".join(f"{n} {label}" for label, n in totals.items()))

@@ -16,6 +16,7 @@ from xxgk.commands.options import db_option, out_option
 from xxgk.config import DEFAULT_RUBRIC, db_url_from
 from xxgk.schedule import add_schedule, local_time, remove_schedule, run_due, seconds_until_next
 from xxgk.store import Schedule, session_factory, session_scope
+from xxgk.termtext import plain
 
 console = Console()
 DbOption = Annotated[str | None, db_option("Store path or URL (shared by all daemons).")]
@@ -101,8 +102,8 @@ def _report(results: list) -> int:
             console.print(f"{r.name}: already running elsewhere, skipped")
         elif r.status == "violations":
             failed += 1
-            console.print(f"{r.name}: run {r.run_id} broke its assertions: {r.error}")
+            console.print(f"{r.name}: run {r.run_id} broke its assertions: {plain(r.error)}", markup=False)
         else:
             failed += 1
-            console.print(f"{r.name}: failed: {r.error}")
+            console.print(f"{r.name}: failed: {plain(r.error)}", markup=False)
     return failed

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from xxgk.commands.options import db_option, out_option
 from xxgk.config import db_url_from
+from xxgk.termtext import cell, plain
 from xxgk.verify import CONFIRMED, NOT_FIXED, plan_verification, run_verification, write_verification
 
 console = Console()
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
         db_url = db_url_from(db)
         plan = plan_verification(db_url, run, claims)  # one-line errors before any request
         if plan.unknown_headers:
-            err_console.print(f"warning: {claims}: columns not used: {', '.join(plan.unknown_headers)} (known: "
+            err_console.print(f"warning: {claims}: columns not used: {plain(', '.join(plan.unknown_headers))} (known: "
                               "site/网站, item/事项, claimed/整改状态, url/整改链接)", markup=False, highlight=False,
                               soft_wrap=True)
         if quiet:
@@ -41,8 +42,9 @@ def register(app: typer.Typer) -> None:
                 new_run, verdicts = run_verification(db_url, plan, progress=bar)
         table = Table("line", "site", "item", "claimed", "verdict", "before → after", "message")
         for v in verdicts:
-            table.add_row(str(v.claim.line), v.site_name, f"{v.item_id} {v.item_name[:20]}", v.claim.claimed,
-                          LABELS.get(v.verdict, v.verdict), f"{v.before or '—'} → {v.after or '—'}", v.message[:80])
+            table.add_row(str(v.claim.line), cell(v.site_name), cell(f"{v.item_id} {v.item_name[:20]}"),
+                          cell(v.claim.claimed), LABELS.get(v.verdict, v.verdict),
+                          cell(f"{v.before or '—'} → {v.after or '—'}"), cell(v.message[:80]))
         console.print(table)
         path = write_verification(db_url, new_run, verdicts, out)
         counts = {k: sum(1 for v in verdicts if v.verdict == k) for k in LABELS}
