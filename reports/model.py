@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
+from scoring.vocabulary import Vocabulary, infer_kind, vocabulary_for
 from xxgk.errors import UserError
 from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Site
 
@@ -36,6 +37,15 @@ class RunData:
     def method(self) -> str:
         """The scoring method the run was scored with."""
         return self.rubric.method
+
+    @property
+    def vocab(self) -> Vocabulary:
+        """The status words of the rubric's kind (inferred from method and check kinds for older runs)."""
+        kind = self.rubric.kind
+        if not kind:
+            checks = {k.split("#", 1)[0] for ck in self.findings.get("check_kind", []) for k in str(ck).split("+")}
+            kind = infer_kind(self.rubric.method, checks - {"applies_to", "none"})
+        return vocabulary_for(kind, self.rubric.vocabulary)
 
     @property
     def notes(self) -> list[Note]:
