@@ -8,6 +8,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+# The checklist's words, for outputs that have no rubric at hand; pages get their rubric kind's words
+# (`RunData.vocab`, scoring/vocabulary.py) through `Report.page_globals`, which overrides this global.
 STATUS_LABELS = {
     "pass": "公开", "partial": "部分公开", "fail": "未公开", "not_checked": "未能检查",
     "needs_review": "待人工复核", "not_applicable": "不适用",
