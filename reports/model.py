@@ -56,7 +56,7 @@ class RunData:
 FINDING_COLUMNS = [
     "run_id", "rubric_id", "site_id", "site_name", "site_url", "section_id", "section_name", "item_id",
     "item_name", "check_kind", "status", "credit", "points", "max_points", "message", "reason",
-    "matched", "evidence_urls",
+    "matched", "evidence_urls", "absence",
 ]
 COLUMN_COLUMNS = [
     "run_id", "site_id", "site_name", "site_url", "column_id", "parent_id", "path", "name", "url", "depth",
@@ -78,6 +78,12 @@ def _matched_text(matched: list) -> str:
         score = m.get("score")
         parts.append(f"{label} [{how}{'' if score is None else f' {score:g}'}]")
     return "; ".join(parts)
+
+
+def _absence_text(details: dict | None) -> str:
+    """The evidence of absence of a fail finding (scoring/absence.py), one line; empty for the others."""
+    absence = (details or {}).get("absence") if isinstance(details, dict) else None
+    return str(absence.get("text") or "") if isinstance(absence, dict) else ""
 
 
 def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> RunData:
@@ -110,6 +116,7 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
          "item_name": f.item_name, "check_kind": f.check_kind, "status": f.status, "credit": f.credit,
          "points": f.points, "max_points": f.max_points, "message": f.message, "reason": f.reason or "",
          "matched": _matched_text(f.matched), "evidence_urls": " ".join(e.get("url", "") for e in f.evidence or []),
+         "absence": _absence_text(f.details),
          "evidence_list": f.evidence or [], "matched_list": f.matched or [], "details": f.details or {}}
         for f in session.scalars(select(Finding).where(Finding.run_id == run_id, Finding.rubric_id == rubric_id)
                                  .order_by(Finding.site_id, Finding.id))

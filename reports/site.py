@@ -115,5 +115,6 @@ def finding_view(f: dict, site_id: int, evidence: dict[tuple[int, str], dict], *
         "message": f["message"], "reason": f["reason"], "matched": f.get("matched_list") or [],
         "evidence": ev, "lost": 0.0 if pd.isna(lost) else lost, "veto": veto,
         "skipped_message": skipped.get("message") if skipped else None,
+        "absence": f.get("absence") or "",
         "fix": fix_hint(f["check_kind"], fix_status, f["item_name"], site_kind=site_kind, site_name=site_name),
     }

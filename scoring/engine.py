@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 import scoring.checks  # noqa: F401  (registers the bundled check kinds)
+from scoring.absence import add_absence
 from scoring.checks.registry import get_check_def
 from scoring.context import SiteContext
 from scoring.match import Matcher
@@ -172,6 +173,8 @@ def score_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher
     result = METHODS[rubric.method](rubric, outcomes)
     if na is not None:
         result.veto = None
+    for r in result.items:  # a fail says where we looked (after the method settled the status)
+        add_absence(ctx, r.item, r.outcome)
 
     session.execute(delete(Finding).where(Finding.run_id == crawl.run_id, Finding.site_id == crawl.site_id,
                                           Finding.rubric_id == rubric.id))
