@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # check kinds whose fail means "not found": the nearest columns help a reader; for the others
 # (link health, freshness …) the failing evidence is already concrete and only coverage is added
-MATCHING_KINDS = ("presence", "annual_report", "machine_readable", "blank_column")
+MATCHING_KINDS = ("presence", "annual_report", "machine_readable")
 SAMPLE_COLUMNS = 8
 NEAREST = 3
 
@@ -72,12 +72,13 @@ def absence_text(searched: dict[str, Any], nearest: list[dict[str, Any]], figure
 
 
 def add_absence(ctx: SiteContext, item: RubricItem, outcome: CheckOutcome) -> None:
-    """Attach the evidence of absence to a fail outcome (and a link to the portal searched)."""
+    """Attach the evidence of absence to a fail outcome, and a link to the portal searched when the
+    outcome has no evidence of its own (nothing found at all)."""
     if outcome.status != FAIL:
         return
     kinds = [k.split("#", 1)[0] for k in outcome.kind.split("+")]
     absence = absence_of(ctx, item, kinds)
     outcome.details["absence"] = absence
     portal = absence["searched"]["portal"]
-    if portal and not any(e.get("url") == portal for e in outcome.evidence):
+    if portal and not outcome.evidence:
         outcome.evidence.append({"url": portal, "label": "已查找的信息公开专栏"})
