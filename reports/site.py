@@ -73,16 +73,18 @@ def group_fixes(views: list[dict]) -> list[dict]:
     """One fix per root cause: findings whose fix is the same action (one missing annual report failing
     nine items, one link problem) become one row listing its items, with the points they recover together.
 
-    A fix that names its item (e.g. 设立“…”栏目) stays one row per item; veto rows are never merged."""
+    A fix that names its item (e.g. 设立“…”栏目) stays one row per item; veto rows and items awaiting
+    review (each its own question for a human) are never merged."""
     out: list[dict] = []
     by_fix: dict[tuple[str, str], dict] = {}
     for v in views:
+        mergeable = bool(v["fix"]) and not v["veto"] and v["fix_status"] in ("fail", "partial")
         key = (v["fix"], v["fix_status"])
-        row = by_fix.get(key) if v["fix"] and not v["veto"] else None
+        row = by_fix.get(key) if mergeable else None
         if row is None:
             row = {**v, "items": [(v["item_id"], v["item_name"])]}
             out.append(row)
-            if v["fix"] and not v["veto"]:
+            if mergeable:
                 by_fix[key] = row
             continue
         row["items"].append((v["item_id"], v["item_name"]))
