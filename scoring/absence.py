@@ -62,8 +62,9 @@ def absence_text(searched: dict[str, Any], nearest: list[dict[str, Any]], figure
     """One Chinese line: what was searched, what came closest, how much of the site was seen."""
     cols = "、".join(searched["top_columns"]) + (f" 等 {searched['more_top_columns'] + len(searched['top_columns'])} 个"
                                                if searched["more_top_columns"] else "")
-    text = (f"已查找：{searched['portal']} 下的 {searched['columns']} 个栏目、{searched['items']} 条信息、"
-            f"{searched['pages']} 个页面" + (f"（一级栏目：{cols}）" if cols else ""))
+    # pages: the coverage figures below count them (fetched, classified), so they are not repeated here
+    text = (f"已查找：{searched['portal']} 下的 {searched['columns']} 个栏目、{searched['items']} 条信息"
+            + (f"（一级栏目：{cols}）" if cols else ""))
     if nearest:
         text += "；最接近的栏目：" + "、".join(f"{c['path']}（{c['words']}）" for c in nearest)
     elif searched["columns"]:

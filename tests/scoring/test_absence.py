@@ -30,7 +30,7 @@ def test_a_missing_item_names_what_was_searched_and_the_nearest_columns(kit: Kit
     assert absence["nearest"][0]["path"] == "信息公开/招生工作"
     assert absence["nearest"][0]["words"].startswith("名称相近，相似度 ")
     assert "alias" not in absence["text"] and "fuzzy" not in absence["text"]
-    assert absence["text"].startswith("已查找：http://s.test/xxgk/ 下的 4 个栏目、3 条信息、37 个页面")
+    assert absence["text"].startswith("已查找：http://s.test/xxgk/ 下的 4 个栏目、3 条信息（一级栏目：信息公开）")
     assert "最接近的栏目：信息公开/招生工作（名称相近" in absence["text"]
     assert "抓取覆盖：" in absence["text"] and absence["coverage"]["columns"] >= 1
     assert {"url": "http://s.test/xxgk/", "label": "已查找的信息公开专栏"} in missing.evidence
