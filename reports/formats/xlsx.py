@@ -20,6 +20,7 @@ from reports.context import Report
 from reports.formats.base import Format
 from reports.method import method_rows
 from reports.ranking import records
+from reports.templating import match_words
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -75,7 +76,13 @@ def _item_label(item_id: str, name: str) -> str:
     return item_id if not name or name.strip() == item_id else f"{item_id} {name}"
 
 
-FINDING_HEADER = ["网站", "类别", "序号", "事项", "结论", "得分", "满分", "说明", "原因", "匹配栏目", "证据链接"]
+FINDING_HEADER = ["网站", "类别", "序号", "事项", "结论", "得分", "满分", "说明", "原因", "匹配栏目", "证据链接", "查找范围"]
+
+
+def _matched_words(matched: list) -> str:
+    """Matched columns with how they matched in plain Chinese (名称一致 …), never the matcher's 'alias 100'."""
+    return "；".join(f"{m.get('path') or m.get('name') or ''}（{match_words(m)}）"
+                    for m in matched or [] if isinstance(m, dict))
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
@@ -115,7 +122,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     findings = wb.create_sheet(_sheet_title("评估结论", used))
     _write(findings, FINDING_HEADER, [
         [names.get(int(f.site_id), ""), f.section_name, f.item_id, f.item_name, labels.get(f.status, f.status),
-         f.points, f.max_points, f.message, f.reason, f.matched, f.evidence_urls]
+         f.points, f.max_points, f.message, f.reason, _matched_words(f.matched_list), f.evidence_urls, f.absence]
         for f in data.findings.itertuples(index=False)])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
