@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from scoring.rates import rate_of
 from xxgk.store import (
     Crawl,
     Finding,
@@ -91,12 +92,10 @@ def _score_rows(run_id: int, site_id: int, findings: list[Finding], sections: li
     groups = [(sid, name, [f for f in findings if f.section_id == sid]) for sid, name, _ in sections]
     groups.append(("total", "总分", findings))
     for sid, name, fs in groups:
-        pts = round(sum(f.points for f in fs), 4)
-        mx = round(sum(f.max_points for f in fs), 4)
-        elig = round(sum(f.max_points for f in fs if f.status not in ("not_checked", "not_applicable")), 4)
+        rate = rate_of((f.status, f.points, f.max_points) for f in fs)  # the engine's rule
         rows.append(Score(run_id=run_id, site_id=site_id, rubric_id=RUBRIC_ID, section_id=sid, section_name=name,
-                          points=pts, max_points=mx, eligible_points=elig,
-                          percent=round(pts / elig * 100, 2) if elig else None,
+                          points=rate.points, max_points=rate.maximum, eligible_points=rate.eligible,
+                          percent=rate.percent,
                           veto=veto if sid == "total" else None))
     return rows
 

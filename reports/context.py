@@ -21,6 +21,7 @@ from reports.narrative import Narrative, write
 from reports.ranking import Ranking, rank_sites
 from reports.scored_rubric import Note
 from reports.trends import Trends, load_trends
+from scoring.rates import RULE as RATE_RULE
 from xxgk.errors import UserError
 from xxgk.store import Run
 
@@ -55,7 +56,8 @@ class Report:
         """What every HTML template sees: run, rubric, time, formats written and the warnings."""
         return {"run": self.data.run, "rubric_id": self.data.rubric_id, "generated": self.generated,
                 "formats": self.formats, "notes": [n.page for n in self.notes], "assertions": self.assertions,
-                "method": self.method}
+                "method": self.method, "vocab": self.data.vocab, "STATUS_LABELS": self.data.vocab.statuses,
+                "rate_rule": RATE_RULE}
 
 
 def build_ranking(session: Session, data: RunData, compare: int | None = None) -> tuple[Ranking, int | None]:

@@ -6,6 +6,9 @@ back to a line per status. Combined findings ("presence+blank_column") use the f
 
 from __future__ import annotations
 
+from scoring.annual_report.checks import DEFAULT_DEADLINES
+from scoring.annual_report.kind import DEPARTMENT, GOVERNMENT, UNIVERSITY, infer_kind
+
 _FAIL = ("fail", "partial")
 
 _KIND_HINTS: dict[str, str] = {
@@ -20,8 +23,8 @@ _KIND_HINTS: dict[str, str] = {
     "machine_readable": "以网页文本发布“{item}”的内容，不要只提供图片、扫描件或需下载的附件。",
     "home_updated": "保持首页信息更新：首页动态、要闻类栏目至少每两周更新，并注明发布时间。",
     "site_reachable": "保证网站稳定可访问（响应时间不超过 15 秒），排查服务器、域名解析和网络故障。",
-    "annual_report": "按时（政府部门1月31日前、本级政府3月31日前，高校10月31日前）在专栏发布上一年度/学年信息公开"
-                     "工作年度报告，以网页文本或可复制文字的文件发布，章节与统计表完整、数字勾稽一致。",
+    "annual_report": "按时（{deadline}）在专栏发布上一{period}信息公开工作年度报告，以网页文本或可复制文字的文件"
+                     "发布，章节与统计表完整、数字勾稽一致。",
     "blank_columns": "清理空白栏目：在空白栏目中发布相应信息，或合并、撤销无内容的栏目（空白栏目达 5 个即单项否决）。",
     "manual": "本项需人工核查：按评估细则准备相应材料（如留言答复记录、办事指南要素），供检查人员确认。",
     "applies_to": "",
@@ -29,7 +32,13 @@ _KIND_HINTS: dict[str, str] = {
 # The registered names of the scoring engine's check kinds → the hint of the same check.
 _ALIASES = {"access_restriction": "access", "column_freshness": "freshness", "entry_point": "entry",
             "search_function": "search", "site_unreachable": "site_reachable"}
-_NEEDS_REVIEW = "自动检查无法确定“{item}”是否满足要求（名称不一致或链接指向站外）：请人工确认后规范栏目。"
+_NEEDS_REVIEW = "自动检查无法确定“{item}”是否满足要求：请人工确认。"
+# why a check of that kind is unsure, so the reviewer knows what to look at
+_REVIEW_KINDS = {
+    "presence": "自动检查无法确定“{item}”是否满足要求（名称不一致或链接指向站外）：请人工确认后规范栏目。",
+    "annual_report": "年度报告需人工核对（扫描件、无法读取的表格或无法确定发布主体）：请确认后以可复制文字发布。",
+    "manual": "本项需人工核查：按评估细则准备相应材料，供检查人员确认。",
+}
 _NOT_CHECKED = "检查未能完成（站点或栏目无法访问）：请确认网站对外开放后复查。"
 _DEFAULT = {
     "fail": "按评估细则要求公开“{item}”。",
@@ -37,23 +46,52 @@ _DEFAULT = {
 }
 
 
+def _deadline_text(md: str) -> str:
+    month, day = (int(x) for x in md.split("-"))
+    return f"{month}月{day}日前"
+
+
+def annual_report_deadline(site_kind: str | None, site_name: str = "") -> tuple[str, str]:
+    """(deadline, period) for the site's own kind: a university's 学年 report by 10月31日, a 本级政府's by
+    3月31日, a department's by 1月31日; a site whose kind its name does not settle gets both dates."""
+    guess = infer_kind(site_kind=site_kind, site_name=site_name)
+    if guess.kind == UNIVERSITY:
+        return _deadline_text(DEFAULT_DEADLINES[UNIVERSITY]), "学年"
+    if guess.sure:
+        return _deadline_text(DEFAULT_DEADLINES[guess.kind]), "年度"
+    return (f"政府部门{_deadline_text(DEFAULT_DEADLINES[DEPARTMENT])}、本级人民政府"
+            f"{_deadline_text(DEFAULT_DEADLINES[GOVERNMENT])}，以当地规定为准"), "年度"
+
+
 def known_kinds() -> list[str]:
     """Check kinds with their own fix line."""
     return sorted([k for k, v in _KIND_HINTS.items() if v] + list(_ALIASES))
 
 
-def fix_hint(check_kind: str, status: str, item_name: str) -> str:
-    """One line telling how to recover the points of a finding; empty for passing and not-applicable ones."""
+def _kinds(check_kind: str) -> list[str]:
+    out = []
+    for kind in (check_kind or "").split("+"):
+        kind = kind.strip().split("#", 1)[0]
+        out.append(_ALIASES.get(kind, kind))
+    return out
+
+
+def fix_hint(check_kind: str, status: str, item_name: str, *, site_kind: str | None = None,
+             site_name: str = "") -> str:
+    """One line telling how to recover the points of a finding; empty for passing and not-applicable ones.
+
+    Deadlines are the site's own (`site_kind`, `site_name`: see `annual_report_deadline`)."""
     short = item_name if len(item_name) <= 40 else item_name[:40] + "…"
     if status == "needs_review":
-        return _NEEDS_REVIEW.format(item=short)
+        hint = next((_REVIEW_KINDS[k] for k in _kinds(check_kind) if k in _REVIEW_KINDS), _NEEDS_REVIEW)
+        return hint.format(item=short)
     if status == "not_checked":
         return _NOT_CHECKED
     if status not in _FAIL:
         return ""
-    for kind in (check_kind or "").split("+"):
-        kind = kind.strip().split("#", 1)[0]
-        hint = _KIND_HINTS.get(_ALIASES.get(kind, kind))
+    deadline, period = annual_report_deadline(site_kind, site_name)
+    for kind in _kinds(check_kind):
+        hint = _KIND_HINTS.get(kind)
         if hint:
-            return hint.format(item=short)
+            return hint.format(item=short, deadline=deadline, period=period)
     return _DEFAULT[status].format(item=short)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from reports.model import RunData
 from scoring.context import audit_date
+from scoring.rates import RULE
 from xxgk.settings import CrawlSettings
 from xxgk.store import NEEDS_REVIEW, NOT_APPLICABLE, NOT_CHECKED, Crawl
 
@@ -43,8 +44,8 @@ def method_facts(session: Session, data: RunData) -> dict[str, Any]:
         "sites": int(len(data.sites)),
         "checked": int(sum(statuses.values())) - unchecked - review, "not_checkable": unchecked,
         "needs_review": review,
-        # how scoring.engine counts needs_review: weighted keeps it eligible at 0 points, deductions leave it out
-        "review_rule": "计 0 分，确认后得分" if data.rubric.method == "weighted" else "不扣分，不计入分母",
+        # scoring.rates: needs_review is out of every denominator, under every method
+        "review_rule": "不计入分母，确认后计分", "rate_rule": RULE,
     }
 
 
@@ -59,4 +60,5 @@ def method_rows(facts: dict[str, Any]) -> list[tuple[str, str]]:
         ("固定设置", facts["settings"]), ("参评网站", str(facts["sites"])),
         ("结论数", f"已判定 {facts['checked']} 项；未能检查或不适用 {facts['not_checkable']} 项（不计入分母）；"
                   f"待人工复核 {facts['needs_review']} 项（{facts['review_rule']}）"),
+        ("计分规则", facts.get("rate_rule") or RULE),
     ]

@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
+from scoring.vocabulary import Vocabulary, infer_kind, vocabulary_for
 from xxgk.errors import UserError
 from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Screenshot, Site
 
@@ -38,6 +39,15 @@ class RunData:
         return self.rubric.method
 
     @property
+    def vocab(self) -> Vocabulary:
+        """The status words of the rubric's kind (inferred from method and check kinds for older runs)."""
+        kind = self.rubric.kind
+        if not kind:
+            checks = {k.split("#", 1)[0] for ck in self.findings.get("check_kind", []) for k in str(ck).split("+")}
+            kind = infer_kind(self.rubric.method, checks - {"applies_to", "none"})
+        return vocabulary_for(kind, self.rubric.vocabulary)
+
+    @property
     def notes(self) -> list[Note]:
         """Warnings every output shows (e.g. the rubric file changed since scoring)."""
         return self.rubric.notes
@@ -46,7 +56,7 @@ class RunData:
 FINDING_COLUMNS = [
     "run_id", "rubric_id", "site_id", "site_name", "site_url", "section_id", "section_name", "item_id",
     "item_name", "check_kind", "status", "credit", "points", "max_points", "message", "reason",
-    "matched", "evidence_urls",
+    "matched", "evidence_urls", "absence",
 ]
 COLUMN_COLUMNS = [
     "run_id", "site_id", "site_name", "site_url", "column_id", "parent_id", "path", "name", "url", "depth",
@@ -78,6 +88,12 @@ def _frame(session: Session, stmt: Select, names: list[str]) -> pd.DataFrame:
 
 def _map(series: pd.Series, mapping: dict) -> list:
     return [mapping.get(v, "") for v in series]
+
+
+def _absence_text(details: dict | None) -> str:
+    """The evidence of absence of a fail finding (scoring/absence.py), one line; empty for the others."""
+    absence = (details or {}).get("absence") if isinstance(details, dict) else None
+    return str(absence.get("text") or "") if isinstance(absence, dict) else ""
 
 
 def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> RunData:
@@ -119,6 +135,7 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
     findings["details"] = [d or {} for d in findings.details]
     findings["matched"] = [_matched_text(m) for m in findings.matched_list]
     findings["evidence_urls"] = [" ".join(e.get("url", "") for e in ev) for ev in findings.evidence_list]
+    findings["absence"] = [_absence_text(d) for d in findings.details]
     findings = findings[[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]]
 
     score_raw = [n for n in SCORE_COLUMNS if n != "site_name"]

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from xxgk.store import NOT_APPLICABLE, NOT_CHECKED
+from scoring.rates import EXCLUDED, RULE, counts, rate_of
+from xxgk.store import FAIL, NEEDS_REVIEW, NOT_CHECKED
 
 PASS_MARK = 60.0
-UNSCORED = (NOT_CHECKED, NOT_APPLICABLE)
+UNSCORED = EXCLUDED
 
 
 @dataclass
@@ -81,8 +82,8 @@ def rank_sites(sites: pd.DataFrame, scores: pd.DataFrame, findings: pd.DataFrame
             row[f"sec_{sid}"] = _num(pct)
         c = counts.get(site.site_id, pd.Series(dtype=int))
         row["not_checked"] = int(c.get(NOT_CHECKED, 0))
-        row["needs_review"] = int(c.get("needs_review", 0))
-        row["fails"] = int(c.get("fail", 0))
+        row["needs_review"] = int(c.get(NEEDS_REVIEW, 0))
+        row["fails"] = int(c.get(FAIL, 0))
         rows.append(row)
     table = pd.DataFrame(rows)
     if table.empty:
@@ -124,33 +125,37 @@ def _num_na(value: object) -> bool:
     return isinstance(value, float) and pd.isna(value)
 
 
+def _rate(frame: pd.DataFrame) -> float | None:
+    return rate_of(zip(frame.status, frame.points, frame.max_points, strict=True)).percent
+
+
 def category_rates(findings: pd.DataFrame, sections: list[tuple[str, str]]) -> pd.DataFrame:
-    """Average 得分率 per category (section): points over eligible points of its items, across all sites."""
+    """Average 得分率 per category (section) across all sites, under `scoring.rates`' rule."""
     rows = []
-    eligible = findings[~findings.status.isin(UNSCORED)] if not findings.empty else findings
     for sid, name in sections:
-        elig = eligible[eligible.section_id == sid]
-        max_pts = float(elig.max_points.sum()) if not elig.empty else 0.0
-        rate = None if max_pts == 0 else round(float(elig.points.sum()) / max_pts * 100, 2)
-        rows.append({"section_id": sid, "section_name": name, "rate": rate,
-                     "items": int(findings[findings.section_id == sid].item_id.nunique())})
+        own = findings[findings.section_id == sid] if not findings.empty else findings
+        rows.append({"section_id": sid, "section_name": name, "rate": _rate(own) if not own.empty else None,
+                     "items": int(own.item_id.nunique()) if not own.empty else 0})
     return pd.DataFrame(rows, columns=["section_id", "section_name", "rate", "items"])
 
 
 def item_rates(findings: pd.DataFrame) -> pd.DataFrame:
-    """得分率 per rubric item: points earned over eligible points, across all sites."""
-    cols = ["item_id", "item_name", "section_name", "rate", "fails", "sites"]
+    """得分率 per rubric item across all sites, under `scoring.rates`' rule.
+
+    `sites` counts the sites the item was judged on (the rate's denominator), `fails` those that failed
+    it, and `review` / `unchecked` those left out because they await review or could not be checked.
+    """
+    cols = ["item_id", "item_name", "section_name", "rate", "fails", "sites", "review", "unchecked"]
     if findings.empty:
         return pd.DataFrame(columns=cols)
-    eligible = findings[~findings.status.isin(UNSCORED)]
     rows = []
-    for (item_id, item_name, section_name), grp in findings.groupby(
-            ["item_id", "item_name", "section_name"], sort=False):
-        elig = eligible[eligible.item_id == item_id]
-        max_pts = elig.max_points.sum()
-        rate = None if max_pts == 0 else round(float(elig.points.sum() / max_pts * 100), 2)
-        rows.append({"item_id": item_id, "item_name": item_name, "section_name": section_name, "rate": rate,
-                     "fails": int((grp.status == "fail").sum()), "sites": int(len(elig))})
+    for item_id, grp in findings.groupby("item_id", sort=False):  # one row per item, whatever sites call it
+        item_name, section_name = grp.item_name.iloc[0], grp.section_name.iloc[0]
+        judged = grp.status.map(counts)
+        rows.append({"item_id": item_id, "item_name": item_name, "section_name": section_name, "rate": _rate(grp),
+                     "fails": int((grp.status == FAIL).sum()), "sites": int(judged.sum()),
+                     "review": int((grp.status == NEEDS_REVIEW).sum()),
+                     "unchecked": int((~judged).sum() - (grp.status == NEEDS_REVIEW).sum())})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -180,6 +185,7 @@ def summarise(table: pd.DataFrame, pass_mark: float = PASS_MARK, method: str = "
         "vetoed": int(sum(1 for v in table.get("veto", []) if isinstance(v, str) and v)),
         "pass_mark": pass_mark,
         "pass_word": pass_words(method)[0],
+        "rate_rule": RULE,
         "judged": len(totals) + int(sum(1 for t, v in zip(table.get("total", []), table.get("veto", []), strict=True)
                                         if _num(t) is None and isinstance(v, str) and v)),
     }

@@ -44,6 +44,8 @@ class ScoredRubric:
     notes: list[Note] = field(default_factory=list)  # shown on the pages and logged
     document: str | None = None  # the source document the rubric implements, e.g. 《…》（教办函〔2014〕23号）
     fingerprint: str | None = None  # sha256 of the parsed rubric as scored
+    kind: str | None = None  # checklist | inspection | annual_report | monthly_volume (scoring/vocabulary.py)
+    vocabulary: dict[str, str] = field(default_factory=dict)  # the rubric's own status words
 
 
 def _disk_rubric(rubric_id: str) -> tuple[Any, Path] | None:
@@ -66,7 +68,8 @@ def scored_rubric(session: Session, run: Run, rubric_id: str | None) -> ScoredRu
     if row is not None:
         out = ScoredRubric(rubric_id, float(row.pass_mark), row.method, list(row.snapshot.get("sections") or []),
                            row.snapshot.get("title"), STORED, document=row.snapshot.get("source"),
-                           fingerprint=row.content_sha256)
+                           fingerprint=row.content_sha256, kind=row.snapshot.get("kind"),
+                           vocabulary=dict(row.snapshot.get("vocabulary") or {}))
         if out.document is None and disk is not None:  # scored before the document was stored
             out.document = str(disk[0].source)
         if disk is not None:
@@ -91,7 +94,8 @@ def scored_rubric(session: Session, run: Run, rubric_id: str | None) -> ScoredRu
                 f"运行 #{run.id} 评分时未保存评分细则；及格线与计分方法读自当前文件 {path.name}"
                 + ("，该文件在运行后已被修改" if changed else "") + "。")
     return ScoredRubric(rubric_id, float(rubric.pass_mark), str(rubric.method), rubric_snapshot(rubric)["sections"],
-                        rubric.title, FILE, [note], document=str(rubric.source), fingerprint=content_hash(rubric))
+                        rubric.title, FILE, [note], document=str(rubric.source), fingerprint=content_hash(rubric),
+                        kind=rubric.rubric_kind, vocabulary=dict(rubric.vocabulary))
 
 
 def _mark(run: Run) -> float:

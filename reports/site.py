@@ -50,13 +50,15 @@ def site_context(data: RunData, ranking: Ranking, site: Any, evidence: dict[tupl
     own = (index or by_site(data)).get(site_id, {"findings": [], "scores": [], "columns": 0, "blank": 0, "items": 0})
     if rank_rows is None:
         rank_rows = {int(r["site_id"]): r for r in records(ranking.table)}
-    views = [finding_view(f, site_id, evidence) for f in own["findings"]]
+    kind, name = getattr(site, "kind", None), str(getattr(site, "site_name", "") or "")
+    views = [finding_view(f, site_id, evidence, site_kind=kind if isinstance(kind, str) else None, site_name=name)
+             for f in own["findings"]]
     score_by = {sc["section_id"]: sc for sc in own["scores"]}
     sections = [{"id": sid, "name": name, "score": score_by.get(sid),
                  "findings": [v for v, f in zip(views, own["findings"], strict=True) if f["section_id"] == sid]}
                 for sid, name in ranking.sections]
     # veto items first (they decide 合格 alone), then by the points a fix recovers; stable: rubric order
-    fixes = sorted((v for v in views if v["fix_status"] in LOST_STATUSES or v["veto"]),
+    fixes = sorted(group_fixes([v for v in views if v["fix_status"] in LOST_STATUSES or v["veto"]]),
                    key=lambda v: (not v["veto"], -v["lost"]))
     return {
         "site": site, "rank": rank_rows.get(site_id),
@@ -67,7 +69,31 @@ def site_context(data: RunData, ranking: Ranking, site: Any, evidence: dict[tupl
     }
 
 
-def finding_view(f: dict, site_id: int, evidence: dict[tuple[int, str], dict]) -> dict:
+def group_fixes(views: list[dict]) -> list[dict]:
+    """One fix per root cause: findings whose fix is the same action (one missing annual report failing
+    nine items, one link problem) become one row listing its items, with the points they recover together.
+
+    A fix that names its item (e.g. 设立“…”栏目) stays one row per item; veto rows and items awaiting
+    review (each its own question for a human) are never merged."""
+    out: list[dict] = []
+    by_fix: dict[tuple[str, str], dict] = {}
+    for v in views:
+        mergeable = bool(v["fix"]) and not v["veto"] and v["fix_status"] in ("fail", "partial")
+        key = (v["fix"], v["fix_status"])
+        row = by_fix.get(key) if mergeable else None
+        if row is None:
+            row = {**v, "items": [(v["item_id"], v["item_name"])]}
+            out.append(row)
+            if mergeable:
+                by_fix[key] = row
+            continue
+        row["items"].append((v["item_id"], v["item_name"]))
+        row["lost"] += v["lost"]
+    return out
+
+
+def finding_view(f: dict, site_id: int, evidence: dict[tuple[int, str], dict], *, site_kind: str | None = None,
+                 site_name: str = "") -> dict:
     """A finding as the site template shows it, with each evidence URL's archived copy and screenshot."""
     ev = []
     for e in f.get("evidence_list") or []:
@@ -91,5 +117,6 @@ def finding_view(f: dict, site_id: int, evidence: dict[tuple[int, str], dict]) -
         "message": f["message"], "reason": f["reason"], "matched": f.get("matched_list") or [],
         "evidence": ev, "lost": 0.0 if pd.isna(lost) else lost, "veto": veto,
         "skipped_message": skipped.get("message") if skipped else None,
-        "fix": fix_hint(f["check_kind"], fix_status, f["item_name"]),
+        "absence": f.get("absence") or "",
+        "fix": fix_hint(f["check_kind"], fix_status, f["item_name"], site_kind=site_kind, site_name=site_name),
     }

@@ -9,7 +9,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from reports.cells import without_controls
+from scoring.absence import MATCH_WORDS, match_words  # noqa: F401  (one wording, shared with scoring's evidence)
 
+# The checklist's words, for outputs that have no rubric at hand; pages get their rubric kind's words
+# (`RunData.vocab`, scoring/vocabulary.py) through `Report.page_globals`, which overrides this global.
 STATUS_LABELS = {
     "pass": "公开", "partial": "部分公开", "fail": "未公开", "not_checked": "未能检查",
     "needs_review": "待人工复核", "not_applicable": "不适用",
@@ -30,15 +33,6 @@ def safe_link(url: object, text: object | None = None) -> Markup:
     return Markup(f'<a href="{escape(url.strip())}" rel="noopener noreferrer nofollow">{label}</a>')
 
 
-MATCH_WORDS = {"exact": "名称一致", "alias": "与规定的别称一致", "title": "信息标题命中"}
-
-
-def match_words(match: dict) -> str:
-    """How a column or title matched a rubric item, in plain Chinese (never the matcher's jargon)."""
-    how, score = match.get("how"), match.get("score")
-    if how == "fuzzy":
-        return f"名称相近，相似度 {float(score):.0f}%" if score is not None else "名称相近"
-    return MATCH_WORDS.get(str(how), "匹配")
 
 
 def _missing(value: object) -> bool:

@@ -9,10 +9,9 @@ Methods (`Rubric.method`):
   check details kept for reference), `Score.veto` names the veto items, and the total has
   points 0 and percent None. Without a veto it scores like `deduction`.
 
-Statuses and the denominator:
-- not_checked and not_applicable → excluded from the denominator (never counted as fail).
-- needs_review → `weighted`: 0 points, stays eligible (points are earned only when confirmed);
-  deduction methods: excluded from the denominator (a deduction is never guessed either way).
+Statuses and the denominator follow `scoring.rates` (the one rule every report uses): needs_review,
+not_checked and not_applicable earn 0 points and are excluded from the denominator under every
+method (never counted as fail, and a deduction is never guessed either way).
 Score.percent = points / eligible_points × 100 (None when nothing is eligible or the site is vetoed);
 `verdict()` turns a total into 合格 / 不合格 with the rubric's `pass_mark`.
 
@@ -30,16 +29,17 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 import scoring.checks  # noqa: F401  (registers the bundled check kinds)
+from scoring.absence import add_absence
 from scoring.checks.registry import get_check_def
 from scoring.context import SiteContext
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
+from scoring.rates import EXCLUDED, rate_of
 from scoring.schema import Rubric, RubricItem, Section
 from scoring.snapshot import content_hash, rubric_snapshot
 from xxgk.errors import UserError
 from xxgk.store import (
     FAIL,
-    NEEDS_REVIEW,
     NOT_APPLICABLE,
     NOT_CHECKED,
     PARTIAL,
@@ -58,7 +58,7 @@ from xxgk.store import (
 
 log = logging.getLogger(__name__)
 
-EXCLUDED_FROM_DENOMINATOR = (NOT_CHECKED, NOT_APPLICABLE)
+EXCLUDED_FROM_DENOMINATOR = EXCLUDED
 PASSED = "合格"
 FAILED = "不合格"
 
@@ -85,13 +85,13 @@ class SiteResult:
 
 def _weighted_item(section: Section, item: RubricItem, outcome: CheckOutcome) -> ItemResult:
     mx = item.max_points
-    pts = round(mx * max(0.0, min(1.0, outcome.credit)), 4)
+    pts = round(mx * max(0.0, min(1.0, outcome.credit)), 4) if outcome.status not in EXCLUDED else 0.0
     return ItemResult(section, item, outcome, pts, mx, outcome.status not in EXCLUDED_FROM_DENOMINATOR)
 
 
 def _deduction_item(section: Section, item: RubricItem, outcome: CheckOutcome) -> ItemResult:
     cap = item.max_points
-    if outcome.status in (*EXCLUDED_FROM_DENOMINATOR, NEEDS_REVIEW):
+    if outcome.status in EXCLUDED_FROM_DENOMINATOR:
         return ItemResult(section, item, outcome, 0.0, cap, eligible=False)
     raw = outcome.deduct if outcome.deduct is not None else cap * (1 - max(0.0, min(1.0, outcome.credit)))
     raw = round(max(0.0, raw), 4)
@@ -178,6 +178,8 @@ def judge_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher
     result = METHODS[rubric.method](rubric, outcomes)
     if na is not None:
         result.veto = None
+    for r in result.items:  # a fail says where we looked (after the method settled the status)
+        add_absence(ctx, r.item, r.outcome)
     return result
 
 
@@ -230,10 +232,8 @@ def _groups(rubric: Rubric, results: list[ItemResult]) -> list[tuple[str, str, l
 
 def _score_row(crawl: Crawl, rubric: Rubric, sid: str, sname: str, rs: list[ItemResult],
                veto: str | None) -> dict:
-    points = round(sum(r.points for r in rs), 4)
-    mx = round(sum(r.max_points for r in rs), 4)
-    eligible = round(sum(r.max_points for r in rs if r.eligible), 4)
-    percent = round(points / eligible * 100, 2) if eligible > 0 else None
+    rate = rate_of((r.outcome.status if r.eligible else NOT_CHECKED, r.points, r.max_points) for r in rs)
+    points, mx, eligible, percent = rate.points, rate.maximum, rate.eligible, rate.percent
     row_veto = veto if (sid == "total" or any(r.item.veto for r in rs)) else None
     if veto is not None and sid == "total":
         points, percent = 0.0, None

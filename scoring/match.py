@@ -265,6 +265,24 @@ class Matcher:
             ms.sort(key=_match_order)
         return out
 
+    def nearest(self, item: RubricItem, columns: Iterable[ColumnLike], n: int = 3,
+                floor: float = 40.0) -> list[Match]:
+        """The `n` columns whose names come closest to any of the item's terms, even below REVIEW_SCORE
+        (never evidence of a match: they show a reader of a "missing" verdict what was near)."""
+        terms = self._terms(item).terms
+        best: list[Match] = []
+        for col in columns:
+            norm = normalize(col.name)
+            if not norm or norm in self.blocked:
+                continue
+            top = max(((100.0 if norm == t.norm else similarity(norm, t.norm)), t.text) for t in terms) \
+                if terms else (0.0, "")
+            if top[0] >= floor:
+                best.append(Match(item_id=item.id, how=FUZZY, score=top[0], term=top[1], name=col.name,
+                                  path=col.path or col.name, url=col.url, column_id=col.id))
+        best.sort(key=lambda m: (-m.score, m.path, m.name))
+        return best[:n]
+
     def match_titles(self, item: RubricItem, patterns: Sequence[str],
                      articles: Iterable[ItemLike], paths: dict[int, str]) -> list[Match]:
         """Articles whose normalized title contains one of `patterns` (e.g. 本科教学质量报告)."""

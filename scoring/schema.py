@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from scoring.vocabulary import infer_kind
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -155,7 +157,24 @@ class Rubric(_Model):
     generic_columns: list[str] = Field(default_factory=list)  # names that never satisfy an item
     builtin_generic_columns: bool = True  # also block the matcher's (university-flavoured) list
     note: str | None = None
+    # what the rubric judges, for the words its reports use (scoring/vocabulary.py); inferred when absent
+    kind: Literal["checklist", "inspection", "annual_report", "monthly_volume"] | None = None
+    vocabulary: dict[Literal["pass", "partial", "fail", "not_checked", "needs_review", "not_applicable"],
+                     str] = Field(default_factory=dict)  # per-status word overrides of the kind's words
     sections: list[Section] = Field(min_length=1)
+
+    @field_validator("vocabulary")
+    @classmethod
+    def _words_not_blank(cls, v: dict[str, str]) -> dict[str, str]:
+        blank = [k for k, w in v.items() if not str(w).strip()]
+        if blank:
+            raise ValueError(f"empty word for {', '.join(blank)}")
+        return v
+
+    @property
+    def rubric_kind(self) -> str:
+        """The rubric's kind: as the file names it, else inferred from its method and checks."""
+        return self.kind or infer_kind(self.method, (c.kind for _s, i in self.items() for c in i.checks))
 
     def items(self) -> list[tuple[Section, RubricItem]]:
         """Every (section, item) in file order."""

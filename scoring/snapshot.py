@@ -21,10 +21,10 @@ def content_hash(rubric: Rubric) -> str:
 
 
 def rubric_snapshot(rubric: Rubric) -> dict[str, Any]:
-    """Title, version, total and the sections with their items' names, weights and veto flags."""
+    """Title, version, total, kind and words, and the sections with their items' names, weights and veto flags."""
     return {
         "title": rubric.title, "version": rubric.version, "total": rubric.total,
-        "source": str(rubric.source),
+        "source": str(rubric.source), "kind": rubric.rubric_kind, "vocabulary": dict(rubric.vocabulary),
         "sections": [{"id": s.id, "name": s.name, "max_points": s.max_points,
                       "items": [{"id": i.id, "name": i.name, "max_points": i.max_points, "veto": i.veto}
                                 for i in s.items]}

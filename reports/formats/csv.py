@@ -26,7 +26,7 @@ ZH_HEADERS = {
     "offsite": "站外", "item_count": "信息条数", "declared_count": "栏目标称条数", "list_pages": "列表页数",
     "newest_date": "最新发布日期", "has_content": "有正文", "column_path": "所在栏目", "title": "标题",
     "published": "发布日期", "eligible_points": "参评分值", "percent": "得分率", "veto": "单项否决",
-    "rank": "排名", "kind": "栏目类型", "page_kind": "页面类型", "empty": "无条目无内容",
+    "rank": "排名", "kind": "栏目类型", "page_kind": "页面类型", "empty": "无条目无内容", "absence": "查找范围",
 }
 LANGS = ("en", "zh")
 

@@ -18,7 +18,7 @@ from reports.context import Report
 from reports.formats.base import Format
 from reports.method import method_rows
 from reports.ranking import records
-from reports.templating import STATUS_LABELS
+from reports.templating import match_words
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -66,7 +66,13 @@ def _item_label(item_id: str, name: str) -> str:
     return item_id if not name or name.strip() == item_id else f"{item_id} {name}"
 
 
-FINDING_HEADER = ["网站", "类别", "序号", "事项", "结论", "得分", "满分", "说明", "原因", "匹配栏目", "证据链接"]
+FINDING_HEADER = ["网站", "类别", "序号", "事项", "结论", "得分", "满分", "说明", "原因", "匹配栏目", "证据链接", "查找范围"]
+
+
+def _matched_words(matched: list) -> str:
+    """Matched columns with how they matched in plain Chinese (名称一致 …), never the matcher's 'alias 100'."""
+    return "；".join(f"{m.get('path') or m.get('name') or ''}（{match_words(m)}）"
+                    for m in matched or [] if isinstance(m, dict))
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
@@ -78,7 +84,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     ws.title = _sheet_title("汇总", used)
     secs = ranking.sections
     header = ["排名", "网站", "网址", "总分", "结果", "单项否决", "分数变化", "名次变化",
-              *[name for _sid, name in secs], "未公开项", "待复核", "未能检查"]
+              *[name for _sid, name in secs], data.vocab.fail_items, "待复核", "未能检查"]
     rows = [[r.get("rank"), r["site_name"], r["site_url"], r.get("total"), r.get("verdict"), r.get("veto"),
              r.get("delta"), r.get("rank_change"), *[r.get(f"sec_{sid}") for sid, _n in secs],
              r.get("fails"), r.get("needs_review"), r.get("not_checked")] for r in records(ranking.table)]
@@ -87,11 +93,12 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     names = {int(r["site_id"]): r["site_name"] for r in records(ranking.table)}
     rates = {int(r["site_id"]): r for r in records(ranking.table)}
     cells: dict[tuple[str, int, str], str] = {}
+    labels = data.vocab.statuses  # the words of the rubric's kind
     items: dict[str, dict[str, str]] = {}
     for f in data.findings[["section_id", "site_id", "item_id", "item_name", "status", "points",
                             "max_points"]].itertuples(index=False):
         items.setdefault(f.section_id, {}).setdefault(f.item_id, f.item_name)
-        label = STATUS_LABELS.get(f.status, f.status)
+        label = labels.get(f.status, f.status)
         cells[(f.section_id, int(f.site_id), f.item_id)] = f"{label} {f.points:g}/{f.max_points:g}"
     for sid, name in secs:
         sheet = wb.create_sheet(_sheet_title(name, used))
@@ -104,8 +111,8 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     _write(method, ["项目", "内容"], [list(row) for row in method_rows(report.method)] if report.method else [])
     findings = wb.create_sheet(_sheet_title("评估结论", used))
     _write(findings, FINDING_HEADER, [
-        [names.get(int(f.site_id), ""), f.section_name, f.item_id, f.item_name, STATUS_LABELS.get(f.status, f.status),
-         f.points, f.max_points, f.message, f.reason, f.matched, f.evidence_urls]
+        [names.get(int(f.site_id), ""), f.section_name, f.item_id, f.item_name, labels.get(f.status, f.status),
+         f.points, f.max_points, f.message, f.reason, _matched_words(f.matched_list), f.evidence_urls, f.absence]
         for f in data.findings.itertuples(index=False)])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

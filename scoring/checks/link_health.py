@@ -3,6 +3,8 @@
 Reads `Link` rows (kind ok | broken | empty; `offsite`). Off-site targets count only with
 `include_offsite`. `count_by: target` counts each distinct target URL once (however many pages link
 to it); `link` counts every link. No Link rows at all → not_checked (links were not checked).
+Evidence is grouped by root cause whatever `count_by`: one entry per bad target URL, with the number
+of pages it appears on and a sample of them (`details.targets`).
 Verdict: `deduct` = broken × `deduct_per_broken` + empty × `deduct_per_empty` (the engine caps it at
 the item's points); status fail when any (or when the total ≥ `threshold`), else pass.
 """
@@ -37,6 +39,34 @@ class LinkHealthParams(BaseModel):
     threshold: int | None = Field(default=None, ge=1)  # fail only from this many bad links
 
 
+SAMPLE_PAGES = 5  # pages named per broken target; the count says how many there are in all
+MAX_TARGETS = 20  # distinct bad targets listed as evidence
+
+
+def by_target(links: list[Link]) -> list[dict[str, Any]]:
+    """Bad links grouped by root cause: one row per target URL with the number of pages linking to it
+    and a sample of them, most widespread first (a shared-template link is one row, not hundreds)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for lk in links:
+        g = groups.setdefault(lk.to_url, {"url": lk.to_url, "text": lk.text, "status": lk.status, "error": lk.error,
+                                          "offsite": lk.offsite, "kind": lk.kind, "links": 0, "pages": []})
+        g["links"] += 1
+        if lk.from_url not in g["pages"]:
+            g["pages"].append(lk.from_url)
+    out = sorted(groups.values(), key=lambda g: -len(g["pages"]))
+    for g in out:
+        g["page_count"] = len(g["pages"])
+        g["pages"] = g["pages"][:SAMPLE_PAGES]
+    return out
+
+
+def _label(g: dict[str, Any]) -> str:
+    what = "错链" if g["kind"] == "broken" else "空链接"
+    where = f"，出现在 {g['page_count']} 个页面" if g["page_count"] > 1 else ""
+    shared = "（疑为公共模板链接）" if g["page_count"] >= 10 else ""
+    return f"{what}：{g['text'] or g['url']} → {g['url']}{where}{shared}"
+
+
 def _rows(links: list[Link], count_by: str) -> list[dict[str, Any]]:
     out: dict[Any, dict[str, Any]] = {}
     for lk in links:
@@ -64,11 +94,19 @@ def check(ctx: SiteContext, item: RubricItem, params: LinkHealthParams) -> Check
                "counts": {"broken": len(broken), "empty": len(empty), "checked": len(links)},
                "deduct_per_broken": params.deduct_per_broken, "deduct_per_empty": params.deduct_per_empty,
                "count_by": params.count_by}
-    evidence = [{"url": r["from"], "label": f"错链：{r['text'] or r['url']} → {r['url']}"} for r in broken[:20]]
-    evidence += [{"url": r["from"], "label": f"空链接：{r['text'] or r['url']}"} for r in empty[:20]]
+    targets = by_target([lk for lk in links if lk.kind in ("broken", "empty")])
+    details["targets"] = targets
+    # one evidence entry per root cause: the first page showing the target, labelled with its reach
+    evidence = [{"url": g["pages"][0], "label": _label(g)} for g in targets[:MAX_TARGETS]]
     failing = n >= params.threshold if params.threshold is not None else n > 0
     if failing:
-        return CheckOutcome(KIND, FAIL, 0.0, f"不能正常访问的链接 {len(broken)} 个，空链接 {len(empty)} 个",
-                            evidence=evidence, deduct=deduct, details=details)
+        shared = [g for g in targets if g["page_count"] > 1]
+        msg = f"不能正常访问的链接 {len(broken)} 个，空链接 {len(empty)} 个"
+        if count_by_link := params.count_by == "link":
+            msg += f"，涉及 {len(targets)} 个不同的链接地址"
+        if shared and count_by_link:
+            top = shared[0]
+            msg += f"（其中 {top['url']} 出现在 {top['page_count']} 个页面）"
+        return CheckOutcome(KIND, FAIL, 0.0, msg, evidence=evidence, deduct=deduct, details=details)
     msg = f"检查链接 {len(links)} 个" + (f"，问题链接 {n} 个（未达阈值 {params.threshold}）" if n else "，均可正常访问")
     return CheckOutcome(KIND, PASS, 1.0, msg, evidence=evidence, deduct=deduct, details=details)

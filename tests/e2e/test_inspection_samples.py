@@ -248,3 +248,20 @@ def test_bundled_sample_manifests_match_rubric_thresholds(scored: dict[str, Any]
                                                                               thr["long"])
     assert [c.params.get("threshold") for c in v4] == [5, 10, 5]
     assert Path(find_rubric(MONTHLY)).exists()
+
+
+def test_every_rate_on_the_rendered_pages_matches_findings_csv(scored: dict[str, Any], tmp_path: Path) -> None:
+    """The government audit rendered for both rubrics: every total, section, category and item rate and
+    count on the ranking page and the site pages recomputes from findings.csv (needs_review, not_checked
+    and not_applicable outside every denominator), and the pages use the rubric kind's own words."""
+    from reports.render import render_report
+    from tests.reports.ratecheck import check_rates
+
+    for rid in (INSPECTION, MONTHLY):
+        out = tmp_path / rid
+        render_report(scored["session"], scored["run"].id, rid, out, formats="html,csv")
+        assert check_rates(out) > 20
+        html = (out / "index.html").read_text(encoding="utf-8")
+        assert "未公开" not in html
+        for page in (out / "sites").glob("site-*.html"):
+            assert ">公开<" not in page.read_text(encoding="utf-8") and "未公开" not in page.read_text(encoding="utf-8")
