@@ -9,8 +9,8 @@ deep. Each comes from one crawl record:
 - search: the crawler's search probe (`Crawl.facts["search"]`): no form → 无站内搜索, a known title not
   found → 检索无结果; a probe that never ran or could not read the results is *unknown*, never a defect;
 - restricted: `Column.status == "restricted"` and `Page.restricted` (login, IP range, 401/403);
-- deep columns: on-site columns whose page was first reached after more than `max_clicks` clicks from
-  the start URL (`Page.depth`, the fewest recorded for that URL).
+- deep columns: on-site columns more than `max_clicks` clicks from the start URL, by the shortest path
+  through the pages and links the crawl recorded (`clicks`).
 
 A site whose crawl failed has no defects listed: it is `not_checked`, with the crawl's reason.
 """
@@ -117,13 +117,35 @@ def _restricted(session: Session, crawl: Crawl, columns: list[Column]) -> list[d
     return list(rows.values())
 
 
+def clicks(session: Session, crawl_id: int) -> dict[str, int]:
+    """Fewest clicks from the start URL to each URL the crawl saw, as far as its records prove.
+
+    `Page.depth` is the length of the path the crawler happened to take, which may be longer than the
+    shortest one (a column first reached through a landing page is also linked from the portal's menu).
+    Every on-site link the link-health pass recorded is a real click, so depths are relaxed along those
+    edges until nothing shortens: what remains is the shortest path through recorded links.
+    """
+    depth: dict[str, int] = {url: int(d) for url, d in session.execute(
+        select(Page.url, func.min(Page.depth)).where(Page.crawl_id == crawl_id, Page.depth.is_not(None))
+        .group_by(Page.url)).all()}
+    edges = session.execute(select(Link.from_url, Link.to_url).where(
+        Link.crawl_id == crawl_id, Link.offsite.is_(False), Link.kind.in_(("ok", "restricted")))).all()
+    changed = True
+    while changed:
+        changed = False
+        for src, dst in edges:
+            if src in depth and depth[src] + 1 < depth.get(dst, 1 << 30):
+                depth[dst] = depth[src] + 1
+                changed = True
+    return depth
+
+
 def _deep_columns(session: Session, crawl: Crawl, columns: list[Column], max_clicks: int) -> list[dict[str, Any]]:
-    depth = dict(session.execute(select(Page.url, func.min(Page.depth)).where(
-        Page.crawl_id == crawl.id, Page.depth.is_not(None)).group_by(Page.url)).all())
+    depth = clicks(session, crawl.id)
     rows = []
     for col in columns:
-        clicks = depth.get(col.url) if col.url and not col.offsite else None
-        if clicks is not None and clicks > max_clicks:
-            rows.append({"url": col.url, "name": _label(col), "clicks": int(clicks),
-                         "reason": f"需点击 {int(clicks)} 次（超过 {max_clicks} 次）"})
+        n = depth.get(col.url) if col.url and not col.offsite else None
+        if n is not None and n > max_clicks:
+            rows.append({"url": col.url, "name": _label(col), "clicks": n,
+                         "reason": f"需点击 {n} 次（超过 {max_clicks} 次）"})
     return sorted(rows, key=lambda r: (-r["clicks"], r["name"]))
