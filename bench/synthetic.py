@@ -20,6 +20,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Connection
+
 from xxgk.store import (
     Crawl,
     Finding,
@@ -210,3 +212,82 @@ def _evidence(session, crawl: Crawl, site: Site, finding: Finding, folder: Path)
     crawl.warc_path = str(folder / "crawl.warc.gz")
     session.add(Page(crawl_id=crawl.id, url=url, status=200, content_type="text/html; charset=utf-8",
                      sha256="0" * 64, evidence_ref=ref, screenshot=str(shot)))
+
+
+PROVINCES = ("北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+             "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+             "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
+             "宁夏回族自治区", "新疆维吾尔自治区")
+LEVELS = ("部属", "省属", "市属")
+# Tables copied with a run's crawls, parents first; findings and scores are not copied (scoring makes them).
+CRAWL_TABLES = ("sites", "crawls", "columns", "items", "pages", "links", "documents")
+
+
+def replicate_run(db_url: str, run_id: int, n_sites: int) -> int:
+    """Copy a run's audited sites (crawl, columns, items, pages, links, documents) until it has about `n_sites`.
+
+    Copy k of site S is a new site (key and name suffixed with k) whose rows are S's with every id
+    moved by k × the table's largest id, so foreign keys stay consistent; page URLs, WARC files and
+    record ids stay the original's (copies cite the same archived responses). Every site then gets a
+    province (`Site.group`) and a level tag. Returns the number of sites in the run. SQLite or PostgreSQL.
+    """
+    from sqlalchemy import bindparam, text, update
+
+    from xxgk.store.models import Base
+    from xxgk.store.session import make_engine
+
+    engine = make_engine(db_url)
+    tables = {name: Base.metadata.tables[name] for name in CRAWL_TABLES}
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":  # one bulk copy: no WAL double write, no fsync until the end
+            conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")
+            conn.exec_driver_sql("PRAGMA synchronous=OFF")
+            conn.exec_driver_sql("PRAGMA cache_size=-200000")
+        conn.commit()
+        _copy(conn, run_id, n_sites, tables)
+        conn.commit()
+        ids = [r[0] for r in conn.execute(text("SELECT site_id FROM crawls WHERE run_id = :r ORDER BY site_id"),
+                                          {"r": run_id})]
+        sites = tables["sites"]
+        conn.execute(update(sites).where(sites.c.id == bindparam("sid")).values(
+            group=bindparam("grp"), tags=bindparam("tg")),
+            [{"sid": sid, "grp": PROVINCES[i % len(PROVINCES)], "tg": [LEVELS[(i // len(PROVINCES)) % len(LEVELS)]]}
+             for i, sid in enumerate(ids)])
+        conn.commit()
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    return len(ids)
+
+
+def _copy(conn: Connection, run_id: int, n_sites: int, tables: dict) -> None:
+    """The INSERT … SELECT statements of `replicate_run`, one per table and copy."""
+    from sqlalchemy import text
+
+    sources = [r[0] for r in conn.execute(text("SELECT site_id FROM crawls WHERE run_id = :r ORDER BY site_id"),
+                                          {"r": run_id})]
+    if not sources:
+        raise ValueError(f"run {run_id} has no crawls to copy")
+    crawl_ids = [r[0] for r in conn.execute(text("SELECT id FROM crawls WHERE run_id = :r"), {"r": run_id})]
+    top = {name: conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {name}")).scalar_one() for name in tables}
+    scope = {"sites": f"id IN ({','.join(map(str, sources))})",
+             "crawls": f"id IN ({','.join(map(str, crawl_ids))})"}
+    in_crawls = f"crawl_id IN ({','.join(map(str, crawl_ids))})"
+    copies = max(1, round(n_sites / len(sources)))
+    for k in range(1, copies):
+        for name, table in tables.items():
+            cols, exprs = [], []
+            for col in table.columns:
+                q = f'"{col.name}"'
+                cols.append(q)
+                fk = next(iter(col.foreign_keys), None)
+                if col.primary_key:
+                    exprs.append(f"{q} + {k * top[name]}")
+                elif fk is not None and fk.column.table.name in top and fk.column.table.name != "runs":
+                    exprs.append(f"{q} + {k * top[fk.column.table.name]}")
+                elif name == "sites" and col.name in ("key", "name"):
+                    exprs.append(f"{q} || '·{k}'")
+                else:
+                    exprs.append(q)
+            where = scope.get(name, in_crawls)
+            conn.execute(text(f"INSERT INTO {name} ({', '.join(cols)}) SELECT {', '.join(exprs)} "
+                              f"FROM {name} WHERE {where}"))

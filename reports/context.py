@@ -41,6 +41,7 @@ class Report:
     assertions: dict[str, Any] | None = None  # an assertion file's verdict (xxgk/assertions.py summary)
     lang: str = "en"  # CSV header language (reports/formats/csv.py)
     method: dict[str, Any] = field(default_factory=dict)  # the 评估时点 and method box (reports/method.py)
+    bulletin_sender: Any = None  # the 通报's sender, number, date, deadline (reports.bulletin.sender.SenderFile)
 
     @property
     def run(self) -> Run:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
@@ -70,8 +70,22 @@ def _matched_text(matched: list) -> str:
     return "; ".join(parts)
 
 
+def _frame(session: Session, stmt: Select, names: list[str]) -> pd.DataFrame:
+    """The rows of a Core select as a frame, built column-wise (no ORM object per row)."""
+    rows = session.execute(stmt).all()
+    return pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
+
+
+def _map(series: pd.Series, mapping: dict) -> list:
+    return [mapping.get(v, "") for v in series]
+
+
 def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> RunData:
-    """Read a run's sites, columns, items, findings and scores (for one rubric) from the store."""
+    """Read a run's sites, columns, items, findings and scores (for one rubric) from the store.
+
+    Each table is one select of plain columns turned into a frame column-wise; crawl rows are
+    selected through their run (no id lists, so no bound-parameter limit at national size).
+    """
     run = session.get(Run, run_id)
     if run is None:
         raise UserError(f"no run with id {run_id} in the store")
@@ -79,64 +93,67 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
         rubric_id = run.rubric_id or session.scalar(
             select(Finding.rubric_id).where(Finding.run_id == run_id).limit(1))
     crawls = session.execute(
-        select(Crawl, Site).join(Site, Crawl.site_id == Site.id).where(Crawl.run_id == run_id)
-        .order_by(Site.id)).all()
-    sites = pd.DataFrame([
-        {"site_id": s.id, "site_name": s.name, "site_url": c.start_url or s.url, "kind": s.kind, "group": s.group,
-         "crawl_status": c.status, "cms": c.cms, "portal_url": c.portal_url, "pages": c.pages,
-         "browser_pages": c.browser_pages, "stop_reason": c.stop_reason, "error": c.error,
-         **_coverage_fields(c.coverage)}
-        for c, s in crawls
-    ], columns=["site_id", "site_name", "site_url", "kind", "group", "crawl_status", "cms", "portal_url",
-                "pages", "browser_pages", "stop_reason", "error", *COVERAGE_FIELDS])
+        select(Crawl.id, Crawl.warc_path, Crawl.coverage, Site.id, Site.name, func.coalesce(Crawl.start_url, Site.url),
+               Site.kind, Site.group, Crawl.status, Crawl.cms, Crawl.portal_url, Crawl.pages, Crawl.browser_pages,
+               Crawl.stop_reason, Crawl.error)
+        .join(Site, Crawl.site_id == Site.id).where(Crawl.run_id == run_id).order_by(Site.id)).all()
+    site_cols = ["site_id", "site_name", "site_url", "kind", "group", "crawl_status", "cms", "portal_url",
+                 "pages", "browser_pages", "stop_reason", "error"]
+    sites = pd.DataFrame([(*c[3:], *_coverage_fields(c.coverage).values()) for c in crawls],
+                         columns=[*site_cols, *COVERAGE_FIELDS])
     site_names = dict(zip(sites.site_id, sites.site_name, strict=True))
     site_urls = dict(zip(sites.site_id, sites.site_url, strict=True))
-    crawl_site = {c.id: s.id for c, s in crawls}
+    crawl_site = {c[0]: c[3] for c in crawls}
+    in_run = select(Crawl.id).where(Crawl.run_id == run_id).scalar_subquery()
 
-    findings = pd.DataFrame([
-        {"run_id": f.run_id, "rubric_id": f.rubric_id, "site_id": f.site_id,
-         "site_name": site_names.get(f.site_id, ""), "site_url": site_urls.get(f.site_id, ""),
-         "section_id": f.section_id, "section_name": f.section_name, "item_id": f.item_id,
-         "item_name": f.item_name, "check_kind": f.check_kind, "status": f.status, "credit": f.credit,
-         "points": f.points, "max_points": f.max_points, "message": f.message, "reason": f.reason or "",
-         "matched": _matched_text(f.matched), "evidence_urls": " ".join(e.get("url", "") for e in f.evidence or []),
-         "evidence_list": f.evidence or [], "matched_list": f.matched or [], "details": f.details or {}}
-        for f in session.scalars(select(Finding).where(Finding.run_id == run_id, Finding.rubric_id == rubric_id)
-                                 .order_by(Finding.site_id, Finding.id))
-    ], columns=[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"])
+    raw = ["run_id", "rubric_id", "site_id", "section_id", "section_name", "item_id", "item_name", "check_kind",
+           "status", "credit", "points", "max_points", "message", "reason", "evidence", "matched", "details"]
+    findings = _frame(session, select(*(getattr(Finding, n) for n in raw))
+                      .where(Finding.run_id == run_id, Finding.rubric_id == rubric_id)
+                      .order_by(Finding.site_id, Finding.id), raw)
+    findings["site_name"] = _map(findings.site_id, site_names)
+    findings["site_url"] = _map(findings.site_id, site_urls)
+    findings["reason"] = [r or "" for r in findings.reason]
+    findings["evidence_list"] = [e or [] for e in findings.evidence]
+    findings["matched_list"] = [m or [] for m in findings.matched]
+    findings["details"] = [d or {} for d in findings.details]
+    findings["matched"] = [_matched_text(m) for m in findings.matched_list]
+    findings["evidence_urls"] = [" ".join(e.get("url", "") for e in ev) for ev in findings.evidence_list]
+    findings = findings[[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]]
 
-    scores = pd.DataFrame([
-        {"run_id": s.run_id, "rubric_id": s.rubric_id, "site_id": s.site_id,
-         "site_name": site_names.get(s.site_id, ""), "section_id": s.section_id, "section_name": s.section_name,
-         "points": s.points, "max_points": s.max_points, "eligible_points": s.eligible_points,
-         "percent": s.percent, "veto": s.veto}
-        for s in session.scalars(select(Score).where(Score.run_id == run_id, Score.rubric_id == rubric_id)
-                                 .order_by(Score.site_id, Score.id))
-    ], columns=SCORE_COLUMNS)
+    score_raw = [n for n in SCORE_COLUMNS if n != "site_name"]
+    scores = _frame(session, select(*(getattr(Score, n) for n in score_raw))
+                    .where(Score.run_id == run_id, Score.rubric_id == rubric_id)
+                    .order_by(Score.site_id, Score.id), score_raw)
+    scores.insert(3, "site_name", _map(scores.site_id, site_names))
 
-    crawl_ids = list(crawl_site)
-    cols = session.scalars(select(Column).where(Column.crawl_id.in_(crawl_ids)).order_by(Column.id)).all()
-    page_kind = dict(session.execute(select(Page.url, Page.kind).where(Page.crawl_id.in_(crawl_ids))).all())
-    with_children = {c.parent_id for c in cols if c.parent_id is not None}
-    col_path = {c.id: c.path or c.name for c in cols}
-    columns = pd.DataFrame([
-        {"run_id": run_id, "site_id": crawl_site[c.crawl_id], "site_name": site_names[crawl_site[c.crawl_id]],
-         "site_url": site_urls[crawl_site[c.crawl_id]], "column_id": c.id, "parent_id": c.parent_id,
-         "path": c.path, "name": c.name, "url": c.url, "depth": c.depth, "offsite": c.offsite,
-         "status": c.status, "item_count": c.item_count, "declared_count": c.declared_count,
-         "list_pages": c.list_pages, "newest_date": c.newest_date, "has_content": c.has_content,
-         "kind": c.kind, "page_kind": page_kind.get(c.url) if c.url else None,
-         "empty": bool(c.url and not c.offsite and c.id not in with_children and not c.item_count
-                       and not c.has_content)}
-        for c in cols
-    ], columns=COLUMN_COLUMNS)
-    items = pd.DataFrame([
-        {"run_id": run_id, "site_id": crawl_site[i.crawl_id], "site_name": site_names[crawl_site[i.crawl_id]],
-         "column_id": i.column_id, "column_path": col_path.get(i.column_id, ""), "title": i.title, "url": i.url,
-         "published": i.published}
-        for i in session.scalars(select(Item).where(Item.crawl_id.in_(crawl_ids)).order_by(Item.id))
-    ], columns=ITEM_COLUMNS)
-    pages = _evidence_pages(session, crawls, findings)
+    col_raw = ["id", "crawl_id", "parent_id", "path", "name", "url", "depth", "offsite", "status", "item_count",
+               "declared_count", "list_pages", "newest_date", "has_content", "kind"]
+    page_of_column = (select(Page.kind).where(Page.crawl_id == Column.crawl_id, Page.url == Column.url)
+                      .limit(1).scalar_subquery())
+    cols = _frame(session, select(*(getattr(Column, n) for n in col_raw), page_of_column)
+                  .where(Column.crawl_id.in_(in_run)).order_by(Column.id), [*col_raw, "page_kind"])
+    with_children = set(cols.parent_id.dropna().astype(int))
+    cols["site_id"] = [crawl_site[c] for c in cols.crawl_id]
+    cols["run_id"] = run_id
+    cols["site_name"] = _map(cols.site_id, site_names)
+    cols["site_url"] = _map(cols.site_id, site_urls)
+    cols["empty"] = [bool(url and not off and cid not in with_children and not n and not content)
+                     for url, off, cid, n, content in zip(cols.url, cols.offsite, cols.id, cols.item_count,
+                                                          cols.has_content, strict=True)]
+    cols["page_kind"] = [k if u else None for k, u in zip(cols.page_kind, cols.url, strict=True)]
+    columns = cols.rename(columns={"id": "column_id"})[COLUMN_COLUMNS]
+    col_path = {cid: p or n for cid, p, n in zip(cols.id, cols.path, cols.name, strict=True)}
+
+    item_raw = ["crawl_id", "column_id", "title", "url", "published"]
+    items = _frame(session, select(*(getattr(Item, n) for n in item_raw)).where(Item.crawl_id.in_(in_run))
+                   .order_by(Item.id), item_raw)
+    items.insert(0, "run_id", run_id)
+    items.insert(1, "site_id", [crawl_site[c] for c in items.crawl_id])
+    items.insert(2, "site_name", _map(items.site_id, site_names))
+    items["column_path"] = _map(items.column_id, col_path)
+    items = items[ITEM_COLUMNS]
+    pages = _evidence_pages(session, run_id, crawls, findings)
     return RunData(run=run, rubric_id=rubric_id or "", sites=sites, findings=findings, scores=scores,
                    columns=columns, items=items, pages=pages, rubric=scored_rubric(session, run, rubric_id))
 
@@ -162,18 +179,24 @@ PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_typ
                 "screenshot", "warc_path"]
 
 
-def _evidence_pages(session: Session, crawls: list, findings: pd.DataFrame) -> pd.DataFrame:
-    """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL."""
+def _evidence_pages(session: Session, run_id: int, crawls: list, findings: pd.DataFrame) -> pd.DataFrame:
+    """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL.
+
+    One select over the run's pages, streamed, keeping only the cited ones and those with a screenshot.
+    """
     wanted: set[str] = set()
     for ev in findings.get("evidence_list", []):
         wanted.update(e.get("url") for e in ev or [] if isinstance(e, dict) and e.get("url"))
+    if not wanted:
+        return pd.DataFrame(columns=PAGE_COLUMNS)
+    by_crawl = {c[0]: (c[3], c[1]) for c in crawls}
+    stmt = (select(Page.crawl_id, Page.url, Page.status, Page.fetched_at, Page.sha256, Page.content_type,
+                   Page.evidence_ref, Page.screenshot)
+            .join(Crawl, Page.crawl_id == Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.site_id, Page.id)
+            .execution_options(yield_per=10_000))
     rows = []
-    for crawl, site in crawls:
-        if not wanted:
-            break
-        for p in session.scalars(select(Page).where(Page.crawl_id == crawl.id)):
-            if p.url in wanted or p.screenshot:
-                rows.append({"site_id": site.id, "url": p.url, "status": p.status, "fetched_at": p.fetched_at,
-                             "sha256": p.sha256, "content_type": p.content_type, "evidence_ref": p.evidence_ref,
-                             "screenshot": p.screenshot, "warc_path": crawl.warc_path})
+    for crawl_id, url, *rest in session.execute(stmt):
+        if url in wanted or rest[-1]:
+            site_id, warc = by_crawl[crawl_id]
+            rows.append((site_id, url, *rest, warc))
     return pd.DataFrame(rows, columns=PAGE_COLUMNS)

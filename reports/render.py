@@ -52,16 +52,18 @@ def render_run(session: Session, run_id: int, rubric_id: str | None, out_dir: Pa
 def render_report(session: Session, run_id: int, rubric_id: str | None, out_dir: Path | str, *,
                   compare: int | None = None, formats: str | Iterable[str] | None = None,
                   bulletin: bool | None = None, assertions: dict[str, Any] | None = None,
-                  lang: str = "en") -> Rendered:
+                  lang: str = "en", bulletin_sender: Any = None) -> Rendered:
     """Render one run's ranked report into `formats` and say which baseline run was used.
 
     `bulletin`: True always writes the monthly 通报, False never, None when the run has monthly-volume findings.
     `assertions`: an assertion file's verdict on the run (its JSON summary), shown on the pages.
+    `bulletin_sender`: the 通报's sender, number, date and deadline (`reports.bulletin.sender.sender_options`).
     """
     chosen = parse_formats(formats)
     csv_format.check_lang(lang)
     report = build_report(session, run_id, rubric_id, compare=compare, assertions=assertions)
     report.lang = lang
+    report.bulletin_sender = bulletin_sender
     if bulletin is None:
         bulletin = "bulletin" in chosen or bool(report.bulletins)
     wanted = (set(chosen) | {"bulletin"}) if bulletin else (set(chosen) - {"bulletin"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 from pathlib import Path
@@ -128,39 +129,114 @@ def snapshot_page(body: bytes, content_type: str, page: dict) -> str:
             f"<p>内容类型 {escape(content_type)}，按文本显示：</p><pre>{escape(text[:200_000])}</pre></body></html>")
 
 
+# Bump when sanitising or the banner changes: cached snapshots made by an older version are then remade.
+SNAPSHOT_VERSION = "1"
+CACHE_DIR = "snapshot-cache"  # beside each WARC file: sanitised pages, made once, linked into every report
+
+
+def cache_key(row: dict) -> str:
+    """A snapshot's identity: its WARC file and record, what the banner shows, the sanitiser's version."""
+    parts = [SNAPSHOT_VERSION, str(row.get("warc_path") or ""), str(row.get("evidence_ref") or ""), str(row["url"]),
+             str(row.get("fetched_at") or ""), str(row.get("sha256") or ""), str(row.get("content_type") or "")]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def place(src: Path, dest: Path) -> None:
+    """Put `src` at `dest`: a hard link when the file system allows (no bytes copied), else a copy."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.unlink()
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copyfile(src, dest)
+
+
+def _cached(row: dict) -> Path:
+    key = cache_key(row)
+    return Path(row["warc_path"]).parent / CACHE_DIR / key[:2] / f"{key}.html"
+
+
+def _store_cache(path: Path, html: str) -> bool:
+    """Write a sanitised snapshot to the cache (atomically); False when the folder is not writable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        log.warning("cannot cache snapshot %s: %s", path, exc)
+        return False
+
+
 def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int, str], dict]:
-    """Write snapshots/ and screenshots/ for the evidence pages; (site_id, url) → relative paths."""
+    """Write snapshots/ and screenshots/ for the evidence pages; (site_id, url) → relative paths.
+
+    An archived page is sanitised once: the snapshot is cached beside its WARC file (`snapshot-cache/`,
+    keyed by record and sanitiser version) and linked into each report, so re-rendering a run, or
+    rendering it again next week, reads no WARC and parses no HTML for pages already seen. Each
+    snapshot and screenshot is placed once per report however many findings cite it.
+    """
     out: dict[tuple[int, str], dict] = {}
     if pages is None or pages.empty:
         return out
     rows = pages.astype(object).where(pages.notna(), None).to_dict("records")
-    by_warc: dict[str, list[dict]] = {}
+    placed: dict[str, str | None] = {}  # destination → relative path, or None when it cannot be made
+    to_read: dict[str, list[tuple[dict, Path, Path]]] = {}  # WARC → (row, cache path, destination)
     for row in rows:
         entry = out.setdefault((row["site_id"], row["url"]), {"snapshot": None, "screenshot": None})
         shot = row.get("screenshot")
-        if shot and Path(shot).is_file():
+        if shot:
             dest = out_dir / "screenshots" / f"{_name(shot)}{Path(shot).suffix.lower() or '.png'}"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(shot, dest)
-            entry["screenshot"] = dest.relative_to(out_dir).as_posix()
+            if dest.as_posix() not in placed:
+                placed[dest.as_posix()] = None
+                if Path(shot).is_file():
+                    place(Path(shot), dest)
+                    placed[dest.as_posix()] = dest.relative_to(out_dir).as_posix()
+            entry["screenshot"] = placed[dest.as_posix()]
+        if not (row.get("evidence_ref") and row.get("warc_path")):
+            continue
+        dest = out_dir / "snapshots" / f"{_name(row['evidence_ref'])}.html"
+        key = dest.as_posix()
+        if key in placed:
+            entry["snapshot"] = placed[key]
+            continue
+        placed[key] = None
+        cache = _cached(row)
+        if cache.is_file():
+            place(cache, dest)
+            placed[key] = entry["snapshot"] = dest.relative_to(out_dir).as_posix()
+        else:
+            to_read.setdefault(row["warc_path"], []).append((row, cache, dest))
+    for warc, wanted in to_read.items():
+        _snapshot_from_warc(Path(warc), wanted, out_dir, placed)
+    for row in rows:  # fill in the snapshots made from WARC files for every row that cites them
         if row.get("evidence_ref") and row.get("warc_path"):
-            by_warc.setdefault(row["warc_path"], []).append(row)
-    for warc, wanted in by_warc.items():
-        path = Path(warc)
-        if not path.is_file():
-            log.warning("WARC file %s not found; archived copies skipped", warc)
-            continue
-        try:
-            records = read_records(path, {r["evidence_ref"] for r in wanted})
-        except Exception as exc:  # a damaged WARC must not stop the report
-            log.warning("cannot read WARC %s: %s", warc, exc)
-            continue
-        for row in wanted:
-            rec = records.get(row["evidence_ref"])
-            if rec is None:
-                continue
-            dest = out_dir / "snapshots" / f"{_name(row['evidence_ref'])}.html"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(snapshot_page(rec[0], rec[1] or row.get("content_type") or "", row), encoding="utf-8")
-            out[(row["site_id"], row["url"])]["snapshot"] = dest.relative_to(out_dir).as_posix()
+            rel = placed.get((out_dir / "snapshots" / f"{_name(row['evidence_ref'])}.html").as_posix())
+            out[(row["site_id"], row["url"])]["snapshot"] = rel
     return out
+
+
+def _snapshot_from_warc(path: Path, wanted: list[tuple[dict, Path, Path]], out_dir: Path,
+                        placed: dict[str, str | None]) -> None:
+    """Read the wanted records of one WARC file, sanitise each once, cache it and place it in the report."""
+    if not path.is_file():
+        log.warning("WARC file %s not found; archived copies skipped", path)
+        return
+    try:
+        records = read_records(path, {r["evidence_ref"] for r, _c, _d in wanted})
+    except Exception as exc:  # a damaged WARC must not stop the report
+        log.warning("cannot read WARC %s: %s", path, exc)
+        return
+    for row, cache, dest in wanted:
+        rec = records.get(row["evidence_ref"])
+        if rec is None:
+            continue
+        html = snapshot_page(rec[0], rec[1] or row.get("content_type") or "", row)
+        if _store_cache(cache, html):
+            place(cache, dest)
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(html, encoding="utf-8")
+        placed[dest.as_posix()] = dest.relative_to(out_dir).as_posix()

@@ -26,7 +26,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 import scoring.checks  # noqa: F401  (registers the bundled check kinds)
@@ -44,8 +44,13 @@ from xxgk.store import (
     NOT_CHECKED,
     PARTIAL,
     PASS,
+    Column,
     Crawl,
+    Document,
     Finding,
+    Item,
+    Link,
+    Page,
     RubricSnapshot,
     Run,
     Score,
@@ -160,8 +165,8 @@ def _applicability(rubric: Rubric, ctx: SiteContext) -> CheckOutcome | None:
     return None
 
 
-def score_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None) -> SiteResult:
-    """Score one crawl (one site of a run) and replace its findings and scores for this rubric."""
+def judge_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None) -> SiteResult:
+    """Run the rubric's checks on one crawl (one site of a run) and combine them by the rubric's method."""
     if rubric.method not in METHODS:
         raise UserError(f"scoring method {rubric.method!r} is not implemented "
                         f"(available: {', '.join(METHODS)})", field="method")
@@ -173,22 +178,47 @@ def score_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher
     result = METHODS[rubric.method](rubric, outcomes)
     if na is not None:
         result.veto = None
+    return result
 
-    session.execute(delete(Finding).where(Finding.run_id == crawl.run_id, Finding.site_id == crawl.site_id,
-                                          Finding.rubric_id == rubric.id))
-    session.execute(delete(Score).where(Score.run_id == crawl.run_id, Score.site_id == crawl.site_id,
-                                        Score.rubric_id == rubric.id))
+
+def result_rows(crawl: Crawl, rubric: Rubric, result: SiteResult) -> tuple[list[dict], list[dict]]:
+    """The `Finding` and `Score` rows of one site's result, as column → value dicts for a bulk insert."""
+    findings = []
     for r in result.items:
         o = r.outcome
-        session.add(Finding(
-            run_id=crawl.run_id, site_id=crawl.site_id, rubric_id=rubric.id,
-            section_id=r.section.id, section_name=r.section.name, item_id=r.item.id, item_name=r.item.name,
-            check_kind=o.kind, status=o.status, credit=o.credit, points=r.points, max_points=r.max_points,
-            message=o.message, reason=o.reason, evidence=o.evidence, matched=o.matched, details=o.details,
-        ))
-    for sid, sname, rs in _groups(rubric, result.items):
-        session.add(_score_row(crawl, rubric, sid, sname, rs, result.veto))
+        findings.append({
+            "run_id": crawl.run_id, "site_id": crawl.site_id, "rubric_id": rubric.id,
+            "section_id": r.section.id, "section_name": r.section.name, "item_id": r.item.id,
+            "item_name": r.item.name, "check_kind": o.kind, "status": o.status, "credit": o.credit,
+            "points": r.points, "max_points": r.max_points, "message": o.message, "reason": o.reason,
+            "evidence": o.evidence, "matched": o.matched, "details": o.details})
+    scores = [_score_row(crawl, rubric, sid, sname, rs, result.veto) for sid, sname, rs in _groups(rubric, result.items)]
+    return findings, scores
+
+
+def write_results(session: Session, findings: list[dict], scores: list[dict]) -> None:
+    """Insert findings and scores in bulk: one multi-row statement per table instead of a row per object."""
+    if findings:
+        session.execute(insert(Finding), findings)
+    if scores:
+        session.execute(insert(Score), scores)
+
+
+def clear_results(session: Session, run_id: int, rubric_id: str, site_id: int | None = None) -> None:
+    """Delete a run's findings and scores for a rubric (one site's, or every site's) in two statements."""
+    for model in (Finding, Score):
+        cond = [model.run_id == run_id, model.rubric_id == rubric_id]
+        if site_id is not None:
+            cond.append(model.site_id == site_id)
+        session.execute(delete(model).where(*cond))
+
+
+def score_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None) -> SiteResult:
+    """Score one crawl (one site of a run) and replace its findings and scores for this rubric."""
+    result = judge_crawl(session, crawl, rubric, matcher)
+    clear_results(session, crawl.run_id, rubric.id, crawl.site_id)
     session.flush()
+    write_results(session, *result_rows(crawl, rubric, result))
     return result
 
 
@@ -199,7 +229,7 @@ def _groups(rubric: Rubric, results: list[ItemResult]) -> list[tuple[str, str, l
 
 
 def _score_row(crawl: Crawl, rubric: Rubric, sid: str, sname: str, rs: list[ItemResult],
-               veto: str | None) -> Score:
+               veto: str | None) -> dict:
     points = round(sum(r.points for r in rs), 4)
     mx = round(sum(r.max_points for r in rs), 4)
     eligible = round(sum(r.max_points for r in rs if r.eligible), 4)
@@ -207,9 +237,9 @@ def _score_row(crawl: Crawl, rubric: Rubric, sid: str, sname: str, rs: list[Item
     row_veto = veto if (sid == "total" or any(r.item.veto for r in rs)) else None
     if veto is not None and sid == "total":
         points, percent = 0.0, None
-    return Score(run_id=crawl.run_id, site_id=crawl.site_id, rubric_id=rubric.id, section_id=sid,
-                 section_name=sname, points=points, max_points=mx, eligible_points=eligible,
-                 percent=percent, veto=row_veto)
+    return {"run_id": crawl.run_id, "site_id": crawl.site_id, "rubric_id": rubric.id, "section_id": sid,
+            "section_name": sname, "points": points, "max_points": mx, "eligible_points": eligible,
+            "percent": percent, "veto": row_veto}
 
 
 def verdict(total: Score, rubric: Rubric) -> str | None:
@@ -221,18 +251,46 @@ def verdict(total: Score, rubric: Rubric) -> str | None:
     return PASSED if total.percent >= rubric.pass_mark else FAILED
 
 
+BATCH_SITES = 200  # sites whose findings and scores are inserted together
+
+
 def score_run(session: Session, run_id: int, rubric: Rubric) -> None:
-    """Score every crawl of the run against the rubric, replacing earlier findings/scores for it."""
+    """Score every crawl of the run against the rubric, replacing earlier findings/scores for it.
+
+    The old rows go in one delete per table; new ones are inserted in bulk every `BATCH_SITES` sites,
+    and each site's loaded crawl rows leave the session once it is scored, so memory stays bounded
+    by a batch, not by the run.
+    """
     run = session.get(Run, run_id)
     if run is None:
         raise UserError(f"no run with id {run_id}", field="run")
     matcher = Matcher(rubric)
-    crawls = session.scalars(select(Crawl).where(Crawl.run_id == run_id).order_by(Crawl.id)).all()
-    for crawl in crawls:
-        score_crawl(session, crawl, rubric, matcher)
+    crawl_ids = session.scalars(select(Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.id)).all()
+    clear_results(session, run_id, rubric.id)
+    findings: list[dict] = []
+    scores: list[dict] = []
+    for n, crawl_id in enumerate(crawl_ids, start=1):
+        crawl = session.get(Crawl, crawl_id)
+        rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher))
+        findings += rows[0]
+        scores += rows[1]
         log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
+        if n % BATCH_SITES == 0 or n == len(crawl_ids):
+            write_results(session, findings, scores)
+            findings, scores = [], []
+            session.flush()
+            _release_crawl_rows(session)
     store_snapshot(session, run_id, rubric)
     session.flush()
+
+
+_CRAWL_ROWS = (Column, Item, Page, Link, Document)
+
+
+def _release_crawl_rows(session: Session) -> None:
+    """Detach the columns, items, pages, links and documents scoring loaded (they are only read)."""
+    for obj in [o for o in session.identity_map.values() if isinstance(o, _CRAWL_ROWS)]:
+        session.expunge(obj)
 
 
 def store_snapshot(session: Session, run_id: int, rubric: Rubric) -> RubricSnapshot:

@@ -245,11 +245,3 @@ def publish(judgement: Judgement, assertions: Assertions, out_dir: Path) -> list
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "assertions.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return notify(assertions.notify, summary) if assertions.notify else []
-
-
-def apply_assertions(session: Session, run_id: int, rubric_id: str, assertions: Assertions, out_dir: Path, *,
-                     pass_mark: float, baseline_run_id: int | None = None) -> tuple[Judgement, list[str]]:
-    """Judge a run and publish the judgement (see `judge_with_baseline` and `publish`)."""
-    judgement = judge_with_baseline(session, run_id, rubric_id, assertions, pass_mark=pass_mark,
-                                    baseline_run_id=baseline_run_id)
-    return judgement, publish(judgement, assertions, out_dir)

@@ -22,6 +22,15 @@ from rich.table import Table
 from xxgk import pipeline
 from xxgk.assertions import Assertions, Judgement, load_assertions, publish
 from xxgk.commands import register_all
+from xxgk.commands.bulletin_options import (
+    DateOption,
+    DeadlineOption,
+    IssuerOption,
+    NumberOption,
+    SenderFileOption,
+    bulletin_sender,
+    issue_bulletin,
+)
 from xxgk.commands.options import DbOption, out_option
 from xxgk.config import DEFAULT_DB, DEFAULT_HOME, DEFAULT_RUBRIC, AuditConfig, db_url_from
 from xxgk.errors import UserError
@@ -228,8 +237,14 @@ def report(
         "--formats", help="Comma-separated: html,csv,xlsx,json,pdf,bulletin (html and csv always; "
                           "default html,csv,xlsx,json).")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the ranking and site pages to PDF (Chromium).")] = False,
-    bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the monthly 通报 (HTML + DOCX) even when "
-                                                              "the run has no monthly-volume findings.")] = False,
+    bulletin: Annotated[bool, typer.Option("--bulletin", help="Write the 通报 (HTML + DOCX in 公文 layout; PDF "
+                                                              "with pdf) for any rubric; a monthly-volume run "
+                                                              "writes it anyway.")] = False,
+    bulletin_file: SenderFileOption = None,
+    bulletin_issuer: IssuerOption = None,
+    bulletin_number: NumberOption = None,
+    bulletin_date: DateOption = None,
+    bulletin_deadline: DeadlineOption = None,
     lang: Annotated[str, typer.Option("--lang", help="CSV header language: en (the stable column names) or zh "
                                                      "(the same columns under Chinese heads).")] = "en",
     assert_file: Annotated[Path | None, typer.Option(
@@ -239,6 +254,7 @@ def report(
     """Re-render the report of a stored run."""
     rules = load_assertions(assert_file) if assert_file else None
     _check_lang(lang)
+    sender = bulletin_sender(bulletin_file, bulletin_issuer, bulletin_number, bulletin_date, bulletin_deadline)
     db_url = db_url_from(db)
     _require_run(db_url, run)
     if compare is not None:
@@ -251,7 +267,8 @@ def report(
         loaded, _path = pipeline.load_rubric_ref(rubric or _run_rubric(db_url, run))
         judgement = pipeline.judge_run(db_url, run, loaded, rules, baseline=compare)
     page = pipeline.report(db_url, run, rubric, out, compare=compare, formats=formats,
-                           bulletin=True if bulletin else None, lang=lang,
+                           bulletin=True if bulletin or sender is not None else None, lang=lang,
+                           bulletin_sender=sender,
                            assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     out_console.print(f"report written to {page.resolve()}")
     if judgement is not None and rules is not None:
@@ -340,8 +357,10 @@ def demo(
     Universities are audited against the 50-item checklist, government portals against the 2019
     inspection indicators and, re-scoring the same crawl, the annual-report rubric; each as of the sample
     world's own date. The university crawl is also evaluated with the three-part evaluation file
-    rubrics/evaluations/university-21c.yaml (evaluation/evaluation.html). The runs go to the default store (or --db) on fixed ports, so a second demo is
-    compared with the first (`xxgk runs list` shows both). The last line is the university ranking page.
+    rubrics/evaluations/university-21c.yaml (evaluation/evaluation.html). The runs go to the default
+    store (or --db) on fixed ports, so a second demo is compared with the first (`xxgk runs list` shows
+    both). The government audit also writes its 通报 (bulletin.docx, and bulletin.pdf when Chromium is
+    installed). The last line is the university ranking page.
     """
     import csv
     import json
@@ -387,6 +406,9 @@ def demo(
                 raise UserError(f"the {kind} audit failed (see above)")
             pages.append((out / kind / "index.html").resolve())
             found = re.search(r"^run (\d+):", res.stdout, re.M)
+            if kind == "government" and found:  # the 通报 an office would send the audited units
+                written = issue_bulletin(db_url_from(db), int(found.group(1)), rubric, out / kind)
+                pages.append(written[-1].resolve())
             if kind == "government" and found:  # the same crawl, scored again: no second crawl
                 console.print(f"scoring the government crawl against {DEMO_ANNUAL_RUBRIC}")
                 loaded, _path = pipeline.load_rubric_ref(DEMO_ANNUAL_RUBRIC)

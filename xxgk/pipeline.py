@@ -102,7 +102,7 @@ def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> No
 
 def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, compare: int | None = None,
            formats: str | None = None, bulletin: bool | None = None,
-           assertions: dict[str, Any] | None = None, lang: str = "en") -> Path:
+           assertions: dict[str, Any] | None = None, lang: str = "en", bulletin_sender: Any = None) -> Path:
     """Render the run's ranking page, site pages and exports (`formats`, e.g. "html,csv,xlsx,json,pdf").
 
     `compare` sets the baseline run (default: the previous run of the same rubric and site list);
@@ -113,7 +113,8 @@ def report(db_url: str, run_id: int, rubric_id: str | None, out_dir: Path, *, co
     factory = session_factory(db_url)
     with session_scope(factory) as session:
         done = render_report(session, run_id, rubric_id, out_dir, compare=compare, formats=formats,
-                             bulletin=bulletin, assertions=assertions, lang=lang)
+                             bulletin=bulletin, assertions=assertions, lang=lang,
+                             bulletin_sender=bulletin_sender)
         # Remember the report, so `runs prune` keeps the runs it is built from.
         session.add(ReportRecord(run_id=run_id, rubric_id=done.rubric_id or rubric_id,
                                  baseline_run_id=done.baseline_run, out_dir=str(Path(out_dir).resolve())))

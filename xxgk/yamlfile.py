@@ -95,6 +95,8 @@ def _scalar(node: yaml.Node) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except ValueError:  # a date-like scalar that is no date (2026-13-01): the text, for the schema to refuse
+        return node.value
     finally:
         loader.dispose()
 

@@ -52,6 +52,25 @@ def says_no_data(sel: Selector) -> bool:
     return False
 
 
+def says_empty(sel: Selector) -> bool:
+    """The page says its list is empty (暂无信息) and its main block holds little else than headings (the
+    column's name), links (a 当前位置 trail, menus) and that marker: an empty column under a title and a
+    template banner, not a content page."""
+    if not says_no_data(sel):
+        return False
+    from crawler.discovery.content import main_block
+
+    block = main_block(sel)
+    if block is None:
+        return True
+    own = block.xpath(".//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)"
+                      " and not(ancestor::h1 or ancestor::h2 or ancestor::h3 or ancestor::h4 or ancestor::h5"
+                      " or ancestor::h6)]").getall()
+    rest = CRUMB.sub("", re.sub(r"\s+", "", "".join(own)))
+    rest = CRUMB_SEP.sub("", NO_DATA.sub("", rest))
+    return len(rest) < MIN_CONTENT_CHARS
+
+
 def breadcrumb(sel: Selector) -> list[str]:
     """The names of a 当前位置 trail (home first), or [] when the page shows none."""
     for node in sel.xpath("//body//*[contains(text(),'位置')]"):

@@ -1,4 +1,4 @@
-"""Column (栏目) trees from nav blocks: nested ul/li menus, group headers without links.
+"""Column (栏目) trees from nav blocks: nested ul/li menus, dropdowns, group headers without links.
 
 The tree follows `li` nesting (not element nesting), so invalid markup such as a `<DIV>`
 between `<ul>` and `<li>` (柘城) does not break it.
@@ -70,6 +70,45 @@ def _label(li: Selector, level: int) -> tuple[str, str | None]:
     return clean(" ".join(parts)), None
 
 
+def _dropdown(li: Selector, level: int, base: str) -> NavNode | None:
+    """A li drawn as a dropdown: a label (plain text or one link) then a block of bare links without li
+    rows (`<li><span>基本信息</span><div><a>学校章程</a><a>…</a></div></li>`). The label is the group
+    (a header without a link when it is plain text) and the block's links are its columns. None when the
+    li is not shaped so; its sub-columns in nested li rows are left to the li tree."""
+    label: tuple[str, str | None] | None = None
+    children: list[NavNode] = []
+    for child in li.xpath("./node()"):
+        root = child.root
+        if isinstance(root, str):
+            if label is None and clean(root):
+                label = (clean(root), None)
+            continue
+        if root.tag in ("script", "style") or child.xpath(".//li"):
+            continue
+        links = child.xpath("descendant-or-self::a[@href]")
+        text = node_text(child)
+        if label is None:
+            if not text:
+                continue
+            if len(links) > 1:
+                return None  # links before any label: a row of sibling links, not a dropdown
+            label = (text, links[0].attrib.get("href")) if links else (text, None)
+            continue
+        if root.tag == "a" and label[1] is not None:
+            return None  # <li><a>A</a><a>B</a></li>: two sibling links, not a group and its columns
+        for a in links:
+            url, name = absolute(base, a.attrib.get("href")), column_name(node_text(a))
+            if url and name and name not in STOP_NAMES:
+                children.append(NavNode(name=name, url=url))
+    if label is None or not children:
+        return None
+    name = column_name(label[0])
+    if not name or name in STOP_NAMES:
+        return None
+    href = label[1]
+    return NavNode(name=name, url=absolute(base, href) if href is not None else None, children=children)
+
+
 def tree_from(container: Selector, base: str) -> list[NavNode]:
     """The column tree inside one nav container (a ul/li menu, or a table with header rows)."""
     if not container.xpath(".//li") and container.xpath(".//tr"):
@@ -81,12 +120,14 @@ def tree_from(container: Selector, base: str) -> list[NavNode]:
     base_level = len(container.xpath("ancestor-or-self::li"))
     for li in container.xpath(".//li"):
         level = len(li.xpath("ancestor-or-self::li"))
-        name, href = _label(li, level)
-        name = column_name(name)
-        if not name or name in STOP_NAMES:
-            continue
-        url = absolute(base, href) if href is not None else None  # javascript:/'#' → a group header
-        node = NavNode(name=name, url=url)
+        node = _dropdown(li, level, base)
+        if node is None:
+            name, href = _label(li, level)
+            name = column_name(name)
+            if not name or name in STOP_NAMES:
+                continue
+            url = absolute(base, href) if href is not None else None  # javascript:/'#' → a group header
+            node = NavNode(name=name, url=url)
         by_li[li.root] = node
         parent_li = li.root.getparent()
         while parent_li is not None and parent_li.tag != "li":
@@ -181,7 +222,36 @@ def nav_containers(sel: Selector) -> list[Selector]:
             continue
         seen.append(el.root)
         out.append(el)
+    for menu in _grouped_menus(sel):
+        if not any(anc in seen for anc in menu.root.iterancestors()):
+            seen.append(menu.root)
+            out.append(menu)
     return out
+
+
+def _grouped_menus(sel: Selector) -> list[Selector]:
+    """Menus recognised by their shape whatever they are called: an outermost ul/ol of at least three
+    linked rows, one of which is a group — a label without a link over its own links (a dropdown, or
+    a nested list). Only such a menu can name link-less group headers, so its class is not needed."""
+    out: list[Selector] = []
+    for ul in sel.xpath("//body//ul[not(ancestor::ul or ancestor::ol)] | //body//ol[not(ancestor::ul or ancestor::ol)]"):
+        rows = ul.xpath("./li[.//a[@href]]")
+        if len(rows) < 3 or _is_dated_list(ul):
+            continue
+        if any(BAD_HINT.search(_hints(anc)) for anc in ul.xpath("ancestor-or-self::*[@class or @id]")):
+            continue
+        if any(_is_group_row(li) for li in rows):
+            out.append(ul)
+    return out
+
+
+def _is_group_row(li: Selector) -> bool:
+    level = len(li.xpath("ancestor-or-self::li"))
+    node = _dropdown(li, level, "http://x.invalid/")
+    if node is not None:
+        return node.url is None
+    name, href = _label(li, level)
+    return href is None and bool(column_name(name)) and bool(li.xpath(".//li//a[@href]"))
 
 
 HEAD_HINT = re.compile(r"header|head\b|top", re.I)

@@ -25,7 +25,7 @@ from twisted.internet import threads
 from twisted.python.failure import Failure
 
 from crawler.cms import GenericAdapter, by_name, detect
-from crawler.discovery.classify import says_no_data
+from crawler.discovery.classify import says_empty, says_no_data
 from crawler.extract.article import is_truncated
 from crawler.extract.columns import prune, tab_columns
 from crawler.extract.files import extract_text
@@ -397,7 +397,8 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
                 found += list(self._discover(sel, response.url, key, depth + 1, adapter, known, links))
         has_content = False
         if first and not page.items and not page.found:
-            has_content = len(adapter.content(sel).replace(" ", "")) >= MIN_CONTENT_CHARS
+            body = adapter.content(sel)
+            has_content = len(body.replace(" ", "")) >= MIN_CONTENT_CHARS and not says_empty(sel)
             if has_content:
                 found.append(self._kind(key, "content"))
         if first and "page_kind" not in response.meta:

@@ -16,8 +16,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.discovery.channels import site_channels
-from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute, clean, node_text
+from crawler.extract.linkdates import newest_link_date, title_links
 from crawler.spiders.pages import page_selector
 
 ENTRY_RE = re.compile(r"^(?:政府|政务|校务|院务)?信息公开(?:网|专栏|平台|主页|门户|专题|目录)?$")
@@ -73,6 +73,9 @@ def entry_link(sel: Selector, base: str, pattern: re.Pattern[str] = ENTRY_RE) ->
     return {"url": best[2], "text": best[3], "hidden": not visible, "place": best[5]}
 
 
+HOME_LINKS_KEPT = 200  # title links of the home page kept in Crawl.facts (bounded: facts are one JSON cell)
+
+
 class ProbesMixin:
     """Home facts, channels, the search form and the search test."""
 
@@ -84,15 +87,11 @@ class ProbesMixin:
     search_query: str | None
 
     def _home_facts(self, sel: Selector, url: str) -> None:
-        today = dt.date.today()
-        dates = []
-        for row in sel.xpath("//li | //tr | //dd"):
-            if row.xpath(".//li | .//tr"):
-                continue
-            d = parse_date(node_text(row))
-            if d and d <= today:
-                dates.append(d)
-        self.facts["home_newest_date"] = max(dates).isoformat() if dates else None
+        """The newest date printed beside a title link of the home page (whatever its row markup), and the
+        home page's first title links, so a check can tell "undated" from "dates we could not read"."""
+        newest = newest_link_date(sel, url, not_after=dt.date.today())
+        self.facts["home_newest_date"] = newest.isoformat() if newest else None
+        self.facts["home_item_links"] = title_links(sel, url, HOME_LINKS_KEPT)
 
     def _channels(self, sel: Selector, url: str, fact: str = "channels") -> None:
         """Site channels (政务服务, 政民互动 …) a page links to, wherever they sit. The home page and the

@@ -1,67 +1,65 @@
-"""The monthly bulletin (月度通报) of a run's monthly-volume findings: bulletin.html and bulletin.docx.
+"""The 通报 of a run, for every rubric kind: bulletin.html, bulletin.docx and, with pdf, bulletin.pdf.
 
-Offices circulate a 通报 as Word, so the same text goes into a python-docx document. The tables come
-from `reports.bulletin.collect` (one per site); `xxgk report` writes this format when the run has
-monthly-volume findings, or always with `--bulletin`.
+Offices circulate a 通报 as Word and as a printed PDF, so the one content model
+(`reports.bulletin.document.build`) is laid out twice: python-docx in GB/T 9704 layout
+(`reports.bulletin.gongwen`) and an autoescaped HTML page that Chromium prints on A4 with the same
+margins and "— N —" page numbers. `xxgk report --bulletin` (or `--formats bulletin`) writes it; a
+monthly-volume run writes it by default.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reports.bulletin import SiteBulletin, sentences
-from reports.cells import docx_text
+from reports.bulletin import fonts
+from reports.bulletin.document import Bulletin, build
+from reports.bulletin.gongwen import write_docx
 from reports.context import Report
 from reports.formats.base import Format
 from reports.templating import environment
 
+# Chromium's print margins are the 公文 margins; the page number sits in the bottom margin
+PDF_OPTIONS = {
+    "format": "A4", "landscape": False, "print_background": True, "prefer_css_page_size": False,
+    "margin": {"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"},
+    "display_header_footer": True, "header_template": "<span></span>",
+    "footer_template": ('<div style="width:100%;font-size:14pt;font-family:\'SimSun\',\'宋体\',serif;'
+                        'margin-bottom:10mm;text-align:center">'
+                        '— <span class="pageNumber"></span> —</div>'),
+}
+
 
 def write(report: Report, out_dir: Path) -> list[Path]:
-    """bulletin.html (autoescaped template) and bulletin.docx."""
-    html = out_dir / "bulletin.html"
-    html.write_text(environment().get_template("bulletin.html.j2").render(
-        **report.page_globals(), bulletins=report.bulletins, sentences=sentences), encoding="utf-8")
-    docx = write_docx(report.bulletins, out_dir / "bulletin.docx", run_id=int(report.run.id))
-    return [html, docx]
+    """bulletin.html and bulletin.docx; bulletin.pdf too when the render writes pdf."""
+    return write_bulletin(report, out_dir, pdf="pdf" in report.formats)
 
 
-_t = docx_text
+def write_bulletin(report: Report, out_dir: Path, *, pdf: bool = False) -> list[Path]:
+    """The 通报 files of one report into `out_dir`: html, docx and, when `pdf`, the printed PDF."""
+    bulletin = build(report, report.bulletin_sender)
+    html = write_html(bulletin, out_dir / "bulletin.html", docx="bulletin.docx")
+    written = [html, write_docx(bulletin, out_dir / "bulletin.docx")]
+    if pdf:
+        written.append(write_pdf(html, out_dir / "bulletin.pdf"))
+    return written
 
 
-def write_docx(bulletins: list[SiteBulletin], path: Path, run_id: int | None = None) -> Path:
-    """The 通报 as a Word document: per site, findings in prose and the per-unit count table."""
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    doc.add_heading("政府信息公开月度发布情况通报", level=1)
-    if run_id is not None:
-        doc.add_paragraph(f"（xxgk 运行 #{run_id} 自动生成）")
-    if not bulletins:
-        doc.add_paragraph("本次评估没有月度发布量数据。")
-    for b in bulletins:
-        doc.add_heading(_t(f"{b.site_name}（{b.latest_month}）"), level=2)
-        for line in sentences(b):
-            doc.add_paragraph(_t(line))
-        table = doc.add_table(rows=1, cols=len(b.months) + 3)
-        table.style = "Table Grid"
-        head = ["单位", *b.months, "合计", "连续空白月"]
-        for cell, text in zip(table.rows[0].cells, head, strict=True):
-            cell.text = _t(text)
-        for u in b.units:
-            cells = table.add_row().cells
-            values = [u.unit, *[str(n) for n in u.counts], str(u.total), str(u.consecutive_blank)]
-            for cell, text in zip(cells, values, strict=True):
-                cell.text = _t(text)
+def write_html(bulletin: Bulletin, path: Path, docx: str | None = None) -> Path:
+    """The 通报 page (autoescaped); its fonts put the installed 公文 font of each role first."""
+    stacks = {role: fonts.css_stack(role) for role in fonts.PREFERRED}
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    path.write_text(environment().get_template("bulletin.html.j2").render(b=bulletin, fonts=stacks, docx=docx),
+                    encoding="utf-8")
     return path
 
 
-FORMAT = Format(name="bulletin", description="monthly 通报 of the monthly-volume check, as HTML and Word",
-                files=("bulletin.html", "bulletin.docx"), write=write)
+def write_pdf(html: Path, pdf: Path) -> Path:
+    """Print the 通报 page to A4 through Debian Chromium (reports.formats.pdf's printer)."""
+    from reports.formats.pdf import print_pages
+
+    print_pages([(html, pdf)], options=PDF_OPTIONS)
+    return pdf
+
+
+FORMAT = Format(name="bulletin", description="the 通报 in 公文 layout, as HTML and Word (and PDF with pdf)",
+                files=("bulletin.html", "bulletin.docx"), write=write)  # bulletin.pdf with pdf

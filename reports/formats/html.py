@@ -11,6 +11,8 @@ from markupsafe import Markup
 from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
 from reports.formats.base import Format
+from reports.pagination import FILES as PAGINATED_FILES
+from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
 from reports.snapshots import build_evidence
@@ -29,12 +31,15 @@ def weakest_items(ranking: Ranking, limit: int = 15) -> pd.DataFrame:
     return items.sort_values("rate", kind="mergesort").head(limit)
 
 
-def ranking_page(env: Environment, report: Report) -> str:
-    """The ranking page HTML."""
+def ranking_page(env: Environment, report: Report, rows: list[dict] | None = None, pager: Pager | None = None,
+                 groups: list[Group] | None = None) -> str:
+    """The ranking page HTML: every ranked row, or with `pager` the first page's and the group table."""
     ranking = report.ranking
     cats = ranking.categories if ranking.categories is not None else pd.DataFrame(columns=["section_name", "rate"])
+    rows = records(ranking.table) if rows is None else rows
     return env.get_template("ranking.html.j2").render(
-        **report.page_globals(), ranking=ranking, rows=records(ranking.table), narrative=report.narrative,
+        **report.page_globals(), ranking=ranking, rows=pager.rows if pager else rows, pager=pager,
+        pager_total=len(rows), groups=groups or [], narrative=report.narrative,
         baseline=report.baseline, chart=bar_chart(ranking.distribution, title="总分分布"),
         category_chart=hbar_chart([(r["section_name"], r["rate"]) for r in records(cats)], title="各类别平均得分率"),
         categories=records(cats), site_page=site_page_name, weakest=records(weakest_items(ranking)),
@@ -42,14 +47,54 @@ def ranking_page(env: Environment, report: Report) -> str:
         spark={s: Markup(sparkline(points)) for s, points in report.trends.totals.items()})
 
 
-def history_context(report: Report, site_id: int) -> dict:
-    """A site page's history: its total per run, each item's statuses per run, changes since the baseline."""
+def items_by_site(report: Report) -> dict[int, dict[str, list]]:
+    """Each site's item histories (item id → statuses per run), grouped once for all site pages."""
+    out: dict[int, dict[str, list]] = {}
+    for (sid, item), statuses in report.trends.items.items():
+        out.setdefault(sid, {})[item] = statuses
+    return out
+
+
+def history_context(report: Report, site_id: int, site_items: dict[int, dict[str, list]] | None = None) -> dict:
+    """A site page's history: its total per run, each item's statuses per run, changes since the baseline.
+
+    `site_items` (from `items_by_site`) saves a scan of every site's histories per page.
+    """
     trends = report.trends
     points = trends.totals.get(site_id, [])
-    items = {item: statuses for (sid, item), statuses in trends.items.items() if sid == site_id}
+    if site_items is None:
+        site_items = items_by_site(report)
+    items = site_items.get(site_id, {})
     return {"trend": points, "trend_chart": Markup(sparkline(points, width=240, height=60)),
             "item_history": items if len(trends.runs) > 1 else {}, "changes": trends.changes.get(site_id, {}),
             "change_kinds": CHANGE_KINDS, "baseline": report.baseline}
+
+
+def write_ranking(env: Environment, report: Report, out_dir: Path, page_size: int = PAGE_SIZE) -> list[Path]:
+    """index.html; for a run of more than `page_size` sites also its later pages and one page set per group."""
+    rows = records(report.ranking.table)
+    index = out_dir / "index.html"
+    if not is_paginated(len(rows), page_size):
+        index.write_text(ranking_page(env, report, rows), encoding="utf-8")
+        return [index]
+    site_groups = dict(zip(report.data.sites.site_id.astype(int), report.data.sites["group"], strict=True))
+    groups = group_rows(rows, site_groups)
+    pages = paginate(rows, "index", page_size)
+    index.write_text(ranking_page(env, report, rows, pages[0], groups), encoding="utf-8")
+    written = [index]
+    template = env.get_template("ranking_page.html.j2")
+    common = {**report.page_globals(), "ranking": report.ranking, "site_page": site_page_name,
+              "spark": {s: Markup(sparkline(p)) for s, p in report.trends.totals.items()}}
+    sets = [("排名", None, pages[1:], len(rows))]
+    sets += [(f"分组排名：{g.name}", g, paginate(g.rows, g.stem, page_size), len(g.rows)) for g in groups]
+    for heading, group, pagers, total in sets:
+        for pager in pagers:
+            title = heading if pager.count == 1 else f"{heading}（第 {pager.number} 页）"
+            path = out_dir / pager.file
+            path.write_text(template.render(**common, heading=title, group=group, rows=pager.rows, pager=pager,
+                                            pager_total=total), encoding="utf-8")
+            written.append(path)
+    return written
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
@@ -57,20 +102,19 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     data, env = report.data, environment()
     (out_dir / "sites").mkdir(parents=True, exist_ok=True)
     evidence = build_evidence(data.pages, out_dir)
-    index = out_dir / "index.html"
-    index.write_text(ranking_page(env, report), encoding="utf-8")
-    written = [index]
+    written = write_ranking(env, report, out_dir, PAGE_SIZE)
     index_by_site = by_site(data)
     rank_rows = {int(r["site_id"]): r for r in records(report.ranking.table)}
     template = env.get_template("site.html.j2")
+    histories = items_by_site(report)
     for site in data.sites.itertuples():
         page = out_dir / site_page_name(site.site_id)
         page.write_text(template.render(**report.page_globals(), **site_context(
             data, report.ranking, site, evidence, index_by_site, rank_rows),
-            **history_context(report, int(site.site_id))), encoding="utf-8")
+            **history_context(report, int(site.site_id), histories)), encoding="utf-8")
         written.append(page)
     return written
 
 
 FORMAT = Format(name="html", description="ranking page and one page per site, with archived evidence",
-                files=("index.html", "sites/site-N.html", "snapshots/", "screenshots/"), write=write)
+                files=("index.html", *PAGINATED_FILES, "sites/site-N.html", "snapshots/", "screenshots/"), write=write)

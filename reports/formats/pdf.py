@@ -8,14 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from reports.browser import chromium
 from reports.context import Report
 from reports.formats.base import Format
 
 
-def print_pages(pages: Iterable[tuple[Path, Path]]) -> list[Path]:
-    """Print each (html, pdf) pair with one browser; return the PDFs written."""
+def print_pages(pages: Iterable[tuple[Path, Path]], options: dict[str, Any] | None = None) -> list[Path]:
+    """Print each (html, pdf) pair with one browser; return the PDFs written.
+
+    `options` replace the page.pdf settings below (the 通报 prints A4 portrait with 公文 margins).
+    """
+    settings = options or {"format": "A4", "landscape": True, "print_background": True,
+                           "margin": {"top": "12mm", "bottom": "16mm", "left": "10mm", "right": "10mm"},
+                           "display_header_footer": True, "header_template": EMPTY_HEADER,
+                           "footer_template": PAGE_FOOTER}
     written = []
     with chromium() as browser:
         context = browser.new_context(java_script_enabled=True, offline=True)
@@ -24,9 +32,7 @@ def print_pages(pages: Iterable[tuple[Path, Path]]) -> list[Path]:
             page.goto(html.resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
             page.evaluate(UNLINK_LOCAL)
-            page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True,
-                     margin={"top": "12mm", "bottom": "16mm", "left": "10mm", "right": "10mm"},
-                     display_header_footer=True, header_template=EMPTY_HEADER, footer_template=PAGE_FOOTER)
+            page.pdf(path=str(pdf), **settings)
             written.append(pdf)
         context.close()
     return written

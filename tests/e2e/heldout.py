@@ -8,7 +8,9 @@ and the governments with the 2019 inspection rubric (`xxgk audit` in subprocesse
 - items: precision / recall / F1 of (URL, title, date) over the portal;
 - verdicts: checklist items (universities) or single-veto items (governments) equal to the truth;
 - false "missing": a rubric item the truth says is present (not fail) but the audit says fail;
-- emptiness judged: found list / content columns whose "no item and no body" agrees with the truth.
+- emptiness judged: found list / content columns whose "no item and no body" agrees with the truth;
+- pages fetched / holding: the crawl's pages against the truth's pages that hold a column or an item
+  (the cost of discovery: 1.0 wastes nothing; the target is ≤ 1.2 per site).
 
 By hand: `python -m tests.e2e.heldout --set heldout` prints the per-portal table.
 """
@@ -27,11 +29,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from xxgk.samples.server import SampleServer
 from xxgk.samples.v3 import generate_set
-from xxgk.store import Column, Crawl, Item, Site, session_factory
+from xxgk.store import Column, Crawl, Item, Page, Site, session_factory
 
 CHECKLIST = "moe-university-checklist-2014"
 INSPECTION = "gov-website-inspection-2019"
@@ -61,6 +63,13 @@ class PortalFigures:
     wrong: list[str]
     empty_judged: int = 0  # found list/content columns whose emptiness (no item, no body) matches the truth
     empty_total: int = 0
+    pages_fetched: int = 0  # pages the crawl fetched (store rows, errors included)
+    pages_useful: int = 0  # pages of the truth that hold a column or an item (home, portal, lists, articles)
+
+    @property
+    def fetch_ratio(self) -> float:
+        """Pages fetched per page that holds columns or items (the discovery's cost; 1.0 = nothing wasted)."""
+        return self.pages_fetched / self.pages_useful if self.pages_useful else 0.0
 
     @staticmethod
     def _prf(hit: int, found: int, truth: int) -> tuple[float, float, float]:
@@ -149,6 +158,7 @@ def _portal(session: Any, man: dict[str, Any], base: str, findings: dict[str, st
     got_items = {(_key(urljoin(base, u)), t, d.isoformat() if d else None) for u, t, d in session.execute(
         select(Item.url, Item.title, Item.published).where(Item.crawl_id == crawl.id))}
     truth_items = {(_key(urljoin(base, i["url"])), i["title"], i["date"]) for c in man["columns"] for i in c["items"]}
+    fetched = session.scalar(select(func.count(Page.id)).where(Page.crawl_id == crawl.id)) or 0
     n, equal, false_missing, wrong = _verdicts(man, findings)
     missing = sorted(truth_cols - found_cols)
     if missing:
@@ -156,7 +166,16 @@ def _portal(session: Any, man: dict[str, Any], base: str, findings: dict[str, st
     return PortalFigures(man["slug"], man["kind"], man["cms"], man["v3"]["layout"]["nav"], crawl.status,
                          len(truth_cols), len(found_cols), len(truth_cols & found_cols),
                          len(truth_items), len(got_items), len(truth_items & got_items), n, equal, false_missing,
-                         wrong, sum(judged), len(judged))
+                         wrong, sum(judged), len(judged), fetched, len(_useful_pages(man, base)))
+
+
+def _useful_pages(man: dict[str, Any], base: str) -> set[str]:
+    """The truth's pages that hold columns or items: home, portal, every list page, every item page."""
+    urls = {man.get("home"), man.get("portal")}
+    for c in man["columns"]:
+        urls.update(c.get("page_urls") or ([c["url"]] if c.get("url") else []))
+        urls.update(i["url"] for i in c["items"])
+    return {_key(urljoin(base, u)) for u in urls if u}
 
 
 def audit(set_name: str, work: Path) -> None:
@@ -211,7 +230,7 @@ def measure(set_name: str, work: Path) -> list[PortalFigures]:
 def table(figures: list[PortalFigures]) -> str:
     """The per-portal figures as a Markdown table, with a micro-averaged total row."""
     head = ("| portal | kind | cms | nav | crawl | columns P / R / F1 | items P / R / F1 | verdicts equal "
-            "| false missing | emptiness judged |\n|---|---|---|---|---|---|---|---|---|---|")
+            "| false missing | emptiness judged | pages fetched / holding |\n|---|---|---|---|---|---|---|---|---|---|---|")
     rows = [head]
 
     def fmt(prf: tuple[float, float, float]) -> str:
@@ -220,20 +239,24 @@ def table(figures: list[PortalFigures]) -> str:
     for f in figures:
         rows.append(f"| {f.slug} | {f.kind} | {f.cms} | {f.nav} | {f.crawl_status} | {fmt(f.columns_prf)} "
                     f"({f.columns_hit}/{f.columns_truth}) | {fmt(f.items_prf)} ({f.items_hit}/{f.items_truth}) "
-                    f"| {f.verdicts_equal}/{f.verdicts} | {f.false_missing} | {f.empty_judged}/{f.empty_total} |")
+                    f"| {f.verdicts_equal}/{f.verdicts} | {f.false_missing} | {f.empty_judged}/{f.empty_total} "
+                    f"| {f.pages_fetched}/{f.pages_useful} = {f.fetch_ratio:.2f} |")
     total = PortalFigures("all", "", "", "", "", *(sum(getattr(f, k) for f in figures) for k in (
         "columns_truth", "columns_found", "columns_hit", "items_truth", "items_found", "items_hit", "verdicts",
         "verdicts_equal", "false_missing")), [], sum(f.empty_judged for f in figures),
-        sum(f.empty_total for f in figures))
+        sum(f.empty_total for f in figures), sum(f.pages_fetched for f in figures),
+        sum(f.pages_useful for f in figures))
+    worst = max((f.fetch_ratio for f in figures), default=0.0)
     rows.append(f"| **all** | | | | | {fmt(total.columns_prf)} | {fmt(total.items_prf)} "
                 f"| {total.verdicts_equal}/{total.verdicts} | {total.false_missing} "
-                f"| {total.empty_judged}/{total.empty_total} |")
+                f"| {total.empty_judged}/{total.empty_total} "
+                f"| {total.pages_fetched}/{total.pages_useful} = {total.fetch_ratio:.2f} (worst {worst:.2f}) |")
     return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Audit a v3 sample set and print extraction and verdict figures.")
-    parser.add_argument("--set", dest="set_name", choices=("dev", "heldout"), default="heldout")
+    parser.add_argument("--set", dest="set_name", choices=("dev", "probe", "heldout"), default="heldout")
     parser.add_argument("--work", type=Path, help="Folder for the world, stores and reports (default: a temp dir).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON instead of a table.")
     parser.add_argument("--details", action="store_true", help="Also list every wrong verdict per portal.")

@@ -22,7 +22,8 @@ def test_report_command_options(tmp_path):
     doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert doc["baseline_run"] == store.runs[0]  # --compare overrides the previous run
     assert (out / "findings.csv").exists() and not (out / "report.xlsx").exists()  # html+csv always, xlsx not asked
-    assert (out / "bulletin.docx").exists() and "没有月度发布量数据" in (out / "bulletin.html").read_text("utf-8")
+    # --bulletin writes the 通报 for any rubric, not only for monthly-volume runs
+    assert (out / "bulletin.docx").exists() and "四、整改要求" in (out / "bulletin.html").read_text("utf-8")
     res = runner.invoke(app, ["report", str(store.runs[-1]), "--db", str(db), "--out", str(tmp_path / "o2")])
     assert res.exit_code == 0 and json.loads((tmp_path / "o2" / "report.json").read_text("utf-8"))["baseline_run"] \
         == store.runs[1]  # default: the previous finished run of the same rubric and site list

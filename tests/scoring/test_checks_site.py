@@ -234,3 +234,29 @@ def test_column_freshness_unit_columns(kit: Kit) -> None:
     out = kit.check("column_freshness", params)
     assert out.status == "fail" and out.details["count"] == 1
     assert [r["name"] for r in out.details["columns"] if r["state"] == "stale"] == ["发改局"]
+
+
+def test_home_updated_undated_home_linking_recent_items_needs_review(tmp_path: Path) -> None:
+    # No date read beside the home page's links, but a crawled item it links to is 3 days old: the home
+    # page shows recent information and our reading of its dates may be what failed — never a fail.
+    k = Kit(tmp_path, facts={"home_newest_date": None, "home_item_links": ["http://s.test/a/1.html"]})
+    col = k.col("要闻", items=1)
+    k.item(col, "县政府召开常务会议", AS_OF - D(3), url="http://s.test/a/1.html")
+    out = k.check("home_updated")
+    assert out.status == "needs_review" and "县政府召开常务会议" in out.message
+    assert out.details["linked_newest_date"] == (AS_OF - D(3)).isoformat()
+
+
+def test_home_updated_stale_home_linking_newer_item_needs_review(tmp_path: Path) -> None:
+    k = Kit(tmp_path, facts={"home_newest_date": (AS_OF - D(40)).isoformat(),
+                             "home_item_links": ["http://s.test/a/1.html"]})
+    k.item(k.col("要闻", items=1), "新近的一条", AS_OF - D(2), url="http://s.test/a/1.html")
+    assert k.check("home_updated").status == "needs_review"
+
+
+def test_home_updated_links_to_old_items_only_still_fails(tmp_path: Path) -> None:
+    # Every linked item is old too: the home page is not updated, whatever we read of its dates.
+    k = Kit(tmp_path, facts={"home_newest_date": None, "home_item_links": ["http://s.test/a/1.html"]})
+    k.item(k.col("要闻", items=1), "旧闻", AS_OF - D(90), url="http://s.test/a/1.html")
+    k.item(k.col("通知", items=1), "首页未链接的新闻", AS_OF - D(1), url="http://s.test/a/2.html")
+    assert k.check("home_updated").status == "fail"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.assertions import apply_assertions, judge, load_assertions
+from xxgk.assertions import judge, judge_with_baseline, load_assertions, publish
 from xxgk.errors import UserError
 from xxgk.store import Crawl, Finding, Run, Score, Site, session_factory, session_scope
 
@@ -118,7 +118,8 @@ def test_violations_reach_the_webhook_and_the_mailbox(tmp_path: Path, receivers)
     rules = load_assertions(write(tmp_path, RULES + f"notify:\n  webhook: {hook.url}\n  email:\n    to: [office@example.org]\n"
                                                     f"    smtp: '{inbox.address}'\n"))
     with session_scope(factory) as s:
-        j, problems = apply_assertions(s, ids["after"], "r", rules, tmp_path / "out", pass_mark=60)
+        j = judge_with_baseline(s, ids["after"], "r", rules, pass_mark=60)
+        problems = publish(j, rules, tmp_path / "out")
     assert problems == []
     saved = json.loads((tmp_path / "out" / "assertions.json").read_text(encoding="utf-8"))
     assert saved["status"] == "fail" and saved["errors"] == 8 and saved["warnings"] == 1
@@ -139,6 +140,7 @@ def test_undeliverable_notification_is_reported_not_raised(tmp_path: Path) -> No
     factory, ids = _store(tmp_path)
     rules = load_assertions(write(tmp_path, RULES + "notify:\n  webhook: http://127.0.0.1:9/hook\n"))
     with session_scope(factory) as s:
-        j, problems = apply_assertions(s, ids["after"], "r", rules, tmp_path / "out", pass_mark=60)
+        j = judge_with_baseline(s, ids["after"], "r", rules, pass_mark=60)
+        problems = publish(j, rules, tmp_path / "out")
     assert j.failed and len(problems) == 1 and problems[0].startswith("webhook http://127.0.0.1:9/hook: ")
     assert (tmp_path / "out" / "assertions.json").exists()  # the verdict is kept whatever the delivery

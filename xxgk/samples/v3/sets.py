@@ -1,9 +1,12 @@
-"""The v3 world sets: ``dev`` (adapters and heuristics may be tuned on it) and ``heldout`` (never).
+"""The v3 world sets: ``dev`` and ``probe`` (adapters and heuristics may be tuned on them) and ``heldout``
+(never).
 
 ``dev`` holds the two portals made from real markup (a 博达 VSB university 信息公开网 laid out like
 吉林农业大学's, and a TRS county 政府信息公开 platform) plus seeded draws. ``heldout`` is drawn from other
 seeds, and every held-out layout differs from every dev layout in at least ``HELDOUT_DISTANCE`` structural
-choices, so it is never a copy of a dev template. Nobody tunes the crawler on held-out.
+choices, so it is never a copy of a dev template. Nobody tunes the crawler on held-out. ``probe`` is drawn
+the held-out way (far from dev) from its own seed: layouts unlike dev's to try a fix on before held-out is
+measured, so a held-out failure is never what a fix is built from.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from .layout import Layout, draw_covering, draw_distinct
 from .pages import V3Pages, channel
 from .skins import SKINS, assign_urls
 
-SETS = ("dev", "heldout")
-DEV_DRAW_SEED, HELDOUT_DRAW_SEED = 31, 9001
+SETS = ("dev", "probe", "heldout")
+DEV_DRAW_SEED, HELDOUT_DRAW_SEED, PROBE_DRAW_SEED = 31, 9001, 5077
 HELDOUT_DISTANCE = 4
 PORTAL_URLS = {"vsb": "/xxgk/index.htm", "webplus": "/xxgk/main.htm", "trs": "/xxgk/index.html",
                "generic": "/zwgk/index.htm"}
@@ -89,6 +92,8 @@ def recipes(name: str) -> list[Recipe]:
         return dev
     if name == "heldout":
         return _draws("x", HELDOUT_DRAW_SEED, 1, 8, [r.layout for r in dev])
+    if name == "probe":
+        return _draws("p", PROBE_DRAW_SEED, 1, 24, [r.layout for r in dev])
     raise ValueError(f"unknown sample set {name!r}; known: {', '.join(SETS)}")
 
 
@@ -153,7 +158,7 @@ def generate_set(out_dir: Path, name: str = "dev") -> Path:
                         "quality": p.quality, "manifest": f"{p.slug}/manifest.json", "encoding": p.encoding,
                         "declared": p.declared, "down": False,
                         "absolute_links": r.layout.links in ("absolute", "mixed")})
-    seed = DEV_DRAW_SEED if name == "dev" else HELDOUT_DRAW_SEED
+    seed = {"dev": DEV_DRAW_SEED, "probe": PROBE_DRAW_SEED}.get(name, HELDOUT_DRAW_SEED)
     world = {"seed": seed, "set": name, "as_of": AS_OF.isoformat(), "portals": entries, "externals": []}
     path = out_dir / "world.json"
     path.write_text(_dump(world), encoding="utf-8")

@@ -5,7 +5,7 @@ Input: findings whose check kind includes `monthly_volume`; their `Finding.detai
 first), `quota` (items per month) and `units`: a list of {unit, counts, consecutive_blank_months,
 below_quota_months, …} where counts is {month: n} or a list aligned with months. Missing derived
 fields (consecutive blank months, below quota) are computed here from the counts. The bulletin format
-(`reports.formats.bulletin`) writes them as bulletin.html and bulletin.docx.
+(`reports.formats.bulletin`) writes them into the monthly 通报.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reports.bulletin.text import plain, short
 from reports.model import RunData
 
 KIND = "monthly_volume"
@@ -110,7 +111,7 @@ def parse_units(d: dict[str, Any]) -> tuple[list[str], float | None, list[UnitRo
         if below is None and isinstance(u.get("below_quota_months"), list):
             below = bool(u["below_quota_months"])
         rows.append(UnitRow(
-            unit=str(u.get("unit") or u.get("name") or "（未注明单位）"), counts=counts, total=sum(counts),
+            unit=plain(u.get("unit") or u.get("name") or "") or "（未注明单位）", counts=counts, total=sum(counts),
             latest=latest, blank_months=[m for m, n in zip(months, counts, strict=True) if n == 0],
             consecutive_blank=_int(consecutive) if consecutive is not None else streak,
             below_quota=bool(below) if below is not None else (quota is not None and latest < quota)))
@@ -134,13 +135,9 @@ def collect(data: RunData) -> list[SiteBulletin]:
         key = (row["site_id"], tuple(months), quota, tuple((u.unit, tuple(u.counts)) for u in units))
         if units and key not in seen:  # several items may share one table (e.g. 空白月 and 定额)
             seen.add(key)
-            out.append(SiteBulletin(int(row["site_id"]), names.get(row["site_id"], ""), urls.get(row["site_id"], ""),
+            out.append(SiteBulletin(int(row["site_id"]), plain(names.get(row["site_id"], "")), urls.get(row["site_id"], ""),
                                     months, quota, units))
     return out
-
-
-def _iso(name: str, limit: int = 40) -> str:
-    return "\u2068" + (name if len(name) <= limit else name[:limit] + "…") + "\u2069"
 
 
 def sentences(b: SiteBulletin) -> list[str]:
@@ -149,13 +146,13 @@ def sentences(b: SiteBulletin) -> list[str]:
            + (f"（月度定额{b.quota:g}条）" if b.quota is not None else "") + "。"]
     blank = b.blank_units
     if blank:
-        out.append("出现空白月的单位：" + "；".join(f"{_iso(u.unit)}（连续{u.consecutive_blank}个月未发布）" for u in blank) + "。")
+        out.append("出现空白月的单位：" + "；".join(f"{short(u.unit)}（连续{u.consecutive_blank}个月未发布）" for u in blank) + "。")
     else:
         out.append("本月没有空白月单位。")
     below = b.below_units
     if below:
-        out.append("发布量低于定额的单位：" + "；".join(f"{_iso(u.unit)}（{u.latest}条）" for u in below) + "。")
+        out.append("发布量低于定额的单位：" + "；".join(f"{short(u.unit)}（{u.latest}条）" for u in below) + "。")
     best = b.best_units
     if best:
-        out.append("发布情况较好的单位：" + "、".join(f"{_iso(u.unit)}（{u.latest}条）" for u in best) + "。")
+        out.append("发布情况较好的单位：" + "、".join(f"{short(u.unit)}（{u.latest}条）" for u in best) + "。")
     return out

@@ -1,0 +1,76 @@
+"""Scoring at national size: bulk writes, re-scoring replaces every row, memory bounded by a batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, func, select
+
+import scoring.engine as engine
+from scoring.engine import score_run
+from scoring.rubric import find_rubric, load_rubric
+from xxgk.store import Column, Crawl, Finding, Item, Run, Score, Site, session_factory
+
+
+def _store(session, n_sites: int) -> int:
+    run = Run(rubric_id="moe-university-checklist-2014")
+    session.add(run)
+    session.flush()
+    for k in range(n_sites):
+        site = Site(url=f"http://s{k}.test/", name=f"大学{k}", kind="university", key=f"s{k}")
+        session.add(site)
+        session.flush()
+        crawl = Crawl(run_id=run.id, site_id=site.id, status="done", portal_url=f"http://s{k}.test/xxgk/")
+        session.add(crawl)
+        session.flush()
+        col = Column(crawl_id=crawl.id, name="学校章程", path="学校章程", url=f"http://s{k}.test/zc.htm",
+                     item_count=1 + k % 2)
+        session.add(col)
+        session.flush()
+        session.add(Item(column_id=col.id, crawl_id=crawl.id, title="章程", url=f"http://s{k}.test/zc/1.htm"))
+    session.flush()
+    return run.id
+
+
+@pytest.fixture()
+def session(tmp_path: Path):
+    s = session_factory(f"sqlite:///{tmp_path / 'b.db'}")()
+    yield s
+    s.close()
+
+
+def _rows(session, run_id):
+    return sorted(session.execute(select(Finding.site_id, Finding.item_id, Finding.status, Finding.points,
+                                         Finding.message).where(Finding.run_id == run_id)).all())
+
+
+def test_rescoring_replaces_every_row_with_the_same_findings(session, monkeypatch):
+    rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
+    monkeypatch.setattr(engine, "BATCH_SITES", 2)  # 5 sites: batches of 2, 2 and 1
+    run_id = _store(session, 5)
+    score_run(session, run_id, rubric)
+    first = _rows(session, run_id)
+    assert len(first) == 5 * 50
+    score_run(session, run_id, rubric)
+    assert _rows(session, run_id) == first
+    assert session.scalar(select(func.count(Score.id)).where(Score.run_id == run_id)) == 5 * (len(rubric.sections) + 1)
+
+
+def test_findings_go_in_bulk_and_crawl_rows_leave_the_session(session, monkeypatch):
+    rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
+    monkeypatch.setattr(engine, "BATCH_SITES", 3)
+    run_id = _store(session, 6)
+    session.expunge_all()
+    inserts = []
+    conn = session.connection()
+
+    @event.listens_for(conn, "before_cursor_execute")
+    def _count(_c, _cur, statement, params, _ctx, many):  # noqa: ANN001
+        if statement.lstrip().upper().startswith("INSERT INTO FINDINGS"):
+            inserts.append(len(params) if many and isinstance(params, list | tuple) else 1)
+
+    score_run(session, run_id, rubric)
+    assert sum(inserts) == 6 * 50
+    assert len(inserts) == 2, "one multi-row insert per batch of 3 sites"
+    assert not [o for o in session.identity_map.values() if isinstance(o, Column | Item)]
