@@ -131,3 +131,15 @@ def receivers():  # type: ignore[no-untyped-def]
     finally:
         http.shutdown()
         smtp.stop()
+
+
+@pytest.fixture()
+def browser_page():
+    """Open a watched headless Chromium page (tests/browserkit.py): `browser_page(allow=("file://",))`
+    returns a `WatchedPage` recording console errors, page errors, dialogs and refused requests."""
+    from contextlib import ExitStack
+
+    from tests.browserkit import watched_page
+
+    with ExitStack() as stack:
+        yield lambda allow=("file://",): stack.enter_context(watched_page(allow))

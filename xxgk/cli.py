@@ -342,6 +342,13 @@ def _require_run(db_url: str, run_id: int) -> None:
 
 DEMO_ANNUAL_RUBRIC = "gov-disclosure-annual-report"
 DEMO_BASE_PORT = 18600  # portal i of the demo world is served on 18600 + i, the same in every demo
+DEMO_EVALUATION = "evaluations/university-21c.yaml"  # in the rubrics folder: checklist + annual report parts
+
+
+def _demo_evaluation() -> Path:
+    from scoring.rubric import rubrics_dir
+
+    return rubrics_dir() / DEMO_EVALUATION
 
 
 @app.command()
@@ -354,9 +361,11 @@ def demo(
 
     Universities are audited against the 50-item checklist, government portals against the 2019
     inspection indicators and, re-scoring the same crawl, the annual-report rubric; each as of the sample
-    world's own date. The runs go to the default store (or --db) on fixed ports, so a second demo is
-    compared with the first (`xxgk runs list` shows both). The government audit also writes its 通报
-    (bulletin.docx, and bulletin.pdf when Chromium is installed). The last line is the university ranking page.
+    world's own date. The university crawl is also evaluated with the three-part evaluation file
+    rubrics/evaluations/university-21c.yaml (evaluation/evaluation.html). The runs go to the default
+    store (or --db) on fixed ports, so a second demo is compared with the first (`xxgk runs list` shows
+    both). The government audit also writes its 通报 (bulletin.docx, and bulletin.pdf when Chromium is
+    installed). The last line is the university ranking page.
     """
     import csv
     import json
@@ -411,6 +420,13 @@ def demo(
                 pipeline.score(db_url_from(db), int(found.group(1)), loaded, as_of=as_of)
                 page = pipeline.report(db_url_from(db), int(found.group(1)), loaded.id, out / "government-annual-report")
                 pages.append(page.resolve())
+            if kind == "university" and found:  # the three-part evaluation, before the ranking's last line
+                from xxgk.evaluation import run_evaluation
+
+                console.print(f"evaluating the university crawl with {DEMO_EVALUATION}")
+                done = run_evaluation(db_url_from(db), int(found.group(1)), _demo_evaluation(), out / "evaluation",
+                                      as_of=as_of)
+                pages.insert(-1, done.page.resolve())
     for page in pages:
         out_console.print(str(page))
 

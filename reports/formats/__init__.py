@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reports.formats import bulletin, csv, html, json, pdf, verification, xlsx
+from reports.formats import bulletin, csv, evaluation, html, json, pdf, verification, xlsx
 from reports.formats.base import REPORT, VERIFY_FIXES, Format
 from xxgk.errors import UserError
 
 REGISTRY: dict[str, Format] = {f.name: f for f in (
-    html.FORMAT, csv.FORMAT, xlsx.FORMAT, json.FORMAT, bulletin.FORMAT, pdf.FORMAT, verification.FORMAT)}
+    html.FORMAT, csv.FORMAT, xlsx.FORMAT, json.FORMAT, bulletin.FORMAT, pdf.FORMAT, verification.FORMAT,
+    evaluation.FORMAT)}
 
 __all__ = ["REGISTRY", "REPORT", "VERIFY_FIXES", "Format", "get", "names", "select"]
 

@@ -29,11 +29,13 @@ def small(tmp_path_factory):
 def test_every_format_module_is_registered_and_declares_itself():
     modules = {m.name for m in pkgutil.iter_modules(formats_pkg.__path__)} - {"base"}
     registered = {importlib.import_module(f"reports.formats.{m}").FORMAT.name for m in modules}
-    assert registered == set(REGISTRY) == {"html", "csv", "xlsx", "json", "pdf", "bulletin", "verification"}
+    assert registered == set(REGISTRY) == {"html", "csv", "xlsx", "json", "pdf", "bulletin", "verification",
+                                           "evaluation"}
     for name, fmt in REGISTRY.items():
         assert fmt.name == name and fmt.description and fmt.files and callable(fmt.write)
     assert names("report").index("html") < names("report").index("pdf")  # pdf prints what html wrote
     assert names("verify-fixes") == ["verification"]
+    assert names("evaluate") == ["evaluation"]
 
 
 @pytest.mark.parametrize("name", list(REGISTRY))
@@ -47,7 +49,10 @@ def test_each_format_renders_a_small_run(small, tmp_path, name):
              "item_name": "事项1", "claimed": "pass", "claim_url": "", "verdict": "confirmed", "before": "fail",
              "after": "pass", "message": "=复查确认", "evidence_urls": ""}]
     with session_scope(session_factory(store.db_url)) as s:
-        done = render_formats(s, store.runs[-1], None, tmp_path, wanted, verdicts=rows)
+        if name == "evaluation":  # its input is an evaluation of the run (reports/evaluation_render.py)
+            done = _evaluation(s, store.runs[-1], tmp_path)
+        else:
+            done = render_formats(s, store.runs[-1], None, tmp_path, wanted, verdicts=rows)
     written = {p.relative_to(tmp_path).as_posix() for p in done.files}
     for declared in fmt.files:
         if declared.endswith("/") or declared in PAGINATED_FILES:  # written only with such evidence / a large run
@@ -61,6 +66,17 @@ def test_each_format_renders_a_small_run(small, tmp_path, name):
         assert text.splitlines()[0] == ("line,site,site_name,item_id,item_name,claimed,claim_url,verdict,before,"
                                         "after,message,evidence_urls,checked_at")
         assert ",'=复查确认," in text  # formula-neutralised like every table
+
+
+def _evaluation(session, run_id, out):
+    from bench.synthetic import RUBRIC_ID
+    from reports.evaluation_file import Evaluation, Part
+    from reports.evaluation_render import build_evaluation_report
+    from reports.render import write_report
+
+    evaluation = Evaluation(id="e", title="评估", parts=[Part(id="a", name="甲", rubric=RUBRIC_ID, section="1"),
+                                                        Part(id="b", name="乙", rubric=RUBRIC_ID, section="2")])
+    return write_report(build_evaluation_report(session, run_id, evaluation), out, ["evaluation"])
 
 
 def test_csv_columns_are_kept(small, tmp_path):

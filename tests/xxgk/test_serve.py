@@ -11,7 +11,7 @@ from http import HTTPStatus
 
 import pytest
 
-from reports.browser import chromium, chromium_path
+from reports.browser import chromium_path
 from xxgk.serve import make_server, resolve
 from xxgk.store import Crawl, Finding, Run, Score, Site, session_factory, session_scope
 
@@ -95,31 +95,27 @@ def test_writes_are_refused(served):
 
 @pytest.mark.browser
 @pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed")
-def test_browse_runs_site_trend_and_findings_in_chromium(served, tmp_path):
+def test_browse_runs_site_trend_and_findings_in_chromium(served, tmp_path, browser_page):
     base, runs, ids = served
-    errors: list[str] = []
-    with chromium() as browser:
-        page = browser.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("dialog", lambda d: errors.append("dialog: " + d.message))
-        page.goto(base + "/")
-        assert page.title() == "运行记录"
-        page.click(f'#runs a[href="/runs/{runs[1]}"]')
-        page.wait_for_load_state("load")
-        assert "评估时点 2026-02-01" in page.inner_text("body")
-        page.click(f'#sites a[href="/sites/{ids["good"]}"]')
-        page.wait_for_load_state("load")
-        assert page.locator("svg.trend polyline").count() == 1
-        page.click(f'a[href="/runs/{runs[0]}/sites/{ids["good"]}"]')
-        page.wait_for_load_state("load")
-        assert page.locator("#findings tbody tr").count() == 1
-        page.goto(f"{base}/runs/{runs[0]}/sites/{ids['bad']}")
-        assert HOSTILE in page.inner_text("h1")  # shown as text, never run
-        page.screenshot(path=str(tmp_path / "findings.png"), full_page=True)
-        for link in page.eval_on_selector_all("a[href^='/']", "as => as.map(a => a.getAttribute('href'))"):
-            assert resolve_ok(base + link), link
-    assert not errors, errors
+    watched = browser_page(allow=(base + "/",))  # the view's own pages only: nothing from elsewhere
+    page = watched.page
+    page.goto(base + "/")
+    assert page.title() == "运行记录"
+    page.click(f'#runs a[href="/runs/{runs[1]}"]')
+    page.wait_for_load_state("load")
+    assert "评估时点 2026-02-01" in page.inner_text("body")
+    page.click(f'#sites a[href="/sites/{ids["good"]}"]')
+    page.wait_for_load_state("load")
+    assert page.locator("svg.trend polyline").count() == 1
+    page.click(f'a[href="/runs/{runs[0]}/sites/{ids["good"]}"]')
+    page.wait_for_load_state("load")
+    assert page.locator("#findings tbody tr").count() == 1
+    page.goto(f"{base}/runs/{runs[0]}/sites/{ids['bad']}")
+    assert HOSTILE in page.inner_text("h1")  # shown as text, never run
+    page.screenshot(path=str(tmp_path / "findings.png"), full_page=True)
+    for link in page.eval_on_selector_all("a[href^='/']", "as => as.map(a => a.getAttribute('href'))"):
+        assert resolve_ok(base + link), link
+    watched.assert_clean()
 
 
 def resolve_ok(url: str) -> bool:

@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: list[str] = ["runs", "schedule", "verify", "annual_report", "worker", "serve"]
+COMMAND_MODULES: list[str] = ["runs", "schedule", "verify", "annual_report", "worker", "serve", "evaluate"]
 
 
 def register_all(app: typer.Typer) -> None:
