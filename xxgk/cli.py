@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -113,10 +113,19 @@ def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: Audit
         with CrawlProgress(len(inputs.sites)) as bar:
             return pipeline.audit(inputs, out, db_url, config, progress=bar, on_run=run_ids.append,
                                   redis_url=redis_url, rules=rules)
+    except pipeline.RunInterrupted as stopped:
+        _say_interrupted(stopped, db_url)
     except KeyboardInterrupt:
-        where = f" in run {run_ids[0]}" if run_ids else ""
+        where = f" in run {run_ids[0]}; finish it with `xxgk audit --resume {run_ids[0]}`" if run_ids else ""
         console.print(f"interrupted: pages collected so far are kept{where} ({db_url})")
         raise typer.Exit(130) from None
+
+
+def _say_interrupted(stopped: pipeline.RunInterrupted, db_url: str) -> NoReturn:
+    """One line: the run is not finished (not scored, not ranked) and how to finish it; exit non-zero."""
+    console.print(f"interrupted: {stopped}; it is kept unscored in the store ({db_url}): finish it with "
+                  f"`xxgk audit --resume {stopped.run_id}`", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(stopped.exit_code) from None
 
 
 def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False,
@@ -129,6 +138,8 @@ def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False,
             return pipeline.resume(run_id, out, db_url, rules=rules)
         with CrawlProgress(n_sites) as bar:
             return pipeline.resume(run_id, out, db_url, progress=bar, rules=rules)
+    except pipeline.RunInterrupted as stopped:
+        _say_interrupted(stopped, db_url)
     except KeyboardInterrupt:
         console.print(f"interrupted again: pages collected so far are kept in run {run_id} ({db_url})")
         raise typer.Exit(130) from None

@@ -12,6 +12,7 @@ from xxgk.config import AuditConfig
 from xxgk.settings import CrawlSettings
 from xxgk.sites import SiteRow, load_sites
 from xxgk.store import (
+    CRAWL_FAILED,
     ReportRecord,
     Run,
     session_factory,
@@ -19,9 +20,27 @@ from xxgk.store import (
     site_for,
     utcnow,
 )
-from xxgk.store.lifecycle import add_pending_crawl
+from xxgk.store.lifecycle import add_pending_crawl, cut_short
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
+RUN_INTERRUPTED = "interrupted"
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run's crawl did not reach its end: a signal (Ctrl-C, SIGTERM) stopped it, or sites were cut
+    short (a crawl worker was killed). The run is left `interrupted`, unscored, for `--resume`.
+
+    A KeyboardInterrupt, so every caller that stops cleanly on Ctrl-C stops cleanly on this too."""
+
+    def __init__(self, run_id: int, cut: int, signalled: bool) -> None:
+        self.run_id, self.cut, self.signalled = run_id, cut, signalled
+        why = "stopped by a signal" if signalled else "a crawl worker stopped before its sites were finished"
+        super().__init__(f"run {run_id} was {why}; {cut} site(s) not finished")
+
+    @property
+    def exit_code(self) -> int:
+        """130 after a signal (as a shell reports Ctrl-C), 3 when sites were lost to a dead worker."""
+        return 130 if self.signalled else 3
 
 
 @dataclass
@@ -66,7 +85,21 @@ def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | 
     crawls a Ctrl-C or a killed process interrupted, replaying what they had already fetched."""
     from crawler.runner import run_crawl
 
-    run_crawl(db_url, run_id, limits=config.crawl, progress=progress, resume=resume)
+    retried = _errored_crawls(db_url, run_id) if resume else set()
+    signalled = run_crawl(db_url, run_id, limits=config.crawl, progress=progress, resume=resume)
+    with session_scope(session_factory(db_url)) as session:
+        # A crawl whose crawler died a second time (on resume) is given up on: scored as not checked
+        # (never as zero), so that one site that always kills its crawler cannot hold the run back.
+        cut = [c for c in cut_short(session, run_id)
+               if not (c.id in retried and c.status == CRAWL_FAILED and c.stop_reason == "error")]
+    if signalled or cut:
+        raise RunInterrupted(run_id, len(cut), bool(signalled))
+
+
+def _errored_crawls(db_url: str, run_id: int) -> set[int]:
+    """Crawls of the run whose crawler died (not a signal): the ones a resume retries once."""
+    with session_scope(session_factory(db_url)) as session:
+        return {c.id for c in cut_short(session, run_id) if c.status == CRAWL_FAILED and c.stop_reason == "error"}
 
 
 # --- distributed crawl: seed the Redis queue and wait for `xxgk worker`s ---
@@ -173,7 +206,7 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
     try:
         crawl(db_url, run_id, config, progress, resume=True)
     except BaseException:
-        finish_run(db_url, run_id, "interrupted")
+        finish_run(db_url, run_id, RUN_INTERRUPTED)
         raise
     score(db_url, run_id, rubric)
     return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
@@ -198,7 +231,7 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
         else:
             crawl(db_url, run_id, config, progress)
     except BaseException:
-        finish_run(db_url, run_id, "interrupted")
+        finish_run(db_url, run_id, RUN_INTERRUPTED)
         raise
     score(db_url, run_id, rubric)
     return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
