@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -99,6 +102,25 @@ def crawl_settings_from(ctx: typer.Context, settings_file: Path | None, **values
     return CrawlSettings.parse({**from_file, **typed}, names=flags)
 
 
+@contextlib.contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a service manager, `kill`) stops an audit as Ctrl-C does, in every stage: the run is left
+    interrupted and resumable instead of the process dying wherever it was. The crawler installs its
+    own handlers for both signals while it runs and puts this one back after."""
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a test calling the command): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
               quiet: bool = False, redis_url: str | None = None, rules: Assertions | None = None
               ) -> pipeline.AuditResult:
@@ -183,7 +205,8 @@ def audit(
     rules = load_assertions(assert_file) if assert_file else None  # checked before any request
     _check_lang(lang)
     if resume is not None:
-        result = run_resume(resume, out, db, quiet=quiet, rules=rules)
+        with sigterm_as_ctrl_c():
+            result = run_resume(resume, out, db, quiet=quiet, rules=rules)
         out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
         _say_judgement(result.judgement, result.notify_problems, out)
         return
@@ -201,8 +224,9 @@ def audit(
     crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
                                 ignore_robots=not ignore_robots)
     config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats, lang=lang)
-    result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
-                       rules=rules)
+    with sigterm_as_ctrl_c():
+        result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
+                           rules=rules)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
     _say_judgement(result.judgement, result.notify_problems, out)
 

@@ -37,10 +37,7 @@ class RunInterrupted(KeyboardInterrupt):
         why = "stopped by a signal" if signalled else "a crawl worker stopped before its sites were finished"
         super().__init__(f"run {run_id} was {why}; {cut} site(s) not finished")
 
-    @property
-    def exit_code(self) -> int:
-        """130 after a signal (as a shell reports Ctrl-C), 3 when sites were lost to a dead worker."""
-        return 130 if self.signalled else 3
+    exit_code = 130  # "interrupted" (docs/cli.md), whether a signal or a dead worker cut the crawl short
 
 
 @dataclass
@@ -208,8 +205,7 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
     except BaseException:
         finish_run(db_url, run_id, RUN_INTERRUPTED)
         raise
-    score(db_url, run_id, rubric)
-    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
+    return _score_and_report(db_url, run_id, rubric, out_dir, rules, config)
 
 
 def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,
@@ -233,8 +229,7 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
     except BaseException:
         finish_run(db_url, run_id, RUN_INTERRUPTED)
         raise
-    score(db_url, run_id, rubric)
-    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
+    return _score_and_report(db_url, run_id, rubric, out_dir, rules, config)
 
 
 def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
@@ -243,6 +238,18 @@ def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
     with session_scope(session_factory(db_url)) as session:
         return judge_with_baseline(session, run_id, rubric.id, rules, pass_mark=rubric.pass_mark,
                                    baseline_run_id=baseline)
+
+
+def _score_and_report(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,
+                      config: AuditConfig) -> AuditResult:
+    """Score, report and judge a crawled run; stopped half-way (Ctrl-C, SIGTERM), the run is left
+    `interrupted` and `--resume` does both again."""
+    try:
+        score(db_url, run_id, rubric)
+        return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
+    except KeyboardInterrupt:
+        finish_run(db_url, run_id, RUN_INTERRUPTED)
+        raise
 
 
 def _report_and_judge(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,
