@@ -86,6 +86,15 @@ def kill_at(proc: subprocess.Popen, seconds: float, sig: int = signal.SIGKILL) -
     return False
 
 
+def crawling(db_url: str) -> bool:
+    """Whether a crawl of the store has started (its spider opened)."""
+    try:
+        with session_factory(db_url)() as s:
+            return bool(s.scalar(select(func.count(Crawl.id)).where(Crawl.status == "running")))
+    except Exception:  # the store is being created
+        return False
+
+
 def pages_stored(db_url: str) -> int:
     try:
         with session_factory(db_url)() as s:

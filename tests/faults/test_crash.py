@@ -27,6 +27,7 @@ from crashkit import (
     Outcome,
     audit_cmd,
     children,
+    crawling,
     differences,
     kill_at,
     outcome,
@@ -34,6 +35,7 @@ from crashkit import (
     run,
     run_state,
     start,
+    wait_until,
 )
 
 from xxgk.samples import generate_world
@@ -119,7 +121,8 @@ def test_kill_9_then_resume_is_identical(world: World, tmp_path: Path, seed: int
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_leaves_an_interrupted_run_that_resumes_identically(world: World, tmp_path: Path, sig: int) -> None:
     proc, db, out = _audit(world, tmp_path, "stopped")
-    assert kill_at(proc, 0.35 * world.seconds, sig), "the audit ended before the signal"
+    assert wait_until(lambda: crawling(db) or proc.poll() is not None, 120) and proc.poll() is None
+    assert kill_at(proc, 0.5, sig), "the audit ended before the signal"  # half a second into the crawl
     log = (tmp_path / "stopped.log").read_text(encoding="utf-8", errors="replace")
     assert proc.returncode == 130, log[-3000:]
     assert "xxgk audit --resume 1" in log and "Traceback" not in log, log[-3000:]
@@ -143,11 +146,9 @@ def test_resume_interrupted_again_then_resumed_is_identical(world: World, tmp_pa
 
 def test_killed_crawl_worker_leaves_an_interrupted_run(world: World, tmp_path: Path) -> None:
     proc, db, out = _audit(world, tmp_path, "worker")
-    found: list[int] = []
-    deadline = time.monotonic() + 0.35 * world.seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        found = children(proc.pid) or found
-        time.sleep(0.1)
+    assert wait_until(lambda: crawling(db) or proc.poll() is not None, 120) and proc.poll() is None
+    wait_until(lambda: len(children(proc.pid)) == 2, 10)
+    found = children(proc.pid)
     assert proc.poll() is None and len(found) == 2, (proc.poll(), found)
     victim = found[0]
     subprocess.run(["kill", "-9", str(victim)], check=True)
