@@ -38,8 +38,8 @@ def run_crawl(
     progress: Callable[[str, dict], None] | None = None,
     resume: bool = False,
     store_dir: Path | str | None = None,
-) -> None:
-    """Crawl the run's pending sites; blocks until they are done.
+) -> bool:
+    """Crawl the run's pending sites; blocks until they are done. Returns True when a signal stopped it.
 
     `limits` are the crawl settings (`CrawlSettings`, or a mapping of them); None takes the ones
     stored with the run. Sites are crawled by `workers` processes (default one per core, `crawler.parallel`),
@@ -57,7 +57,7 @@ def run_crawl(
     jobs = _jobs(db_url, run_id, crawl, resume)
     if not jobs:
         log.info("run %s: no pending crawls", run_id)
-        return
+        return False
     loopback = all(is_loopback(job.url) for job in jobs) and not crawl.loopback_polite
     slots = sites_at_once(crawl, loopback=loopback)
     settings = build_settings(crawl, loopback=loopback, sites=min(slots, len(jobs)))
@@ -72,6 +72,7 @@ def run_crawl(
         pending = iter(jobs)
         interrupted = crawl_sites(settings, lambda: next(pending, None), **common)
     _fail_unfinished(db_url, [job.crawl_id for job in jobs], interrupted)
+    return interrupted
 
 
 def _stored_settings(db_url: str, run_id: int) -> CrawlSettings:
@@ -114,10 +115,13 @@ def _jobs(db_url: str, run_id: int, crawl: CrawlSettings, resume: bool) -> list[
 
 def _fail_unfinished(db_url: str, crawl_ids: list[int], interrupted: bool = False) -> None:
     """A crawl still pending/running after the crawl stopped died inside Scrapy (or a worker), or
-    was never started because of Ctrl-C: mark it failed ("error" / "interrupted"; both resumable)."""
+    was stopped or never started because of Ctrl-C / SIGTERM: mark it failed ("error" / "interrupted";
+    both resumable)."""
     with session_factory(db_url).begin() as s:
         for crawl in s.scalars(select(Crawl).where(Crawl.id.in_(crawl_ids))):
             if crawl.status == CRAWL_PENDING and interrupted:
                 fail_unfinished(crawl, "interrupted before this site was crawled", INTERRUPTED)
+            elif interrupted:  # a worker the signal reached before its crawler could stop gracefully
+                fail_unfinished(crawl, "interrupted while this site was crawled", INTERRUPTED)
             else:
                 fail_unfinished(crawl, "the crawler stopped before finishing this site")

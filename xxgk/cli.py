@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -110,6 +113,25 @@ def crawl_settings_from(ctx: typer.Context, settings_file: Path | None, **values
     return CrawlSettings.parse({**from_file, **typed}, names=flags)
 
 
+@contextlib.contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM (a service manager, `kill`) stops an audit as Ctrl-C does, in every stage: the run is left
+    interrupted and resumable instead of the process dying wherever it was. The crawler installs its
+    own handlers for both signals while it runs and puts this one back after."""
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (a test calling the command): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: AuditConfig,
               quiet: bool = False, redis_url: str | None = None, rules: Assertions | None = None
               ) -> pipeline.AuditResult:
@@ -124,10 +146,19 @@ def run_audit(sites: Path, rubric: str, out: Path, db: str | None, config: Audit
         with CrawlProgress(len(inputs.sites)) as bar:
             return pipeline.audit(inputs, out, db_url, config, progress=bar, on_run=run_ids.append,
                                   redis_url=redis_url, rules=rules)
+    except pipeline.RunInterrupted as stopped:
+        _say_interrupted(stopped, db_url)
     except KeyboardInterrupt:
-        where = f" in run {run_ids[0]}" if run_ids else ""
+        where = f" in run {run_ids[0]}; finish it with `xxgk audit --resume {run_ids[0]}`" if run_ids else ""
         console.print(f"interrupted: pages collected so far are kept{where} ({db_url})")
         raise typer.Exit(130) from None
+
+
+def _say_interrupted(stopped: pipeline.RunInterrupted, db_url: str) -> NoReturn:
+    """One line: the run is not finished (not scored, not ranked) and how to finish it; exit non-zero."""
+    console.print(f"interrupted: {stopped}; it is kept unscored in the store ({db_url}): finish it with "
+                  f"`xxgk audit --resume {stopped.run_id}`", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(stopped.exit_code) from None
 
 
 def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False,
@@ -140,6 +171,8 @@ def run_resume(run_id: int, out: Path, db: str | None, quiet: bool = False,
             return pipeline.resume(run_id, out, db_url, rules=rules)
         with CrawlProgress(n_sites) as bar:
             return pipeline.resume(run_id, out, db_url, progress=bar, rules=rules)
+    except pipeline.RunInterrupted as stopped:
+        _say_interrupted(stopped, db_url)
     except KeyboardInterrupt:
         console.print(f"interrupted again: pages collected so far are kept in run {run_id} ({db_url})")
         raise typer.Exit(130) from None
@@ -185,7 +218,8 @@ def audit(
     rules = load_assertions(assert_file) if assert_file else None  # checked before any request
     _check_lang(lang)
     if resume is not None:
-        result = run_resume(resume, out, db, quiet=quiet, rules=rules)
+        with sigterm_as_ctrl_c():
+            result = run_resume(resume, out, db, quiet=quiet, rules=rules)
         out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
         _say_judgement(result.judgement, result.notify_problems, out)
         return
@@ -204,8 +238,9 @@ def audit(
                                 ignore_robots=not ignore_robots,
                                 no_screenshots=0 if no_screenshots else _default("screenshots_per_site"))
     config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats, lang=lang)
-    result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
-                       rules=rules)
+    with sigterm_as_ctrl_c():
+        result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
+                           rules=rules)
     out_console.print(f"run {result.run_id}: report written to {result.report.resolve()}")
     _say_judgement(result.judgement, result.notify_problems, out)
 

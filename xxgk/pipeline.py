@@ -13,6 +13,7 @@ from xxgk.config import AuditConfig
 from xxgk.settings import CrawlSettings
 from xxgk.sites import SiteRow, load_sites
 from xxgk.store import (
+    CRAWL_FAILED,
     ReportRecord,
     Run,
     session_factory,
@@ -20,10 +21,25 @@ from xxgk.store import (
     site_for,
     utcnow,
 )
-from xxgk.store.lifecycle import add_pending_crawl
+from xxgk.store.lifecycle import add_pending_crawl, cut_short
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, dict[str, Any]], None]
+RUN_INTERRUPTED = "interrupted"
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run's crawl did not reach its end: a signal (Ctrl-C, SIGTERM) stopped it, or sites were cut
+    short (a crawl worker was killed). The run is left `interrupted`, unscored, for `--resume`.
+
+    A KeyboardInterrupt, so every caller that stops cleanly on Ctrl-C stops cleanly on this too."""
+
+    def __init__(self, run_id: int, cut: int, signalled: bool) -> None:
+        self.run_id, self.cut, self.signalled = run_id, cut, signalled
+        why = "stopped by a signal" if signalled else "a crawl worker stopped before its sites were finished"
+        super().__init__(f"run {run_id} was {why}; {cut} site(s) not finished")
+
+    exit_code = 130  # "interrupted" (docs/cli.md), whether a signal or a dead worker cut the crawl short
 
 
 @dataclass
@@ -68,7 +84,21 @@ def crawl(db_url: str, run_id: int, config: AuditConfig, progress: ProgressFn | 
     crawls a Ctrl-C or a killed process interrupted, replaying what they had already fetched."""
     from crawler.runner import run_crawl
 
-    run_crawl(db_url, run_id, limits=config.crawl, progress=progress, resume=resume)
+    retried = _errored_crawls(db_url, run_id) if resume else set()
+    signalled = run_crawl(db_url, run_id, limits=config.crawl, progress=progress, resume=resume)
+    with session_scope(session_factory(db_url)) as session:
+        # A crawl whose crawler died a second time (on resume) is given up on: scored as not checked
+        # (never as zero), so that one site that always kills its crawler cannot hold the run back.
+        cut = [c for c in cut_short(session, run_id)
+               if not (c.id in retried and c.status == CRAWL_FAILED and c.stop_reason == "error")]
+    if signalled or cut:
+        raise RunInterrupted(run_id, len(cut), bool(signalled))
+
+
+def _errored_crawls(db_url: str, run_id: int) -> set[int]:
+    """Crawls of the run whose crawler died (not a signal): the ones a resume retries once."""
+    with session_scope(session_factory(db_url)) as session:
+        return {c.id for c in cut_short(session, run_id) if c.status == CRAWL_FAILED and c.stop_reason == "error"}
 
 
 # --- distributed crawl: seed the Redis queue and wait for `xxgk worker`s ---
@@ -189,11 +219,9 @@ def resume(run_id: int, out_dir: Path, db_url: str, progress: ProgressFn | None 
     try:
         crawl(db_url, run_id, config, progress, resume=True)
     except BaseException:
-        finish_run(db_url, run_id, "interrupted")
+        finish_run(db_url, run_id, RUN_INTERRUPTED)
         raise
-    score(db_url, run_id, rubric)
-    screenshots(db_url, run_id, config.crawl)
-    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
+    return _score_and_report(db_url, run_id, rubric, out_dir, rules, config)
 
 
 def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig | None = None,
@@ -215,11 +243,9 @@ def audit(inputs: AuditInputs, out_dir: Path, db_url: str, config: AuditConfig |
         else:
             crawl(db_url, run_id, config, progress)
     except BaseException:
-        finish_run(db_url, run_id, "interrupted")
+        finish_run(db_url, run_id, RUN_INTERRUPTED)
         raise
-    score(db_url, run_id, rubric)
-    screenshots(db_url, run_id, config.crawl)
-    return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
+    return _score_and_report(db_url, run_id, rubric, out_dir, rules, config)
 
 
 def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
@@ -228,6 +254,19 @@ def judge_run(db_url: str, run_id: int, rubric: Any, rules: Assertions, *,
     with session_scope(session_factory(db_url)) as session:
         return judge_with_baseline(session, run_id, rubric.id, rules, pass_mark=rubric.pass_mark,
                                    baseline_run_id=baseline)
+
+
+def _score_and_report(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,
+                      config: AuditConfig) -> AuditResult:
+    """Score, report and judge a crawled run; stopped half-way (Ctrl-C, SIGTERM), the run is left
+    `interrupted` and `--resume` does both again."""
+    try:
+        score(db_url, run_id, rubric)
+        screenshots(db_url, run_id, config.crawl)
+        return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
+    except KeyboardInterrupt:
+        finish_run(db_url, run_id, RUN_INTERRUPTED)
+        raise
 
 
 def _report_and_judge(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,

@@ -256,6 +256,15 @@ class RequestQueue:
             args += [ch.id, ch.host, repr(ch.score), ch.fp, ch.raw]
         return int(self._commit(args=args))
 
+    def drop(self, entry_id: str) -> None:
+        """Forget an entry that belongs to no crawl this worker can name (a malformed or planted one):
+        it is neither run nor queued again, and no crawl's counter changes."""
+        pipe = self.r.pipeline()
+        pipe.zrem(f"{self.ns}:inflight", entry_id)
+        for name in ("entries", "where", "attempts"):
+            pipe.hdel(f"{self.ns}:{name}", entry_id)
+        pipe.execute()
+
     def pending(self) -> tuple[int, int]:
         """(entries waiting, entries in processing) over all crawls of the namespace."""
         return int(self.r.hlen(f"{self.ns}:entries")), int(self.r.zcard(f"{self.ns}:inflight"))

@@ -1,8 +1,8 @@
 """The Scrapy side of a request-level worker: a scrapy-redis scheduler over the reliable request queue.
 
 One Scrapy engine per worker process runs `WorkerSpider`; its scheduler (`RequestScheduler`, a
-scrapy-redis `Scheduler`) pops entries of any crawl from `rqueue.RequestQueue`. A request entry is
-decoded with scrapy-redis' queue code against that crawl's `SharedPortalSpider`, and its callback and
+scrapy-redis `Scheduler`) pops entries of any crawl from `rqueue.RequestQueue`. A request entry is JSON
+(`reqcodec`, never pickle) decoded against that crawl's `SharedPortalSpider`, and its callback and
 errback are wrapped (`Dispatcher.run`): the spider's callback runs under the crawl's lock, its records
 are written to the store (idempotent upserts, `rwriter`), then one Redis script commits the request —
 done exactly once, its state writes, its children through the crawl's dupefilter (`CrawlDupeFilter`,
@@ -27,12 +27,11 @@ from typing import Any
 import scrapy
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
-from scrapy_redis import picklecompat
 from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.distributed import reqcodec
 from crawler.distributed.hostlimit import RESERVED, host_of
 from crawler.distributed.rqueue import STAGE_HOST, Child, Popped, RequestQueue
 from crawler.distributed.rspider import SharedPortalSpider
@@ -62,16 +61,6 @@ class CrawlDupeFilter(RFPDupeFilter):
         return hashlib.sha1(json.dumps(data).encode()).hexdigest()
 
 
-class CrawlRequestCodec(RedisQueueBase):
-    """scrapy-redis' request (de)serialisation against one crawl's spider (callbacks by name)."""
-
-    def encode(self, request: Request) -> bytes:
-        return self._encode_request(request)
-
-    def decode(self, raw: bytes) -> Request:
-        return self._decode_request(raw)
-
-
 @dataclass
 class CrawlContext:
     """One crawl as this worker sees it."""
@@ -79,7 +68,6 @@ class CrawlContext:
     crawl_id: int
     run_id: int
     spider: SharedPortalSpider
-    codec: CrawlRequestCodec
     dupefilter: CrawlDupeFilter
     crawl: CrawlSettings  # the run's stored settings
     rank: int = 0
@@ -116,9 +104,8 @@ class Dispatcher:
         url = crawl.start_url or site.url
         spider = SharedPortalSpider(self.queue.r, self.queue.ns, crawl_id, crawl.site_id, url, limits=crawl_settings,
                                     browser=browser_enabled(crawl_settings))
-        codec = CrawlRequestCodec(self.queue.r, spider, f"{self.queue.ns}:c:{crawl_id}:q", picklecompat)
         df = CrawlDupeFilter(self.queue.r, self.queue.crawl_key(crawl_id, "df"))
-        ctx = self.contexts[crawl_id] = CrawlContext(crawl_id, run_id, spider, codec, df, crawl_settings,
+        ctx = self.contexts[crawl_id] = CrawlContext(crawl_id, run_id, spider, df, crawl_settings,
                                                      self.queue.rank(crawl_id))
         return ctx
 
@@ -135,10 +122,18 @@ class Dispatcher:
         """A popped entry as a Scrapy request with wrapped callbacks (None: a stage task, run here)."""
         self.held[popped.id] = popped.host
         self.last_work = time.monotonic()
-        if popped.raw[:1] == b"{":
-            self._stage(popped)
+        task = _stage_task(popped.raw)
+        if task is not None:
+            self._stage(popped, task)
             return None
-        envelope = picklecompat.loads(popped.raw)
+        try:
+            envelope = reqcodec.loads(popped.raw)
+        except reqcodec.BadEntry as exc:  # planted or corrupt: belongs to no crawl, is never run
+            log.error("dropping queue entry %s: %s", popped.id, exc)
+            self.queue.free_slot(popped.slot)
+            self.queue.drop(popped.id)
+            self.held.pop(popped.id, None)
+            return None
         ctx = self.context(envelope["crawl"], envelope["run"])
         if ctx is None or popped.attempt > MAX_ATTEMPTS:
             if ctx is not None:
@@ -146,7 +141,13 @@ class Dispatcher:
             self.queue.free_slot(popped.slot)
             self._commit_empty(envelope["crawl"], popped.id)
             return None
-        req = ctx.codec.decode(envelope["request"])
+        try:
+            req = reqcodec.decode(envelope["request"], ctx.spider)
+        except reqcodec.BadEntry as exc:  # done without running: its crawl can still end
+            log.error("crawl %s: dropping queue entry %s: %s", ctx.crawl_id, popped.id, exc)
+            self.queue.free_slot(popped.slot)
+            self._commit_empty(ctx.crawl_id, popped.id)
+            return None
         req.meta[ENTRY], req.meta[CRAWL] = popped.id, ctx.crawl_id
         req.meta["download_slot"] = popped.host  # Scrapy's per-domain slot is per host:port, as the limit
         if popped.slot is not None:
@@ -165,9 +166,9 @@ class Dispatcher:
     def child(self, ctx: CrawlContext, request: Request) -> Child:
         for k in (ENTRY, CRAWL, "xxgk_host_slot", RESERVED, "download_slot"):
             request.meta.pop(k, None)
-        envelope = {"crawl": ctx.crawl_id, "run": ctx.run_id, "request": ctx.codec.encode(request)}
         return Child(self.queue.new_id(), host_of(request.url), self.queue.score(request.priority, ctx.rank),
-                     ctx.dupefilter.request_fingerprint(request), picklecompat.dumps(envelope))
+                     ctx.dupefilter.request_fingerprint(request),
+                     reqcodec.dumps(ctx.crawl_id, ctx.run_id, request, ctx.spider))
 
     async def run(self, ctx: CrawlContext, entry_id: str, fn: Any, arg: Any) -> AsyncIterator[Any]:
         """The wrapped callback/errback: run the spider's, write its records, commit the request."""
@@ -217,8 +218,7 @@ class Dispatcher:
             self.contexts.pop(ctx.crawl_id, None)
             self.done += 1
 
-    def _stage(self, popped: Popped) -> None:
-        task = json.loads(popped.raw)
+    def _stage(self, popped: Popped, task: dict[str, int]) -> None:
         ctx = self.context(task["crawl"], task["run"])
         if ctx is None or popped.attempt > MAX_ATTEMPTS:
             self._commit_empty(task["crawl"], popped.id)
@@ -241,6 +241,21 @@ class Dispatcher:
         elif stage == 3:
             spider.load_link_health()
         self.commit(ctx, popped.id, records, children, finalizing=stage == 3)
+
+
+def _stage_task(raw: bytes) -> dict[str, int] | None:
+    """A crawl's stage task (JSON with integer crawl, run and stage, as `rqueue` writes it), else None."""
+    if raw[:1] != b"{":
+        return None
+    try:
+        task = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(task, dict) or "stage" not in task:
+        return None
+    if not all(isinstance(task.get(k), int) for k in ("crawl", "run", "stage")):
+        return None
+    return task
 
 
 _DISPATCHERS: dict[str, Dispatcher] = {}

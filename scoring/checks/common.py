@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from scoring.match import normalize
 from scoring.outcome import CheckOutcome
 from xxgk.store import CRAWL_DONE, CRAWL_FAILED, NOT_CHECKED, Column
+from xxgk.store.lifecycle import CUT_SHORT
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
@@ -21,6 +22,9 @@ INCOMPLETE = "incomplete"
 def crawl_stopped(ctx: SiteContext, kind: str) -> CheckOutcome | None:
     """not_checked when the site's crawl failed or did not finish; None when it can be judged."""
     crawl = ctx.crawl
+    if crawl.status == CRAWL_FAILED and crawl.stop_reason in CUT_SHORT:
+        return CheckOutcome(kind, NOT_CHECKED, message="站点抓取中途停止，未能检查",
+                            reason=f"抓取未完成（{crawl.error or crawl.stop_reason}），可续抓后重新评分")
     if crawl.status == CRAWL_FAILED:
         why = crawl.error or crawl.stop_reason or "站点无法访问"
         return CheckOutcome(kind, NOT_CHECKED, message="站点抓取失败，未能检查", reason=f"抓取失败：{why}")

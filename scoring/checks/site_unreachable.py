@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring.checks.registry import register
 from scoring.outcome import CheckOutcome
 from xxgk.store import CRAWL_DONE, CRAWL_FAILED, FAIL, NOT_CHECKED, PASS
+from xxgk.store.lifecycle import CUT_SHORT
 
 if TYPE_CHECKING:
     from scoring.context import SiteContext
@@ -40,6 +41,10 @@ def check(ctx: SiteContext, item: RubricItem, params: SiteUnreachableParams) -> 
     avail = ctx.facts.get("availability")
     details = {"crawl_status": crawl.status, "error": crawl.error, "availability": avail,
                "max_failure_ratio": params.max_failure_ratio}
+    if crawl.status == CRAWL_FAILED and crawl.stop_reason in CUT_SHORT:
+        # cut short by us (Ctrl-C, a killed worker): nothing is known of the site, least of all that it is down
+        return CheckOutcome(KIND, NOT_CHECKED, message="站点抓取中途停止，未能检查",
+                            reason=f"抓取未完成（{crawl.error or crawl.stop_reason}）", details=details)
     if isinstance(avail, dict) and avail.get("attempts"):
         ratio = float(avail.get("failures") or 0) / float(avail["attempts"])
         details["failure_ratio"] = round(ratio, 4)

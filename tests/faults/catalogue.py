@@ -376,6 +376,47 @@ SITE_FAULTS = [
               "tests/faults/test_crawl_delay.py"),
 ]
 
+# Crashes and interruptions of the audit itself (tests/faults/test_crash*.py): `test` names the test
+# function that asserts the row, and tests/faults/test_crash.py checks that each one exists.
+CRASHES = [
+    SiteFault("kill_9", "`xxgk audit` SIGKILLed at 22 seeded points in time (crawl, scoring, report)",
+              "the run stays `running`; `--resume RUN` replays the WARC and ends with the same items, pages "
+              "and findings as an uninterrupted audit, no duplicate row",
+              "tests/faults/test_crash.py::test_kill_9_then_resume_is_identical"),
+    SiteFault("kill_9_new_store", "SIGKILL while a new SQLite store's schema is being built",
+              "the migrations run in one transaction (the driver's implicit commits before DDL are off): "
+              "nothing half-built is left, and the next command builds the store in full",
+              "tests/faults/test_crash_store.py::test_kill_9_while_the_schema_is_built_leaves_a_usable_store"),
+    SiteFault("sigint_sigterm", "Ctrl-C (SIGINT) or SIGTERM mid-crawl",
+              "running sites stop gracefully; exit 130 with one line naming `xxgk audit --resume RUN`; the "
+              "run is `interrupted` (never `done`), unscored, no report written; `--resume` finishes it. Open: "
+              "stopped in its first second, the resumed column tree can differ (same items, deeper column "
+              "paths); the test xfails on that difference",
+              "tests/faults/test_crash.py::test_signal_leaves_an_interrupted_run_that_resumes_identically"),
+    SiteFault("interrupted_twice", "Ctrl-C, then the `--resume` itself SIGKILLed",
+              "a second `--resume` still ends identical to an uninterrupted audit",
+              "tests/faults/test_crash.py::test_resume_interrupted_again_then_resumed_is_identical"),
+    SiteFault("dead_crawl_worker", "one local crawl worker process SIGKILLed",
+              "its site is `failed` / `error`; exit 130 and the run `interrupted`, not scored; `--resume` finishes it "
+              "identically (a site whose crawler dies again on resume is scored `not_checked`, never 0)",
+              "tests/faults/test_crash.py::test_killed_crawl_worker_leaves_an_interrupted_run"),
+    SiteFault("cut_short_not_ranked", "a run with a cut-short site scored and reported anyway (`xxgk score`)",
+              "the site's findings are `not_checked` / `needs_review` (never `fail`, not the single veto "
+              "站点无法访问) under every bundled rubric; it has no total, no rank, no verdict",
+              "tests/faults/test_crash_ranking.py::test_cut_short_site_is_not_ranked"),
+    SiteFault("dead_request_worker", "request mode: a `xxgk worker` SIGKILLed at seeded points",
+              "its leased requests come back after the lease; the other workers finish; same items, pages and "
+              "findings as a local audit, no duplicate row",
+              "tests/faults/test_crash.py::test_request_mode_killed_worker_is_identical"),
+    SiteFault("stalled_worker", "site mode: a worker SIGSTOPped past its lease, SIGCONTed after a takeover",
+              "its late writes are refused by the fence (`FencedStorePipeline`, one warning per lost site); "
+              "the run matches the ground truth",
+              "tests/crawler/test_distributed.py::test_stalled_worker_is_fenced"),
+    SiteFault("planted_queue_entry", "request mode: a pickle, bad JSON or an unknown callback put into Redis",
+              "never unpickled or run: requests are JSON (`reqcodec`); the entry is dropped with one logged line",
+              "tests/crawler/test_distributed_reqcodec.py::test_planted_entries_in_the_queue_are_dropped_never_run"),
+]
+
 # Links on the healthy column's page: link checks obey the same address rule as the crawl.
 PRIVATE_LINKS = {"http://10.1.2.3/internal.html": "private address",
                  "http://169.254.169.254/latest/meta-data/": "metadata address"}
@@ -431,6 +472,12 @@ def render_doc() -> str:
         lines.append(f"| {name} | {f.fault} | {f.yields} | `{f.column_status}` | `{f.finding}` | {f.max_hits} |")
     lines += ["", "## Faults of the whole host", "", "| fault | server does | audit records | test |", "|---|---|---|---|"]
     lines += [f"| `{f.id}` | {f.fault} | {f.yields} | `{f.test}` |" for f in SITE_FAULTS]
+    lines += ["", "## Crashes and interruptions", "",
+              "The audit itself killed or stopped: what the run records and what `xxgk audit --resume RUN` "
+              "restores. *Identical* means the same item rows, pages and findings as an uninterrupted audit of "
+              "the same portals, with no duplicate row.", "",
+              "| case | what happens | audit records | test |", "|---|---|---|---|"]
+    lines += [f"| `{f.id}` | {f.fault} | {f.yields} | `{f.test}` |" for f in CRASHES]
     lines += [
         "",
         "## Trust boundaries",

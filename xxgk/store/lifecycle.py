@@ -49,6 +49,14 @@ def add_pending_crawl(session: Session, run_id: int, site_id: int, start_url: st
     return crawl
 
 
+def cut_short(session: Session, run_id: int) -> list[Crawl]:
+    """The run's crawls that did not reach their end and can be resumed: still pending or running (the
+    process was killed), or failed because they were interrupted or their crawler died. A run with any is
+    not complete: it must not be scored as if these sites had been read."""
+    crawls = session.scalars(select(Crawl).where(Crawl.run_id == run_id).order_by(Crawl.id))
+    return [c for c in crawls if can_resume(c.status, c.stop_reason)]
+
+
 def is_finished(status: str) -> bool:
     return status in FINISHED
 

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
@@ -35,13 +37,38 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Bring the database to the newest revision (an empty one is built by the migrations)."""
-    with engine.begin() as conn:
-        tables = set(inspect(conn).get_table_names())
-        cfg = alembic_config(conn)
-        if tables and "alembic_version" not in tables:
-            # Made by a pre-release build without migrations: its columns cannot be known, so adopting it
-            # could leave a half-upgraded store. Say so instead of guessing.
-            raise UserError(f"the database at {engine.url.render_as_string(hide_password=True)} was created "
-                            "without migrations (a pre-release xxgk); use a new database file or URL")
-        command.upgrade(cfg, "head")
+    """Bring the database to the newest revision (an empty one is built by the migrations), in one
+    transaction: a process killed half-way leaves the store as it was, never half-built."""
+    with engine.connect() as conn, _transactional_ddl(conn), conn.begin():
+        if conn.dialect.name == "sqlite":
+            # one writer at a time; processes starting together wait, then find the schema current
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        _upgrade(engine, conn)
+
+
+@contextlib.contextmanager
+def _transactional_ddl(conn: Connection) -> Iterator[None]:
+    """SQLite's Python driver commits before every CREATE/ALTER/DROP on its own, so a kill mid-migration
+    left some tables made and the revision unrecorded (the store then failed with "table runs already
+    exists"). With the driver's own transaction handling off, the BEGIN above covers the DDL too."""
+    raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+    if raw is None:
+        yield
+        return
+    saved = raw.isolation_level
+    raw.isolation_level = None
+    try:
+        yield
+    finally:
+        raw.isolation_level = saved
+
+
+def _upgrade(engine: Engine, conn: Connection) -> None:
+    tables = set(inspect(conn).get_table_names())
+    cfg = alembic_config(conn)
+    if tables and "alembic_version" not in tables:
+        # Made by a pre-release build without migrations: its columns cannot be known, so adopting it
+        # could leave a half-upgraded store. Say so instead of guessing.
+        raise UserError(f"the database at {engine.url.render_as_string(hide_password=True)} was created "
+                        "without migrations (a pre-release xxgk); use a new database file or URL")
+    command.upgrade(cfg, "head")
