@@ -41,7 +41,7 @@ _REVIEW_KINDS = {
 }
 _NOT_CHECKED = "检查未能完成（站点或栏目无法访问）：请确认网站对外开放后复查。"
 _DEFAULT = {
-    "fail": "按评估细则要求公开“{item}”。",
+    "fail": "按评估细则要求落实“{item}”。",  # no kind's own verb (公开 is the checklist's)
     "partial": "补齐“{item}”缺少的部分。",
 }
 

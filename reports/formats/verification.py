@@ -9,6 +9,7 @@ verify run's own findings are its evidence.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pandas as pd
 from reports.cells import docx_text, sheet_cell, write_csv
 from reports.context import Report
 from reports.formats.base import VERIFY_FIXES, Format
-from reports.templating import environment
+from reports.templating import STATUS_LABELS, environment
 
 VERIFICATION_COLUMNS = ["line", "site", "site_name", "item_id", "item_name", "claimed", "claim_url", "verdict",
                         "before", "after", "message", "evidence_urls", "checked_at"]
@@ -43,7 +44,8 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     """verification.csv (UTF-8 with BOM, text neutralised), .html, .xlsx and .docx of the same rows."""
     frame = table(report)
     return [write_csv(frame, out_dir / "verification.csv"), write_html(report, frame, out_dir),
-            write_xlsx(frame, out_dir / "verification.xlsx"), write_docx(report, frame, out_dir / "verification.docx")]
+            write_xlsx(frame, out_dir / "verification.xlsx", report.data.vocab.statuses),
+            write_docx(report, frame, out_dir / "verification.docx")]
 
 
 def _counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -61,20 +63,18 @@ def write_html(report: Report, frame: pd.DataFrame, out_dir: Path) -> Path:
     return path
 
 
-def _rows(frame: pd.DataFrame) -> list[list[str]]:
-    """The printable rows: Chinese labels for verdicts and statuses."""
-    from reports.templating import STATUS_LABELS
-
+def _rows(frame: pd.DataFrame, statuses: Mapping[str, str]) -> list[list[str]]:
+    """The printable rows: Chinese labels for verdicts, and the rubric kind's words for statuses."""
     out = []
     for r in frame.fillna("").to_dict("records"):
         out.append([str(r["line"]), r["site_name"], r["item_id"], r["item_name"],
                     CLAIMED_LABELS.get(r["claimed"], r["claimed"]), r["claim_url"],
-                    VERDICT_LABELS.get(r["verdict"], r["verdict"]), STATUS_LABELS.get(r["before"], r["before"]),
-                    STATUS_LABELS.get(r["after"], r["after"]), r["message"], r["evidence_urls"], r["checked_at"]])
+                    VERDICT_LABELS.get(r["verdict"], r["verdict"]), statuses.get(r["before"], r["before"]),
+                    statuses.get(r["after"], r["after"]), r["message"], r["evidence_urls"], r["checked_at"]])
     return out
 
 
-def write_xlsx(frame: pd.DataFrame, path: Path) -> Path:
+def write_xlsx(frame: pd.DataFrame, path: Path, statuses: Mapping[str, str] | None = None) -> Path:
     """One sheet 整改核查: Chinese headers, widths, a filter and a frozen header row; text never a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -86,7 +86,7 @@ def write_xlsx(frame: pd.DataFrame, path: Path) -> Path:
     ws.append(heads)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in _rows(frame):
+    for row in _rows(frame, statuses or STATUS_LABELS):
         ws.append([sheet_cell(v) for v in row])
         for cell in ws[ws.max_row]:
             cell.data_type = "s"
@@ -124,7 +124,7 @@ def write_docx(report: Report, frame: pd.DataFrame, path: Path) -> Path:
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, heads, strict=True):
         cell.text = text
-    for row in _rows(frame):
+    for row in _rows(frame, report.data.vocab.statuses):
         cells = grid.add_row().cells
         for cell, i in zip(cells, keep, strict=True):
             cell.text = docx_text(str(row[i]))

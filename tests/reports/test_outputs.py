@@ -122,8 +122,8 @@ def test_fix_lines_for_every_kind():
 
     for kind in registered():  # every kind the scoring engine registers has its own line
         assert kind in known_kinds(), kind
-        assert fix_hint(kind, "fail", "事项") != "按评估细则要求公开“事项”。", kind
-    assert fix_hint("brand_new_kind", "fail", "某事项") == "按评估细则要求公开“某事项”。"
+        assert fix_hint(kind, "fail", "事项") != "按评估细则要求落实“事项”。", kind
+    assert fix_hint("brand_new_kind", "fail", "某事项") == "按评估细则要求落实“某事项”。"
     assert fix_hint("presence+freshness", "fail", "x").startswith("在信息公开专栏")
     assert "人工" in fix_hint("whatever", "needs_review", "x")
 

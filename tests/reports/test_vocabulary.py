@@ -116,3 +116,18 @@ def test_an_annual_report_missing_is_one_fix_citing_the_sites_own_deadline(tmp_p
         assert len(report_fixes) == 1, fixes  # one missing report: one fix however many items it fails
         assert deadline in report_fixes[0] and wrong not in report_fixes[0]
         assert "个事项同一原因" in report_fixes[0]
+
+
+def test_verification_rows_use_the_rubric_kinds_words() -> None:
+    import pandas as pd
+
+    from reports.formats.verification import _rows
+    from scoring.vocabulary import vocabulary_for
+
+    frame = pd.DataFrame([{"line": 2, "site_name": "某县人民政府", "item_id": "V3", "item_name": "首页不更新",
+                           "claimed": "fixed", "claim_url": "", "verdict": "confirmed", "before": "fail",
+                           "after": "pass", "message": "", "evidence_urls": "", "checked_at": ""}])
+    inspection = vocabulary_for("inspection").statuses
+    row = _rows(frame, inspection)[0]
+    assert row[7:9] == [inspection["fail"], inspection["pass"]]
+    assert "公开" not in "".join(row[7:9])
