@@ -213,6 +213,11 @@ def audit(
                          "to assertions.json and exit 1.")] = None,
     settings: Annotated[Path | None, typer.Option("--settings", help="TOML file of crawl settings "
                                                                      "(docs/settings.md); flags given win.")] = None,
+    bulletin_file: SenderFileOption = None,
+    bulletin_issuer: IssuerOption = None,
+    bulletin_number: NumberOption = None,
+    bulletin_date: DateOption = None,
+    bulletin_deadline: DeadlineOption = None,
 ) -> None:
     """Crawl the sites, score them against the rubric and write the ranked report."""
     rules = load_assertions(assert_file) if assert_file else None  # checked before any request
@@ -233,11 +238,15 @@ def audit(
         raise UserError(f"unknown mode {mode!r} (use ranking or self-check)", field="--mode")
     if pdf:
         formats = f"{formats or 'html,csv,xlsx,json'},pdf"
+    sender = bulletin_sender(bulletin_file, bulletin_issuer, bulletin_number, bulletin_date, bulletin_deadline)
+    if sender is not None and "bulletin" not in (formats or ""):
+        formats = f"{formats or 'html,csv'},bulletin"  # a sender given means the 通报 is wanted
     _check_formats(formats)
     crawl = crawl_settings_from(ctx, settings, max_pages=max_pages, max_seconds=max_seconds,
                                 ignore_robots=not ignore_robots,
                                 no_screenshots=0 if no_screenshots else _default("screenshots_per_site"))
-    config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats, lang=lang)
+    config = AuditConfig(mode=mode, crawl=crawl, as_of=_as_of(as_of), formats=formats, lang=lang,
+                         bulletin_sender=sender)
     with sigterm_as_ctrl_c():
         result = run_audit(sites, rubric, out, db, config, quiet=quiet, redis_url=redis if distributed else None,
                            rules=rules)

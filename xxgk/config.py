@@ -40,6 +40,7 @@ class AuditConfig:
     as_of: str | None = None  # the audit date checks measure freshness against (default: run start)
     formats: str | None = None  # report outputs, e.g. "html,csv,xlsx,json,pdf"
     lang: str = "en"  # CSV header language: en (the stable names) | zh
+    bulletin_sender: Any = None  # the 通报's sender, number, date and deadline (shapes the report, not the run)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mode": self.mode, RUN_CONFIG_KEY: self.crawl.model_dump()}

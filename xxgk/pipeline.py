@@ -263,17 +263,18 @@ def _score_and_report(db_url: str, run_id: int, rubric: Any, out_dir: Path, rule
     try:
         score(db_url, run_id, rubric)
         screenshots(db_url, run_id, config.crawl)
-        return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang)
+        return _report_and_judge(db_url, run_id, rubric, out_dir, rules, config.formats, config.lang,
+                                 config.bulletin_sender)
     except KeyboardInterrupt:
         finish_run(db_url, run_id, RUN_INTERRUPTED)
         raise
 
 
 def _report_and_judge(db_url: str, run_id: int, rubric: Any, out_dir: Path, rules: Assertions | None,
-                      formats: str | None, lang: str = "en") -> AuditResult:
+                      formats: str | None, lang: str = "en", bulletin_sender: Any = None) -> AuditResult:
     """Judge the scored run (so the report shows the violations), render it, then publish the verdict."""
     judgement = judge_run(db_url, run_id, rubric, rules) if rules else None
-    page = report(db_url, run_id, rubric.id, out_dir, formats=formats, lang=lang,
+    page = report(db_url, run_id, rubric.id, out_dir, formats=formats, lang=lang, bulletin_sender=bulletin_sender,
                   assertions=judgement.summary() | {"assertions": rules.source} if judgement and rules else None)
     finish_run(db_url, run_id)
     problems = publish(judgement, rules, out_dir) if judgement and rules else []

@@ -237,3 +237,30 @@ def test_pdf_fonts_prefer_the_installed_gongwen_font_and_fall_back():
     assert chosen("heading", frozenset()) == "WenQuanYi Zen Hei"  # nothing known installed: still a CJK name
     stack = css_stack("body", frozenset({"WenQuanYi Micro Hei"}))
     assert stack.startswith('"WenQuanYi Micro Hei", "仿宋_GB2312"') and stack.endswith("serif")
+
+
+def test_audit_command_takes_the_bulletin_options(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import xxgk.cli as cli
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,url\n某县人民政府,http://127.0.0.1:9/\n", encoding="utf-8")
+    seen = {}
+
+    def fake_audit(sites_arg, rubric, out, db, config, **kw):  # stands in for the crawl, score and report
+        seen["config"] = config
+        raise UserError("stopped after the options", field="test")
+
+    monkeypatch.setattr(cli, "run_audit", fake_audit)
+    runner = CliRunner()
+    res = runner.invoke(cli.app, ["audit", str(sites), "--db", str(tmp_path / "s.sqlite"), "--out", str(tmp_path / "o"),
+                                  "--bulletin-issuer", "某县人民政府办公室", "--bulletin-date", "2026-12-02"])
+    config = seen["config"]
+    assert "bulletin" in config.formats.split(",")  # a sender given means the 通报 is written
+    assert config.bulletin_sender is not None and "某县人民政府办公室" in repr(config.bulletin_sender)
+    seen.clear()
+    res = runner.invoke(cli.app, ["audit", str(sites), "--db", str(tmp_path / "s2.sqlite"), "--out",
+                                  str(tmp_path / "o2"), "--bulletin-deadline", "2026-02-30"])
+    assert isinstance(res.exception, UserError) and str(res.exception).startswith("--bulletin-deadline: ")
+    assert not seen and not (tmp_path / "s2.sqlite").exists()  # refused before any work
