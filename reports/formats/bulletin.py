@@ -18,14 +18,14 @@ from reports.context import Report
 from reports.formats.base import Format
 from reports.templating import environment
 
-# Chromium's print margins are the 公文 margins; the page number sits in the bottom margin
+# Chromium's print margins are the 公文 margins. The page number sits in the bottom margin as GB/T 9704
+# wants it: "— N —", odd pages right and even pages left, one character in from the edge of the text.
+# It is drawn by the page's own `@page :right` / `@page :left` margin boxes (bulletin.html.j2), which
+# Chromium prints; its header/footer templates cannot tell odd pages from even.
 PDF_OPTIONS = {
     "format": "A4", "landscape": False, "print_background": True, "prefer_css_page_size": False,
     "margin": {"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"},
-    "display_header_footer": True, "header_template": "<span></span>",
-    "footer_template": ('<div style="width:100%;font-size:14pt;font-family:\'SimSun\',\'宋体\',serif;'
-                        'margin-bottom:10mm;text-align:center">'
-                        '— <span class="pageNumber"></span> —</div>'),
+    "display_header_footer": False,
 }
 
 

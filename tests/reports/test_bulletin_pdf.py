@@ -1,4 +1,5 @@
-"""The 通报 printed by Debian Chromium: A4 portrait, text inside the 公文 margins, "— N —" page numbers."""
+"""The 通报 printed by Debian Chromium: A4 portrait, text inside the 公文 margins, "— N —" page numbers, odd pages right
+and even pages left."""
 
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ def test_bulletin_pdf_is_a4_with_margins_and_page_numbers(tmp_path):
             assert min(w["top"] for w in body) >= 37 * MM - 1  # top margin 37 mm
             footer = page.extract_text().splitlines()[-1]
             assert footer.replace(" ", "") == f"—{n}—", footer
+            number = [w for w in words if w["top"] > page.height - 35 * MM and w["text"] == str(n)]
+            assert number, f"page {n}: no page number in the bottom margin"
+            if n % 2:  # GB/T 9704: odd pages right, even pages left
+                assert number[0]["x0"] > page.width / 2, f"page {n}: number not on the right"
+            else:
+                assert number[0]["x1"] < page.width / 2, f"page {n}: number not on the left"
         first = pdf.pages[0].extract_text()
         every = "".join(page.extract_text() for page in pdf.pages)
     assert "一、总体情况" in first and "的通报" in first
