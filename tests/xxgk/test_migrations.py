@@ -40,3 +40,22 @@ def test_database_from_before_migrations_is_refused_with_one_line(tmp_path):
     with pytest.raises(UserError, match="created without migrations"):
         ensure_schema(old)
     assert "alembic_version" not in set(inspect(old).get_table_names())  # nothing half-done
+
+
+def test_processes_starting_together_on_a_new_postgres_database_all_get_the_schema(pg_url, tmp_path):
+    """An audit and its workers open a new shared store at the same moment: each waits for the one that
+    builds the schema, none fails on a duplicate CREATE TABLE (it used to, one run in a dozen)."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    go = time.time() + 3.0  # every process imported and waiting before the first opens the store
+    code = ("import sys, time; from xxgk.store import make_engine; from xxgk.store.migrate import current_revision;"
+            f"time.sleep(max(0, {go} - time.time())); print(current_revision(make_engine(sys.argv[1])))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, pg_url], cwd=root, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err[-800:] for _out, err in outs if err]
+    assert len({out.strip() for out, _err in outs}) == 1 and outs[0][0].strip()

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from xxgk.errors import UserError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SCHEMA_LOCK = 0x78786B  # PostgreSQL advisory lock key ("xxk"): one schema builder at a time
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
@@ -43,6 +44,10 @@ def ensure_schema(engine: Engine) -> None:
         if conn.dialect.name == "sqlite":
             # one writer at a time; processes starting together wait, then find the schema current
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
+            # an audit and its workers starting together on a new database would both CREATE TABLE and one
+            # fail on a duplicate key; the lock is held to the end of this transaction
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         _upgrade(engine, conn)
 
 
