@@ -35,17 +35,21 @@ def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk", 
 
 def wait_run(redis_url: str, db_url: str, run_id: int, *, namespace: str = "xxgk", poll: float = 1.0,
              progress: Callable[[str, dict], None] | None = None, timeout: float | None = None,
-             lease_seconds: float = 30.0, mode: str = "request") -> None:
+             lease_seconds: float = 30.0, mode: str = "request", idle_warn: float = 60.0) -> None:
     """Block until every crawl of the run is done or failed.
 
     `progress` gets ("page", {"n": k}) for k new pages and ("site_done", {}) per finished site, so the
-    CLI's progress bar works as in a local audit. Dead workers' jobs are re-queued while waiting.
+    CLI's progress bar works as in a local audit. Dead workers' jobs are re-queued while waiting. When
+    work is queued but no worker holds any of it for `idle_warn` seconds, a warning says so (once per
+    such stretch): workers may be started later, so waiting goes on, but never in silence.
     """
     queue = RequestQueue(redis_url, namespace, lease_seconds) if mode == "request" else JobQueue(
         redis_url, namespace, lease_seconds)
     seen_done, seen_pages = 0, 0
     t0 = time.monotonic()
     next_reap = t0
+    idle_since: float | None = None
+    warned = False
     while True:
         if time.monotonic() >= next_reap:  # a lease lasts lease_seconds: no need to look every poll
             next_reap = time.monotonic() + max(poll, lease_seconds / 10)
@@ -67,6 +71,17 @@ def wait_run(redis_url: str, db_url: str, run_id: int, *, namespace: str = "xxgk
         seen_done, seen_pages = max(seen_done, done), max(seen_pages, pages)
         if done >= total:
             return
+        busy = queue.pending()[1] if isinstance(queue, RequestQueue) else queue.counts()["processing"]
+        now = time.monotonic()
+        if busy:
+            idle_since, warned = None, False
+        elif idle_since is None:
+            idle_since = now
+        elif not warned and now - idle_since >= idle_warn:
+            warned = True
+            log.warning("run %s: %d of %d sites wait, and no worker has taken any work for %.0f s; start "
+                        "`xxgk worker --redis … --db …` with the same namespace (%s)", run_id, total - done, total,
+                        now - idle_since, namespace)
         if timeout is not None and time.monotonic() - t0 > timeout:
             raise TimeoutError(f"run {run_id}: {total - done} of {total} sites still crawling after {timeout:.0f} s")
         time.sleep(poll)

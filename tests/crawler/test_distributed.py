@@ -12,10 +12,12 @@ Skipped only when the redis-server / PostgreSQL binaries are absent (the fixture
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -100,8 +102,19 @@ def _worker(redis_url: str, db_url: str, ns: str, store: Path, *, lease: float =
     cmd = [sys.executable, "-m", "xxgk.cli", "worker", "--redis", redis_url, "--db", db_url, "--namespace", ns,
            "--slots", str(slots), "--host-limit", str(HOST_LIMIT), "--lease", str(lease),
            "--idle-exit", str(idle_exit), "--store-dir", str(store), "--host-lease", "5", "--mode", mode]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    # stderr goes to a file, never an unread pipe: a worker that logs more than a pipe holds would block on
+    # its next write and stall the run it is meant to finish
+    log = tempfile.NamedTemporaryFile(dir=store, prefix="worker-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    log.close()
+    proc.log_path = Path(log.name)  # type: ignore[attr-defined]
+    return proc
+
+
+def _log(proc: subprocess.Popen) -> str:
+    """What a worker wrote to stderr (read after it stopped)."""
+    return proc.log_path.read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
 
 
 def _stop(procs: list[subprocess.Popen]) -> None:
@@ -183,7 +196,7 @@ def test_two_workers_ground_truth(world: Path, pg_url: str, redis_url: str, tmp_
             wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=240)
         finally:
             _stop(procs)
-        errs = [p.stderr.read().decode() for p in procs]
+        errs = [_log(p) for p in procs]
     _check_world(pg_url, run_id, world, urls, ext)
     assert not any("Traceback" in e for e in errs), errs
     # both workers fetched pages (each writes its own WARC file), of the same sites
@@ -210,7 +223,7 @@ def test_site_mode_two_workers_ground_truth_and_host_limit(world: Path, pg_url: 
             wait_run(redis_url, pg_url, run_id, namespace=ns, poll=0.3, timeout=120, mode="site")
         finally:
             _stop(procs)
-        errs = [p.stderr.read().decode() for p in procs]
+        errs = [_log(p) for p in procs]
     _check(pg_url, run_id, world, urls)
     with session_factory(pg_url)() as s:
         assert s.scalar(select(func.count(Crawl.id)).where(Crawl.run_id == run_id)) == len(urls)
@@ -310,7 +323,7 @@ def test_stalled_worker_is_fenced(world: Path, pg_url: str, redis_url: str, tmp_
         finally:
             os.kill(victim.pid, signal.SIGCONT)
             _stop([victim, *procs])
-        victim_log = victim.stderr.read().decode()
+        victim_log = _log(victim)
         r = redislib.Redis.from_url(redis_url, decode_responses=True)
         assert r.llen(f"{ns}:processing") == 0 and r.llen(f"{ns}:jobs") == 0
     _check(pg_url, run_id, world, urls)  # every crawl done once, matching the ground truth
@@ -349,6 +362,19 @@ def test_audit_distributed_cli(world: Path, pg_url: str, redis_url: str, tmp_pat
         crawls = s.scalars(select(Crawl)).all()
         assert len(crawls) == 2 and all(c.status == "done" and c.pages > 0 for c in crawls)
         assert s.scalars(select(Run)).one().status == "done"
+
+
+def test_waiting_with_no_worker_says_so(world: Path, pg_url: str, redis_url: str,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    """Queued work that no worker takes is said once, with how to start one; the wait goes on."""
+    with server.SampleServer(world) as srv:
+        run_id = _make_run(pg_url, world, dict(srv.urls))
+        seed_run(redis_url, pg_url, run_id, namespace="t-idle")
+        with caplog.at_level(logging.WARNING, logger="crawler.distributed.coordinator"), \
+                pytest.raises(TimeoutError, match="still crawling"):
+            wait_run(redis_url, pg_url, run_id, namespace="t-idle", poll=0.1, timeout=2.0, idle_warn=0.5)
+    said = [r.getMessage() for r in caplog.records if "no worker has taken any work" in r.getMessage()]
+    assert len(said) == 1 and "xxgk worker" in said[0] and "t-idle" in said[0], said
 
 
 def test_distributed_audit_needs_postgres(tmp_path: Path) -> None:
