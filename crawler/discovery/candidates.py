@@ -140,6 +140,27 @@ def nest_by_url(roots: list[NavNode]) -> list[NavNode]:
     return out
 
 
+LIST_TAGS = ("ul", "ol", "table", "dl", "menu")
+
+
+def link_lists(sel: Selector, base: str) -> dict[str, set[int]]:
+    """For each link (page key), the lists it is an entry of: the nearest list block around its row,
+    or the element holding it when it sits in no row (a div of bare nav links). Links of one list are
+    siblings — one menu level — whatever the page calls its containers."""
+    ids: dict[etree._Element, int] = {}
+    out: dict[str, set[int]] = {}
+    for a in _LINKS(sel.root):
+        url = absolute(base, a.get("href"))
+        if not url:
+            continue
+        row = _row(a)
+        holder = next((x for x in row.iterancestors(*LIST_TAGS)), None) if row is not None else a.getparent()
+        if holder is None:
+            continue
+        out.setdefault(page_key(url), set()).add(ids.setdefault(holder, len(ids)))
+    return out
+
+
 def menu_urls(sel: Selector, base: str) -> set[str]:
     """URLs (page keys) of links inside a menu: a list or table block of at least three undated links
     that carries no footer words — where a portal lists its columns, whatever the block is called."""
@@ -170,4 +191,4 @@ def more_targets(sel: Selector, base: str) -> set[str]:
     return out
 
 
-__all__ = ["candidate_links", "menu_urls", "more_targets", "nest_by_url"]
+__all__ = ["candidate_links", "link_lists", "menu_urls", "more_targets", "nest_by_url"]

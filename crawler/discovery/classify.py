@@ -27,12 +27,13 @@ CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|›|→|/|＞|》|-)\s*")
 
 
 def classify(page: ListPage, *, sub_links: int, content_chars: int, article_like: bool = False,
-             below_links: int = 0, no_data: bool = False) -> str:
+             below_links: int = 0, no_data: bool = False, nested: int = 0) -> str:
     """The page's kind from its list reading, its new candidate links (`below_links`: those in its own
-    URL folder, evidence enough one by one) and its main block's text."""
+    URL folder, evidence enough one by one; `nested`: how many entries a menu nested under the page's
+    own entry — a category of one sub-column is a landing page too) and its main block's text."""
     if page.items or page.found:
         return LIST
-    if sub_links >= MIN_LANDING_LINKS or below_links >= 1:
+    if sub_links >= MIN_LANDING_LINKS or below_links >= 1 or (nested >= 1 and sub_links >= 1):
         return LANDING
     if no_data:
         return LIST

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from parsel import Selector
 from scrapy.http import Response
 
-from crawler.discovery.candidates import candidate_links, menu_urls
+from crawler.discovery.candidates import candidate_links, link_lists, menu_urls
 from crawler.discovery.classify import (
     CONTENT,
     LANDING,
@@ -113,22 +113,50 @@ class DiscoveryMixin:
             if rec is not None:
                 names.setdefault(normalize(rec.name), key)
         menu = menu_urls(sel, url)
+        siblings = self._sibling_parents(sel, url, here)
         for node, above in fresh:
-            yield from self._probe(node, parent_key, here, names, depth, menu, above)
+            sib = siblings.get(page_key(node.url)) if above is None and node.url else None
+            yield from self._probe(node, parent_key, here, names, depth, menu, above, sib)
+
+    def _sibling_parents(self, sel: Selector, url: str, here: dict[str, str]) -> dict[str, tuple[str | None]]:
+        """Link (page key) → (parent key,) when the lists it is an entry of hold at least two known columns
+        and all of them have that one parent (None: top level). A link listed beside known columns is
+        their sibling: a sidebar repeating the whole tree on a column page does not make the page's column
+        the parent of every top-level column it lists, whichever page happened to be read first."""
+        lists = link_lists(sel, url)
+        parents: dict[int, set[str | None]] = {}
+        counts: dict[int, int] = {}
+        for u, key in here.items():
+            if key not in self.columns:
+                continue
+            for lid in lists.get(page_key(u), ()):
+                parents.setdefault(lid, set()).add(self.columns[key].parent_key)
+                counts[lid] = counts.get(lid, 0) + 1
+        out: dict[str, tuple[str | None]] = {}
+        for link, lids in lists.items():
+            found = {p for lid in lids for p in parents.get(lid, ())}
+            if len(found) == 1 and sum(counts.get(lid, 0) for lid in lids) >= 2:
+                out[link] = (found.pop(),)
+        return out
 
     def _probe(self, node: NavNode, linking_key: str | None, here: dict[str, str], names: dict[str, str],
                depth: int, menu: set[str] = frozenset(),  # type: ignore[assignment]
-               nested_under: str | None = None) -> Iterator[Any]:
+               nested_under: str | None = None, siblings: tuple[str | None] | None = None) -> Iterator[Any]:
+        """Request a candidate; its fallback place is, strongest first: the known column it is nested
+        under on the linking page, the known column whose URL folder holds it, the parent of the known
+        columns it is listed beside (`siblings`), the column of the linking page."""
         if node.url is None or node.url in self.requested or node.url in self.url_key:
             return
         if self.candidates_requested >= self.max_candidates:
             self.stop_reason = self.stop_reason or "candidate limit"
             return
-        fallback = nested_under or url_parent(node.url, here) or linking_key
+        fallback = nested_under or url_parent(node.url, here)
+        if fallback is None:
+            fallback = siblings[0] if siblings is not None else linking_key
         self.candidates_requested += 1
         req = self._request(node.url, self.parse_candidate, depth, kind="candidate",  # type: ignore[attr-defined]
                             cand={"node": _as_dict(node), "parent": fallback, "names": names,
-                                  "menu": page_key(node.url) in menu})
+                                  "menu": page_key(node.url) in menu or siblings is not None})
         if req is not None:
             yield req
 
@@ -156,7 +184,8 @@ class DiscoveryMixin:
         body_chars = len(text.replace(" ", ""))
         kind = LIST if rendered_list else classify(page, sub_links=sub_links, below_links=len(below), content_chars=body_chars,
                                                    no_data=says_no_data(sel),
-                                                   article_like=looks_like_article(sel, body_chars))
+                                                   article_like=looks_like_article(sel, body_chars),
+                                                   nested=len(node.children))
         crumbs = breadcrumb(sel)
         parent = crumb_parent(crumbs, node.name, cand.get("names") or {}) or cand.get("parent")
         placed = parent is not None or bool(crumbs) or bool(cand.get("menu"))
