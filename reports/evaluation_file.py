@@ -81,16 +81,7 @@ def load_evaluation(path: Path | str) -> tuple[Evaluation, dict[str, Rubric]]:
 
     A part's rubric reference is replaced by the rubric's id in the returned evaluation.
     """
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the evaluation file: {getattr(exc, 'strerror', None) or exc}",
-                        source=source) from None
-    data, lines = yamlfile.load_located(text, source, empty="the evaluation file is empty")
-    if not isinstance(data, dict):
-        raise UserError("expected a mapping with id, title and parts", source=source, line=1)
+    data, lines, source = yamlfile.read_mapping(path, "evaluation file", "a mapping with id, title and parts")
     if "path" in data:
         raise UserError("unknown field", source=source, line=lines.get(("path",)), field="path")
     loaded = yamlfile.validate(Evaluation, {**data, "path": source}, lines, source)
@@ -103,7 +94,7 @@ def load_evaluation(path: Path | str) -> tuple[Evaluation, dict[str, Rubric]]:
             raise UserError(f"duplicate part id {part.id!r}", source=source, line=lines.get(("parts", i, "id")),
                             field=f"parts[{i}].id")
         seen.add(part.id)
-        rubric = _rubric(part.rubric, path.parent, field=f"parts[{i}].rubric", **where)
+        rubric = _rubric(part.rubric, Path(path).parent, field=f"parts[{i}].rubric", **where)
         if part.section is not None and part.section not in {s.id for s in rubric.sections}:
             known = ", ".join(s.id for s in rubric.sections)
             raise UserError(f"rubric {rubric.id} has no section {part.section!r} (known: {known})", source=source,

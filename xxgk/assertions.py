@@ -94,16 +94,7 @@ class Assertions(BaseModel):
 
 def load_assertions(path: Path | str) -> Assertions:
     """Read and validate an assertion file; errors name the file, line and field."""
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the assertion file: {getattr(exc, 'strerror', None) or exc}",
-                        source=source) from None
-    data, lines = yamlfile.load_located(text, source, empty="the assertion file is empty")
-    if not isinstance(data, dict):
-        raise UserError("expected a mapping with a 'rules' list", source=source, line=1)
+    data, lines, source = yamlfile.read_mapping(path, "assertion file", "a mapping with a 'rules' list")
     if "source" in data:
         raise UserError("unknown field", source=source, line=lines.get(("source",)), field="source")
     loaded = yamlfile.validate(Assertions, {**data, "source": source}, lines, source)

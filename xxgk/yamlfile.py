@@ -7,6 +7,7 @@ alias is refused with its line, before anything is constructed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
@@ -131,6 +132,20 @@ def load_located(text: str, source: str, *, empty: str = "the file is empty") ->
         raise UserError(f"duplicate key {exc.key!r}", source=source, line=exc.line,
                         field=field_name(exc.loc)) from None
     return data, lines
+
+
+def read_mapping(path: Path | str, what: str, expected: str) -> tuple[dict[Any, Any], dict[Loc, int], str]:
+    """A user's YAML file (`what`: "assertion file", …) as a mapping with the line of every value, and its
+    name for messages; unreadable, empty or non-mapping files are one line (`expected`: what it must be)."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}", source=source) from None
+    data, lines = load_located(text, source, empty=f"the {what} is empty")
+    if not isinstance(data, dict):
+        raise UserError(f"expected {expected}", source=source, line=1)
+    return data, lines, source
 
 
 def pydantic_message(err: Any) -> str:

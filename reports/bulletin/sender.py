@@ -72,16 +72,7 @@ class SenderFile(BaseModel):
 
 def load_sender(path: Path | str) -> SenderFile:
     """Read and validate a sender file; errors name the file, line and field."""
-    path = Path(path)
-    source = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the bulletin sender file: {getattr(exc, 'strerror', None) or exc}",
-                        source=source) from None
-    data, lines = yamlfile.load_located(text, source, empty="the bulletin sender file is empty")
-    if not isinstance(data, dict):
-        raise UserError("expected a mapping of " + ", ".join(FIELDS), source=source, line=1)
+    data, lines, source = yamlfile.read_mapping(path, "bulletin sender file", "a mapping of " + ", ".join(FIELDS))
     loaded = yamlfile.validate(SenderFile, data, lines, source)
     if loaded.date and loaded.deadline and loaded.deadline < loaded.date:
         raise UserError(f"deadline {loaded.deadline} is before the date {loaded.date}", source=source,
