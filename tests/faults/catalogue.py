@@ -389,9 +389,9 @@ CRASHES = [
               "tests/faults/test_crash_store.py::test_kill_9_while_the_schema_is_built_leaves_a_usable_store"),
     SiteFault("sigint_sigterm", "Ctrl-C (SIGINT) or SIGTERM mid-crawl",
               "running sites stop gracefully; exit 130 with one line naming `xxgk audit --resume RUN`; the "
-              "run is `interrupted` (never `done`), unscored, no report written; `--resume` finishes it. Open: "
-              "stopped in its first second, the resumed column tree can differ (same items, deeper column "
-              "paths); the test xfails on that difference",
+              "run is `interrupted` (never `done`), unscored, no report written; `--resume` finishes it with "
+              "the same column tree: a column first met in another column's sidebar is placed beside the known "
+              "columns listed with it, not under whichever page the resumed crawl read first",
               "tests/faults/test_crash.py::test_signal_leaves_an_interrupted_run_that_resumes_identically"),
     SiteFault("interrupted_twice", "Ctrl-C, then the `--resume` itself SIGKILLed",
               "a second `--resume` still ends identical to an uninterrupted audit",

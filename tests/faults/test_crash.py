@@ -115,10 +115,6 @@ def test_kill_9_then_resume_is_identical(world: World, tmp_path: Path, seed: int
     if seed in FAST:
         assert killed, "the audit ended before its kill point; slow the sample server down"
     problems = differences(got, world.baseline)
-    if problems and all(p.startswith(("item lost", "item extra")) for p in problems):
-        # The open resume bug of the graceful-stop test: sometimes the resumed crawl files items under
-        # other column paths. Any other difference (rows lost or doubled, findings) still fails.
-        pytest.xfail("resumed column tree differs: " + problems[0][:300])
     assert not problems, "\n".join(problems[:40])
 
 
@@ -135,11 +131,7 @@ def test_signal_leaves_an_interrupted_run_that_resumes_identically(world: World,
     assert any(c != ("done", "finished") for c in crawls), crawls  # it was stopped mid-crawl
     assert not (out / "index.html").exists()  # nothing is published as if the run were complete
     problems = differences(_resume_to_the_end(db, tmp_path, out), world.baseline)
-    if problems:
-        # Open crawler bug: a crawl stopped gracefully half a second in
-        # resumes with a different column tree (the same items under deeper column paths). kill -9
-        # resumes identically; the lifecycle assertions above hold either way.
-        pytest.xfail("graceful stop early in the crawl: resumed column tree differs: " + problems[0][:300])
+    assert not problems, "\n".join(problems[:40])
 
 
 @pytest.mark.faults_full
