@@ -32,7 +32,7 @@ from urllib.parse import urljoin
 from sqlalchemy import func, select
 
 from xxgk.samples.server import SampleServer
-from xxgk.samples.v3 import generate_set
+from xxgk.samples.v3 import SETS, generate_set
 from xxgk.store import Column, Crawl, Item, Page, Site, session_factory
 
 CHECKLIST = "moe-university-checklist-2014"
@@ -256,7 +256,7 @@ def table(figures: list[PortalFigures]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Audit a v3 sample set and print extraction and verdict figures.")
-    parser.add_argument("--set", dest="set_name", choices=("dev", "probe", "heldout"), default="heldout")
+    parser.add_argument("--set", dest="set_name", choices=SETS, default="heldout")
     parser.add_argument("--work", type=Path, help="Folder for the world, stores and reports (default: a temp dir).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON instead of a table.")
     parser.add_argument("--details", action="store_true", help="Also list every wrong verdict per portal.")

@@ -26,8 +26,8 @@ def generate(
     hostile: Annotated[bool, typer.Option("--hostile", help="Add the hostile university portal (h01).")] = False,
     down: Annotated[bool, typer.Option("--down", help="List one more government portal that is not served.")] = False,
     set_name: Annotated[str | None, typer.Option("--set", help="Generate a v3 layout-variation set instead: dev, "
-                                                 "probe or heldout (dev and probe may be tuned on; nobody "
-                                                 "tunes the crawler on heldout).")] = None,
+                                                 "probe, heldout or heldout2 (dev and probe may be tuned on; "
+                                                 "nobody tunes the crawler on heldout or heldout2).")] = None,
 ) -> None:
     """Generate the sample world into OUT."""
     if set_name is not None:
@@ -57,7 +57,7 @@ def serve(
     count: Annotated[int, typer.Option("--count", min=1, help="Portals to generate if needed.")] = 12,
     sites_csv: Annotated[Path | None, typer.Option("--sites-csv", help="Write the site list (name,url,kind).")] = None,
     delay: Annotated[float, typer.Option("--delay", min=0, help="Seconds to wait before every response.")] = 0.0,
-    set_name: Annotated[str | None, typer.Option("--set", help="v3 set to generate if needed: dev, probe or heldout.")] = None,
+    set_name: Annotated[str | None, typer.Option("--set", help="v3 set to generate if needed: dev, probe, heldout or heldout2.")] = None,
 ) -> None:
     """Serve every portal of the world until Ctrl-C."""
     if not (dir / "world.json").exists():

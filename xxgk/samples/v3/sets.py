@@ -1,5 +1,5 @@
-"""The v3 world sets: ``dev`` and ``probe`` (adapters and heuristics may be tuned on them) and ``heldout``
-(never).
+"""The v3 world sets: ``dev`` and ``probe`` (adapters and heuristics may be tuned on them), ``heldout`` and
+``heldout2`` (never; ``heldout2`` is a second draw, first measured after the fixes tried on the others).
 
 ``dev`` holds the two portals made from real markup (a 博达 VSB university 信息公开网 laid out like
 吉林农业大学's, and a TRS county 政府信息公开 platform) plus seeded draws. ``heldout`` is drawn from other
@@ -24,8 +24,8 @@ from .layout import Layout, draw_covering, draw_distinct
 from .pages import V3Pages, channel
 from .skins import SKINS, assign_urls
 
-SETS = ("dev", "probe", "heldout")
-DEV_DRAW_SEED, HELDOUT_DRAW_SEED, PROBE_DRAW_SEED = 31, 9001, 5077
+SETS = ("dev", "probe", "heldout", "heldout2")
+DEV_DRAW_SEED, HELDOUT_DRAW_SEED, PROBE_DRAW_SEED, HELDOUT2_DRAW_SEED = 31, 9001, 5077, 7919
 HELDOUT_DISTANCE = 4
 PORTAL_URLS = {"vsb": "/xxgk/index.htm", "webplus": "/xxgk/main.htm", "trs": "/xxgk/index.html",
                "generic": "/zwgk/index.htm"}
@@ -83,7 +83,7 @@ def _draws(prefix: str, seed: int, start: int, count: int, avoid: list[Layout] |
 
 
 def recipes(name: str) -> list[Recipe]:
-    """The portals of set ``name`` (``dev`` or ``heldout``), in order."""
+    """The portals of set ``name`` (one of ``SETS``), in order."""
     dev = [Recipe("v01", "university", "vsb", JLAU_LAYOUT, 2024, 0, "good",
                   {"school_home": False, "items": (280, 330), "extra_top": True}),
            Recipe("v02", "government", "trs", COUNTY_LAYOUT, 2024, 0, options={"stale": 1, "blank": 1})]
@@ -94,6 +94,8 @@ def recipes(name: str) -> list[Recipe]:
         return _draws("x", HELDOUT_DRAW_SEED, 1, 8, [r.layout for r in dev])
     if name == "probe":
         return _draws("p", PROBE_DRAW_SEED, 1, 24, [r.layout for r in dev])
+    if name == "heldout2":  # a second held-out draw, first measured after every fix tried on the others
+        return _draws("y", HELDOUT2_DRAW_SEED, 1, 16, [r.layout for r in dev])
     raise ValueError(f"unknown sample set {name!r}; known: {', '.join(SETS)}")
 
 
@@ -158,7 +160,7 @@ def generate_set(out_dir: Path, name: str = "dev") -> Path:
                         "quality": p.quality, "manifest": f"{p.slug}/manifest.json", "encoding": p.encoding,
                         "declared": p.declared, "down": False,
                         "absolute_links": r.layout.links in ("absolute", "mixed")})
-    seed = {"dev": DEV_DRAW_SEED, "probe": PROBE_DRAW_SEED}.get(name, HELDOUT_DRAW_SEED)
+    seed = {"dev": DEV_DRAW_SEED, "probe": PROBE_DRAW_SEED, "heldout2": HELDOUT2_DRAW_SEED}.get(name, HELDOUT_DRAW_SEED)
     world = {"seed": seed, "set": name, "as_of": AS_OF.isoformat(), "portals": entries, "externals": []}
     path = out_dir / "world.json"
     path.write_text(_dump(world), encoding="utf-8")
