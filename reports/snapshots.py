@@ -4,6 +4,11 @@ A snapshot is the archived response rendered as a static page under `snapshots/`
 (URL, time, sha256, WARC record id). Active content is removed: every <script>, frame, object, form
 action, event-handler attribute and non-http(s) link; a Content-Security-Policy forbids scripts and
 any network load, so an archived page can neither run code nor call its site from the report.
+
+An archived document (PDF, Word, Excel, OFD, zip) is placed as the very bytes the site served, under
+`attachments/`, so the evaluator opens the file the finding read. Its name is the URL's file name made
+safe (`xxgk.filenames.safe_filename`: no folder, control or bidi character) with a record-hash prefix,
+and its suffix comes from the content type, never from the site: a "PDF" named `x.html` stays a `.pdf`.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import pandas as pd
@@ -22,6 +27,7 @@ from lxml import etree
 from markupsafe import escape
 
 from reports.cells import without_controls
+from xxgk.filenames import safe_filename
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +41,30 @@ _URL_ATTRS = ("href", "src", "action", "formaction", "poster", "background", "sr
 
 def _name(ref: str) -> str:
     return hashlib.sha256(ref.encode()).hexdigest()[:20]
+
+
+# archived documents kept as files, by content type; anything else (HTML, XML, SVG, text) is a snapshot page
+DOCUMENT_SUFFIXES = {
+    "application/pdf": ".pdf", "application/msword": ".doc", "application/vnd.ms-excel": ".xls",
+    "application/vnd.ms-powerpoint": ".ppt", "application/ofd": ".ofd", "application/zip": ".zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/wps-office.wps": ".wps", "application/vnd.ms-works": ".wps",
+}
+
+
+def document_suffix(content_type: str | None) -> str | None:
+    """The file suffix an archived document is kept under, or None: the response becomes a snapshot page."""
+    return DOCUMENT_SUFFIXES.get((content_type or "").split(";", 1)[0].strip().lower())
+
+
+def document_name(ref: str, url: str, suffix: str) -> str:
+    """`<record hash>-<URL file name, made safe><suffix>`: one file in `attachments/`, never a path."""
+    raw = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    stem = safe_filename(raw, fallback="document")
+    stem = stem.rpartition(".")[0] or stem  # the site's own suffix is dropped: the content type decides
+    return safe_filename(f"{_name(ref)[:12]}-{stem}{suffix}")
 
 
 def read_records(warc: Path, ids: set[str]) -> dict[str, tuple[bytes, str]]:
@@ -156,15 +186,17 @@ def place(src: Path, dest: Path) -> None:
 
 def _cached(row: dict) -> Path:
     key = cache_key(row)
-    return Path(row["warc_path"]).parent / CACHE_DIR / key[:2] / f"{key}.html"
+    suffix = document_suffix(row.get("content_type")) or ".html"
+    return Path(row["warc_path"]).parent / CACHE_DIR / key[:2] / f"{key}{suffix}"
 
 
-def _store_cache(path: Path, html: str) -> bool:
-    """Write a sanitised snapshot to the cache (atomically); False when the folder is not writable."""
+def _store_cache(path: Path, content: str | bytes) -> bool:
+    """Write a sanitised snapshot (or a document's bytes) to the cache, atomically; False when the folder
+    is not writable."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(html, encoding="utf-8")
+        tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
         return True
     except OSError as exc:
@@ -199,7 +231,7 @@ def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int,
             entry["screenshot"] = placed[dest.as_posix()]
         if not (row.get("evidence_ref") and row.get("warc_path")):
             continue
-        dest = out_dir / "snapshots" / f"{_name(row['evidence_ref'])}.html"
+        dest = _destination(row, out_dir)
         key = dest.as_posix()
         if key in placed:
             entry["snapshot"] = placed[key]
@@ -215,9 +247,17 @@ def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int,
         _snapshot_from_warc(Path(warc), wanted, out_dir, placed)
     for row in rows:  # fill in the snapshots made from WARC files for every row that cites them
         if row.get("evidence_ref") and row.get("warc_path"):
-            rel = placed.get((out_dir / "snapshots" / f"{_name(row['evidence_ref'])}.html").as_posix())
+            rel = placed.get(_destination(row, out_dir).as_posix())
             out[(row["site_id"], row["url"])]["snapshot"] = rel
     return out
+
+
+def _destination(row: dict, out_dir: Path) -> Path:
+    """Where a row's archived copy goes in the report: a snapshot page, or the document itself."""
+    suffix = document_suffix(row.get("content_type"))
+    if suffix is None:
+        return out_dir / "snapshots" / f"{_name(row['evidence_ref'])}.html"
+    return out_dir / "attachments" / document_name(row["evidence_ref"], str(row["url"]), suffix)
 
 
 def _snapshot_from_warc(path: Path, wanted: list[tuple[dict, Path, Path]], out_dir: Path,
@@ -235,10 +275,11 @@ def _snapshot_from_warc(path: Path, wanted: list[tuple[dict, Path, Path]], out_d
         rec = records.get(row["evidence_ref"])
         if rec is None:
             continue
-        html = snapshot_page(rec[0], rec[1] or row.get("content_type") or "", row)
-        if _store_cache(cache, html):
+        content: str | bytes = rec[0] if dest.suffix != ".html" else snapshot_page(
+            rec[0], rec[1] or row.get("content_type") or "", row)
+        if _store_cache(cache, content):
             place(cache, dest)
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(html, encoding="utf-8")
+            dest.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         placed[dest.as_posix()] = dest.relative_to(out_dir).as_posix()

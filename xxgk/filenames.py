@@ -4,7 +4,8 @@ Nothing may write a crawled name to disk as it is: `../../etc/cron.d/x`, `/abs/p
 and bidi characters (`年度\u202egpj.exe` reads "年度exe.jpg"), Windows device names (`CON`, `nul.txt`) and
 names past the file system's 255 bytes all break out of the folder or fail. `safe_filename` keeps the
 last path part, drops or replaces what is unsafe and cuts the stem so the result fits, keeping the suffix.
-Today every run file is named by ids and hashes; any code that saves a crawled file names it through this.
+Run files are named by ids and hashes; a report's archived documents (`reports/snapshots.py`) are named
+from their URL through this, as any code that saves a crawled file must be.
 """
 
 from __future__ import annotations

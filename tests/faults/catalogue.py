@@ -498,8 +498,10 @@ def render_doc() -> str:
         "- A redirect to a non-HTTP scheme (`file:`, `ftp:`) is refused.",
         "- Crawled names never become file paths or shell words: run files are named by ids and hashes "
         "(`warc/run-N/site-M.warc.gz`, snapshots by sha256); attachment names with `../`, NUL, RTL "
-        "overrides or shell syntax stay data in the store (`tests/faults/test_hostile_names.py`). Code that saves a "
-        "crawled file names it with `xxgk.filenames.safe_filename`: the last path part only, no NUL, control, "
+        "overrides or shell syntax stay data in the store (`tests/faults/test_hostile_names.py`). The one place a "
+        "crawled name reaches disk, an archived document placed in a report's `attachments/` (its URL's file "
+        "name, the suffix taken from its content type, so a hostile name cannot make it an HTML file; "
+        "`tests/reports/test_snapshot_cache.py`), goes through `xxgk.filenames.safe_filename`: the last path part only, no NUL, control, "
         "bidi or Windows-reserved characters, no device names (`CON`, `nul.txt`), at most 200 bytes with the "
         "suffix kept (`tests/faults/test_attachment_names.py`).",
         "- The terminal: every crawled string the CLI prints goes through `xxgk.termtext` (ESC, BEL, CR, C1 and "
