@@ -184,6 +184,8 @@ def measure_latency(n: int, world: Path, db_url: str, redis_url: str, args: argp
             "cpu_busy": sum(cpu.values()) / secs, "load1": load[0],
             "peak_per_s": max((window_peak(e["times"], 1.0) for e in logs), default=0),
             "peak_in_flight": max((e["peak_in_flight"] for e in logs), default=0),
+            "min_gap_s": min((b - a for e in logs for a, b in zip(sorted(e["times"]), sorted(e["times"])[1:],
+                                                                      strict=False)), default=0.0),
             "n429": sum(e["statuses"].count(429) for e in logs)}
 
 
@@ -227,7 +229,8 @@ def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
     for r in results:
         print(f"{r['workers']} workers: {r['pages']} pages in {r['seconds']:.0f} s = {r['pages_per_s']:.1f} pages/s "
               f"({r['speedup']:.2f}×), {r['worker_cpu_ms']:.1f} worker CPU-ms/page, {r['total_cpu_ms']:.1f} "
-              f"all, {r['cpu_busy']:.2f} cores busy, load {r['load1']:.1f}, host peak {r['peak_per_s']}/s")
+              f"all, {r['cpu_busy']:.2f} cores busy, load {r['load1']:.1f}, host peak {r['peak_per_s']}/s, "
+              f"closest arrivals {r['min_gap_s']:.3f} s")
     formula = machines_needed(results, args.cores)
     print("\n".join(formula))
     print(f"whole benchmark: {total:.0f} s")
@@ -241,7 +244,8 @@ def write_latency_doc(results: list[dict], formula: list[str], args: argparse.Na
     """Replace (or append) the "Distributed crawl at equal politeness" section of docs/benchmarks.md."""
     rows = "\n".join(
         f"| {r['workers']} | {r['pages']} | {r['pages_per_s']:.1f} | {r['speedup']:.2f}× | {r['worker_cpu_ms']:.1f} | "
-        f"{r['total_cpu_ms']:.1f} | {r['cpu_busy']:.2f} | {r['load1']:.1f} | {r['peak_per_s']} | {r['n429']} |"
+        f"{r['total_cpu_ms']:.1f} | {r['cpu_busy']:.2f} | {r['load1']:.1f} | {r['peak_per_s']} | "
+        f"{r['min_gap_s']:.3f} | {r['n429']} |"
         for r in results)
     section = (
         f"## Distributed crawl at equal politeness (`bench/distributed.py --world latency`), "
@@ -253,10 +257,11 @@ def write_latency_doc(results: list[dict], formula: list[str], args: argparse.Na
         f"Each pass: a new run, {args.warmup:.0f} s warm-up, then pages stored over {args.seconds:.0f} s. "
         f"CPU-ms per page from /proc of the workers and of the whole tree (workers, Redis, PostgreSQL, "
         f"latency server); \"cores busy\" is that tree's CPU seconds per second. "
-        f"Host peak: the most requests one host saw in any 1 s (server log). The machine has "
+        f"Host peak: the most requests one host saw in any 1 s, and the closest two arrivals at one host "
+        f"(server log). The machine has "
         f"{os.cpu_count()} cores shared with other work. Whole benchmark: {total:.0f} s.\n\n"
         "| workers | pages | pages/s | speed-up | worker CPU-ms/page | all CPU-ms/page | cores busy | load (1 min) "
-        "| host peak /s | 429s |\n|---|---|---|---|---|---|---|---|---|---|\n"
+        "| host peak /s | closest arrivals, s | 429s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
         f"{rows}\n\n```\n" + "\n".join(formula) + f"\n```\n{LEND}")
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8")

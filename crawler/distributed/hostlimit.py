@@ -15,8 +15,10 @@ wait without polling. Redis is polled only while other workers hold the host's s
 Scrapy engine sees all of a host's requests, so Scrapy's DOWNLOAD_DELAY cannot space them. Once a
 request holds its slot it reserves the host's next send time in Redis (`<ns>:next:<host>`, one Lua
 step: at = max(now, next); next = at + delay) and waits until then, so a host sees at most one request
-start per `delay` from all workers together. "auto": 0.5 s for remote hosts, none for loopback ones
-(the sample portals and benchmarks), as local crawls do.
+start per `delay` from all workers together; the start then claims the host's last actual start time
+(`<ns>:last:<host>`), so a request whose worker woke late still leaves `delay` before the next one.
+"auto": 0.5 s for remote hosts, none for loopback ones (the sample portals and benchmarks), as local
+crawls do.
 
 **Shared AutoThrottle** (paced hosts only): one delay per host for all workers, kept in Redis
 (`<ns>:throttle:<host>`), updated from every response's latency by Scrapy's AutoThrottle rule (target
@@ -86,6 +88,18 @@ if upto > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEY
 if upto > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], tostring(upto), 'PX', ttl) end
 return tostring(upto)
 """
+# the start itself: at least `delay` after the host's last actual start (a reservation only spaces the
+# planned times; a worker whose event loop is busy wakes late, and the next one must not follow too close)
+_CLAIM = """
+local now, delay = tonumber(ARGV[1]), tonumber(ARGV[2])
+delay = math.max(delay, tonumber(redis.call('HGET', KEYS[2], 'delay') or '0'))
+local last = tonumber(redis.call('GET', KEYS[1]) or '-1e18')
+if now - last >= delay then
+  redis.call('SET', KEYS[1], tostring(now), 'PX', math.floor(delay * 1000) + 60000)
+  return '0'
+end
+return tostring(last + delay - now)
+"""
 REMOTE_DELAY = 0.5  # "auto" pacing of a remote host, like a local crawl's DOWNLOAD_DELAY
 
 META = "xxgk_host_slot"
@@ -135,6 +149,7 @@ class RedisHostLimitMiddleware:
         self._pace = self.r.register_script(_PACE)
         self._throttle = self.r.register_script(_THROTTLE)
         self._backoff = self.r.register_script(_BACKOFF)
+        self._claim = self.r.register_script(_CLAIM)
         self._gates: dict[str, asyncio.Semaphore] = {}  # host → local slots of this crawl
 
     @classmethod
@@ -173,16 +188,26 @@ class RedisHostLimitMiddleware:
     async def _wait_turn(self, host: str, delay: float) -> None:
         """Reserve the host's next send time and wait for it; a back-off announced meanwhile (another
         worker's 429) is waited out and the turn taken again. Holds the slot: a paced host is busy."""
+        reserved = False
         while True:
-            if delay > 0:  # an unpaced host (loopback under "auto") still obeys a back-off
+            if delay > 0 and not reserved:  # an unpaced host (loopback under "auto") still obeys a back-off
                 wait = float(await self._pace(keys=[f"{self.ns}:next:{host}", f"{self.ns}:throttle:{host}"],
                                               args=[time.time(), delay]))
+                reserved = True
                 if wait > 0:
                     await asyncio.sleep(wait)
             upto = float(await self.r.get(f"{self.ns}:backoff:{host}") or 0.0)
-            if upto <= time.time():
+            if upto > time.time():
+                await asyncio.sleep(upto - time.time())
+                reserved = False  # the turn fell inside the back-off: take a new one after it
+                continue
+            if delay <= 0:
                 return
-            await asyncio.sleep(upto - time.time())
+            late = float(await self._claim(keys=[f"{self.ns}:last:{host}", f"{self.ns}:throttle:{host}"],
+                                           args=[time.time(), delay]))
+            if late <= 0:
+                return
+            await asyncio.sleep(late)  # another worker's start came late, closer than the delay
 
     async def shared_delay(self, host: str) -> float:
         """The host's current adaptive delay, as every worker reads it (0 before any response)."""
