@@ -67,7 +67,8 @@ local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 redis.call('SET', KEYS[1], tostring(at + delay), 'PX', math.floor((at + delay - now) * 1000) + 60000)
 return tostring(at - now)
 """
-# AutoThrottle's rule on the host's shared delay: ARGV latency, min delay, max delay, target, ok (1/0)
+# AutoThrottle's rule on the host's shared delay: ARGV latency, min delay, max delay, target, ok (1/0),
+# the request's real start; KEYS the throttle hash, the host's last start
 _THROTTLE = """
 local latency, low, high = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local old = tonumber(redis.call('HGET', KEYS[1], 'delay') or ARGV[2])
@@ -77,6 +78,11 @@ new = math.min(math.max(low, new), high)
 if ARGV[5] ~= '1' and new < old then new = old end
 redis.call('HSET', KEYS[1], 'delay', tostring(new), 'latency', tostring(latency))
 redis.call('EXPIRE', KEYS[1], 86400)
+-- the request's real start (answer time - latency) counts as the host's last start if it is later than
+-- the claimed one: the request went out late, and the next one must keep the delay from when it did
+if tonumber(ARGV[6]) > tonumber(redis.call('GET', KEYS[2]) or '-1e18') then
+  redis.call('SET', KEYS[2], ARGV[6], 'PX', math.floor(new * 1000) + 60000)
+end
 return tostring(new)
 """
 # a Retry-After back-off: no request of the host starts before now + wait, whichever worker sends it
@@ -225,8 +231,9 @@ class RedisHostLimitMiddleware:
         latency = request.meta.get("download_latency")
         if delay > 0 and latency is not None:
             ok = "1" if response.status == 200 else "0"
-            await self._throttle(keys=[f"{self.ns}:throttle:{host}"],
-                                 args=[float(latency), delay, max(delay, self.max_delay), self.target, ok])
+            await self._throttle(keys=[f"{self.ns}:throttle:{host}", f"{self.ns}:last:{host}"],
+                                 args=[float(latency), delay, max(delay, self.max_delay), self.target, ok,
+                                       repr(time.time() - float(latency))])
 
     async def _drop_marker(self, request: Request) -> None:
         marker = request.meta.pop(RESERVED, None)
