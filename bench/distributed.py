@@ -9,10 +9,21 @@ every host gets at most `--host-limit` concurrent requests across all workers, a
 crawl of real portals would. Writes the "Distributed crawl" section of docs/benchmarks.md.
 
     .venv/bin/python bench/distributed.py [--delay 0.25] [--workers 1,2,4] [--mode request|site] [--no-doc]
+    .venv/bin/python bench/distributed.py --world latency [--hosts 300] [--seconds 60] [--workers 1,2,4]
 
 Request mode (the default): each worker runs requests of any site from the shared request queue with
 `--slots × --host-limit` requests in flight, the same capacity a site-mode worker has with `--slots`
 sites of `--host-limit` requests each.
+
+`--world latency` measures worker scaling at equal politeness instead: request-mode workers over the
+latency world (`xxgk.samples.latency`, `--hosts` distinct slow loopback hosts in their own process),
+every host at 1 request/s across all workers (`--host-limit 1 --delay 1`), each worker with far more
+requests in flight than its CPU can parse (`--concurrency`), so each worker is CPU-bound and the hosts
+are not the limit. Each pass is time-boxed (the world is larger than a pass): pages stored per second
+over `--seconds` after a warm-up, CPU-ms per page of the workers and of the whole tree (workers, Redis,
+PostgreSQL, the latency server), the load average, and the server's own politeness log (most requests
+of one host in any 1 s, 429s). From the CPU cost it derives the machines the national cycle needs.
+Writes the "Distributed crawl at equal politeness" section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -44,6 +55,9 @@ from xxgk.settings import RUN_CONFIG_KEY, CrawlSettings  # noqa: E402
 from xxgk.store import Crawl, Page, session_factory  # noqa: E402
 
 START, END = "<!-- distributed-bench:start -->", "<!-- distributed-bench:end -->"
+LSTART, LEND = "<!-- distributed-latency-bench:start -->", "<!-- distributed-latency-bench:end -->"
+NATIONAL_PAGES = 17_500 * 2_000  # the national cycle (bench/national.py): sites × pages
+WEEK_S = 7 * 24 * 3600
 # Lists, pagers and column trees (the distributed part); articles, attachments, link checks and the
 # browser would make a 1-worker run longer than the 10-minute budget at a remote-like delay.
 LIMITS = CrawlSettings(fetch_articles=False, fetch_attachments=False, check_links=False, browser=False,
@@ -96,6 +110,169 @@ def measure(n: int, db_url: str, redis_url: str, urls: dict[str, str], args: arg
             "longest_site_s": max(spans, default=0.0)}
 
 
+# ---- worker scaling at equal politeness (the latency world) ---------------------------------------
+
+def _tree_cpu(roles: dict[int, str], database: str) -> dict[str, float]:
+    """CPU seconds by role: this process's children (worker, redis, server, other) and the PostgreSQL
+    backends serving `database` (pg_ctl daemonises the server: its backends are nobody's children here)."""
+    import psutil
+
+    out: dict[str, float] = {}
+    procs = {p.pid: p for p in psutil.Process().children(recursive=True)}
+    for p in psutil.process_iter(["cmdline"]):
+        if p.info["cmdline"] and f" {database} " in " ".join(p.info["cmdline"]) + " ":
+            procs[p.pid] = p
+    for proc in procs.values():
+        try:
+            t = proc.cpu_times()
+            cmd = " ".join(proc.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        role = roles.get(proc.pid) or ("redis" if "redis-server" in cmd else "postgres" if "postgres" in cmd
+                                       else "other")
+        out[role] = out.get(role, 0.0) + t.user + t.system
+    return out
+
+
+def _run_pages(db_url: str, run_id: int) -> int:
+    with session_factory(db_url)() as s:
+        return s.scalar(select(func.count(Page.id)).join(Crawl).where(Crawl.run_id == run_id)) or 0
+
+
+def measure_latency(n: int, world: Path, db_url: str, redis_url: str, args: argparse.Namespace,
+                    store: Path) -> dict:
+    """n request-mode workers over a fresh latency server for a time-boxed pass; every measure of it."""
+    from bench.national import LatencyProcess
+    from xxgk.samples.latency import window_peak
+
+    store.mkdir(parents=True, exist_ok=True)
+    server = LatencyProcess(world, args.hosts, store / "server.json")
+    run_id = make_run(db_url, server.urls)
+    ns = f"lat{n}"
+    cmd = [sys.executable, "-m", "xxgk.cli", "worker", "--redis", redis_url, "--db", db_url, "--namespace", ns,
+           "--host-limit", "1", "--delay", "1", "--concurrency", str(args.concurrency), "--store-dir", str(store),
+           "--mode", "request"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(n)]
+    roles = {p.pid: "worker" for p in procs} | {server.proc.pid: "server"}
+    time.sleep(4.0)  # imports and first poll: start-up is not what we measure
+    try:
+        seed_run(redis_url, db_url, run_id, namespace=ns, mode="request")
+        time.sleep(args.warmup)  # every site started, queues filled
+        database = db_url.rsplit("/", 1)[1]
+        pages0, cpu0, t0 = _run_pages(db_url, run_id), _tree_cpu(roles, database), time.perf_counter()
+        time.sleep(args.seconds)
+        pages1, cpu1, t1 = _run_pages(db_url, run_id), _tree_cpu(roles, database), time.perf_counter()
+        load = os.getloadavg()
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        report = server.stop()
+    pages, secs = pages1 - pages0, t1 - t0
+    cpu = {k: cpu1.get(k, 0.0) - cpu0.get(k, 0.0) for k in set(cpu0) | set(cpu1)}
+    logs = report["logs"].values()
+    return {"workers": n, "hosts": args.hosts, "pages": pages, "seconds": secs, "pages_per_s": pages / secs,
+            "worker_cpu_ms": 1000 * cpu.get("worker", 0.0) / max(pages, 1),
+            "total_cpu_ms": 1000 * sum(cpu.values()) / max(pages, 1),
+            "cpu_ms_by_role": {k: round(1000 * v / max(pages, 1), 2) for k, v in sorted(cpu.items())},
+            "cpu_busy": sum(cpu.values()) / secs, "load1": load[0],
+            "peak_per_s": max((window_peak(e["times"], 1.0) for e in logs), default=0),
+            "peak_in_flight": max((e["peak_in_flight"] for e in logs), default=0),
+            "min_gap_s": min((b - a for e in logs for a, b in zip(sorted(e["times"]), sorted(e["times"])[1:],
+                                                                      strict=False)), default=0.0),
+            "n429": sum(e["statuses"].count(429) for e in logs)}
+
+
+def machines_needed(results: list[dict], cores_per_machine: int, utilisation: float = 0.7) -> list[str]:
+    """The national cycle's machines from the measured CPU per page (the formula, then the numbers)."""
+    import math
+    import statistics
+
+    rate = NATIONAL_PAGES / WEEK_S
+    c = statistics.median(r["total_cpu_ms"] for r in results)
+    w = statistics.median(r["worker_cpu_ms"] for r in results)
+    cores = rate * c / 1000
+    machines = math.ceil(cores / (cores_per_machine * utilisation))
+    return [
+        f"weekly rate needed     R = 35 M pages / 604,800 s = {rate:.1f} pages/s",
+        f"CPU per page           c = {c:.1f} ms whole tree (workers {w:.1f} ms; median of the passes)",
+        f"cores busy all week    K = R × c / 1000 = {cores:.2f}",
+        f"machines               M = ⌈K / ({cores_per_machine} cores × {utilisation:.0%} busy)⌉ = {machines}",
+        f"hosts in flight        ≥ R / 1 req/s = {math.ceil(rate)} (each host at most 1 page/s)",
+    ]
+
+
+def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
+    """Worker scaling at equal politeness over the latency world."""
+    t_all = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="xxgk-dlbench-") as tmp:
+        from xxgk.samples.v3 import generate_set
+
+        world = generate_set(Path(tmp) / "world", "dev").parent
+        with postgres() as pg, redis() as rd:
+            db_url = new_database(pg)
+            results = []
+            for n in counts:
+                res = measure_latency(n, world, db_url, rd, args, Path(tmp) / f"store{n}")
+                print(json.dumps(res), flush=True)
+                results.append(res)
+    base = results[0]["pages_per_s"]
+    for r in results:
+        r["speedup"] = r["pages_per_s"] / base
+    total = time.perf_counter() - t_all
+    for r in results:
+        print(f"{r['workers']} workers: {r['pages']} pages in {r['seconds']:.0f} s = {r['pages_per_s']:.1f} pages/s "
+              f"({r['speedup']:.2f}×), {r['worker_cpu_ms']:.1f} worker CPU-ms/page, {r['total_cpu_ms']:.1f} "
+              f"all, {r['cpu_busy']:.2f} cores busy, load {r['load1']:.1f}, host peak {r['peak_per_s']}/s, "
+              f"closest arrivals {r['min_gap_s']:.3f} s")
+    formula = machines_needed(results, args.cores)
+    print("\n".join(formula))
+    print(f"whole benchmark: {total:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps({"results": results, "formula": formula}, indent=1), encoding="utf-8")
+    if not args.no_doc:
+        write_latency_doc(results, formula, args, total)
+
+
+def write_latency_doc(results: list[dict], formula: list[str], args: argparse.Namespace, total: float) -> None:
+    """Replace (or append) the "Distributed crawl at equal politeness" section of docs/benchmarks.md."""
+    rows = "\n".join(
+        f"| {r['workers']} | {r['pages']} | {r['pages_per_s']:.1f} | {r['speedup']:.2f}× | {r['worker_cpu_ms']:.1f} | "
+        f"{r['total_cpu_ms']:.1f} | {r['cpu_busy']:.2f} | {r['load1']:.1f} | {r['peak_per_s']} | "
+        f"{r['min_gap_s']:.3f} | {r['n429']} |"
+        for r in results)
+    section = (
+        f"## Distributed crawl at equal politeness (`bench/distributed.py --world latency`), "
+        f"{dt.date.today().isoformat()}\n{LSTART}\n\n"
+        f"Request-mode `xxgk worker` processes over the latency world ({args.hosts} distinct slow loopback "
+        f"hosts), every host at most 1 request in flight and 1 request start per second across all workers "
+        f"(`--host-limit 1 --delay 1`), each worker with {args.concurrency} requests in flight, so the hosts "
+        f"could give up to {args.hosts} pages/s and each worker is bound by its own CPU. Lists and pagers only. "
+        f"Each pass: a new run, {args.warmup:.0f} s warm-up, then pages stored over {args.seconds:.0f} s. "
+        f"CPU-ms per page from /proc of the workers and of the whole tree (workers, Redis, PostgreSQL, "
+        f"latency server); \"cores busy\" is that tree's CPU seconds per second. "
+        f"Host peak: the most requests one host saw in any 1 s, and the closest two arrivals at one host "
+        f"(server log). The machine has "
+        f"{os.cpu_count()} cores shared with other work. Whole benchmark: {total:.0f} s.\n\n"
+        "| workers | pages | pages/s | speed-up | worker CPU-ms/page | all CPU-ms/page | cores busy | load (1 min) "
+        "| host peak /s | closest arrivals, s | 429s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+        f"{rows}\n\n```\n" + "\n".join(formula) + f"\n```\n{LEND}")
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text(encoding="utf-8")
+    if LSTART in text and LEND in text:
+        text = re.sub(r"(?:## Distributed crawl at equal politeness[^\n]*\n)?" + re.escape(LSTART) + r".*?"
+                      + re.escape(LEND), lambda _m: section, text, flags=re.S)
+    else:
+        text = text.replace(END, END + "\n\n" + section, 1) if END in text else text.rstrip("\n") + "\n\n" + section + "\n"
+    doc.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--delay", type=float, default=0.25, help="seconds every response waits (remote latency)")
@@ -106,8 +283,19 @@ def main() -> None:
     ap.add_argument("--mode", default="request", choices=("request", "site"),
                     help="request: workers share every site's requests; site: one worker per site crawl")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
+    ap.add_argument("--world", default="sample", choices=("sample", "latency"),
+                    help="sample: the default world, timed to the end; latency: equal politeness, time-boxed")
+    ap.add_argument("--hosts", type=int, default=300, help="latency world: distinct hosts")
+    ap.add_argument("--seconds", type=float, default=60.0, help="latency world: measured seconds per pass")
+    ap.add_argument("--warmup", type=float, default=15.0, help="latency world: seconds before measuring")
+    ap.add_argument("--concurrency", type=int, default=64, help="latency world: requests in flight per worker")
+    ap.add_argument("--cores", type=int, default=4, help="latency world: cores per machine for the estimate")
+    ap.add_argument("--json", type=Path, help="latency world: also write the measures (JSON) here")
     args = ap.parse_args()
     counts = [int(x) for x in args.workers.split(",")]
+    if args.world == "latency":
+        main_latency(args, counts)
+        return
     t_all = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="xxgk-dbench-") as tmp:
         world = Path(tmp) / "world"

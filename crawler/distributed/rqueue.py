@@ -12,6 +12,13 @@ applies its buffered crawl-state writes, queues its new children through the per
 counter reaches zero it queues the crawl's next stage task (link checks → search → finalise).
 Stage tasks wait in the host queue "-", which no host limit applies to.
 
+**Fence.** Each pop names the entry's holder (`<ns>:owner`, the pop's token); a reap clears it and the
+next pop names the new holder. `holds` is what a worker asks before writing a request's rows to the
+store, and `commit`, `renew` and `release` given a holder's token act only while that token still holds
+the entry: a worker frozen past its lease (SIGSTOP, a long GC, a VM pause) wakes to find its requests
+run by others and its late writes refused (the store upserts stay idempotent for the moment between the
+check and the write).
+
 Keys are built inside the scripts from the namespace: this needs a standalone Redis, not a cluster.
 """
 
@@ -20,7 +27,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import redis
@@ -71,6 +78,7 @@ if limit > 0 and best_host ~= '-' then
   redis.call('PEXPIRE', pk, math.floor(tonumber(ARGV[7]) * 1000) + 1000)
 end
 redis.call('ZADD', ns .. ':inflight', tonumber(ARGV[2]) + tonumber(ARGV[3]), best)
+redis.call('HSET', ns .. ':owner', best, ARGV[8])
 local tries = redis.call('HINCRBY', ns .. ':attempts', best, 1)
 return {best, redis.call('HGET', ns .. ':entries', best), tries, best_host}
 """
@@ -80,6 +88,7 @@ local ns = ARGV[1]
 local ids = redis.call('ZRANGEBYSCORE', ns .. ':inflight', '-inf', ARGV[2])
 for _, id in ipairs(ids) do
   redis.call('ZREM', ns .. ':inflight', id)
+  redis.call('HDEL', ns .. ':owner', id)
   local where = redis.call('HGET', ns .. ':where', id)
   if where then
     local sep = string.find(where, '\\n', 1, true)
@@ -91,11 +100,26 @@ end
 return #ids
 """
 
+# KEYS none; ARGV ns, lease end (ms, 0 = now: a release), then id, token pairs: only entries the token holds
+_RENEW = """
+local ns, n = ARGV[1], 0
+for i = 3, #ARGV, 2 do
+  if redis.call('HGET', ns .. ':owner', ARGV[i]) == ARGV[i + 1] then
+    n = n + redis.call('ZADD', ns .. ':inflight', 'XX', 'CH', tonumber(ARGV[2]), ARGV[i])
+  end
+end
+return n
+"""
+
 _COMMIT = """
 local ns, cid, id = ARGV[1], ARGV[2], ARGV[3]
 local c = ns .. ':c:' .. cid .. ':'
 local finished = 0
 if id ~= '' then
+  if ARGV[6] ~= '' and redis.call('HGET', ns .. ':owner', id) ~= ARGV[6] then
+    if redis.call('SISMEMBER', c .. 'done', id) == 1 then return -1 end
+    return -2
+  end
   if redis.call('SADD', c .. 'done', id) == 0 then return -1 end
   redis.call('ZREM', ns .. ':inflight', id)
   local where = redis.call('HGET', ns .. ':where', id)
@@ -106,11 +130,12 @@ if id ~= '' then
   redis.call('HDEL', ns .. ':entries', id)
   redis.call('HDEL', ns .. ':where', id)
   redis.call('HDEL', ns .. ':attempts', id)
+  redis.call('HDEL', ns .. ':owner', id)
   finished = 1
 end
 for _, op in ipairs(cjson.decode(ARGV[4])) do redis.call(unpack(op)) end
 local added = 0
-for i = 6, #ARGV, 5 do
+for i = 7, #ARGV, 5 do
   local eid, h, score, fp, raw = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   if fp == '' or redis.call('SADD', c .. 'df', fp) == 1 then
     redis.call('HSET', ns .. ':entries', eid, raw)
@@ -158,6 +183,7 @@ class Popped:
     attempt: int
     host: str
     slot: tuple[str, str] | None = None  # (popped-marker key, token) for `hostlimit`, or None
+    lease: str = ""  # this pop's holder token (the fence)
 
 
 class RequestQueue:
@@ -173,6 +199,7 @@ class RequestQueue:
         self._pop = self.r.register_script(_POP)
         self._reap = self.r.register_script(_REAP)
         self._commit = self.r.register_script(_COMMIT)
+        self._renew = self.r.register_script(_RENEW)
         self._seq = 0
 
     def crawl_key(self, crawl_id: int, name: str) -> str:
@@ -224,34 +251,50 @@ class RequestQueue:
             self.r.zrem(f"{self.ns}:inflight", entry_id)
             self.free_slot(slot)
             return None
-        return Popped(entry_id, raw, tries, host, slot)
+        return Popped(entry_id, raw, tries, host, slot, token)
 
     def free_slot(self, slot: tuple[str, str] | None) -> None:
         """Drop the popped marker of a request that will not be downloaded."""
         if slot is not None:
             self.r.zrem(slot[0], slot[1])
 
-    def renew(self, ids: Iterable[str]) -> None:
-        """Extend the leases of entries still held (XX: a reaped entry is not taken back)."""
-        ids = list(ids)
+    def renew(self, held: Iterable[str] | Mapping[str, str]) -> None:
+        """Extend the leases of entries still held (XX: a reaped entry is not taken back); given
+        id → token, only those the token still holds (never another worker's lease)."""
+        self._set_leases(held, int(time.time() * 1000) + self.lease_ms)
+
+    def holds(self, entry_id: str, token: str) -> bool:
+        """Whether `token` (a pop's) still holds the entry: its lease was not reaped and handed on."""
+        return self.r.hget(f"{self.ns}:owner", entry_id) == token.encode()
+
+    def _set_leases(self, held: Iterable[str] | Mapping[str, str], until: int) -> None:
+        if isinstance(held, Mapping):
+            args: list = [self.ns, until]
+            for entry_id, token in held.items():
+                args += [entry_id, token]
+            if len(args) > 2:
+                self._renew(args=args)
+            return
+        ids = list(held)
         if ids:
-            until = int(time.time() * 1000) + self.lease_ms
             self.r.zadd(f"{self.ns}:inflight", dict.fromkeys(ids, until), xx=True)
 
     def reap(self) -> int:
         """Put entries whose lease expired back in their host queue; how many."""
         return int(self._reap(args=[self.ns, int(time.time() * 1000)]))
 
-    def release(self, ids: Iterable[str]) -> None:
-        """Give held entries back now (a graceful stop): expire their leases and reap."""
-        ids = list(ids)
-        if ids:
-            self.r.zadd(f"{self.ns}:inflight", dict.fromkeys(ids, 0), xx=True)
+    def release(self, held: Iterable[str] | Mapping[str, str]) -> None:
+        """Give held entries back now (a graceful stop): expire their leases and reap; given id → token,
+        only those the token still holds."""
+        if held:
+            self._set_leases(held, 0)
             self.reap()
 
-    def commit(self, crawl_id: int, entry_id: str, ops: list[list], children: list[Child]) -> int:
-        """Finish an entry exactly once: state writes, new children, counter; -1 when already done."""
-        args: list = [self.ns, crawl_id, entry_id, json.dumps(ops, ensure_ascii=False), LAST_STAGE]
+    def commit(self, crawl_id: int, entry_id: str, ops: list[list], children: list[Child],
+               token: str | None = None) -> int:
+        """Finish an entry exactly once: state writes, new children, counter; -1 when already done, -2 when
+        `token` no longer holds it (nothing is applied: the holder now is another worker)."""
+        args: list = [self.ns, crawl_id, entry_id, json.dumps(ops, ensure_ascii=False), LAST_STAGE, token or ""]
         for ch in children:
             args += [ch.id, ch.host, repr(ch.score), ch.fp, ch.raw]
         return int(self._commit(args=args))
@@ -261,7 +304,7 @@ class RequestQueue:
         it is neither run nor queued again, and no crawl's counter changes."""
         pipe = self.r.pipeline()
         pipe.zrem(f"{self.ns}:inflight", entry_id)
-        for name in ("entries", "where", "attempts"):
+        for name in ("entries", "where", "attempts", "owner"):
             pipe.hdel(f"{self.ns}:{name}", entry_id)
         pipe.execute()
 

@@ -9,6 +9,8 @@ done exactly once, its state writes, its children through the crawl's dupefilter
 a scrapy-redis `RFPDupeFilter` whose fingerprint includes the callback and the spider's meta), the
 crawl's outstanding counter. A stage task (start, link checks, search test, finalise) is run inline by
 the scheduler. A redirect or retry of a popped request stays in this worker (it holds the lease).
+Before a request's rows go to the store the worker checks it still holds the entry (the queue's fence):
+a worker that was frozen past its lease finds its requests handed on and writes nothing for them.
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ class Dispatcher:
         self.warc_dir = warc_dir
         self.contexts: dict[int, CrawlContext] = {}
         self.held: dict[str, str] = {}  # entry id → host
+        self.leases: dict[str, str] = {}  # entry id → the pop's holder token (the fence)
+        self.refused = 0  # requests whose late writes the fence refused
         self.local: deque[Request] = deque()  # redirects / retries of held requests
         self.last_work = time.monotonic()
         self.done = 0
@@ -121,6 +125,7 @@ class Dispatcher:
     def take(self, popped: Popped) -> Request | None:
         """A popped entry as a Scrapy request with wrapped callbacks (None: a stage task, run here)."""
         self.held[popped.id] = popped.host
+        self.leases[popped.id] = popped.lease
         self.last_work = time.monotonic()
         task = _stage_task(popped.raw)
         if task is not None:
@@ -132,7 +137,7 @@ class Dispatcher:
             log.error("dropping queue entry %s: %s", popped.id, exc)
             self.queue.free_slot(popped.slot)
             self.queue.drop(popped.id)
-            self.held.pop(popped.id, None)
+            self.forget(popped.id)
             return None
         ctx = self.context(envelope["crawl"], envelope["run"])
         if ctx is None or popped.attempt > MAX_ATTEMPTS:
@@ -159,9 +164,29 @@ class Dispatcher:
         req.errback = partial(self.run, ctx, popped.id, req.errback)
         return req
 
-    def _commit_empty(self, crawl_id: int, entry_id: str) -> None:
-        self.queue.commit(crawl_id, entry_id, [], [])
+    def forget(self, entry_id: str) -> None:
+        """This worker no longer holds the entry (committed, refused, or left to its lease)."""
         self.held.pop(entry_id, None)
+        self.leases.pop(entry_id, None)
+
+    def _commit_empty(self, crawl_id: int, entry_id: str) -> None:
+        self.queue.commit(crawl_id, entry_id, [], [], token=self.leases.get(entry_id))
+        self.forget(entry_id)
+
+    def _lost(self, ctx: CrawlContext, entry_id: str) -> bool:
+        """Whether another worker holds the entry now (this one's lease ran out): then refuse its writes."""
+        token = self.leases.get(entry_id)
+        if not entry_id or token is None or self.queue.holds(entry_id, token):
+            return False
+        self._refuse(ctx, entry_id)
+        return True
+
+    def _refuse(self, ctx: CrawlContext, entry_id: str) -> None:
+        log.warning("crawl %s: entry %s was handed to another worker when this worker's lease ran out; "
+                    "its late writes are refused", ctx.crawl_id, entry_id)
+        ctx.spider.take_ops()  # the buffered state writes go nowhere
+        self.refused += 1
+        self.forget(entry_id)
 
     def child(self, ctx: CrawlContext, request: Request) -> Child:
         for k in (ENTRY, CRAWL, "xxgk_host_slot", RESERVED, "download_slot"):
@@ -198,6 +223,8 @@ class Dispatcher:
         """Store writes first (idempotent), then the request's Redis commit (exactly once)."""
         spider = ctx.spider
         try:
+            if self._lost(ctx, entry_id):
+                return
             with self.factory.begin() as s:
                 write_records(s, spider.state, ctx.crawl_id, records, ctx.col_ids)
                 if finalizing:
@@ -206,13 +233,17 @@ class Dispatcher:
             if finalizing:
                 ops += [["EXPIRE", k.decode(), 86400]
                         for k in spider.state.r.scan_iter(spider.state.key("*"), count=1000)]
-            self.queue.commit(ctx.crawl_id, entry_id, ops, [self.child(ctx, c) for c in children])
+            got = self.queue.commit(ctx.crawl_id, entry_id, ops, [self.child(ctx, c) for c in children],
+                                    token=self.leases.get(entry_id))
         except Exception:  # the lease runs out and another worker (or this one) retries the entry
             log.exception("crawl %s: could not commit entry %s; it will be retried", ctx.crawl_id, entry_id)
-            self.held.pop(entry_id, None)
+            self.forget(entry_id)
+            return
+        if got == -2:  # handed on between the check and the commit: the rows were upserts, the rest is refused
+            self._refuse(ctx, entry_id)
             return
         spider.state.committed()
-        self.held.pop(entry_id, None)
+        self.forget(entry_id)
         self.last_work = time.monotonic()
         if finalizing:
             self.contexts.pop(ctx.crawl_id, None)
@@ -288,10 +319,11 @@ class RequestScheduler(RedisScheduler):
 
     def close(self, reason: str) -> None:
         """Entries still held go back to the queue at once (a graceful stop)."""
-        held = list(self.dispatcher.held)
-        if held:
-            self.dispatcher.queue.release(held)
-            self.dispatcher.held.clear()
+        d = self.dispatcher
+        if d.leases:
+            d.queue.release(dict(d.leases))
+        d.held.clear()
+        d.leases.clear()
 
     def __len__(self) -> int:
         return len(self.dispatcher.local)
@@ -315,7 +347,7 @@ class RequestScheduler(RedisScheduler):
                 req = d.take(popped)
             except Exception:  # an entry this worker cannot run must not stop its engine
                 log.exception("could not start entry %s; it will be retried by its lease", popped.id)
-                d.held.pop(popped.id, None)
+                d.forget(popped.id)
                 continue
             if req is not None:
                 if self.stats:

@@ -81,7 +81,7 @@ class _Loop:
         now = time.monotonic()
         if now >= self.next_upkeep:
             self.next_upkeep = now + self.upkeep
-            self.d.queue.renew(self.d.held)
+            self.d.queue.renew(dict(self.d.leases))
             if self.d.queue.reap():
                 log.warning("re-queued requests whose worker stopped renewing their leases")
         idle = not self.d.held and not self.d.local
