@@ -177,8 +177,11 @@ def body_node(sel: Selector) -> Selector | None:
     return main_block(sel)
 
 
-def _body_chars(node: Selector) -> int:
-    return len(re.sub(r"\s+", "", node_text(node)))
+_SPACE = re.compile(r"\s+")
+
+
+def _body_chars(text: str) -> int:
+    return len(_SPACE.sub("", text))
 
 
 def article_date(sel: Selector, meta: dict[str, str]) -> dt.date | None:
@@ -217,8 +220,9 @@ def read_article(sel: Selector, url: str, html: str | None = None) -> ArticleInf
     page = read_page_meta(unc.root, fields=meta)
     info = ArticleInfo(title=page.title, meta=meta, date=page.published, unit=page.unit)
     body = body_node(sel)
+    text = node_text(body) if body is not None else ""
     if body is not None:
-        info.body_chars = _body_chars(body)
+        info.body_chars = _body_chars(text)
         info.images = len(body.xpath(".//img"))
         info.image_only = info.images > 0 and info.body_chars < 20
     info.attachments = attachments(sel, url, body)
@@ -226,7 +230,7 @@ def read_article(sel: Selector, url: str, html: str | None = None) -> ArticleInf
     if body is not None and ("文号" not in meta or "成文日期" not in meta):
         from crawler.discovery.bodyfacts import body_meta
 
-        for key, value in body_meta(node_text(body)).items():
+        for key, value in body_meta(text).items():
             meta.setdefault(key, value)
     return info
 
