@@ -346,12 +346,14 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         rec.status, rec.status_detail = status, detail
         return rec
 
-    def parse_column(self, response: Response) -> Iterator[Any]:
-        """A column page (first or later list page): items, pager, sub-columns or body text."""
+    def parse_column(self, response: Response,
+                     read: tuple[Selector, GenericAdapter, ListPage] | None = None) -> Iterator[Any]:
+        """A column page (first or later list page): items, pager, sub-columns or body text. `read`:
+        the page's selector, adapter and list as the caller already read them from this response."""
         key: str = response.meta["column"]
         first: bool = response.meta.get("first", False)
         depth: int = response.meta.get("depth", 0)
-        sel = page_selector(response)
+        sel = read[0] if read is not None else page_selector(response)
         if sel is None:
             yield self._page(response, "list")
             ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
@@ -368,8 +370,11 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
                 yield from self._incomplete(key, response.url, barrier)
             return
         rendered = bool(response.meta.get("playwright") or response.meta.get("rendered"))
-        adapter: GenericAdapter = self._adapter(sel, response)
-        page = adapter.list_page(sel, response.url)
+        if read is not None:
+            adapter, page = read[1], read[2]
+        else:
+            adapter = self._adapter(sel, response)
+            page = adapter.list_page(sel, response.url)
         if not rendered:
             why = page.render_reason if page.render else adapter.needs_render(sel, page)
             if why:
