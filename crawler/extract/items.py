@@ -44,11 +44,10 @@ def row_item(row: Selector, base: str, *, year: int | None = None) -> ListItem |
 
 def _row_item(row: etree._Element, base: str, year: int | None) -> ListItem | None:
     """`row_item` on the lxml element (compiled XPaths: this runs for every row of every list page)."""
-    links = [a for a in _LINKS(row) if absolute(base, a.get("href"))]
+    links = [(url, link_title(a), a) for a in _LINKS(row) if (url := absolute(base, a.get("href")))]
     if not links:
         return None
-    a = max(links, key=lambda x: len(link_title(x)))
-    title = link_title(a)
+    url, title, a = max(links, key=lambda x: len(x[1]))  # the first of the longest titles
     if not title:
         return None
     rest = clean(" ".join(_REST(row)))
@@ -60,8 +59,6 @@ def _row_item(row: etree._Element, base: str, year: int | None) -> ListItem | No
             if date:
                 title = clean(a.get("title")) or clean(node_text(a).replace(node_text(s), ""))
                 break
-    url = absolute(base, a.get("href"))
-    assert url is not None
     return ListItem(title=title, url=url, date=date)
 
 

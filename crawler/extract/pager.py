@@ -60,7 +60,7 @@ def find_pager(sel: Selector | SelectorList) -> Selector | None:
     members = list(sel) if isinstance(sel, SelectorList) else [sel]
     for node in (n for m in members for n in _PAGER_NODES(m.root)):
         t = clean(_STRING(node))
-        if t and (is_next(t) or is_last(t)) and len(t) <= 8:
+        if t and len(t) <= 8 and (is_next(t) or is_last(t)):
             parent = node.getparent()
             while parent is not None and len(node_text(parent)) < 12 and parent.getparent() is not None:
                 parent = parent.getparent()
