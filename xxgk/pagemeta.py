@@ -148,8 +148,8 @@ def _leaf_blocks(root: etree._Element) -> list[etree._Element]:
     """Block elements under `<body>` with no block inside, in document order (one pass over the tree)."""
     blocks: list[etree._Element] = []
     for body in root.iter("body"):
-        for el in body.iter():
-            if el is not body and el.tag in _BLOCK_TAGS:
+        for el in body.iter(*_BLOCK_TAGS):  # tags matched in C: no Python object for other elements
+            if el is not body:
                 blocks.append(el)
     if not blocks:
         return []
@@ -215,9 +215,33 @@ def strip_site_suffix(title: str, names: tuple[str | None, ...] = ()) -> str:
     return kept[0]
 
 
+_H1 = etree.XPath("//h1")
+_XML_SPACE = str.maketrans("\t\n\r", "   ")  # what normalize-space collapses
+
+
+def _has_class(el: etree._Element, name: str) -> bool:
+    """`contains(concat(' ',normalize-space(@class),' '),' name ')` in Python."""
+    return name in (el.get("class") or "").translate(_XML_SPACE).split(" ")
+
+
+# The first five _HEADINGS as tests on one h1, so the page's h1s are found in one walk.
+_H1_RULES = (
+    lambda h1: _has_class(h1, "arti_title"),
+    lambda h1: any(_has_class(up, "content-title") for up in h1.iterancestors()),
+    lambda h1: _has_class(h1, "content_title"),
+    lambda h1: any(_has_class(up, "article") for up in h1.iterancestors()),
+    lambda h1: True,
+)
+
+
 def heading_title(root: etree._Element) -> str | None:
-    """The article heading (CMS-specific headings first)."""
-    for xp in _HEADINGS:
+    """The article heading (CMS-specific headings first): the first of `_HEADINGS` with text."""
+    h1s = _H1(root)
+    for rule in _H1_RULES:
+        for el in h1s:
+            if rule(el) and (text := node_text(el)):
+                return text
+    for xp in _HEADINGS[len(_H1_RULES):]:
         for el in xp(root):
             text = node_text(el)
             if text:

@@ -37,6 +37,18 @@ def detect(html: str, url: str = "") -> GenericAdapter:
     return best if score >= MIN_SCORE else GENERIC
 
 
+# The adapters with an article reader of their own; every other adapter reads articles as the generic one.
+_OWN_ARTICLE = [a for a in ADAPTERS if type(a).article is not GenericAdapter.article]
+
+
+def article_adapter(html: str, url: str = "") -> GenericAdapter:
+    """An adapter whose `article` reads the page as `detect(html, url).article` would: the full
+    detection only runs when an adapter with its own article reader could win it."""
+    if all(a.fingerprint(html, url) < MIN_SCORE for a in _OWN_ARTICLE):
+        return GENERIC
+    return detect(html, url)
+
+
 def by_name(name: str) -> GenericAdapter:
     for adapter in [*ADAPTERS, GENERIC]:
         if adapter.name == name:
@@ -44,4 +56,4 @@ def by_name(name: str) -> GenericAdapter:
     raise KeyError(name)
 
 
-__all__ = ["ADAPTERS", "GENERIC", "GenericAdapter", "by_name", "detect"]
+__all__ = ["ADAPTERS", "GENERIC", "GenericAdapter", "article_adapter", "by_name", "detect"]

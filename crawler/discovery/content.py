@@ -90,7 +90,16 @@ def densest(sel: Selector, elements: list[etree._Element]) -> etree._Element | N
     """The element among `elements` with the best text-density score, template chrome last."""
     if not elements:
         return None
-    sizes, chrome = _measure(sel.root)
+    # an element's measure depends on its own subtree only: measuring the outermost of `elements`
+    # gives every one of them the figures a whole-page pass would, without walking the rest
+    sizes: dict[etree._Element, tuple[int, int, int]] = {}
+    chrome: set[etree._Element] = set()
+    given = set(elements)
+    for el in elements:
+        if el not in sizes and not any(up in given for up in el.iterancestors()):
+            part, marked = _measure(el)
+            sizes.update(part)
+            chrome |= marked
     return max(elements, key=lambda el: (el not in chrome, _score(sizes.get(el, (0, 0, 1)))))
 
 

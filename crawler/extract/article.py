@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
-from parsel.csstranslator import css2xpath
 
 from xxgk import pagemeta
 from xxgk.pagemeta import LABEL_RE as _LABEL_RE
@@ -59,15 +57,51 @@ def stem(title: str) -> str:
     return _CUT.sub("", title).strip()
 
 
-@lru_cache(maxsize=256)
-def _css_xpath(css: str) -> etree.XPath:
-    """A CSS selector compiled once to an lxml XPath (the expression `Selector.css` would evaluate)."""
-    return etree.XPath(css2xpath(css))
+# BODY_CSS read as rules on one element, so the page is walked once instead of once per selector:
+# class token → rank, id → rank, id prefix → rank, tag → rank (rank = position in BODY_CSS).
+_BY_CLASS: dict[str, int] = {}
+_BY_ID: dict[str, int] = {}
+_BY_ID_PREFIX: list[tuple[str, int]] = []
+_BY_TAG: dict[str, int] = {}
+for _rank, _sel in enumerate(BODY_CSS):
+    if _sel.startswith("."):
+        _BY_CLASS.setdefault(_sel[1:], _rank)
+    elif _sel.startswith("#"):
+        _BY_ID.setdefault(_sel[1:], _rank)
+    elif _sel.startswith("[id^="):
+        _BY_ID_PREFIX.append((_sel[5:-1], _rank))
+    else:
+        _BY_TAG.setdefault(_sel, _rank)
+_BODY_SHAPED = etree.XPath(
+    "descendant-or-self::*[@class or @id or " + " or ".join(f"self::{t}" for t in _BY_TAG) + "]"
+)
+# XPath's normalize-space (what a CSS class selector compiles to) splits on these four only
+_XML_SPACE = str.maketrans("\t\n\r", "   ")
 
 
-def _css(root: etree._Element, css: str) -> list[etree._Element]:
-    """`sel.css(css)` as elements, without re-translating the selector on every page."""
-    return _css_xpath(css)(root)
+def _body_rank(el: etree._Element) -> int | None:
+    """The position in BODY_CSS of the first selector `el` matches, None when it matches none."""
+    ranks = []
+    cls = el.get("class")
+    if cls:
+        ranks += [_BY_CLASS[t] for t in cls.translate(_XML_SPACE).split(" ") if t in _BY_CLASS]
+    ident = el.get("id")
+    if ident is not None:
+        if ident in _BY_ID:
+            ranks.append(_BY_ID[ident])
+        ranks += [rank for prefix, rank in _BY_ID_PREFIX if ident.startswith(prefix)]
+    if el.tag in _BY_TAG:
+        ranks.append(_BY_TAG[el.tag])
+    return min(ranks) if ranks else None
+
+
+def body_candidates(root: etree._Element) -> list[etree._Element]:
+    """Every element a BODY_CSS selector matches, in the order evaluating the selectors one after
+    another gives (selector order, then document order; each element once, at its first selector)."""
+    ranked = [(rank, pos, el) for pos, el in enumerate(_BODY_SHAPED(root))
+              if (rank := _body_rank(el)) is not None]
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    return [el for _, _, el in ranked]
 
 
 def article_title(sel: Selector) -> str | None:
@@ -133,22 +167,21 @@ def body_node(sel: Selector) -> Selector | None:
     class and come first), the one holding the most text; else the page's main block by density."""
     from crawler.discovery.content import densest, main_block
 
-    root = sel.root
-    found: list[etree._Element] = []
-    for css in BODY_CSS:
-        for el in _css(root, css):
-            if el not in found and (node_text(el) or next(el.iterdescendants("img"), None) is not None):
-                found.append(el)
+    found = [el for el in body_candidates(sel.root)
+             if node_text(el) or next(el.iterdescendants("img"), None) is not None]
     if found:
-        best = densest(sel, found)
+        best = found[0] if len(found) == 1 else densest(sel, found)  # one candidate: nothing to weigh
         if best is None or not node_text(best):
             best = found[0]  # an image-only body
         return Selector(root=best, type="html")
     return main_block(sel)
 
 
-def _body_chars(node: Selector) -> int:
-    return len(re.sub(r"\s+", "", node_text(node)))
+_SPACE = re.compile(r"\s+")
+
+
+def _body_chars(text: str) -> int:
+    return len(_SPACE.sub("", text))
 
 
 def article_date(sel: Selector, meta: dict[str, str]) -> dt.date | None:
@@ -187,8 +220,9 @@ def read_article(sel: Selector, url: str, html: str | None = None) -> ArticleInf
     page = read_page_meta(unc.root, fields=meta)
     info = ArticleInfo(title=page.title, meta=meta, date=page.published, unit=page.unit)
     body = body_node(sel)
+    text = node_text(body) if body is not None else ""
     if body is not None:
-        info.body_chars = _body_chars(body)
+        info.body_chars = _body_chars(text)
         info.images = len(body.xpath(".//img"))
         info.image_only = info.images > 0 and info.body_chars < 20
     info.attachments = attachments(sel, url, body)
@@ -196,7 +230,7 @@ def read_article(sel: Selector, url: str, html: str | None = None) -> ArticleInf
     if body is not None and ("文号" not in meta or "成文日期" not in meta):
         from crawler.discovery.bodyfacts import body_meta
 
-        for key, value in body_meta(node_text(body)).items():
+        for key, value in body_meta(text).items():
             meta.setdefault(key, value)
     return info
 

@@ -50,7 +50,20 @@ def absolute(base: str, href: str | None) -> str | None:
         # absolute with a host: only the base's scheme matters to urljoin
         origin = _origin(base)
         return _join(origin[: origin.index(":") + 1], href)
+    if ":" not in href and href[0] not in "?#;":
+        # a relative path: urljoin reads only the base's folder, shared by the pages of a folder
+        return _join(_folder(base), href)
     return _join(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _folder(base: str) -> str:
+    """The base URL cut after the last '/' of its path (query, params and fragment dropped)."""
+    parts = urlsplit(base)
+    cut = parts.path.rfind("/")
+    if not parts.scheme or not parts.netloc or cut < 0:
+        return base
+    return f"{parts.scheme}://{parts.netloc}{parts.path[: cut + 1]}"
 
 
 @lru_cache(maxsize=4096)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from parsel import Selector
+from lxml import etree
+from parsel import Selector, SelectorList
 
 from .dates import parse_date
 from .html import absolute, clean, node_text
@@ -22,7 +23,15 @@ _ROW_XPATH = (
 )
 
 
-def link_title(a: Selector) -> str:
+_ROWS = etree.XPath(_ROW_XPATH)
+_ROW_INSIDE = etree.XPath("boolean(.//li | .//tr)")  # a container row, not a leaf row
+_IN_SCRIPT = etree.XPath("boolean(ancestor::*[self::script or self::noscript])")
+_LINKS = etree.XPath(".//a[@href]")
+_REST = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]")
+_INLINE = etree.XPath(".//span | .//em | .//i | .//font")
+
+
+def link_title(a: Selector | etree._Element) -> str:
     """A link's title: the full `@title` when present (lists cut titles with ...), else its text."""
     title = clean(a.attrib.get("title"))
     return title or node_text(a)
@@ -30,47 +39,43 @@ def link_title(a: Selector) -> str:
 
 def row_item(row: Selector, base: str, *, year: int | None = None) -> ListItem | None:
     """Read one row: the longest-texted link is the title, the date comes from the rest of the row."""
-    links = [a for a in row.xpath(".//a[@href]") if absolute(base, a.attrib.get("href"))]
+    return _row_item(row.root, base, year)
+
+
+def _row_item(row: etree._Element, base: str, year: int | None) -> ListItem | None:
+    """`row_item` on the lxml element (compiled XPaths: this runs for every row of every list page)."""
+    links = [(url, link_title(a), a) for a in _LINKS(row) if (url := absolute(base, a.get("href")))]
     if not links:
         return None
-    a = max(links, key=lambda x: len(link_title(x)))
-    title = link_title(a)
+    url, title, a = max(links, key=lambda x: len(x[1]))  # the first of the longest titles
     if not title:
         return None
-    rest = clean(
-        " ".join(
-            row.xpath(
-                ".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]"
-            ).getall()
-        )
-    )
+    rest = clean(" ".join(_REST(row)))
     date = parse_date(rest, year=year)
     if date is None:
         # date printed inside the link, after the title (<a>title<span>2024-05-01</span></a>)
-        spans = a.xpath(".//span | .//em | .//i | .//font")
-        for s in spans:
+        for s in _INLINE(a):
             date = parse_date(node_text(s), year=year)
             if date:
-                title = clean(a.attrib.get("title")) or clean(node_text(a).replace(node_text(s), ""))
+                title = clean(a.get("title")) or clean(node_text(a).replace(node_text(s), ""))
                 break
-    url = absolute(base, a.attrib.get("href"))
-    assert url is not None
     return ListItem(title=title, url=url, date=date)
 
 
-def dated_items(sel: Selector, base: str, *, year: int | None = None, min_rows: int = 1) -> list[ListItem]:
-    """Items of the biggest group of sibling rows that carry dates; [] when there is none."""
+def dated_items(sel: Selector | SelectorList, base: str, *, year: int | None = None,
+                min_rows: int = 1) -> list[ListItem]:
+    """Items of the biggest group of sibling rows that carry dates; [] when there is none. A selector
+    list is read as `SelectorList.xpath` reads it (the query per member, results one after another)."""
     groups: dict[object, list[ListItem]] = defaultdict(list)
-    for row in sel.xpath(_ROW_XPATH):
-        if row.xpath(".//li | .//tr"):  # a container row, not a leaf row
+    members = list(sel) if isinstance(sel, SelectorList) else [sel]
+    for row in (r for m in members for r in _ROWS(m.root)):
+        if _ROW_INSIDE(row) or _IN_SCRIPT(row):
             continue
-        if row.xpath("ancestor::*[self::script or self::noscript]"):
-            continue
-        item = row_item(row, base, year=year)
+        item = _row_item(row, base, year)
         if item is None or item.date is None:
             continue
-        parent = row.root.getparent()
-        if row.root.tag == "tr" and parent is not None and parent.tag == "tbody":
+        parent = row.getparent()
+        if row.tag == "tr" and parent is not None and parent.tag == "tbody":
             parent = parent.getparent()
         groups[parent].append(item)
     best = max(groups.values(), key=len, default=[])

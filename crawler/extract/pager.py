@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from parsel import Selector
+from lxml import etree
+from parsel import Selector, SelectorList
 
 from .html import absolute, clean, node_text
 from .types import Pager
@@ -49,15 +50,21 @@ def declared_pages(text: str) -> int | None:
     return None
 
 
-def find_pager(sel: Selector) -> Selector | None:
-    """The smallest element holding a 下一页/尾页 control (link or disabled span)."""
-    for node in sel.xpath("//a | //span | //font | //li"):
-        t = clean(node.xpath("string()").get())
-        if t and (is_next(t) or is_last(t)) and len(t) <= 8:
-            parent = node.xpath("..")
-            while parent and len(node_text(parent[0])) < 12 and parent[0].root.getparent() is not None:
-                parent = parent.xpath("..")
-            return parent[0] if parent else None
+_PAGER_NODES = etree.XPath("//a | //span | //font | //li")
+_STRING = etree.XPath("string()")
+
+
+def find_pager(sel: Selector | SelectorList) -> Selector | None:
+    """The smallest element holding a 下一页/尾页 control (link or disabled span). A selector list is
+    read as `SelectorList.xpath` reads it: the query once per member, the results one after another."""
+    members = list(sel) if isinstance(sel, SelectorList) else [sel]
+    for node in (n for m in members for n in _PAGER_NODES(m.root)):
+        t = clean(_STRING(node))
+        if t and len(t) <= 8 and (is_next(t) or is_last(t)):
+            parent = node.getparent()
+            while parent is not None and len(node_text(parent)) < 12 and parent.getparent() is not None:
+                parent = parent.getparent()
+            return Selector(root=parent, type=members[0].type) if parent is not None else None
     return None
 
 

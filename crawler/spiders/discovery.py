@@ -203,7 +203,7 @@ class DiscoveryMixin:
         response.meta.update(column=rec.key, first=True, page_kind=kind)
         self.col_pages[rec.key] = {response.url}
         self.col_depth[rec.key] = depth
-        yield from self.parse_column(response)  # type: ignore[attr-defined]
+        yield from self.parse_column(response, (sel, adapter, page))  # type: ignore[attr-defined]
         for child in node.children:
             yield from self._probe(child, rec.key, {node.url or "": rec.key}, cand.get("names") or {}, depth + 1)
 

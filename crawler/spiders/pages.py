@@ -7,7 +7,10 @@ import hashlib
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+from lxml import html as lxml_html
 from parsel import Selector
+from parsel.selector import create_root_node
 from scrapy.http import Response, TextResponse
 
 from crawler.extract.charset import page_text
@@ -34,9 +37,25 @@ def page_selector(response: Response) -> Selector | None:
     if ctype and not any(t in ctype for t in ("html", "xml", "text")):
         return None
     text = page_text(response)
-    sel = PageSelector(text=text, base_url=response.url)
+    if text.lstrip("\ufeff \t\r\n\f\v").startswith(("{", "[", "<?xml")):
+        sel = PageSelector(text=text, base_url=response.url)  # parsel's own pick: JSON, XML or HTML
+    else:  # what parsel does for HTML text, with the element classes picked in C
+        root = create_root_node(text, _HtmlParser, base_url=response.url)
+        sel = PageSelector(root=root, type="html", base_url=response.url)
     sel.source = text
     return sel
+
+
+class _HtmlParser(etree.HTMLParser):
+    """lxml.html's parser (the one parsel uses) giving every element the plain `HtmlElement` class by
+    a lookup in C: lxml.html's own lookup calls Python for each element the extractors touch, to give
+    form controls their own classes, which nothing here uses."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
 
 
 class PageSelector(Selector):

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import scrapy
+from lxml import etree
 from parsel import Selector
 from scrapy import signals
 from scrapy.http import Response, TextResponse
@@ -24,7 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import threads
 from twisted.python.failure import Failure
 
-from crawler.cms import GenericAdapter, by_name, detect
+from crawler.cms import GenericAdapter, article_adapter, by_name, detect
 from crawler.discovery.classify import says_empty, says_no_data
 from crawler.extract.article import is_truncated
 from crawler.extract.columns import prune, tab_columns
@@ -181,7 +182,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         self._mark_fetched(response)
         title = None
         if sel is not None:
-            title = clean(sel.xpath("//title").xpath("string()").get()) or None
+            title = _page_title(sel)
         rendered = bool(response.meta.get("playwright") or response.meta.get("rendered"))
         return PageRecord(
             url=response.url,
@@ -345,12 +346,14 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         rec.status, rec.status_detail = status, detail
         return rec
 
-    def parse_column(self, response: Response) -> Iterator[Any]:
-        """A column page (first or later list page): items, pager, sub-columns or body text."""
+    def parse_column(self, response: Response,
+                     read: tuple[Selector, GenericAdapter, ListPage] | None = None) -> Iterator[Any]:
+        """A column page (first or later list page): items, pager, sub-columns or body text. `read`:
+        the page's selector, adapter and list as the caller already read them from this response."""
         key: str = response.meta["column"]
         first: bool = response.meta.get("first", False)
         depth: int = response.meta.get("depth", 0)
-        sel = page_selector(response)
+        sel = read[0] if read is not None else page_selector(response)
         if sel is None:
             yield self._page(response, "list")
             ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
@@ -367,8 +370,11 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
                 yield from self._incomplete(key, response.url, barrier)
             return
         rendered = bool(response.meta.get("playwright") or response.meta.get("rendered"))
-        adapter: GenericAdapter = self._adapter(sel, response)
-        page = adapter.list_page(sel, response.url)
+        if read is not None:
+            adapter, page = read[1], read[2]
+        else:
+            adapter = self._adapter(sel, response)
+            page = adapter.list_page(sel, response.url)
         if not rendered:
             why = page.render_reason if page.render else adapter.needs_render(sel, page)
             if why:
@@ -549,7 +555,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
             yield from self._attachment_result(response, response.meta["item_url"], response.meta.get("listed_title"))
             return
         barrier = restricted_reason(response, sel)
-        adapter = self._adapter(sel, response)
+        adapter = article_adapter(response.text if isinstance(response, TextResponse) else sel.get(), response.url)
         info = adapter.article(sel, response.url, page_source(sel))
         yield self._page(response, "article", sel, restricted=barrier, text_chars=info.body_chars,
                          image_only=info.image_only)
@@ -698,6 +704,19 @@ def _page_kind(page: ListPage, has_content: bool, found: list[Any], below: int =
     if led or below:
         return "landing"
     return "content" if has_content else "unclassified"
+
+
+_TITLES = etree.XPath("//title")
+_STRING = etree.XPath("string()")
+
+
+def _page_title(sel: Selector) -> str | None:
+    """The string value of the page's first `<title>` (what `//title` then `string()` gives), cleaned."""
+    try:
+        titles = _TITLES(sel.root)
+    except (TypeError, ValueError, etree.XPathEvalError):  # a selector over no tree
+        return clean(sel.xpath("//title").xpath("string()").get()) or None
+    return (clean(_STRING(titles[0])) or None) if titles else None
 
 
 def _flat_with_parent(roots: list[NavNode]) -> list[tuple[NavNode, NavNode | None]]:
