@@ -57,13 +57,18 @@ class SiteContext:
     _cache: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, crawl: Crawl, matcher: Matcher) -> SiteContext:
-        """Read the crawl's columns and items (ordered by id, so scoring is deterministic)."""
+    def load(cls, session: Session, crawl: Crawl, matcher: Matcher, as_of: dt.date | None = None) -> SiteContext:
+        """Read the crawl's columns and items (ordered by id, so scoring is deterministic).
+
+        `as_of` overrides the run's audit date (a scoring process that cannot see the caller's
+        uncommitted run settings is handed the date instead).
+        """
         cols = list(session.scalars(select(Column).where(Column.crawl_id == crawl.id).order_by(Column.id)))
         items = list(session.scalars(select(Item).where(Item.crawl_id == crawl.id).order_by(Item.id)))
-        run = session.get(Run, crawl.run_id)
+        if as_of is None:
+            as_of = audit_date(session.get(Run, crawl.run_id))
         return cls(crawl=crawl, site=crawl.site, matcher=matcher, columns=cols, items=items, session=session,
-                   as_of=audit_date(run))
+                   as_of=as_of)
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -73,7 +78,7 @@ class SiteContext:
     @cached_property
     def coverage(self) -> Coverage:
         """How much of the site the crawl saw (measured from the store and kept on the crawl)."""
-        return of_crawl(self.session, self.crawl)
+        return of_crawl(self.session, self.crawl, self.columns, self.items)
 
     @cached_property
     def pages(self) -> list[Page]:
