@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from functools import cached_property
 from typing import Any
 
@@ -43,6 +43,27 @@ def _name_has(name: str, terms: tuple[str, ...]) -> bool:
     return any(normalize(t) in n for t in terms if normalize(t))
 
 
+def _plain_class(model: type) -> type:
+    """A slotted record class with the model's column attributes (read-only use, no ORM state)."""
+    names = [c.key for c in model.__mapper__.column_attrs]
+    return make_dataclass(f"Plain{model.__name__}", names, slots=True, eq=False)
+
+
+_PLAIN: dict[type, type] = {}
+
+
+def crawl_rows(session: Session, model: type, crawl_id: int) -> list[Any]:
+    """A crawl's `Column` or `Item` rows, ordered by id, as plain records with the model's attributes.
+
+    Checks only read them; an ORM object per row (identity map, change tracking) cost scoring more
+    than the checks themselves at national size.
+    """
+    plain = _PLAIN.get(model) or _PLAIN.setdefault(model, _plain_class(model))
+    attrs = [getattr(model, c.key) for c in model.__mapper__.column_attrs]
+    rows = session.execute(select(*attrs).where(model.crawl_id == crawl_id).order_by(model.id))
+    return [plain(*row) for row in rows]
+
+
 @dataclass
 class SiteContext:
     """One crawl's columns and items, indexed, with the rubric matcher's results cached."""
@@ -63,8 +84,8 @@ class SiteContext:
         `as_of` overrides the run's audit date (a scoring process that cannot see the caller's
         uncommitted run settings is handed the date instead).
         """
-        cols = list(session.scalars(select(Column).where(Column.crawl_id == crawl.id).order_by(Column.id)))
-        items = list(session.scalars(select(Item).where(Item.crawl_id == crawl.id).order_by(Item.id)))
+        cols = crawl_rows(session, Column, crawl.id)
+        items = crawl_rows(session, Item, crawl.id)
         if as_of is None:
             as_of = audit_date(session.get(Run, crawl.run_id))
         return cls(crawl=crawl, site=crawl.site, matcher=matcher, columns=cols, items=items, session=session,
