@@ -280,7 +280,7 @@ def score_run(session: Session, run_id: int, rubric: Rubric, processes: int | No
     batches = [crawl_ids[i:i + BATCH_SITES] for i in range(0, len(crawl_ids), BATCH_SITES)]
     workers = scoring_processes(session, processes, len(crawl_ids))
     if workers > 1:
-        for batch in scored_batches(session, rubric, batches, audit_date(run), workers):
+        for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch):
             write_results(session, batch.findings, batch.scores)
             _store_coverage(session, batch.coverage)
             session.flush()

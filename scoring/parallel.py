@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,13 +60,20 @@ def scoring_processes(session: Session, processes: int | None, n_sites: int) -> 
     return max(1, min(_cores(), MAX_PROCESSES))
 
 
+BatchJudge = Callable[..., tuple[list[dict], list[dict]]]
+
+
 def scored_batches(session: Session, rubric: Rubric, batches: list[list[int]], as_of: dt.date,
-                   processes: int) -> Iterator[ScoredBatch]:
-    """Judge the batches in `processes` worker processes; yields their results in batch order."""
+                   processes: int, judge: BatchJudge) -> Iterator[ScoredBatch]:
+    """Judge the batches in `processes` worker processes; yields their results in batch order.
+
+    `judge(session, rubric, crawl_ids, matcher, as_of)` gives a batch's finding and score rows
+    (`scoring.engine.score_batch`, handed in so this module does not import the engine).
+    """
     url = _db_url(session)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(processes, len(batches)) or 1, mp_context=ctx,
-                             initializer=_start_worker, initargs=(url, rubric, as_of)) as pool:
+                             initializer=_start_worker, initargs=(url, rubric, as_of, judge)) as pool:
         yield from pool.map(_score_in_worker, batches)
 
 
@@ -92,16 +99,15 @@ def _reader_engine(url: str) -> Engine:
     return engine
 
 
-def _start_worker(url: str, rubric: Rubric, as_of: dt.date) -> None:
+def _start_worker(url: str, rubric: Rubric, as_of: dt.date, judge: BatchJudge) -> None:
     from scoring.match import Matcher
 
     factory = sessionmaker(_reader_engine(url), expire_on_commit=False, autoflush=False)
-    _WORKER.update(factory=factory, rubric=rubric, as_of=as_of, matcher=Matcher(rubric))
+    _WORKER.update(factory=factory, rubric=rubric, as_of=as_of, matcher=Matcher(rubric), judge=judge)
 
 
 def _score_in_worker(crawl_ids: list[int]) -> ScoredBatch:
     """One batch, read in a fresh session that is rolled back (the caller does every write)."""
-    from scoring.engine import score_batch
     from xxgk.store import Crawl
 
     factory = _WORKER["factory"]
@@ -110,7 +116,7 @@ def _score_in_worker(crawl_ids: list[int]) -> ScoredBatch:
     try:
         crawls = list(session.scalars(select(Crawl).where(Crawl.id.in_(crawl_ids))))
         before = {c.id: c.coverage for c in crawls}
-        findings, scores = score_batch(session, _WORKER["rubric"], crawl_ids, _WORKER["matcher"],  # type: ignore[arg-type]
+        findings, scores = _WORKER["judge"](session, _WORKER["rubric"], crawl_ids, _WORKER["matcher"],  # type: ignore[arg-type]
                                        _WORKER["as_of"])  # type: ignore[arg-type]
         changed = {c.id: c.coverage for c in crawls if c.coverage != before[c.id]}
         return ScoredBatch(findings, scores, changed)
