@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from reports.crawl_rows import COLUMN_COLUMNS, ITEM_COLUMNS, CrawlRows, SiteCounts  # noqa: F401  (the CSV contract, named here)
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
 from scoring.vocabulary import Vocabulary, infer_kind, vocabulary_for
 from xxgk.errors import UserError
-from xxgk.store import Column, Crawl, Finding, Item, Page, Run, Score, Screenshot, Site
+from xxgk.store import Crawl, Finding, Page, Run, Score, Screenshot, Site
 
 
 @dataclass
@@ -23,10 +25,24 @@ class RunData:
     sites: pd.DataFrame  # site_id, site_name, site_url, crawl status, cms, pages, stop_reason, error
     findings: pd.DataFrame  # one row per site × rubric item
     scores: pd.DataFrame  # one row per site × section (incl. "total")
-    columns: pd.DataFrame
-    items: pd.DataFrame
+    crawl_rows: CrawlRows  # columns and items, streamed from the store (millions at national size)
     pages: pd.DataFrame | None = None  # evidence pages: site_id, url, evidence_ref, screenshot, warc_path, ...
     rubric: ScoredRubric = field(default_factory=lambda: ScoredRubric(""))  # as scored, from the store
+
+    @cached_property
+    def site_counts(self) -> dict[int, SiteCounts]:
+        """Each site's number of columns, blank columns and items."""
+        return self.crawl_rows.counts()
+
+    @property
+    def columns(self) -> pd.DataFrame:
+        """Every column of the run as one frame (COLUMN_COLUMNS); the report itself streams them."""
+        return self.crawl_rows.columns_frame()
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """Every item of the run as one frame (ITEM_COLUMNS); the report itself streams them."""
+        return self.crawl_rows.items_frame()
 
     @property
     def pass_mark(self) -> float:
@@ -58,12 +74,6 @@ FINDING_COLUMNS = [
     "item_name", "check_kind", "status", "credit", "points", "max_points", "message", "reason",
     "matched", "evidence_urls", "absence",
 ]
-COLUMN_COLUMNS = [
-    "run_id", "site_id", "site_name", "site_url", "column_id", "parent_id", "path", "name", "url", "depth",
-    "offsite", "status", "item_count", "declared_count", "list_pages", "newest_date", "has_content",
-    "kind", "page_kind", "empty",
-]
-ITEM_COLUMNS = ["run_id", "site_id", "site_name", "column_id", "column_path", "title", "url", "published"]
 SCORE_COLUMNS = [
     "run_id", "rubric_id", "site_id", "site_name", "section_id", "section_name", "points", "max_points",
     "eligible_points", "percent", "veto",
@@ -120,7 +130,6 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
     site_names = dict(zip(sites.site_id, sites.site_name, strict=True))
     site_urls = dict(zip(sites.site_id, sites.site_url, strict=True))
     crawl_site = {c[0]: c[3] for c in crawls}
-    in_run = select(Crawl.id).where(Crawl.run_id == run_id).scalar_subquery()
 
     raw = ["run_id", "rubric_id", "site_id", "section_id", "section_name", "item_id", "item_name", "check_kind",
            "status", "credit", "points", "max_points", "message", "reason", "evidence", "matched", "details"]
@@ -144,35 +153,10 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
                     .order_by(Score.site_id, Score.id), score_raw)
     scores.insert(3, "site_name", _map(scores.site_id, site_names))
 
-    col_raw = ["id", "crawl_id", "parent_id", "path", "name", "url", "depth", "offsite", "status", "item_count",
-               "declared_count", "list_pages", "newest_date", "has_content", "kind"]
-    page_of_column = (select(Page.kind).where(Page.crawl_id == Column.crawl_id, Page.url == Column.url)
-                      .limit(1).scalar_subquery())
-    cols = _frame(session, select(*(getattr(Column, n) for n in col_raw), page_of_column)
-                  .where(Column.crawl_id.in_(in_run)).order_by(Column.id), [*col_raw, "page_kind"])
-    with_children = set(cols.parent_id.dropna().astype(int))
-    cols["site_id"] = [crawl_site[c] for c in cols.crawl_id]
-    cols["run_id"] = run_id
-    cols["site_name"] = _map(cols.site_id, site_names)
-    cols["site_url"] = _map(cols.site_id, site_urls)
-    cols["empty"] = [bool(url and not off and cid not in with_children and not n and not content)
-                     for url, off, cid, n, content in zip(cols.url, cols.offsite, cols.id, cols.item_count,
-                                                          cols.has_content, strict=True)]
-    cols["page_kind"] = [k if u else None for k, u in zip(cols.page_kind, cols.url, strict=True)]
-    columns = cols.rename(columns={"id": "column_id"})[COLUMN_COLUMNS]
-    col_path = {cid: p or n for cid, p, n in zip(cols.id, cols.path, cols.name, strict=True)}
-
-    item_raw = ["crawl_id", "column_id", "title", "url", "published"]
-    items = _frame(session, select(*(getattr(Item, n) for n in item_raw)).where(Item.crawl_id.in_(in_run))
-                   .order_by(Item.id), item_raw)
-    items.insert(0, "run_id", run_id)
-    items.insert(1, "site_id", [crawl_site[c] for c in items.crawl_id])
-    items.insert(2, "site_name", _map(items.site_id, site_names))
-    items["column_path"] = _map(items.column_id, col_path)
-    items = items[ITEM_COLUMNS]
     pages = _evidence_pages(session, run_id, crawls, findings)
     return RunData(run=run, rubric_id=rubric_id or "", sites=sites, findings=findings, scores=scores,
-                   columns=columns, items=items, pages=pages, rubric=scored_rubric(session, run, rubric_id))
+                   crawl_rows=CrawlRows(session, run_id, crawl_site, site_names, site_urls), pages=pages,
+                   rubric=scored_rubric(session, run, rubric_id))
 
 
 COVERAGE_FIELDS = ["links_seen", "pages_fetched", "pages_classified", "pages_unclassified", "empty_columns",

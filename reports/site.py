@@ -23,19 +23,9 @@ def by_site(data: RunData) -> dict[int, dict]:
     for sc in records(data.scores):
         if int(sc["site_id"]) in out:
             out[int(sc["site_id"])]["scores"].append(sc)
-    cols = data.columns
-    if not cols.empty:
-        blank = (cols.item_count == 0) & ~cols.has_content.astype(bool) & cols.url.notna()
-        for sid, n in cols.groupby("site_id").size().items():
-            if int(sid) in out:
-                out[int(sid)]["columns"] = int(n)
-        for sid, n in cols[blank].groupby("site_id").size().items():
-            if int(sid) in out:
-                out[int(sid)]["blank"] = int(n)
-    if not data.items.empty:
-        for sid, n in data.items.groupby("site_id").size().items():
-            if int(sid) in out:
-                out[int(sid)]["items"] = int(n)
+    for sid, counts in data.site_counts.items():
+        if int(sid) in out:
+            out[int(sid)].update(columns=counts.columns, blank=counts.blank, items=counts.items)
     return out
 
 

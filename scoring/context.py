@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from functools import cached_property
 from typing import Any
 
@@ -43,6 +43,27 @@ def _name_has(name: str, terms: tuple[str, ...]) -> bool:
     return any(normalize(t) in n for t in terms if normalize(t))
 
 
+def _plain_class(model: type) -> type:
+    """A slotted record class with the model's column attributes (read-only use, no ORM state)."""
+    names = [c.key for c in model.__mapper__.column_attrs]
+    return make_dataclass(f"Plain{model.__name__}", names, slots=True, eq=False)
+
+
+_PLAIN: dict[type, type] = {}
+
+
+def crawl_rows(session: Session, model: type, crawl_id: int) -> list[Any]:
+    """A crawl's `Column` or `Item` rows, ordered by id, as plain records with the model's attributes.
+
+    Checks only read them; an ORM object per row (identity map, change tracking) cost scoring more
+    than the checks themselves at national size.
+    """
+    plain = _PLAIN.get(model) or _PLAIN.setdefault(model, _plain_class(model))
+    attrs = [getattr(model, c.key) for c in model.__mapper__.column_attrs]
+    rows = session.execute(select(*attrs).where(model.crawl_id == crawl_id).order_by(model.id))
+    return [plain(*row) for row in rows]
+
+
 @dataclass
 class SiteContext:
     """One crawl's columns and items, indexed, with the rubric matcher's results cached."""
@@ -57,13 +78,18 @@ class SiteContext:
     _cache: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session, crawl: Crawl, matcher: Matcher) -> SiteContext:
-        """Read the crawl's columns and items (ordered by id, so scoring is deterministic)."""
-        cols = list(session.scalars(select(Column).where(Column.crawl_id == crawl.id).order_by(Column.id)))
-        items = list(session.scalars(select(Item).where(Item.crawl_id == crawl.id).order_by(Item.id)))
-        run = session.get(Run, crawl.run_id)
+    def load(cls, session: Session, crawl: Crawl, matcher: Matcher, as_of: dt.date | None = None) -> SiteContext:
+        """Read the crawl's columns and items (ordered by id, so scoring is deterministic).
+
+        `as_of` overrides the run's audit date (a scoring process that cannot see the caller's
+        uncommitted run settings is handed the date instead).
+        """
+        cols = crawl_rows(session, Column, crawl.id)
+        items = crawl_rows(session, Item, crawl.id)
+        if as_of is None:
+            as_of = audit_date(session.get(Run, crawl.run_id))
         return cls(crawl=crawl, site=crawl.site, matcher=matcher, columns=cols, items=items, session=session,
-                   as_of=audit_date(run))
+                   as_of=as_of)
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -73,7 +99,7 @@ class SiteContext:
     @cached_property
     def coverage(self) -> Coverage:
         """How much of the site the crawl saw (measured from the store and kept on the crawl)."""
-        return of_crawl(self.session, self.crawl)
+        return of_crawl(self.session, self.crawl, self.columns, self.items)
 
     @cached_property
     def pages(self) -> list[Page]:

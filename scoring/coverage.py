@@ -9,6 +9,7 @@ could not read, so checks give needs_review instead (`scoring.checks.registry`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -54,8 +55,13 @@ class Coverage:
         return text + (f"；抓取上限：{self.budget}" if self.budget else "")
 
 
-def measure(session: Session, crawl: Crawl) -> Coverage:
-    """The crawl's coverage, read from its pages, links, columns and items."""
+def measure(session: Session, crawl: Crawl, columns: Sequence[Column] | None = None,
+            items: Sequence[Item] | None = None) -> Coverage:
+    """The crawl's coverage, read from its pages, links, columns and items.
+
+    `columns` and `items`, when the caller already holds all of the crawl's, are used instead of
+    reading them again (scoring has them loaded for the checks).
+    """
     cid = crawl.id
     kinds = dict(session.execute(select(Page.kind, func.count(Page.id)).where(
         Page.crawl_id == cid, Page.status >= 200, Page.status < 400).group_by(Page.kind)).all())
@@ -68,11 +74,13 @@ def measure(session: Session, crawl: Crawl) -> Coverage:
     cov.links_seen = len(targets)
     if targets:
         seen = set(session.scalars(select(Page.url).where(Page.crawl_id == cid)))
-        seen |= set(session.scalars(select(Item.url).where(Item.crawl_id == cid)))
+        seen |= ({it.url for it in items} if items is not None
+                 else set(session.scalars(select(Item.url).where(Item.crawl_id == cid))))
         cov.links_unvisited = len(targets - seen)
-    cols = list(session.scalars(select(Column).where(Column.crawl_id == cid)))
+    cols = list(columns) if columns is not None else list(session.scalars(select(Column).where(Column.crawl_id == cid)))
     parents = {c.parent_id for c in cols if c.parent_id is not None}
-    counted = set(session.scalars(select(Item.column_id).where(Item.crawl_id == cid).distinct()))
+    counted = ({it.column_id for it in items} if items is not None
+               else set(session.scalars(select(Item.column_id).where(Item.crawl_id == cid).distinct())))
     leaves = [c for c in cols if c.id not in parents and c.kind != "group" and c.url and not c.offsite
               and c.status in ("ok", "incomplete")]
     cov.columns = len(leaves)
@@ -81,7 +89,8 @@ def measure(session: Session, crawl: Crawl) -> Coverage:
     if empty:
         unknown = set(session.scalars(select(Page.url).where(Page.crawl_id == cid, Page.kind == "unclassified")))
         cov.empty_unrecognised = sum(1 for c in empty if c.url in unknown)
-    cov.items = session.scalar(select(func.count(Item.id)).where(Item.crawl_id == cid)) or 0
+    cov.items = len(items) if items is not None else session.scalar(
+        select(func.count(Item.id)).where(Item.crawl_id == cid)) or 0
     stop = crawl.stop_reason or ""
     cov.budget = next((b for b in BUDGETS if b in stop), None)
     judge(cov)
@@ -106,12 +115,13 @@ def judge(cov: Coverage) -> Coverage:
     return cov
 
 
-def of_crawl(session: Session | None, crawl: Crawl) -> Coverage:
+def of_crawl(session: Session | None, crawl: Crawl, columns: Sequence[Column] | None = None,
+             items: Sequence[Item] | None = None) -> Coverage:
     """The crawl's coverage (measured and kept on `Crawl.coverage` when a session is at hand)."""
     if session is None:
         stored = crawl.coverage or {}
         return Coverage(**{k: v for k, v in stored.items() if k in Coverage.__dataclass_fields__})
-    cov = measure(session, crawl)
+    cov = measure(session, crawl, columns, items)
     if crawl.coverage != cov.as_dict():
         crawl.coverage = cov.as_dict()
     return cov

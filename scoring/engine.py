@@ -21,17 +21,18 @@ which reports read instead of the rubric file.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 import scoring.checks  # noqa: F401  (registers the bundled check kinds)
 from scoring.absence import add_absence
 from scoring.checks.registry import get_check_def
-from scoring.context import SiteContext
+from scoring.context import SiteContext, audit_date
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
 from scoring.rates import EXCLUDED, rate_of
@@ -165,13 +166,17 @@ def _applicability(rubric: Rubric, ctx: SiteContext) -> CheckOutcome | None:
     return None
 
 
-def judge_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None) -> SiteResult:
-    """Run the rubric's checks on one crawl (one site of a run) and combine them by the rubric's method."""
+def judge_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None,
+                as_of: dt.date | None = None) -> SiteResult:
+    """Run the rubric's checks on one crawl (one site of a run) and combine them by the rubric's method.
+
+    `as_of` is the audit date (default: the run's, see `scoring.context.audit_date`).
+    """
     if rubric.method not in METHODS:
         raise UserError(f"scoring method {rubric.method!r} is not implemented "
                         f"(available: {', '.join(METHODS)})", field="method")
     matcher = matcher or Matcher(rubric)
-    ctx = SiteContext.load(session, crawl, matcher)
+    ctx = SiteContext.load(session, crawl, matcher, as_of)
     na = _applicability(rubric, ctx)
     outcomes = [(s, i, CheckOutcome(na.kind, na.status, message=na.message, reason=na.reason)
                  if na is not None else run_checks(ctx, i)) for s, i in rubric.items()]
@@ -254,34 +259,59 @@ def verdict(total: Score, rubric: Rubric) -> str | None:
 BATCH_SITES = 200  # sites whose findings and scores are inserted together
 
 
-def score_run(session: Session, run_id: int, rubric: Rubric) -> None:
+def score_run(session: Session, run_id: int, rubric: Rubric, processes: int | None = 1) -> None:
     """Score every crawl of the run against the rubric, replacing earlier findings/scores for it.
 
     The old rows go in one delete per table; new ones are inserted in bulk every `BATCH_SITES` sites,
     and each site's loaded crawl rows leave the session once it is scored, so memory stays bounded
     by a batch, not by the run.
+
+    `processes`: 1 scores in this process; None lets a large run on a file or server database use
+    every core (`scoring.parallel`), which needs the run's crawl rows committed (they are read by
+    other connections); a number asks for that many scoring processes.
     """
+    from scoring.parallel import scored_batches, scoring_processes
+
     run = session.get(Run, run_id)
     if run is None:
         raise UserError(f"no run with id {run_id}", field="run")
-    matcher = Matcher(rubric)
-    crawl_ids = session.scalars(select(Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.id)).all()
+    crawl_ids = list(session.scalars(select(Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.id)).all())
     clear_results(session, run_id, rubric.id)
-    findings: list[dict] = []
-    scores: list[dict] = []
-    for n, crawl_id in enumerate(crawl_ids, start=1):
-        crawl = session.get(Crawl, crawl_id)
-        rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher))
-        findings += rows[0]
-        scores += rows[1]
-        log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
-        if n % BATCH_SITES == 0 or n == len(crawl_ids):
-            write_results(session, findings, scores)
-            findings, scores = [], []
+    batches = [crawl_ids[i:i + BATCH_SITES] for i in range(0, len(crawl_ids), BATCH_SITES)]
+    workers = scoring_processes(session, processes, len(crawl_ids))
+    if workers > 1:
+        for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch):
+            write_results(session, batch.findings, batch.scores)
+            _store_coverage(session, batch.coverage)
+            session.flush()
+    else:
+        matcher = Matcher(rubric)
+        for batch_ids in batches:
+            write_results(session, *score_batch(session, rubric, batch_ids, matcher))
             session.flush()
             _release_crawl_rows(session)
     store_snapshot(session, run_id, rubric)
     session.flush()
+
+
+def score_batch(session: Session, rubric: Rubric, crawl_ids: list[int], matcher: Matcher,
+                as_of: dt.date | None = None) -> tuple[list[dict], list[dict]]:
+    """Judge a batch of crawls: their `Finding` and `Score` rows, in crawl order."""
+    findings: list[dict] = []
+    scores: list[dict] = []
+    for crawl_id in crawl_ids:
+        crawl = session.get(Crawl, crawl_id)
+        rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of))
+        findings += rows[0]
+        scores += rows[1]
+        log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
+    return findings, scores
+
+
+def _store_coverage(session: Session, coverage: dict[int, dict]) -> None:
+    """Write the coverage figures other scoring processes measured onto their crawls."""
+    if coverage:
+        session.execute(update(Crawl), [{"id": cid, "coverage": cov} for cid, cov in coverage.items()])
 
 
 _CRAWL_ROWS = (Column, Item, Page, Link, Document)

@@ -36,6 +36,12 @@ from xxgk.namenorm import normalize  # noqa: F401  re-exported: the matcher's ca
 
 log = logging.getLogger(__name__)
 
+# Every site of a national run repeats the same column names and rubric terms, so the pure functions
+# below are memoised by their string arguments; the bounds keep memory flat whatever the run's size.
+CACHE_NAMES = 200_000
+CACHE_PAIRS = 500_000
+_norm = lru_cache(maxsize=CACHE_NAMES)(normalize)
+
 PASS_SCORE = 90.0
 REVIEW_SCORE = 75.0
 
@@ -83,16 +89,18 @@ def _tokens(norm: str) -> str:
     return " ".join(t for t in jieba.lcut(norm) if t.strip())
 
 
+@lru_cache(maxsize=CACHE_NAMES)
+def _group_terms(s: str) -> tuple[frozenset[str], ...]:
+    """For each CONFLICT_GROUPS group, the set of its terms that `s` holds."""
+    return tuple(frozenset(t for t in group if t in s) for group in CONFLICT_GROUPS)
+
+
 def conflicts(a: str, b: str) -> bool:
     """True when normalized `a` and `b` hold different terms of one CONFLICT_GROUPS group."""
-    for group in CONFLICT_GROUPS:
-        ta = {t for t in group if t in a}
-        tb = {t for t in group if t in b}
-        if ta and tb and not (ta & tb):
-            return True
-    return False
+    return any(ta and tb and not (ta & tb) for ta, tb in zip(_group_terms(a), _group_terms(b), strict=True))
 
 
+@lru_cache(maxsize=CACHE_PAIRS)
 def similarity(col: str, term: str) -> float:
     """0..100 similarity of a normalized column name and a normalized candidate term (not exact)."""
     if not col or not term:
@@ -170,9 +178,9 @@ class _ItemTerms:
 
 def _path_parts(path: str, name: str) -> list[str]:
     parts = [p for p in (path or "").split("/") if p]
-    if not parts or normalize(parts[-1]) != normalize(name):
+    if not parts or _norm(parts[-1]) != _norm(name):
         parts.append(name)
-    return [normalize(p) for p in parts]
+    return [_norm(p) for p in parts]
 
 
 class Matcher:
@@ -181,40 +189,51 @@ class Matcher:
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
         builtin = GENERIC_COLUMNS if rubric.builtin_generic_columns else ()
-        self.blocked: set[str] = {normalize(n) for n in (*builtin, *rubric.generic_columns)}
+        self.blocked: set[str] = {_norm(n) for n in (*builtin, *rubric.generic_columns)}
         for section in rubric.sections:
-            self.blocked.add(normalize(section.name))
-            self.blocked.update(normalize(a) for a in section.aliases)
+            self.blocked.add(_norm(section.name))
+            self.blocked.update(_norm(a) for a in section.aliases)
         self.blocked.discard("")
         self.items: list[_ItemTerms] = [self._terms(item) for _s, item in rubric.items()]
         self._cache: dict[str, list[tuple[str, float, str, _Term]]] = {}
+        self._own_terms: dict[str, list[_Term]] = {it.item.id: it.terms for it in self.items}
+        self._own_items: dict[str, RubricItem] = {it.item.id: it.item for it in self.items}
+        self._near: dict[tuple[str, str], tuple[float, str]] = {}  # (item id, name) → nearest score, term
+
+    def _item_terms(self, item: RubricItem) -> list[_Term]:
+        """The item's candidate terms: the rubric's own, or built afresh for an item from elsewhere."""
+        if self._own_items.get(item.id) is item:
+            return self._own_terms[item.id]
+        return self._terms(item).terms
 
     @staticmethod
     def _terms(item: RubricItem) -> _ItemTerms:
-        terms: list[_Term] = [_Term(normalize(item.name), item.name, EXACT)]
-        terms += [_Term(normalize(a), a, ALIAS) for a in item.aliases]
+        terms: list[_Term] = [_Term(_norm(item.name), item.name, EXACT)]
+        terms += [_Term(_norm(a), a, ALIAS) for a in item.aliases]
         for sub in item.sub_items:
-            terms.append(_Term(normalize(sub.name), sub.name, ALIAS, sub.id))
-            terms += [_Term(normalize(a), a, ALIAS, sub.id) for a in sub.aliases]
+            terms.append(_Term(_norm(sub.name), sub.name, ALIAS, sub.id))
+            terms += [_Term(_norm(a), a, ALIAS, sub.id) for a in sub.aliases]
         for scoped in item.scoped_aliases:
-            within = tuple(normalize(w) for w in scoped.within)
-            terms += [_Term(normalize(a), a, ALIAS, None, within) for a in scoped.names]
+            within = tuple(_norm(w) for w in scoped.within)
+            terms += [_Term(_norm(a), a, ALIAS, None, within) for a in scoped.names]
         seen: set[tuple[str, tuple[str, ...]]] = set()
         uniq = []
         for t in terms:
             if t.norm and (t.norm, t.within) not in seen:
                 seen.add((t.norm, t.within))
                 uniq.append(t)
-        return _ItemTerms(item, uniq, tuple(normalize(x) for x in item.exclude_within))
+        return _ItemTerms(item, uniq, tuple(_norm(x) for x in item.exclude_within))
 
     def score_column(self, name: str, path: str = "") -> list[tuple[str, float, str, _Term]]:
         """(item_id, score, how, term) for every item the column name reaches at REVIEW_SCORE or more."""
-        norm = normalize(name)
+        norm = _norm(name)
         if not norm or norm in self.blocked:
             return []
         parts = _path_parts(path, name)
         key = "/".join(parts)
         if key not in self._cache:
+            if len(self._cache) >= CACHE_NAMES:
+                self._cache.clear()
             self._cache[key] = self._score(norm, parts)
         return self._cache[key]
 
@@ -269,14 +288,21 @@ class Matcher:
                 floor: float = 40.0) -> list[Match]:
         """The `n` columns whose names come closest to any of the item's terms, even below REVIEW_SCORE
         (never evidence of a match: they show a reader of a "missing" verdict what was near)."""
-        terms = self._terms(item).terms
+        terms = self._item_terms(item)
         best: list[Match] = []
         for col in columns:
-            norm = normalize(col.name)
+            norm = _norm(col.name)
             if not norm or norm in self.blocked:
                 continue
-            top = max(((100.0 if norm == t.norm else similarity(norm, t.norm)), t.text) for t in terms) \
-                if terms else (0.0, "")
+            key = (item.id, norm)
+            top = self._near.get(key) if terms is self._own_terms.get(item.id) else None
+            if top is None:
+                top = max(((100.0 if norm == t.norm else similarity(norm, t.norm)), t.text) for t in terms) \
+                    if terms else (0.0, "")
+                if terms is self._own_terms.get(item.id):
+                    if len(self._near) >= CACHE_PAIRS:
+                        self._near.clear()
+                    self._near[key] = top
             if top[0] >= floor:
                 best.append(Match(item_id=item.id, how=FUZZY, score=top[0], term=top[1], name=col.name,
                                   path=col.path or col.name, url=col.url, column_id=col.id))
@@ -286,11 +312,11 @@ class Matcher:
     def match_titles(self, item: RubricItem, patterns: Sequence[str],
                      articles: Iterable[ItemLike], paths: dict[int, str]) -> list[Match]:
         """Articles whose normalized title contains one of `patterns` (e.g. 本科教学质量报告)."""
-        pats = [normalize(p) for p in patterns if normalize(p)]
-        excl = tuple(normalize(x) for x in item.exclude_within if normalize(x))
+        pats = [_norm(p) for p in patterns if _norm(p)]
+        excl = tuple(_norm(x) for x in item.exclude_within if _norm(x))
         out: list[Match] = []
         for art in articles:
-            t = normalize(art.title)
+            t = _norm(art.title)
             hit = next((p for p in pats if p in t), None)
             if hit is None or any(x in t for x in excl):
                 continue

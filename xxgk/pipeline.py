@@ -129,7 +129,7 @@ def score(db_url: str, run_id: int, rubric: Any, as_of: str | None = None) -> No
             run = session.get(Run, run_id)
             run.config = {**(run.config or {}), "as_of": as_of}
             session.flush()
-        score_run(session, run_id, rubric)
+        score_run(session, run_id, rubric, processes=None)
 
 
 def screenshots(db_url: str, run_id: int, settings: CrawlSettings | None = None) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from reports.cells import write_csv
 from reports.context import Report
+from reports.crawl_rows import write_chunks
 from reports.formats.base import Format
 from reports.model import COLUMN_COLUMNS, FINDING_COLUMNS, ITEM_COLUMNS, SCORE_COLUMNS
 from xxgk.errors import UserError
@@ -38,17 +39,22 @@ def check_lang(lang: str) -> None:
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
-    """The four CSVs (UTF-8 with BOM for Excel); scores.csv also has each site's rank."""
+    """The four CSVs (UTF-8 with BOM for Excel); scores.csv also has each site's rank.
+
+    columns.csv and items.csv are streamed from the store chunk by chunk (see reports.crawl_rows).
+    """
     data = report.data
+    headers = ZH_HEADERS if report.lang == "zh" else None
     frames = {
-        "columns.csv": data.columns[COLUMN_COLUMNS],
-        "items.csv": data.items[ITEM_COLUMNS],
         "findings.csv": data.findings[FINDING_COLUMNS],
         "scores.csv": _scores_with_rank(data.scores[SCORE_COLUMNS], report.ranking.table),
     }
-    if report.lang == "zh":
-        frames = {name: frame.rename(columns=ZH_HEADERS) for name, frame in frames.items()}
-    return [write_csv(frame, out_dir / name) for name, frame in frames.items()]
+    if headers:
+        frames = {name: frame.rename(columns=headers) for name, frame in frames.items()}
+    rows = data.crawl_rows
+    return [write_chunks(rows.column_chunks(), COLUMN_COLUMNS, out_dir / "columns.csv", headers),
+            write_chunks(rows.item_chunks(), ITEM_COLUMNS, out_dir / "items.csv", headers),
+            *(write_csv(frame, out_dir / name) for name, frame in frames.items())]
 
 
 def _scores_with_rank(scores: pd.DataFrame, ranking_table: pd.DataFrame | None) -> pd.DataFrame:

@@ -1,0 +1,125 @@
+"""Scoring a large run on every core: batches of sites judged in worker processes.
+
+Each site's checks read only that site's committed crawl rows, so sites are independent: worker
+processes (spawned, never forked, so no SQLite connection crosses a fork) each open their own
+connection, judge a batch of crawls and hand back its finding and score rows plus the coverage
+figures that changed. The caller writes them in its own transaction, batch by batch and in crawl
+order, so the findings (and their ids) are those a single process would write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from scoring.schema import Rubric
+
+PARALLEL_MIN_SITES = 400  # below this, starting the processes costs more than it saves
+MAX_PROCESSES = 8
+
+
+@dataclass
+class ScoredBatch:
+    """What a worker hands back for a batch of crawls."""
+
+    findings: list[dict] = field(default_factory=list)
+    scores: list[dict] = field(default_factory=list)
+    coverage: dict[int, dict] = field(default_factory=dict)  # crawl id → coverage figures, when changed
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _db_url(session: Session) -> str | None:
+    """The URL other processes can open to read the same store, or None (an in-memory SQLite)."""
+    url = session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+def scoring_processes(session: Session, processes: int | None, n_sites: int) -> int:
+    """How many processes to score with: `processes` when given, else every core for a large run."""
+    if processes is not None:
+        return max(1, processes) if _db_url(session) else 1
+    if n_sites < PARALLEL_MIN_SITES or _db_url(session) is None:
+        return 1
+    return max(1, min(_cores(), MAX_PROCESSES))
+
+
+BatchJudge = Callable[..., tuple[list[dict], list[dict]]]
+
+
+def scored_batches(session: Session, rubric: Rubric, batches: list[list[int]], as_of: dt.date,
+                   processes: int, judge: BatchJudge) -> Iterator[ScoredBatch]:
+    """Judge the batches in `processes` worker processes; yields their results in batch order.
+
+    `judge(session, rubric, crawl_ids, matcher, as_of)` gives a batch's finding and score rows
+    (`scoring.engine.score_batch`, handed in so this module does not import the engine).
+    """
+    url = _db_url(session)
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(processes, len(batches)) or 1, mp_context=ctx,
+                             initializer=_start_worker, initargs=(url, rubric, as_of, judge)) as pool:
+        yield from pool.map(_score_in_worker, batches)
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _reader_engine(url: str) -> Engine:
+    """A read-only engine on the store the caller has migrated and holds the write lock of.
+
+    Not `xxgk.store.make_engine`: its schema check takes the write lock, which the scoring
+    transaction already holds. SQLite connections are made query-only, so a worker cannot write.
+    """
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA query_only=ON")
+            cur.close()
+
+    return engine
+
+
+def _start_worker(url: str, rubric: Rubric, as_of: dt.date, judge: BatchJudge) -> None:
+    from scoring.match import Matcher
+
+    factory = sessionmaker(_reader_engine(url), expire_on_commit=False, autoflush=False)
+    _WORKER.update(factory=factory, rubric=rubric, as_of=as_of, matcher=Matcher(rubric), judge=judge)
+
+
+def _score_in_worker(crawl_ids: list[int]) -> ScoredBatch:
+    """One batch, read in a fresh session that is rolled back (the caller does every write)."""
+    from xxgk.store import Crawl
+
+    factory = _WORKER["factory"]
+    # no autoflush (see _start_worker): the coverage a check measures is the caller's to write
+    session: Session = factory()  # type: ignore[operator]
+    try:
+        crawls = list(session.scalars(select(Crawl).where(Crawl.id.in_(crawl_ids))))
+        before = {c.id: c.coverage for c in crawls}
+        findings, scores = _WORKER["judge"](session, _WORKER["rubric"], crawl_ids, _WORKER["matcher"],  # type: ignore[arg-type]
+                                       _WORKER["as_of"])  # type: ignore[arg-type]
+        changed = {c.id: c.coverage for c in crawls if c.coverage != before[c.id]}
+        return ScoredBatch(findings, scores, changed)
+    finally:
+        session.rollback()
+        session.close()
