@@ -14,10 +14,12 @@ browser process and lets a context's pages share one renderer (~0.67 GB for one 
 per further context); the crawl handler (`crawler.middlewares`) also caps the contexts open at once
 in a process (`context_slots`) and closes a context as soon as it has no page left.
 
-Across processes: a local audit's crawl workers share one `PageBudget` (a pool of lock files), so at
-most `browser_pages` pages are open at once in all of them together; and a process's Chromium is
-closed once it has had no context for `browser_idle` seconds (the next rendered page launches it
-again), so a worker whose sites need no script holds no browser.
+Across processes: a local audit's crawl workers share two `PageBudget`s (pools of lock files), so at
+most `browser_pages` pages are open at once in all of them together, and at most `browser_processes`
+of them run a Chromium at once (~0.8 GB of summed RSS each, Node driver included); a process's
+Chromium and driver are closed once it has had no context for `browser_idle` seconds (the next
+rendered page launches them again), so a worker whose sites need no script holds no browser and
+another worker's pages can have the browser slot.
 """
 
 from __future__ import annotations
@@ -77,10 +79,11 @@ class _Shared:
     browser: Any = None
     lock: asyncio.Lock | None = None
     slots: asyncio.Semaphore | None = None
-    idle_s: float = 30.0  # seconds without a context before the browser is closed
+    idle_s: float = 5.0  # seconds without a context before the browser is closed
     idle_timer: asyncio.TimerHandle | None = None
     creating = 0  # pages being created in the process (an idle close must not race them)
     closing: asyncio.Event | None = None  # set while an idle browser is being closed
+    browsers: PageBudget | None = None  # the audit's browser-process budget (set by the handler)
 
 
 def context_slots(n: int) -> asyncio.Semaphore:
@@ -106,23 +109,28 @@ class SharedBrowserProvider:
 
     async def start(self) -> None:
         """Register a user; start the Node driver if this is the first."""
-        from playwright.async_api import PlaywrightContextManager
-
         async with self._lock():
             if not self.started:
                 self.started = True
                 _Shared.users += 1
-            if _Shared.playwright is None:
-                _Shared.manager = PlaywrightContextManager()
-                _Shared.playwright = await _Shared.manager.start()
+            await _start_driver()
 
     async def launch_browser(self) -> Any:
         """The shared browser, launched (again, after a crash) when needed."""
         async with self._lock():
             browser = _Shared.browser
             if browser is None or not browser.is_connected():
-                pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
-                _Shared.browser = await pw_type.launch(**self.config.launch_options)
+                slot = await _Shared.browsers.acquire() if _Shared.browsers is not None else None
+                try:
+                    await _start_driver()  # stopped with an idle browser
+                    pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
+                    browser = _Shared.browser = await pw_type.launch(**self.config.launch_options)
+                except BaseException:
+                    if slot is not None:
+                        PageBudget.release(slot)
+                    raise
+                if slot is not None:  # held while this Chromium runs (closed, idle or crashed)
+                    browser.on("disconnected", lambda *_: PageBudget.release(slot))
                 log_page_event("browser-launch")
                 log.info("browser launched for this crawl process")
             return _Shared.browser
@@ -179,9 +187,19 @@ class SharedBrowserProvider:
                     await manager.__aexit__()
 
 
+async def _start_driver() -> None:
+    """Start the process's Playwright driver (a Node process) unless it runs; under the provider lock."""
+    if _Shared.playwright is None:
+        from playwright.async_api import PlaywrightContextManager
+
+        _Shared.manager = PlaywrightContextManager()
+        _Shared.playwright = await _Shared.manager.start()
+
+
 async def _close_idle_browser() -> None:
-    """Close the process's browser if it still has no context and no page is being made (the check
-    and the `closing` mark have no await between them, so no page can slip in)."""
+    """Close the process's browser and its Playwright driver if it still has no context and no page
+    is being made (the check and the `closing` mark have no await between them, so no page can slip
+    in); the next page starts both again."""
     _Shared.idle_timer = None
     browser = _Shared.browser
     if browser is None or _Shared.creating or _Shared.closing is not None:
@@ -193,10 +211,18 @@ async def _close_idle_browser() -> None:
         return
     done = _Shared.closing = asyncio.Event()
     try:
-        _Shared.browser = None
-        await browser.close()
-        log_page_event("browser-close")
-        log.info("idle browser closed in this crawl process")
+        async with SharedBrowserProvider._lock():
+            if _Shared.browser is not browser:  # the last crawler closed it meanwhile
+                return
+            manager = _Shared.manager
+            _Shared.browser = _Shared.playwright = _Shared.manager = None
+            try:
+                await browser.close()
+                log_page_event("browser-close")
+                log.info("idle browser closed in this crawl process")
+            finally:
+                if manager is not None:
+                    await manager.__aexit__()
     except Exception as exc:  # noqa: BLE001 - already gone
         log.debug("closing the idle browser: %s", exc)
     finally:
@@ -216,11 +242,11 @@ class PageBudget:
 
     POLL_S = 0.05
 
-    def __init__(self, directory: Path, pages: int) -> None:
+    def __init__(self, directory: Path, pages: int, kind: str = "page") -> None:
         self.directory = Path(directory)
         self.pages = max(1, pages)
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.paths = [self.directory / f"page-{i}.lock" for i in range(self.pages)]
+        self.paths = [self.directory / f"{kind}-{i}.lock" for i in range(self.pages)]
 
     def try_acquire(self) -> int | None:
         """A held slot's file descriptor, or None when every slot is taken."""
@@ -251,14 +277,14 @@ class PageBudget:
             os.close(fd)
 
 
-_budgets: dict[tuple[str, int], PageBudget] = {}
+_budgets: dict[tuple[str, int, str], PageBudget] = {}
 
 
-def page_budget(directory: str | Path, pages: int) -> PageBudget:
-    """The process's `PageBudget` over `directory` (one per directory and size)."""
-    key = (str(directory), pages)
+def page_budget(directory: str | Path, pages: int, kind: str = "page") -> PageBudget:
+    """The process's `PageBudget` of `kind` ("page" or "browser") over `directory`."""
+    key = (str(directory), pages, kind)
     if key not in _budgets:
-        _budgets[key] = PageBudget(Path(directory), pages)
+        _budgets[key] = PageBudget(Path(directory), pages, kind)
     return _budgets[key]
 
 

@@ -116,6 +116,9 @@ def _lazy_playwright_handler() -> type:
             slots_dir = crawler.settings.get("XXGK_BROWSER_SLOTS_DIR")
             pages = crawler.settings.getint("XXGK_BROWSER_PAGES", 0)
             self._budget = page_budget(slots_dir, pages) if slots_dir and pages else None
+            browsers = crawler.settings.getint("XXGK_BROWSER_PROCESSES", 0)
+            if slots_dir and browsers:
+                _Shared.browsers = page_budget(slots_dir, browsers, "browser")
             self._page_slots: dict[int, int] = {}  # id(page) -> its budget slot, while open
 
         async def _download_request(self, request: Request, spider: Any = None) -> Response:
@@ -140,15 +143,19 @@ def _lazy_playwright_handler() -> type:
 
         async def _create_budgeted_page(self, request: Request, spider: Any) -> Any:
             """A page, once the audit-wide page budget has a slot for it; the slot is held until the
-            page closes. The process's browser is (re)launched here if an idle close shut it."""
+            page closes. The process's browser is (re)launched first if an idle close shut it: it
+            takes the audit's browser-process slot before the page slot, so a process holding a page
+            slot always has a browser and no two processes wait on each other's slots."""
             from crawler.browser import SharedBrowserProvider, log_page_event
 
-            slot = await self._budget.acquire() if self._budget is not None else None
-            await SharedBrowserProvider.page_starting()
+            slot = None
+            await SharedBrowserProvider.page_starting()  # no idle close of this process's browser now
             try:
                 browser = getattr(self, "browser", None)
                 if browser is not None and not browser.is_connected():
                     del self.browser  # closed while idle: `_maybe_launch_browser` gets a new one
+                await self._maybe_launch_browser()
+                slot = await self._budget.acquire() if self._budget is not None else None
                 page = await super()._create_page(request, spider)
             except BaseException:
                 if slot is not None:

@@ -95,6 +95,7 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
             # pages open at once in the whole audit (lock files under XXGK_BROWSER_SLOTS_DIR, which
             # `crawler.feeder` sets per run) and the idle time after which a process's browser closes
             XXGK_BROWSER_PAGES=crawl.browser_pages,
+            XXGK_BROWSER_PROCESSES=crawl.browser_processes,
             XXGK_BROWSER_IDLE=crawl.browser_idle,
             PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=crawl.timeout * 1000,
         )
