@@ -70,6 +70,16 @@ MEMORY_ARGS = [
 ]
 CRAWL_CHROMIUM_ARGS = [*CHROMIUM_ARGS, *MEMORY_ARGS]
 
+SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
+
+
+def skip_resource(request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: a rendered page loads no images, media or fonts. The crawl reads
+    the page's DOM after its scripts ran; those never change it, and each costs the renderer memory
+    and the host a request beside the crawl's own (which its politeness counts)."""
+    return request.resource_type in SKIPPED_RESOURCES
+
+
 class _Shared:
     """The process's driver, browser and how many crawler handlers use them."""
 

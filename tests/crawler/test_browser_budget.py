@@ -141,3 +141,13 @@ def test_one_browser_page_at_a_time_across_two_workers(tmp_path: Path, browsers:
                 assert col is not None, f"{name}: script-linked column {column} not found"
                 got = set(s.scalars(select(Item.title).where(Item.column_id == col.id)))
                 assert got == titles, f"{name} {column}: missing {sorted(titles - got)[:3]}"
+
+
+def test_rendered_pages_load_no_images_media_or_fonts() -> None:
+    from types import SimpleNamespace
+
+    from crawler.browser import skip_resource
+
+    assert all(skip_resource(SimpleNamespace(resource_type=t)) for t in ("image", "media", "font"))
+    assert not any(skip_resource(SimpleNamespace(resource_type=t))
+                   for t in ("document", "script", "xhr", "fetch", "stylesheet"))
