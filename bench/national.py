@@ -410,7 +410,7 @@ def _flatness(label: str, cases: list[dict]) -> str:
     flat = (max(rss) - min(rss)) / min(rss) if min(rss) else 0.0
     verdict = "met" if flat <= 0.10 and max(rss) <= 600 * 2**20 else "**not met**"
     return (f"Peak RSS of the crawl's process tree, {label}: {_mb(min(rss))}–{_mb(max(rss))} MB from "
-            f"N={min(c['n'] for c in cases)} to N={max(c['n'] for c in cases)}, varying by {100 * flat:.0f}% "
+            f"N={min(c['n'] for c in cases)} to N={max(c['n'] for c in cases)}, varying by {100 * flat:.1f}% "
             f"(target ≤ 600 MB and flat within 10%: {verdict}).\n")
 
 

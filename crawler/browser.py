@@ -118,12 +118,12 @@ class SharedBrowserProvider:
         return _Shared.lock
 
     async def start(self) -> None:
-        """Register a user; start the Node driver if this is the first."""
+        """Register a user. The Node driver (~125 MB) starts with the browser (`launch_browser`), so
+        a process waiting for the audit's browser slot holds none."""
         async with self._lock():
             if not self.started:
                 self.started = True
                 _Shared.users += 1
-            await _start_driver()
 
     async def launch_browser(self) -> Any:
         """The shared browser, launched (again, after a crash) when needed."""
@@ -146,6 +146,8 @@ class SharedBrowserProvider:
             return _Shared.browser
 
     async def launch_persistent_context(self, context_kwargs: dict) -> Any:
+        async with self._lock():
+            await _start_driver()
         pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
         return await pw_type.launch_persistent_context(**context_kwargs)
 
