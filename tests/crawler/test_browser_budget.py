@@ -1,6 +1,6 @@
 """The audit-wide browser page budget, on the latency world with JavaScript portals (no timings).
 
-Several hosts serve the sample world's Empire-CMS portal, whose town columns are linked only from a
+Four hosts serve the sample world's Empire-CMS portal, whose town columns are linked only from a
 menu a script writes, so each of those sites renders its 信息公开 page in Chromium. Two crawl worker
 processes with `browser_pages=1`: every browser page's life is logged (`XXGK_BROWSER_PAGE_LOG`), and
 never two overlap; every script-linked column's items are still found (the manifest's ground truth);
@@ -94,17 +94,17 @@ def test_one_browser_page_at_a_time_across_two_workers(tmp_path: Path, browsers:
     `browsers=1`: never two Chromiums in the audit at once either."""
     v3 = generate_set(tmp_path / "v3", "dev").parent
     js_dir = js_world(tmp_path / "js")
-    hosts = 6
+    hosts = 4
     model = LatencyModel(scale=0.0, limited_share=0.0, stall_p=0.0)
     marker = uuid.uuid4().hex
     page_log = tmp_path / "pages.log"
-    with LatencyServer(v3, hosts, model=model, js_dir=js_dir, js_every=2) as server:
+    with LatencyServer(v3, hosts, model=model, js_dir=js_dir, js_every=1) as server:
         js_names = [name for i, name in enumerate(server.urls) if server.is_js(i)]
-        assert len(js_names) == 3
+        assert len(js_names) == hosts
         db = default_db_url(tmp_path / "store.sqlite")
         with session_factory(db).begin() as s:
             run_id = add_run_with_sites(s, server.urls, label="budget")
-        limits = CrawlSettings(workers=2, sites_at_once=3, browser_pages=1, browser_processes=browsers, browser_idle=0.5, max_seconds=120,
+        limits = CrawlSettings(workers=2, sites_at_once=2, browser_pages=1, browser_processes=browsers, browser_idle=0.5, max_seconds=120,
                                fetch_articles=False, check_links=False, max_offsite_checks=0, search=False,
                                log_level="ERROR")
         env = {**os.environ, "PYTHONPATH": str(REPO), "XXGK_BROWSER_PAGE_LOG": str(page_log),
