@@ -1,13 +1,15 @@
 """National-scale benchmark: N slow hosts of the latency world, crawled politely, and what 17.5k sites would take.
 
 Serves the latency world (`xxgk.samples.latency`: the v3 dev portals on N distinct loopback hosts,
-log-normal latency with a slow tail and stalls, some hosts rate-limited with 429) in its own process,
-then for each N audits every host at 1 request/s/host (`per_host=1`, `delay=1`, AutoThrottle), a fixed
+log-normal latency with a slow tail and stalls, some hosts rate-limited with 429; every k-th host a
+JavaScript portal whose menu a script writes, so the crawl renders it in Chromium) in its own process,
+then for each N, with the browser off and on, audits every host at 1 request/s/host (`per_host=1`, `delay=1`, AutoThrottle), a fixed
 number of sites in flight at once (the next starting as one ends), each for a fixed time, and measures:
 
 - sustained pages/s (stored HTML pages, the slope between 20% and 90% of the crawl) and per host;
 - CPU-ms per stored page of the crawl's whole process tree (crawl + extract + store + WARC);
-- peak RSS of the crawl's whole process tree (Python and browser processes), against N;
+- peak RSS (and PSS) of the crawl's whole process tree (Python, Playwright driver and Chromium
+  processes), against N, with and without the browser, and the browser pages rendered;
 - store bytes (SQLite + WAL) and evidence bytes (WARC) per page and per item;
 - politeness as the server saw it: the most requests of one host in flight at once and in any 1 s;
 - the time to score and report the largest N;
@@ -16,7 +18,8 @@ number of sites in flight at once (the next starting as one ends), each for a fi
 From those it extrapolates the national cycle (17,500 sites × 2,000 pages), printing the formula
 with the numbers, and writes the national section of docs/benchmarks.md.
 
-    .venv/bin/python bench/national.py [--sites 100,200,400] [--in-flight 100] [--seconds 40] [--no-doc]
+    .venv/bin/python bench/national.py [--sites 100,200,400] [--browser-sites 100,200,400] [--js-every 10]
+        [--browser-pages 2] [--in-flight 100] [--seconds 40] [--no-doc]
 """
 
 from __future__ import annotations
@@ -65,11 +68,13 @@ print("RESULT " + json.dumps({"seconds": time.perf_counter() - t0}))
 class LatencyProcess:
     """The latency server in its own process (so it shares no interpreter with what it serves)."""
 
-    def __init__(self, world: Path, hosts: int, log: Path, scale: float = 1.0) -> None:
+    def __init__(self, world: Path, hosts: int, log: Path, scale: float = 1.0, js_dir: Path | None = None,
+                 js_every: int = 0) -> None:
         self.log = log
+        js = ["--js-dir", str(js_dir), "--js-every", str(js_every)] if js_dir is not None and js_every else []
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "xxgk.samples.latency", "--dir", str(world), "--hosts", str(hosts),
-             "--scale", str(scale), "--log", str(log)],
+             "--scale", str(scale), "--log", str(log), *js],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("READY "):
@@ -77,6 +82,7 @@ class LatencyProcess:
         ready = json.loads(line[len("READY "):])
         self.urls: dict[str, str] = ready["urls"]
         self.kinds: dict[str, str] = ready["kinds"]
+        self.js: list[str] = ready.get("js", [])
 
     def cpu(self) -> float:
         times = psutil.Process(self.proc.pid).cpu_times()
@@ -139,18 +145,19 @@ def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
-def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_flight: int) -> dict:
-    """One national crawl of `n` latency hosts, `in_flight` of them at once (0: all), each for
-    `seconds` from its own start; every measure of it."""
+def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_flight: int,
+            js_dir: Path | None = None, js_every: int = 0, browser_pages: int = 2) -> dict:
+    """One national crawl of `n` latency hosts (every `js_every`-th a JS portal), `in_flight` of them
+    at once (0: all), each for `seconds` from its own start; every measure of it."""
     case = work / f"n{n}-{'b' if browser else 'nb'}"
     case.mkdir()
-    server = LatencyProcess(world, n, case / "server.json")
+    server = LatencyProcess(world, n, case / "server.json", js_dir=js_dir, js_every=js_every)
     db = default_db_url(case / "store.sqlite")
     run_id = _create_run(db, server.urls, server.kinds)
     workers = os.cpu_count() or 2
     limits = CrawlSettings(loopback_polite=True, per_host=1, delay=1.0, concurrency=4, sites_at_once=math.ceil((in_flight or n) / workers),
                            workers=workers, max_seconds=seconds, max_pages=100_000, browser=browser,
-                           log_level="ERROR")
+                           browser_pages=browser_pages, log_level="ERROR")
     factory = session_factory(db)
     curve: list[tuple[float, int, float]] = []  # (seconds, pages stored, CPU seconds of the crawl tree)
     stop = threading.Event()
@@ -194,6 +201,8 @@ def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_f
         "items": items, "rendered": rendered, "sustained": _slope(curve)[0], "cpu_ms": _slope(curve)[1], "in_flight": min(n, in_flight or n),
         "cpu_ms_all": 1000 * cpu / max(fetched, 1),
         "rss": mem.peak["total"], "rss_python": mem.peak["python"], "rss_browser": mem.peak["browser"],
+        "pss": mem.peak_pss["total"], "browser_procs": mem.max_processes["browser"], "js_sites": len(server.js),
+        "browser_pages": browser_pages,
         "store_bytes": store_bytes, "warc_bytes": warc_bytes,
         "peak_in_flight": max((e["peak_in_flight"] for e in logs), default=0),
         "peak_per_s": max((window_peak(e["times"], 1.0) for e in logs), default=0),
@@ -318,15 +327,18 @@ def _mb(n: float) -> str:
 
 
 def table(cases: list[dict]) -> list[str]:
-    head = ("| N sites | in flight | browser | crawl s | HTML pages | sustained pages/s | per host in flight | CPU-ms/page steady (whole run) | "
-            "peak RSS tree MB (Python + browser) | store B/page | WARC B/page | store+WARC B/item | "
+    head = ("| N sites | JS sites | in flight | browser | crawl s | HTML pages | rendered pages | sustained pages/s | "
+            "per host in flight | CPU-ms/page steady (whole run) | "
+            "peak RSS tree MB (Python + browser) | peak PSS tree MB | store B/page | WARC B/page | store+WARC B/item | "
             "max in flight/host | max req in 1 s/host | 429s |")
-    rows = [head, "|" + "---|" * 15]
+    rows = [head, "|" + "---|" * 18]
     for c in cases:
         rows.append(
-            f"| {c['n']} | {c.get('in_flight', c['n'])} | {'on' if c['browser'] else 'off'} | {c['seconds']:.0f} | {c['pages']} | "
+            f"| {c['n']} | {c.get('js_sites', 0)} | {c.get('in_flight', c['n'])} | "
+            f"{'on (' + str(c.get('browser_pages', '?')) + ' pages)' if c['browser'] else 'off'} | "
+            f"{c['seconds']:.0f} | {c['pages']} | {c['rendered']} | "
             f"{c['sustained']:.1f} | {c['sustained'] / _flight(c):.2f} | {c['cpu_ms']:.1f} ({c['cpu_ms_all']:.1f}) | "
-            f"{_mb(c['rss'])} ({_mb(c['rss_python'])} + {_mb(c['rss_browser'])}) | "
+            f"{_mb(c['rss'])} ({_mb(c['rss_python'])} + {_mb(c['rss_browser'])}) | {_mb(c.get('pss', 0))} | "
             f"{c['store_bytes'] / max(c['pages'], 1):.0f} | {c['warc_bytes'] / max(c['pages'], 1):.0f} | "
             f"{(c['store_bytes'] + c['warc_bytes']) / max(c['items'], 1):.0f} | {c['peak_in_flight']} | "
             f"{c['peak_per_s']} | {c['got_429']} |")
@@ -338,7 +350,10 @@ def main() -> None:
     ap.add_argument("--sites", default="100,200,400", help="comma-separated N to crawl")
     ap.add_argument("--seconds", type=float, default=40.0, help="time budget of each site")
     ap.add_argument("--in-flight", type=int, default=100, help="sites crawled at once, all workers (0: every site)")
-    ap.add_argument("--browser-n", type=int, default=100, help="also crawl this N with the browser on (0: no)")
+    ap.add_argument("--browser-sites", default="100,200,400",
+                    help="comma-separated N to crawl again with the browser on ('': none)")
+    ap.add_argument("--js-every", type=int, default=10, help="every k-th host is a JS portal (0: none)")
+    ap.add_argument("--browser-pages", type=int, default=2, help="the audit's browser page budget")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     ap.add_argument("--json", type=Path, help="also write every measure (JSON) to this file")
     ap.add_argument("--from-json", type=Path, help="print and document the measures of an earlier --json run")
@@ -350,20 +365,24 @@ def main() -> None:
     sizes = [int(x) for x in args.sites.split(",") if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        from xxgk.samples.latency import js_world
         from xxgk.samples.v3 import generate_set
 
         world = generate_set(work / "world", "dev").parent
+        js_dir = js_world(work / "js-world")
+        js = {"js_dir": js_dir, "js_every": args.js_every, "browser_pages": args.browser_pages}
         alone = server_alone(world, work)
         print(f"latency server alone: {alone['rps']:.0f} requests/s, {alone['cpu_ms']:.2f} CPU-ms/request")
         cases = []
         for n in sizes:
-            cases.append(crawl_n(world, work, n, args.seconds, browser=False, in_flight=args.in_flight))
+            cases.append(crawl_n(world, work, n, args.seconds, browser=False, in_flight=args.in_flight, **js))
             print(table(cases)[-1], flush=True)
-        if args.browser_n:
-            cases.append(crawl_n(world, work, args.browser_n, args.seconds, browser=True, in_flight=args.in_flight))
+        for n in [int(x) for x in args.browser_sites.split(",") if x.strip()]:
+            cases.append(crawl_n(world, work, n, args.seconds, browser=True, in_flight=args.in_flight, **js))
             print(table(cases)[-1], flush=True)
         timing = score_and_report(max(cases, key=lambda c: c["n"]), work)
-        timing.update(load=os.getloadavg()[0], seconds=args.seconds, in_flight=args.in_flight)
+        timing.update(load=os.getloadavg()[0], seconds=args.seconds, in_flight=args.in_flight,
+                      js_every=args.js_every, browser_pages=args.browser_pages)
     if args.json:
         args.json.write_text(json.dumps({"cases": cases, "alone": alone, "timing": timing}, indent=1),
                              encoding="utf-8")
@@ -380,7 +399,19 @@ def _finish(cases: list[dict], alone: dict, timing: dict, args: argparse.Namespa
     print(f"score {timing['score_s']:.1f} s, report {timing['report_s']:.1f} s ({max(plain, key=lambda c: c['n'])['n']} sites)")
     print("\n".join(formula))
     if not args.no_doc:
-        _write_doc(lines, formula, alone, timing, plain, timing.get("seconds", args.seconds), load)
+        _write_doc(lines, formula, alone, {**timing, "cases": cases}, plain, timing.get("seconds", args.seconds), load)
+
+
+def _flatness(label: str, cases: list[dict]) -> str:
+    """One doc line: how much the peak whole-tree RSS varies over N, and whether ≤ 600 MB holds."""
+    if not cases:
+        return ""
+    rss = [c["rss"] for c in cases]
+    flat = (max(rss) - min(rss)) / min(rss) if min(rss) else 0.0
+    verdict = "met" if flat <= 0.10 and max(rss) <= 600 * 2**20 else "**not met**"
+    return (f"Peak RSS of the crawl's process tree, {label}: {_mb(min(rss))}–{_mb(max(rss))} MB from "
+            f"N={min(c['n'] for c in cases)} to N={max(c['n'] for c in cases)}, varying by {100 * flat:.1f}% "
+            f"(target ≤ 600 MB and flat within 10%: {verdict}).\n")
 
 
 def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, plain: list[dict],
@@ -389,24 +420,28 @@ def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, 
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8")
     big = max(plain, key=lambda c: c["n"])
-    rss = [c["rss"] for c in plain]
-    flat = (max(rss) - min(rss)) / min(rss) if rss and min(rss) else 0.0
+    rendering = [c for c in timing.get("cases", []) if c["browser"]]
     body = (
         f"## National scale (`bench/national.py`), {dt.date.today().isoformat()}\n"
         "<!-- national-bench:start -->\n\n"
         "The latency world (`xxgk/samples/latency.py`): the 8 v3 dev portals served as N distinct loopback\n"
         "hosts (127.1.X.Y, one port), one asyncio process; per host a log-normal median latency (median of\n"
         "medians 0.35 s, σ 0.8, 0.05–6 s), per-request jitter, 0.2% stalls of 8 s, and 10% of the hosts\n"
-        "rate-limited (token bucket 2 req/s, burst 3, 429 with Retry-After). The crawl: 2 worker processes,\n"
+        "rate-limited (token bucket 2 req/s, burst 3, 429 with Retry-After). Every "
+        f"{timing.get('js_every', 10)}th host serves instead the\n"
+        "sample world's Empire-CMS government portal, whose town columns are linked only from a menu a script\n"
+        "writes: the crawl must render its 信息公开 page in Chromium (browser on) to find them. The crawl: 2 worker processes,\n"
         f"{timing.get('in_flight') or 'every'} site(s) in flight at once (the next starts as one ends), `per_host=1`, "
-        f"`delay=1` (AutoThrottle on), {seconds:.0f} s per site. The machine\n"
+        f"`delay=1` (AutoThrottle on), {seconds:.0f} s per site; browser on: `browser_pages="
+        f"{timing.get('browser_pages', 2)}` (pages open at once in the audit), `browser_processes=1`, "
+        "`browser_idle=5`. The machine\n"
         f"has {os.cpu_count()} cores shared with other sessions (1-min load {load:.1f} at the end).\n\n"
         f"Latency server alone (no latency, 64 connections over {alone['hosts']} hosts): "
         f"**{alone['rps']:.0f} requests/s**, {alone['cpu_ms']:.2f} CPU-ms per request, so at the\n"
         f"largest N it spent {big['server_cpu_ms']:.2f} CPU-ms per request served and is not the bottleneck.\n\n"
         + "\n".join(lines) + "\n\n"
-        f"Peak RSS of the crawl's process tree varies by {100 * flat:.0f}% from N={min(c['n'] for c in plain)} to "
-        f"N={big['n']} (target: flat within 10%). Score {timing['score_s']:.1f} s and report {timing['report_s']:.1f} s "
+        + _flatness("browser off", plain) + _flatness("browser on", rendering)
+        + f"Score {timing['score_s']:.1f} s and report {timing['report_s']:.1f} s "
         f"for the {big['n']} sites of the largest N.\n\n"
         "Extrapolation to the national cycle (printed by the bench):\n\n```\n" + "\n".join(formula) + "\n```\n"
         "<!-- national-bench:end -->\n"

@@ -13,13 +13,24 @@ renderer per page. `CRAWL_CHROMIUM_ARGS` folds the zygotes, GPU and network serv
 browser process and lets a context's pages share one renderer (~0.67 GB for one context, +0.37 GB
 per further context); the crawl handler (`crawler.middlewares`) also caps the contexts open at once
 in a process (`context_slots`) and closes a context as soon as it has no page left.
+
+Across processes: a local audit's crawl workers share two `PageBudget`s (pools of lock files), so at
+most `browser_pages` pages are open at once in all of them together, and at most `browser_processes`
+of them run a Chromium at once (~0.8 GB of summed RSS each, Node driver included); a process's
+Chromium and driver are closed once it has had no context for `browser_idle` seconds (the next
+rendered page launches them again), so a worker whose sites need no script holds no browser and
+another worker's pages can have the browser slot.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
+import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +70,16 @@ MEMORY_ARGS = [
 ]
 CRAWL_CHROMIUM_ARGS = [*CHROMIUM_ARGS, *MEMORY_ARGS]
 
+SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
+
+
+def skip_resource(request: Any) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: a rendered page loads no images, media or fonts. The crawl reads
+    the page's DOM after its scripts ran; those never change it, and each costs the renderer memory
+    and the host a request beside the crawl's own (which its politeness counts)."""
+    return request.resource_type in SKIPPED_RESOURCES
+
+
 class _Shared:
     """The process's driver, browser and how many crawler handlers use them."""
 
@@ -68,6 +89,11 @@ class _Shared:
     browser: Any = None
     lock: asyncio.Lock | None = None
     slots: asyncio.Semaphore | None = None
+    idle_s: float = 5.0  # seconds without a context before the browser is closed
+    idle_timer: asyncio.TimerHandle | None = None
+    creating = 0  # pages being created in the process (an idle close must not race them)
+    closing: asyncio.Event | None = None  # set while an idle browser is being closed
+    browsers: PageBudget | None = None  # the audit's browser-process budget (set by the handler)
 
 
 def context_slots(n: int) -> asyncio.Semaphore:
@@ -92,30 +118,63 @@ class SharedBrowserProvider:
         return _Shared.lock
 
     async def start(self) -> None:
-        """Register a user; start the Node driver if this is the first."""
-        from playwright.async_api import PlaywrightContextManager
-
+        """Register a user. The Node driver (~125 MB) starts with the browser (`launch_browser`), so
+        a process waiting for the audit's browser slot holds none."""
         async with self._lock():
             if not self.started:
                 self.started = True
                 _Shared.users += 1
-            if _Shared.playwright is None:
-                _Shared.manager = PlaywrightContextManager()
-                _Shared.playwright = await _Shared.manager.start()
 
     async def launch_browser(self) -> Any:
         """The shared browser, launched (again, after a crash) when needed."""
         async with self._lock():
             browser = _Shared.browser
             if browser is None or not browser.is_connected():
-                pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
-                _Shared.browser = await pw_type.launch(**self.config.launch_options)
+                slot = await _Shared.browsers.acquire() if _Shared.browsers is not None else None
+                try:
+                    await _start_driver()  # stopped with an idle browser
+                    pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
+                    browser = _Shared.browser = await pw_type.launch(**self.config.launch_options)
+                except BaseException:
+                    if slot is not None:
+                        PageBudget.release(slot)
+                    raise
+                if slot is not None:  # held while this Chromium runs (closed, idle or crashed)
+                    browser.on("disconnected", lambda *_: PageBudget.release(slot))
+                log_page_event("browser-launch")
                 log.info("browser launched for this crawl process")
             return _Shared.browser
 
     async def launch_persistent_context(self, context_kwargs: dict) -> Any:
+        async with self._lock():
+            await _start_driver()
         pw_type = getattr(_Shared.playwright, self.config.browser_type_name)
         return await pw_type.launch_persistent_context(**context_kwargs)
+
+    @staticmethod
+    async def page_starting() -> None:
+        """Called before a page is created: wait for an idle close in progress, and hold off new ones."""
+        if _Shared.idle_timer is not None:
+            _Shared.idle_timer.cancel()
+            _Shared.idle_timer = None
+        while _Shared.closing is not None:
+            await _Shared.closing.wait()
+        _Shared.creating += 1
+
+    @staticmethod
+    def page_started() -> None:
+        """The page of `page_starting` exists (or failed)."""
+        _Shared.creating -= 1
+
+    @staticmethod
+    def context_closed() -> None:
+        """A context of the process closed: close the browser if none is left for `idle_s` seconds."""
+        if _Shared.browser is None:
+            return
+        if _Shared.idle_timer is not None:
+            _Shared.idle_timer.cancel()
+        loop = asyncio.get_running_loop()
+        _Shared.idle_timer = loop.call_later(_Shared.idle_s, lambda: asyncio.ensure_future(_close_idle_browser()))
 
     async def close(self) -> None:
         """Unregister; the last user closes the browser and stops the driver."""
@@ -128,9 +187,140 @@ class SharedBrowserProvider:
                 return
             browser, manager = _Shared.browser, _Shared.manager
             _Shared.browser = _Shared.playwright = _Shared.manager = None
+            if _Shared.idle_timer is not None:
+                _Shared.idle_timer.cancel()
+                _Shared.idle_timer = None
             try:
                 if browser is not None:
                     await browser.close()
+                    log_page_event("browser-close")
             finally:
                 if manager is not None:
                     await manager.__aexit__()
+
+
+async def _start_driver() -> None:
+    """Start the process's Playwright driver (a Node process) unless it runs; under the provider lock."""
+    if _Shared.playwright is None:
+        from playwright.async_api import PlaywrightContextManager
+
+        _Shared.manager = PlaywrightContextManager()
+        _Shared.playwright = await _Shared.manager.start()
+
+
+async def _close_idle_browser() -> None:
+    """Close the process's browser and its Playwright driver if it still has no context and no page
+    is being made (the check and the `closing` mark have no await between them, so no page can slip
+    in); the next page starts both again."""
+    _Shared.idle_timer = None
+    browser = _Shared.browser
+    if browser is None or _Shared.creating or _Shared.closing is not None:
+        return
+    try:
+        if not browser.is_connected() or browser.contexts:
+            return
+    except Exception:  # noqa: BLE001 - a browser gone mid-check is closed already
+        return
+    done = _Shared.closing = asyncio.Event()
+    try:
+        async with SharedBrowserProvider._lock():
+            if _Shared.browser is not browser:  # the last crawler closed it meanwhile
+                return
+            manager = _Shared.manager
+            _Shared.browser = _Shared.playwright = _Shared.manager = None
+            try:
+                await browser.close()
+                log_page_event("browser-close")
+                log.info("idle browser closed in this crawl process")
+            finally:
+                if manager is not None:
+                    await manager.__aexit__()
+    except Exception as exc:  # noqa: BLE001 - already gone
+        log.debug("closing the idle browser: %s", exc)
+    finally:
+        _Shared.closing = None
+        done.set()
+
+
+class PageBudget:
+    """At most `pages` browser pages open at once across every crawl worker process of an audit.
+
+    A pool of `pages` lock files in one directory; a page holds an exclusive `flock` on one of them
+    while it is open. The kernel drops a dead process's locks, so a crashed worker never keeps a
+    slot, and the directory is the only thing the workers share (it comes in the crawl settings).
+    A page beyond the cap waits (polling, so the crawl's event loop keeps running) until a slot
+    frees: a script-filled page is never skipped for want of a slot.
+    """
+
+    POLL_S = 0.05
+
+    def __init__(self, directory: Path, pages: int, kind: str = "page") -> None:
+        self.directory = Path(directory)
+        self.pages = max(1, pages)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.paths = [self.directory / f"{kind}-{i}.lock" for i in range(self.pages)]
+
+    def try_acquire(self) -> int | None:
+        """A held slot's file descriptor, or None when every slot is taken."""
+        for path in self.paths:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            return fd
+        return None
+
+    async def acquire(self) -> int:
+        """Wait for a free slot; returns its descriptor (give it to `release`)."""
+        delay = self.POLL_S
+        while True:
+            fd = self.try_acquire()
+            if fd is not None:
+                return fd
+            await asyncio.sleep(delay)
+            delay = min(0.5, delay * 1.5)
+
+    @staticmethod
+    def release(fd: int) -> None:
+        """Give a slot back (closing the descriptor drops its lock)."""
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+_budgets: dict[tuple[str, int, str], PageBudget] = {}
+
+
+def page_budget(directory: str | Path, pages: int, kind: str = "page") -> PageBudget:
+    """The process's `PageBudget` of `kind` ("page" or "browser") over `directory`."""
+    key = (str(directory), pages, kind)
+    if key not in _budgets:
+        _budgets[key] = PageBudget(Path(directory), pages, kind)
+    return _budgets[key]
+
+
+def log_page_event(event: str) -> None:
+    """Append "<event> <monotonic seconds> <pid>" to $XXGK_BROWSER_PAGE_LOG when it is set: the
+    lifetime of every browser page, across processes, for tests that count pages open at once."""
+    path = os.environ.get("XXGK_BROWSER_PAGE_LOG")
+    if not path:
+        return
+    line = f"{event} {time.monotonic():.6f} {os.getpid()}\n".encode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, line)  # one short O_APPEND write: lines of several processes never interleave
+    finally:
+        os.close(fd)
+
+
+def max_open_pages(lines: list[str], opened: str = "open", closed: str = "close") -> int:
+    """The most things open at once in a `log_page_event` log: pages by default, or any other pair
+    of events (``browser-launch`` / ``browser-close``); a close sorts before an open at the same time."""
+    steps = {opened: 1, closed: -1}
+    events = sorted((float(t), steps[e]) for e, t, _ in (ln.split() for ln in lines if ln.strip()) if e in steps)
+    best = now = 0
+    for _, step in events:
+        now += step
+        best = max(best, now)
+    return best

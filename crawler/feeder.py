@@ -64,6 +64,8 @@ def crawl_sites(
     from crawler.settings import browser_enabled
     from crawler.spiders.portal import PortalSpider
 
+    # every worker process of the run shares these lock files: the audit-wide browser page budget
+    settings = {"XXGK_BROWSER_SLOTS_DIR": str(store_dir / "browser-slots" / f"run-{run_id}"), **settings}
     process = CrawlerProcess(settings)
     quiet_loggers(settings)
     state = {"active": 0, "exhausted": False, "signals": 0}

@@ -109,6 +109,17 @@ def _lazy_playwright_handler() -> type:
                 self._slots = context_slots(per_process)
                 if hasattr(self, "context_semaphore"):
                     del self.context_semaphore  # the process-wide slots replace the per-crawler limit
+            # pages open at once across every crawl process of the audit (`crawler.browser.PageBudget`)
+            from crawler.browser import _Shared, page_budget
+
+            _Shared.idle_s = crawler.settings.getfloat("XXGK_BROWSER_IDLE", _Shared.idle_s)
+            slots_dir = crawler.settings.get("XXGK_BROWSER_SLOTS_DIR")
+            pages = crawler.settings.getint("XXGK_BROWSER_PAGES", 0)
+            self._budget = page_budget(slots_dir, pages) if slots_dir and pages else None
+            browsers = crawler.settings.getint("XXGK_BROWSER_PROCESSES", 0)
+            if slots_dir and browsers:
+                _Shared.browsers = page_budget(slots_dir, browsers, "browser")
+            self._page_slots: dict[int, int] = {}  # id(page) -> its budget slot, while open
 
         async def _download_request(self, request: Request, spider: Any = None) -> Response:
             if not self._launched:
@@ -126,9 +137,46 @@ def _lazy_playwright_handler() -> type:
                 while name in self._idle_closing:  # a new context of that name once the old one is gone
                     await self._idle_closing[name].wait()
                 await self._take_slot(name)
-                return await super()._create_page(request, spider)
+                return await self._create_budgeted_page(request, spider)
             finally:
                 self._creating[name] -= 1
+
+        async def _create_budgeted_page(self, request: Request, spider: Any) -> Any:
+            """A page, once the audit-wide page budget has a slot for it; the slot is held until the
+            page closes. The process's browser is (re)launched first if an idle close shut it: it
+            takes the audit's browser-process slot before the page slot, so a process holding a page
+            slot always has a browser and no two processes wait on each other's slots."""
+            from crawler.browser import SharedBrowserProvider, log_page_event
+
+            slot = None
+            await SharedBrowserProvider.page_starting()  # no idle close of this process's browser now
+            try:
+                browser = getattr(self, "browser", None)
+                if browser is not None and not browser.is_connected():
+                    del self.browser  # closed while idle: `_maybe_launch_browser` gets a new one
+                await self._maybe_launch_browser()
+                slot = await self._budget.acquire() if self._budget is not None else None
+                page = await super()._create_page(request, spider)
+            except BaseException:
+                if slot is not None:
+                    self._budget.release(slot)
+                raise
+            finally:
+                SharedBrowserProvider.page_started()
+            log_page_event("open")
+            key = id(page)
+            if slot is not None:
+                self._page_slots[key] = slot
+
+            def on_close(_: Any = None) -> None:
+                held = self._page_slots.pop(key, None)
+                if held is not None or slot is None:
+                    log_page_event("close")
+                if held is not None:
+                    self._budget.release(held)
+
+            page.once("close", on_close)
+            return page
 
         async def _take_slot(self, name: str) -> None:
             """Hold one of the process's context slots for context `name` (until it closes).
@@ -159,7 +207,10 @@ def _lazy_playwright_handler() -> type:
             forget = super()._make_close_browser_context_callback(name, persistent, remote, spider)
 
             def on_context_close() -> None:
+                from crawler.browser import SharedBrowserProvider
+
                 forget()
+                SharedBrowserProvider.context_closed()
                 if name in self._slot_held and self._slots is not None:
                     self._slot_held.discard(name)
                     self._slots.release()
@@ -209,6 +260,7 @@ def _lazy_playwright_handler() -> type:
             await asyncio.gather(*contexts, return_exceptions=True)
             self.context_wrappers.clear()
             self._free_orphan_slots()
+            self._free_page_slots()
             if hasattr(self, "browser"):
                 del self.browser
             await provider.close()
@@ -217,6 +269,15 @@ def _lazy_playwright_handler() -> type:
             if not getattr(self, "_closing", False) and hasattr(self, "browser"):
                 await super()._browser_disconnected_callback()
             self._free_orphan_slots()
+            self._free_page_slots()
+
+        def _free_page_slots(self) -> None:
+            """Give back the budget slots of pages gone without a close event (shutdown, crash)."""
+            from crawler.browser import log_page_event
+
+            for key in list(self._page_slots):
+                log_page_event("close")
+                self._budget.release(self._page_slots.pop(key))
 
         def _free_orphan_slots(self) -> None:
             """Give back the slots of contexts gone without a close event (browser crash, shutdown)."""

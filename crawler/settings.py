@@ -92,6 +92,12 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
             XXGK_BROWSER_CONTEXTS_PER_PROCESS=crawl.browser_contexts_per_process,
             XXGK_BROWSER_CONTEXT_IDLE=crawl.browser_context_idle,
             PLAYWRIGHT_MAX_PAGES_PER_CONTEXT=crawl.browser_pages_per_context,
+            # pages open at once in the whole audit (lock files under XXGK_BROWSER_SLOTS_DIR, which
+            # `crawler.feeder` sets per run) and the idle time after which a process's browser closes
+            PLAYWRIGHT_ABORT_REQUEST="crawler.browser.skip_resource",
+            XXGK_BROWSER_PAGES=crawl.browser_pages,
+            XXGK_BROWSER_PROCESSES=crawl.browser_processes,
+            XXGK_BROWSER_IDLE=crawl.browser_idle,
             PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=crawl.timeout * 1000,
         )
     if loopback:

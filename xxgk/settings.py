@@ -79,6 +79,15 @@ class CrawlSettings(BaseModel):
     browser_context_idle: float = Field(1.0, ge=0, description=(
         "Seconds an unused browser context stays open before it is closed."))
     browser_pages_per_context: int = Field(4, ge=1, description="Pages open at once in one browser context.")
+    browser_pages: int = Field(2, ge=1, description=(
+        "Browser pages open at once in a whole local audit, all crawl worker processes together (each "
+        "page costs Chromium memory); pages beyond it wait for a free one, none is skipped."))
+    browser_processes: int = Field(1, ge=1, description=(
+        "Crawl worker processes of a local audit that may run a Chromium at once (each ~0.8 GB of "
+        "summed RSS); a worker waits for one to close (idle) before it launches its own."))
+    browser_idle: float = Field(5.0, ge=0, description=(
+        "Seconds a crawl process's Chromium stays running with no page or context before it is closed "
+        "(the next page that needs it launches it again)."))
 
     # ---- HTTP ---------------------------------------------------------------------------------
     user_agent: str = Field(USER_AGENT, min_length=1, description="The User-Agent header sent.")

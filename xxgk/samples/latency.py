@@ -12,6 +12,11 @@ tail to several seconds), per-request jitter, occasional stalls, and for some ho
 rate limit that answers 429 with ``Retry-After``. Every request is logged per host (arrival time,
 and how many of that host's requests were in flight), which is what the politeness tests assert on.
 
+Some hosts can be JavaScript portals (``js_dir``, ``js_every``): every ``js_every``-th host serves,
+instead of a v3 portal, a portal of the sample world whose menu a script writes (`js_portals`: the
+Empire-CMS government portal, whose town columns are linked only from a ``chnlMenus`` loop), so the
+crawl must render its page in Chromium to find those columns and their items.
+
 One asyncio loop (aiohttp's low-level server) serves all hosts: sleeping requests cost no thread.
 """
 
@@ -81,6 +86,27 @@ class LatencyModel:
         return out
 
 
+def js_portals(world_dir: Path) -> list[dict[str, Any]]:
+    """The portals of a generated world whose columns include script-written menus (``js_menu``)."""
+    world_dir = Path(world_dir)
+    world = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))
+    out = []
+    for portal in world["portals"]:
+        if portal.get("down"):
+            continue
+        manifest = json.loads((world_dir / portal["manifest"]).read_text(encoding="utf-8"))
+        if any(c.get("js_menu") for c in manifest["columns"]):
+            out.append({**portal, "root": str(world_dir / portal["slug"]), "absolute_links": True})
+    return out
+
+
+def js_world(out_dir: Path) -> Path:
+    """A sample world holding the JS portals `LatencyServer` mixes in (two government portals)."""
+    from .generate import generate_world
+
+    return generate_world(Path(out_dir), n_universities=0, n_governments=2).parent
+
+
 def host_address(i: int) -> str:
     """The loopback address of host `i`: 127.1.X.Y (never 127.0.0.1, which other servers use)."""
     return f"127.1.{i // HOSTS_PER_OCTET}.{i % HOSTS_PER_OCTET + 1}"
@@ -121,10 +147,12 @@ class LatencyServer:
     """
 
     def __init__(self, world_dir: Path, hosts: int, *, port: int = 0, model: LatencyModel | None = None,
-                 seed: int = 19) -> None:
+                 seed: int = 19, js_dir: Path | None = None, js_every: int = 0) -> None:
         self.world_dir = Path(world_dir)
         world = json.loads((self.world_dir / "world.json").read_text(encoding="utf-8"))
-        self.portals = [p for p in world["portals"] if not p.get("down")]
+        self.portals = [{**p, "root": str(self.world_dir / p["slug"])} for p in world["portals"] if not p.get("down")]
+        self.js = js_portals(js_dir) if js_dir is not None and js_every > 0 else []
+        self.js_every = js_every if self.js else 0
         self.n = hosts
         self.port = port
         self.model = model or LatencyModel()
@@ -141,6 +169,16 @@ class LatencyServer:
         self._thread: threading.Thread | None = None
         self._runner: web.ServerRunner | None = None
         self._rng = random.Random(seed + 1)
+
+    def portal_index(self, i: int) -> int:
+        """Which loaded portal host `i` serves: every `js_every`-th host a JS portal, else a v3 one."""
+        if self.js_every and i % self.js_every == self.js_every - 1:
+            return len(self.portals) + (i // self.js_every) % len(self.js)
+        return i % len(self.portals)
+
+    def is_js(self, i: int) -> bool:
+        """Whether host `i` serves a JS portal."""
+        return self.portal_index(i) >= len(self.portals)
 
     # ---- serving ---------------------------------------------------------------------------------
 
@@ -180,9 +218,10 @@ class LatencyServer:
                 wait += profile.stall_s
             if wait:
                 await asyncio.sleep(wait)
-            files = self._files[i % len(self._files)]
+            k = self.portal_index(i)
+            files = self._files[k]
             status, body, ctype, location = self._resolve(files, request.raw_path)
-            if self._absolute[i % len(self._files)] and ctype.startswith("text/"):
+            if self._absolute[k] and ctype.startswith("text/"):
                 body = body.replace(SELF_HOST.encode(), f"http://{address}:{self.port}".encode())
             entry.statuses.append(status)
             self.served += 1
@@ -196,8 +235,8 @@ class LatencyServer:
     # ---- lifecycle -------------------------------------------------------------------------------
 
     def _load(self) -> None:
-        for portal in self.portals:
-            root = self.world_dir / portal["slug"]
+        for portal in [*self.portals, *self.js]:
+            root = Path(portal["root"])
             encoding = str(portal.get("encoding", "utf-8"))
             charset = encoding if portal.get("declared", True) else None
             self._files.append(load_site(root, charset))
@@ -219,7 +258,7 @@ class LatencyServer:
             self._by_address[address] = i
             if self.profiles[i].rate:
                 self._buckets[address] = _Bucket(self.profiles[i].rate, self.profiles[i].burst)
-            portal = self.portals[i % len(self.portals)]
+            portal = [*self.portals, *self.js][self.portal_index(i)]
             name = f"{portal['slug']}-{i:04d}"
             self.urls[name] = f"http://{address}:{self.port}/"
             self.kinds[name] = portal.get("kind", "university")
@@ -302,9 +341,14 @@ def _main() -> None:
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--scale", type=float, default=1.0, help="latency multiplier (0: none)")
     ap.add_argument("--log", type=Path, help="write profiles and per-host logs (JSON) here on exit")
+    ap.add_argument("--js-dir", type=Path, help="a sample world whose JS portals some hosts serve")
+    ap.add_argument("--js-every", type=int, default=0, help="every k-th host serves a JS portal (0: none)")
     args = ap.parse_args()
-    server = LatencyServer(args.dir, args.hosts, port=args.port, model=LatencyModel(scale=args.scale)).start()
-    print("READY " + json.dumps({"urls": server.urls, "kinds": server.kinds, "port": server.port}), flush=True)
+    server = LatencyServer(args.dir, args.hosts, port=args.port, model=LatencyModel(scale=args.scale),
+                           js_dir=args.js_dir, js_every=args.js_every).start()
+    js = [name for i, name in enumerate(server.urls) if server.is_js(i)]
+    print("READY " + json.dumps({"urls": server.urls, "kinds": server.kinds, "port": server.port, "js": js}),
+          flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()

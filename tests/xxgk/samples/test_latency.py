@@ -81,3 +81,21 @@ def test_window_peak() -> None:
     assert window_peak([], 1.0) == 0
     assert window_peak([0.0, 0.5, 0.99, 1.0, 3.0], 1.0) == 3
     assert window_peak([0.0, 1.0, 2.0], 1.0) == 1
+
+
+def test_every_kth_host_serves_the_js_portal(v3_world: Path, tmp_path: Path) -> None:
+    from xxgk.samples.latency import js_portals, js_world
+
+    js_dir = js_world(tmp_path / "js")
+    assert [p["slug"] for p in js_portals(js_dir)] == ["g02"]  # the Empire portal with a script-written menu
+    model = LatencyModel(scale=0.0, limited_share=0.0)
+    with LatencyServer(v3_world, 9, model=model, js_dir=js_dir, js_every=3) as server:
+        names = list(server.urls)
+        assert [server.is_js(i) for i in range(9)] == [False, False, True] * 3
+        assert all(names[i].startswith("g02-") for i in (2, 5, 8))
+        assert not any(n.startswith("g02-") for i, n in enumerate(names) if i % 3 != 2)
+        status, body, _ = _get(server.urls[names[2]] + "xxgk/index.html")
+        assert status == 200
+        assert b"chnlMenus" in body and b"self.xxgk.invalid" not in body  # the menu a script writes
+        status, body, _ = _get(server.urls[names[0]])
+        assert status == 200 and b"chnlMenus" not in body
