@@ -15,13 +15,12 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from scoring.schema import Rubric
+from xxgk.store.session import read_only_engine
 
 PARALLEL_MIN_SITES = 400  # below this, starting the processes costs more than it saves
 MAX_PROCESSES = 8
@@ -80,29 +79,10 @@ def scored_batches(session: Session, rubric: Rubric, batches: list[list[int]], a
 _WORKER: dict[str, object] = {}
 
 
-def _reader_engine(url: str) -> Engine:
-    """A read-only engine on the store the caller has migrated and holds the write lock of.
-
-    Not `xxgk.store.make_engine`: its schema check takes the write lock, which the scoring
-    transaction already holds. SQLite connections are made query-only, so a worker cannot write.
-    """
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _read_only(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA query_only=ON")
-            cur.close()
-
-    return engine
-
-
 def _start_worker(url: str, rubric: Rubric, as_of: dt.date, judge: BatchJudge) -> None:
     from scoring.match import Matcher
 
-    factory = sessionmaker(_reader_engine(url), expire_on_commit=False, autoflush=False)
+    factory = sessionmaker(read_only_engine(url), expire_on_commit=False, autoflush=False)
     _WORKER.update(factory=factory, rubric=rubric, as_of=as_of, matcher=Matcher(rubric), judge=judge)
 
 

@@ -36,19 +36,31 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+    _sqlite_pragmas(engine, "journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000")
     ensure_schema(engine)  # migrations build and upgrade every database
     _ENGINES[url] = engine
     return engine
+
+
+def read_only_engine(url: str) -> Engine:
+    """A read-only engine on a store another connection of this run has migrated and may hold the write
+    lock of (so no schema check, which would wait for that lock); SQLite connections are query-only."""
+    engine = create_engine(url, future=True)
+    _sqlite_pragmas(engine, "busy_timeout=30000", "query_only=ON")
+    return engine
+
+
+def _sqlite_pragmas(engine: Engine, *pragmas: str) -> None:
+    """Run `PRAGMA …` for each of `pragmas` on every new connection of a SQLite engine (nothing elsewhere)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _set(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        for pragma in pragmas:
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
 
 
 def session_factory(url: str) -> sessionmaker[Session]:
