@@ -1,5 +1,6 @@
-"""Downloader middlewares: WARC evidence for every GET response, replay on resume, a cheaper
-meta-refresh check, and the lazily started Playwright handler.
+"""Scrapy components of the crawl: WARC evidence for every GET response and replay on resume, a
+cheaper meta-refresh check, a log formatter that builds no message nobody logs, and the lazily
+started Playwright handler.
 
 The evidence middleware is placed next to the downloader (before redirects and decompression), so
 each hop of a redirect is its own record. On a resumed crawl a URL already in the site's WARC file
@@ -14,6 +15,7 @@ from typing import Any
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefreshMiddleware
 from scrapy.http import Request, Response
+from scrapy.logformatter import LogFormatter
 from scrapy.responsetypes import responsetypes
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,26 @@ class MetaRefreshMiddleware(ScrapyMetaRefreshMiddleware):
         if b"refresh" not in head.lower() and b"\x00" not in head:  # lower(): 7x a case-blind regex
             return response
         return super().process_response(request, response)
+
+
+_ENGINE_LOG = logging.getLogger("scrapy.core.engine")
+_SCRAPER_LOG = logging.getLogger("scrapy.core.scraper")
+
+
+class QuietLogFormatter(LogFormatter):
+    """Scrapy's messages, but the per-response "Crawled" and per-item "Scraped" ones (DEBUG) are only
+    built when DEBUG is logged: Scrapy builds them (referer, flags, the item itself) for every
+    response and item, and only the logger then drops them."""
+
+    def crawled(self, request: Request, response: Response, spider: Any) -> Any:
+        if not _ENGINE_LOG.isEnabledFor(logging.DEBUG):
+            return None
+        return super().crawled(request, response, spider)
+
+    def scraped(self, item: Any, response: Any, spider: Any) -> Any:
+        if not _SCRAPER_LOG.isEnabledFor(logging.DEBUG):
+            return None
+        return super().scraped(item, response, spider)
 
 
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

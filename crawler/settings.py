@@ -85,6 +85,7 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         "RETRY_TIMES": crawl.retries,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
+        "LOG_FORMATTER": "crawler.middlewares.QuietLogFormatter",
         "LOG_LEVEL": crawl.log_level,
         "LOG_ENABLED": True,
         "COOKIES_ENABLED": True,

@@ -90,3 +90,28 @@ def test_unused_scrapy_parts_are_off_and_stats_only_when_they_are_logged():
     told = build_settings(CrawlSettings(log_level="INFO"))  # Scrapy logs its stats at INFO
     assert "STATS_CLASS" not in told and "DOWNLOADER_STATS" not in told
     assert told["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
+
+
+def test_per_response_debug_messages_are_built_only_when_debug_is_logged():
+    import logging
+
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.misc import load_object
+
+    formatter = load_object(build_settings()["LOG_FORMATTER"])()
+    request = Request(URL)
+    response = HtmlResponse(URL, body=b"<html></html>", request=request)
+    loggers = [logging.getLogger("scrapy.core.engine"), logging.getLogger("scrapy.core.scraper")]
+    before = [log.level for log in loggers]
+    try:
+        for log in loggers:
+            log.setLevel(logging.WARNING)
+        assert formatter.crawled(request, response, None) is None
+        assert formatter.scraped({"url": URL}, response, None) is None
+        for log in loggers:
+            log.setLevel(logging.DEBUG)
+        assert "Crawled" in formatter.crawled(request, response, None)["msg"]
+        assert "Scraped" in formatter.scraped({"url": URL}, response, None)["msg"]
+    finally:
+        for log, level in zip(loggers, before, strict=True):
+            log.setLevel(level)
