@@ -322,17 +322,21 @@ def main() -> None:
         ("peak RSS of the bare spider (its processes, summed)", f"{_mb(bmem.peak['total'])} MB"),
         ("browser-rendered pages (xxgk, per round)", _spread([x["browser"] for x in xs], "{:.0f}")),
     ]
+    ratio = statistics.median(x_rate) / statistics.median(b_rate)
+    verdict = (f"Pages/s ratio {ratio:.2f} (medians): the ≥ 1.0 target is {'met' if ratio >= 1.0 else '**not met**'}; "
+               f"CPU per page, bare / xxgk (medians): {statistics.median(b_cpu) / statistics.median(x_cpu):.2f}.")
     width = max(len(k) for k, _ in rows)
     print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
+    print(verdict)
     if not args.no_doc:
-        _write_doc(rows)
+        _write_doc(rows, verdict)
 
 
 def _mb(n: int) -> str:
     return f"{n / 2**20:.0f}"
 
 
-def _write_doc(rows: list[tuple[str, str]]) -> None:
+def _write_doc(rows: list[tuple[str, str]], verdict: str) -> None:
     """Replace the crawl section of docs/benchmarks.md (other sections are kept)."""
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
@@ -363,7 +367,7 @@ def _write_doc(rows: list[tuple[str, str]]) -> None:
         "  pages once per process (Chromium's processes share most of their code), so it overstates rather\n"
         "  than understates; the PSS row splits each shared page between its sharers. A sample can miss a\n"
         "  peak shorter than 0.5 s.\n\n"
-        f"| measure | value |\n|---|---|\n{table}\n\n"
+        f"| measure | value |\n|---|---|\n{table}\n\n{verdict}\n\n"
         "Before 2026-12-07 this table compared xxgk's 2 processes and 128 requests in flight with a\n"
         "1-process baseline limited to 32 requests in all (the per-hostname slot); its \"1.56×\" measured that\n"
         "difference, not the crawler. Per page, xxgk does the crawl of the bare spider plus extraction,\n"
