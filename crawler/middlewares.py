@@ -1,8 +1,10 @@
-"""Downloader middleware: WARC evidence for every GET response, and replay on resume.
+"""Scrapy components of the crawl: WARC evidence for every GET response and replay on resume, a
+cheaper meta-refresh check, a log formatter that builds no message nobody logs, and the lazily
+started Playwright handler.
 
-Placed next to the downloader (before redirects and decompression), so each hop of a redirect
-is its own record. On a resumed crawl a URL already in the site's WARC file is answered from
-the file instead of the network; the spider then re-reads it exactly as before.
+The evidence middleware is placed next to the downloader (before redirects and decompression), so
+each hop of a redirect is its own record. On a resumed crawl a URL already in the site's WARC file
+is answered from the file instead of the network; the spider then re-reads it exactly as before.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import hashlib
 import logging
 from typing import Any
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefreshMiddleware
 from scrapy.http import Request, Response
+from scrapy.logformatter import LogFormatter
 from scrapy.responsetypes import responsetypes
 
 log = logging.getLogger(__name__)
@@ -68,6 +72,50 @@ class EvidenceMiddleware:
         if warc.last_payload is not None:  # a revisit record: the body is kept in an earlier record
             request.meta["warc_payload"] = (warc.last_payload.warc, warc.last_payload.record_id)
         return response
+
+
+# Scrapy reads a refresh from the first 4096 characters of the decoded page, and only from a
+# <meta> whose attributes spell "refresh". No character takes more than 4 bytes in the
+# ASCII-compatible encodings pages use (UTF-8, GB18030/GBK, Big5, Latin-1) and ASCII letters are
+# ASCII bytes there, so such a page has the bytes "refresh" in its first 16 KB.
+_REFRESH_HEAD = 4 * 4096
+
+
+class MetaRefreshMiddleware(ScrapyMetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without decoding and scanning pages that cannot have one.
+
+    Scrapy's middleware decodes every HTML body (guessing its encoding) and scans its text for a
+    `<base>` and a refresh; most pages have neither. A page without the bytes `refresh` in its head
+    is passed on untouched; any other page (and any head with NUL bytes: UTF-16 or UTF-32 text,
+    whose ASCII letters are not ASCII bytes) goes through Scrapy's own check, so exactly the same
+    redirects are followed.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        head = response.body[:_REFRESH_HEAD]
+        if b"refresh" not in head.lower() and b"\x00" not in head:  # lower(): 7x a case-blind regex
+            return response
+        return super().process_response(request, response)
+
+
+_ENGINE_LOG = logging.getLogger("scrapy.core.engine")
+_SCRAPER_LOG = logging.getLogger("scrapy.core.scraper")
+
+
+class QuietLogFormatter(LogFormatter):
+    """Scrapy's messages, but the per-response "Crawled" and per-item "Scraped" ones (DEBUG) are only
+    built when DEBUG is logged: Scrapy builds them (referer, flags, the item itself) for every
+    response and item, and only the logger then drops them."""
+
+    def crawled(self, request: Request, response: Response, spider: Any) -> Any:
+        if not _ENGINE_LOG.isEnabledFor(logging.DEBUG):
+            return None
+        return super().crawled(request, response, spider)
+
+    def scraped(self, item: Any, response: Any, spider: Any) -> Any:
+        if not _SCRAPER_LOG.isEnabledFor(logging.DEBUG):
+            return None
+        return super().scraped(item, response, spider)
 
 
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

@@ -14,6 +14,7 @@ resolved (a private answer is left alone: government intranet portals resolve to
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from collections.abc import Callable
@@ -66,9 +67,14 @@ def _is_ip(host: str) -> bool:
         return False
 
 
+SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT (RFC 6598)
+
+
+@functools.lru_cache(maxsize=4096)
 def address_class(host: str) -> str | None:
     """`metadata`, `loopback`, `link-local`, `private` or `reserved` for an internal address or name;
-    None for a public address or an ordinary host name."""
+    None for a public address or an ordinary host name. Cached: every request asks it for its host
+    and its site's, and a crawl meets few hosts."""
     host = host.lower().strip(".").strip("[]")
     if host in METADATA_NAMES:
         return "metadata"
@@ -88,7 +94,7 @@ def address_class(host: str) -> str | None:
         return "loopback"
     if addr.is_link_local:
         return "link-local"
-    if addr.is_private or addr in ipaddress.ip_network("100.64.0.0/10"):
+    if addr.is_private or addr in SHARED_ADDRESS_SPACE:
         return "private"
     if addr.is_reserved or addr.is_multicast:
         return "reserved"

@@ -14,6 +14,35 @@ from xxgk.settings import USER_AGENT, CrawlSettings
 
 __all__ = ["USER_AGENT", "browser_enabled", "build_settings", "sites_at_once"]
 
+# Scrapy parts every response, request or item went through that the crawl does not use (measured
+# in a one-process crawl, docs/benchmarks.md). Scrapy's meta-refresh check is replaced by one that
+# looks for the bytes "refresh" before decoding and scanning the page (`crawler.middlewares`);
+# HTTP auth is never set on a request; MetaCopyDetectionMiddleware is a development-time lint over
+# every yielded request's meta. Scope, robots.txt, redirects, retries, Retry-After, compression, size
+# caps, cookies, the proxy variables, Referer, depth and URL-length checks all stay.
+UNUSED_DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+}
+UNUSED_SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None}
+# Scrapy 2.19 starts, per crawler (one per site), a localhost HTTP server that runs Python code sent
+# to it (for its MCP tooling) and writes its token to a file in the user's profile; the telnet
+# console is the older form. Neither is loaded (nor its aiohttp / twisted.conch imports).
+UNUSED_EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None,
+                     "scrapy.extensions.telnet.TelnetConsole": None}
+
+
+def _stats_settings(log_level: str) -> dict[str, Any]:
+    """Stats collection and the unused extensions. Scrapy's stats are read only by its end-of-crawl
+    dump, logged at INFO; nothing in xxgk reads them. Below INFO (the default is WARNING) nobody
+    sees them, so none are collected: the collector runs on every request, response and item
+    (header sizes of each response, scheduler counts, items scraped)."""
+    if log_level.upper() in ("DEBUG", "INFO"):
+        return {"EXTENSIONS": dict(UNUSED_EXTENSIONS)}
+    return {"STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector", "DOWNLOADER_STATS": False,
+            "EXTENSIONS": {**UNUSED_EXTENSIONS, "scrapy.extensions.corestats.CoreStats": None,
+                           "scrapy.extensions.logstats.LogStats": None}}
+
 
 def browser_enabled(crawl: CrawlSettings) -> bool:
     """Rendering is on unless the run's `browser` setting is off, and needs an installed Chromium."""
@@ -55,6 +84,8 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         # sites (a 503 there is often load); a loopback sample portal's error pages are meant.
         "RETRY_TIMES": crawl.retries,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "LOG_FORMATTER": "crawler.middlewares.QuietLogFormatter",
         "LOG_LEVEL": crawl.log_level,
         "LOG_ENABLED": True,
         "COOKIES_ENABLED": True,
@@ -64,7 +95,10 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         # answers before Scrapy's own retry
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.EvidenceMiddleware": 950, "crawler.scope.ScopeMiddleware": 50,
                                    "crawler.crawl_delay.CrawlDelayMiddleware": 110,
-                                   "crawler.retry_after.RetryAfterMiddleware": 560},
+                                   "crawler.retry_after.RetryAfterMiddleware": 560,
+                                   "crawler.middlewares.MetaRefreshMiddleware": 580,
+                                   **UNUSED_DOWNLOADER_MIDDLEWARES},
+        "SPIDER_MIDDLEWARES": dict(UNUSED_SPIDER_MIDDLEWARES),
         "XXGK_RETRY_AFTER_MAX": crawl.max_retry_after,
         "XXGK_MAX_CRAWL_DELAY": crawl.max_crawl_delay,
         "HTTPERROR_ALLOWED_CODES": [],
@@ -78,6 +112,7 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         # with `return value`; its cache holds 128 bound methods, fewer than a process's crawlers
         # × callbacks, so it re-parsed big callbacks for every response.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        **_stats_settings(crawl.log_level),
     }
     if browser_enabled(crawl):
         handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

@@ -77,3 +77,41 @@ def test_a_crawl_without_settings_uses_the_runs_stored_ones(tmp_path, static_ser
     # the run now records every setting its crawl used, its own values kept
     assert stored["max_pages"] == 2 and stored["obey_robots"] is False
     assert set(CrawlSettings.model_fields) <= set(stored)
+
+
+def test_unused_scrapy_parts_are_off_and_stats_only_when_they_are_logged():
+    quiet = build_settings(CrawlSettings(log_level="WARNING"))
+    mws = quiet["DOWNLOADER_MIDDLEWARES"]
+    assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
+    assert mws["crawler.middlewares.MetaRefreshMiddleware"] == 580  # Scrapy's place for it
+    assert quiet["REMOTE_CONTROL_ENABLED"] is False
+    assert quiet["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
+    assert quiet["STATS_CLASS"].endswith("DummyStatsCollector") and quiet["DOWNLOADER_STATS"] is False
+    told = build_settings(CrawlSettings(log_level="INFO"))  # Scrapy logs its stats at INFO
+    assert "STATS_CLASS" not in told and "DOWNLOADER_STATS" not in told
+    assert told["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
+
+
+def test_per_response_debug_messages_are_built_only_when_debug_is_logged():
+    import logging
+
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.misc import load_object
+
+    formatter = load_object(build_settings()["LOG_FORMATTER"])()
+    request = Request(URL)
+    response = HtmlResponse(URL, body=b"<html></html>", request=request)
+    loggers = [logging.getLogger("scrapy.core.engine"), logging.getLogger("scrapy.core.scraper")]
+    before = [log.level for log in loggers]
+    try:
+        for log in loggers:
+            log.setLevel(logging.WARNING)
+        assert formatter.crawled(request, response, None) is None
+        assert formatter.scraped({"url": URL}, response, None) is None
+        for log in loggers:
+            log.setLevel(logging.DEBUG)
+        assert "Crawled" in formatter.crawled(request, response, None)["msg"]
+        assert "Scraped" in formatter.scraped({"url": URL}, response, None)["msg"]
+    finally:
+        for log, level in zip(loggers, before, strict=True):
+            log.setLevel(level)
