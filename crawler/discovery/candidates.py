@@ -51,13 +51,15 @@ class _PageLinks:
         return url
 
     def is_dated(self, a: etree._Element) -> bool:
+        """`_dated_row(a)`, judged once per link of this page."""
         known = self.dated.get(a)
         if known is None:
             known = self.dated[a] = _dated_row(a)
         return known
 
 
-_last: _PageLinks | None = None  # the page being read: its readers run one after another
+# the page being read: the spider's readers run one after another on the reactor thread
+_last: _PageLinks | None = None
 
 
 def _page_links(sel: Selector, base: str) -> _PageLinks:
