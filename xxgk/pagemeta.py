@@ -72,7 +72,7 @@ def _cls(c: str) -> str:
 _DATE_LINES = [etree.XPath(x) for x in (
     f"//*[{_cls('arti_update')}]", f"//*[{_cls('content_attr')}]//*[{_cls('time')}]", f"//*[{_cls('time')}]",
     f"//*[{_cls('date')}]", f"//*[{_cls('info')}]", f"//*[{_cls('arti_metas')}]")]
-_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?:\s*日)?(?!\d)")
 # Separators between a page title and the site / column names after it; a dash between digits is a
 # year range (2023—2024学年), not a separator.

@@ -26,6 +26,49 @@ FILE_URL = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|zip|rar|7z|ofd|pptx?|txt|csv|j
 MORE = re.compile(r"^(?:更多|more|查看更多|\+|>+|》+)|(?:更多|more)\s*(?:>+|》+|\+)?$|>>$|》》$", re.I)
 ROW_TAGS = ("li", "tr", "dd", "p", "dt")
 _LINKS = etree.XPath("//body//a[@href]")
+_ROW_TEXT = etree.XPath(".//text()[not(ancestor::a)][not(ancestor::script)]", smart_strings=False)
+
+
+class _PageLinks:
+    """One walk over a page's body links, shared by every reader of the same page and base: each link
+    with its absolute URL (None: not followable), and whether its row is dated, judged once per link.
+    Holding the link elements keeps their lxml proxies alive, so they key the caches across readers."""
+
+    __slots__ = ("root", "base", "links", "urls", "dated")
+
+    def __init__(self, root: etree._Element, base: str) -> None:
+        self.root = root
+        self.base = base
+        self.links: list[tuple[etree._Element, str | None]] = [(a, absolute(base, a.get("href"))) for a in _LINKS(root)]
+        self.urls: dict[etree._Element, str | None] = dict(self.links)
+        self.dated: dict[etree._Element, bool] = {}
+
+    def url(self, a: etree._Element) -> str | None:
+        """The absolute URL of a link of this page (one outside the body too)."""
+        if a in self.urls:
+            return self.urls[a]
+        url = self.urls[a] = absolute(self.base, a.get("href"))
+        return url
+
+    def is_dated(self, a: etree._Element) -> bool:
+        """`_dated_row(a)`, judged once per link of this page."""
+        known = self.dated.get(a)
+        if known is None:
+            known = self.dated[a] = _dated_row(a)
+        return known
+
+
+# the page being read: the spider's readers run one after another on the reactor thread
+_last: _PageLinks | None = None
+
+
+def _page_links(sel: Selector, base: str) -> _PageLinks:
+    """The page's link walk, made once per page and base (the last page's is kept)."""
+    global _last
+    root = sel.root
+    if _last is None or _last.root is not root or _last.base != base:
+        _last = _PageLinks(root, base)
+    return _last
 
 
 def _row(a: etree._Element) -> etree._Element | None:
@@ -48,7 +91,7 @@ def _dated_row(a: etree._Element) -> bool:
         return any(parse_date(node_text(s)) for s in sibs)
     if row.tag in ("li", "tr", "dd") and any(True for _ in row.iterdescendants("li", "tr")):
         return False
-    text = " ".join(t for t in row.xpath(".//text()[not(ancestor::a)][not(ancestor::script)]"))
+    text = " ".join(_ROW_TEXT(row))
     return parse_date(text) is not None
 
 
@@ -92,8 +135,8 @@ def candidate_links(
     seen: dict[str, NavNode] = {}
     roots: list[NavNode] = []
     by_li: dict[etree._Element, NavNode] = {}
-    for a in _LINKS(sel.root):
-        url = absolute(base, a.get("href"))
+    page = _page_links(sel, base)
+    for a, url in page.links:
         if not url or not in_scope(url) or FILE_URL.search(url):
             continue
         key = page_key(url)
@@ -112,7 +155,7 @@ def candidate_links(
             continue  # a cut-off label ("…的通知...") is an article title, never a column name
         if is_article is not None and is_article(url):
             continue
-        if _dated_row(a):
+        if page.is_dated(a):
             continue
         node = NavNode(name=name, url=url)
         seen[key] = node
@@ -149,8 +192,7 @@ def link_lists(sel: Selector, base: str) -> dict[str, set[int]]:
     siblings — one menu level — whatever the page calls its containers."""
     ids: dict[etree._Element, int] = {}
     out: dict[str, set[int]] = {}
-    for a in _LINKS(sel.root):
-        url = absolute(base, a.get("href"))
+    for a, url in _page_links(sel, base).links:
         if not url:
             continue
         row = _row(a)
@@ -167,14 +209,15 @@ def menu_urls(sel: Selector, base: str) -> set[str]:
     from crawler.discovery.content import CHROME
 
     out: set[str] = set()
+    page = _page_links(sel, base)
     for block in sel.root.iter("ul", "ol", "table", "dl"):
         if any(True for _ in block.iterancestors("ul", "ol", "table", "dl")):
             continue  # the outermost list block decides
         links = [a for a in block.iter("a") if a.get("href")]
-        if len(links) < 3 or CHROME.search(node_text(block)) or any(_dated_row(a) for a in links):
+        if len(links) < 3 or CHROME.search(node_text(block)) or any(page.is_dated(a) for a in links):
             continue
         for a in links:
-            url = absolute(base, a.get("href"))
+            url = page.url(a)
             if url:
                 out.add(page_key(url))
     return out
@@ -183,11 +226,9 @@ def menu_urls(sel: Selector, base: str) -> set[str]:
 def more_targets(sel: Selector, base: str) -> set[str]:
     """URLs that a "更多>>" link points to: each is the full list of a block on the page."""
     out: set[str] = set()
-    for a in _LINKS(sel.root):
-        if MORE.search(node_text(a) or ""):
-            url = absolute(base, a.get("href"))
-            if url:
-                out.add(page_key(url))
+    for a, url in _page_links(sel, base).links:
+        if url and MORE.search(node_text(a) or ""):
+            out.add(page_key(url))
     return out
 
 

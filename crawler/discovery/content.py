@@ -18,7 +18,7 @@ BLOCKS = ("div", "td", "article", "section", "main", "dd", "li")
 # Words of a page's footer / masthead: a block holding them is template chrome, never the content.
 CHROME = re.compile(r"版权所有|Copyright|ICP备|ICP证|公网安备|技术支持|网站标识码|主办单位|承办单位|建议使用|分辨率", re.I)
 _WS = re.compile(r"\s+")
-_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 
 
 def _len(text: str | None) -> int:

@@ -20,7 +20,7 @@ def clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
-_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 
 
 def node_text(sel: Selector | etree._Element) -> str:

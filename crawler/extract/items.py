@@ -27,7 +27,7 @@ _ROWS = etree.XPath(_ROW_XPATH)
 _ROW_INSIDE = etree.XPath("boolean(.//li | .//tr)")  # a container row, not a leaf row
 _IN_SCRIPT = etree.XPath("boolean(ancestor::*[self::script or self::noscript])")
 _LINKS = etree.XPath(".//a[@href]")
-_REST = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]")
+_REST = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]", smart_strings=False)
 _INLINE = etree.XPath(".//span | .//em | .//i | .//font")
 
 

@@ -51,7 +51,7 @@ def declared_pages(text: str) -> int | None:
 
 
 _PAGER_NODES = etree.XPath("//a | //span | //font | //li")
-_STRING = etree.XPath("string()")
+_STRING = etree.XPath("string()", smart_strings=False)
 
 
 def find_pager(sel: Selector | SelectorList) -> Selector | None:

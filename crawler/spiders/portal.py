@@ -707,7 +707,7 @@ def _page_kind(page: ListPage, has_content: bool, found: list[Any], below: int =
 
 
 _TITLES = etree.XPath("//title")
-_STRING = etree.XPath("string()")
+_STRING = etree.XPath("string()", smart_strings=False)
 
 
 def _page_title(sel: Selector) -> str | None:

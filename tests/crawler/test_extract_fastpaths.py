@@ -14,10 +14,14 @@ from parsel.csstranslator import css2xpath
 from scrapy.http import HtmlResponse
 
 from crawler.cms import ADAPTERS, GkmlptAdapter, article_adapter, detect
+from crawler.discovery import candidates
+from crawler.discovery.candidates import _dated_row, candidate_links, link_lists, menu_urls, more_targets
 from crawler.extract.article import BODY_CSS, body_candidates
+from crawler.extract.dates import parse_date
 from crawler.extract.html import absolute
+from crawler.extract.html import node_text as html_node_text
 from crawler.spiders.pages import page_selector
-from xxgk.pagemeta import _HEADINGS, heading_title, node_text
+from xxgk.pagemeta import _HEADINGS, clean, heading_title, node_text
 
 TRICKY = """<html><head><title>t</title></head><body class="content">
 <div id="vsb_content_2" class="x\tcontent"><p>one</p></div>
@@ -97,3 +101,58 @@ def test_relative_links_join_as_urljoin(base: str) -> None:
 def test_only_gkmlpt_reads_articles_its_own_way() -> None:
     own = [a for a in ADAPTERS if type(a).article is not type(detect("", "")).article]
     assert [type(a) for a in own] == [GkmlptAdapter]
+
+
+MENU = """<html><body><ul><li><a href="/a/">甲栏目</a><ul><li><a href="/a/x/">子栏目</a></li></ul></li>
+<li><a href="b.htm">乙栏目</a></li><li><a href="/c/">丙栏目</a> 2024-05-01</li><li><a href="/d/">丁栏目</a></li></ul>
+<div><a href="/e/">戊栏目</a><span>2023-01-02</span><a href="more.htm">更多&gt;&gt;</a></div></body></html>"""
+
+
+def _link_readers(sel: Selector, base: str) -> tuple[object, ...]:
+    forest = candidate_links(sel, base, lambda u: True, exclude={base})
+    return (repr(forest), link_lists(sel, base), menu_urls(sel, base), more_targets(sel, base))
+
+
+def _fresh(sel: Selector, base: str) -> tuple[object, ...]:
+    """Each reader walking the page's links itself, as before the walk was shared."""
+    out = []
+    for reader in (lambda: repr(candidate_links(sel, base, lambda u: True, exclude={base})),
+                   lambda: link_lists(sel, base), lambda: menu_urls(sel, base), lambda: more_targets(sel, base)):
+        candidates._last = None
+        out.append(reader())
+    return tuple(out)
+
+
+def test_shared_link_walk_gives_what_each_walk_gave(realworld: Path) -> None:
+    pages = [(url, Selector(text=text)) for url, text in _pages(realworld)]
+    pages.append(("http://127.0.0.1:1/m/index.html", Selector(text=MENU)))
+    # the same base over two different trees, and one tree over two bases: neither may reuse the other's walk
+    pages.append(("http://127.0.0.1:1/m/index.html", Selector(text=MENU.replace("乙栏目", "己栏目"))))
+    pages.append(("http://127.0.0.1:1/other/", pages[-1][1]))
+    fresh = [_fresh(sel, url) for url, sel in pages]
+    assert fresh[-3] != fresh[-2] != fresh[-1]
+    assert [_link_readers(sel, url) for url, sel in pages] == fresh
+    assert [_link_readers(sel, url) for url, sel in reversed(pages)] == fresh[::-1]
+
+
+def _dated_row_by_xpath_string(a: etree._Element) -> bool:
+    row = candidates._row(a)
+    if row is None or not (row.tag in ("li", "tr", "dd") and any(True for _ in row.iterdescendants("li", "tr"))):
+        if row is None:
+            return _dated_row(a)  # no row: that branch reads siblings, unchanged
+        text = " ".join(t for t in row.xpath(".//text()[not(ancestor::a)][not(ancestor::script)]"))
+        return parse_date(text) is not None
+    return False
+
+
+def test_text_readers_equal_smart_string_xpaths(realworld: Path) -> None:
+    plain = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+    for url, text in [*_pages(realworld), ("http://127.0.0.1:1/m/", MENU)]:
+        root = Selector(text=text).root
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                want = clean(" ".join(plain(el)))
+                assert node_text(el) == want, url
+                assert html_node_text(el) == want, url
+        for a in root.iter("a"):
+            assert _dated_row(a) == _dated_row_by_xpath_string(a), url
