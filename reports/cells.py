@@ -61,11 +61,29 @@ def sheet_cell(value: object) -> object:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with every text cell cleaned and neutralised (`cell_text`)."""
+    """A copy with every text cell cleaned and neutralised (`cell_text`).
+
+    Each distinct value is cleaned once and only the cells that change are replaced: a national run
+    repeats the same names, statuses and messages millions of times."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(cell_text)
+        values = out[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        try:
+            distinct = pd.unique(values)
+        except TypeError:  # unhashable cells (lists, dicts): clean them one by one
+            out[col] = values.map(cell_text)
+            continue
+        changed = {}
+        for v in distinct:
+            if isinstance(v, str):
+                clean = cell_text(v)
+                if clean != v:
+                    changed[v] = clean
+        if changed:
+            hit = values.isin(list(changed))
+            out[col] = values.where(~hit, values[hit].map(changed))
     return out
 
 

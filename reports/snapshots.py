@@ -218,6 +218,8 @@ def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int,
     rows = pages.astype(object).where(pages.notna(), None).to_dict("records")
     placed: dict[str, str | None] = {}  # destination → relative path, or None when it cannot be made
     to_read: dict[str, list[tuple[dict, Path, Path]]] = {}  # WARC → (row, cache path, destination)
+    cited: list[tuple[tuple[int, str], str]] = []  # (site_id, url) → destination, for the fill-in pass
+    destinations: dict[tuple, Path] = {}  # copied sites cite the same records: one path per record
     for row in rows:
         entry = out.setdefault((row["site_id"], row["url"]), {"snapshot": None, "screenshot": None})
         shot = row.get("screenshot")
@@ -231,8 +233,10 @@ def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int,
             entry["screenshot"] = placed[dest.as_posix()]
         if not (row.get("evidence_ref") and row.get("warc_path")):
             continue
-        dest = _destination(row, out_dir)
+        ident = (row["evidence_ref"], row.get("content_type"), row["url"])
+        dest = destinations.get(ident) or destinations.setdefault(ident, _destination(row, out_dir))
         key = dest.as_posix()
+        cited.append(((row["site_id"], row["url"]), key))
         if key in placed:
             entry["snapshot"] = placed[key]
             continue
@@ -245,10 +249,8 @@ def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int,
             to_read.setdefault(row["warc_path"], []).append((row, cache, dest))
     for warc, wanted in to_read.items():
         _snapshot_from_warc(Path(warc), wanted, out_dir, placed)
-    for row in rows:  # fill in the snapshots made from WARC files for every row that cites them
-        if row.get("evidence_ref") and row.get("warc_path"):
-            rel = placed.get(_destination(row, out_dir).as_posix())
-            out[(row["site_id"], row["url"])]["snapshot"] = rel
+    for entry_key, key in cited:  # fill in the snapshots made from WARC files for every row that cites them
+        out[entry_key]["snapshot"] = placed.get(key)
     return out
 
 

@@ -15,6 +15,7 @@ from reports.pagination import FILES as PAGINATED_FILES
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
+from reports.site_pages import write_pages
 from reports.snapshots import build_evidence
 from reports.templating import environment
 from reports.trends import CHANGE_KINDS, sparkline
@@ -107,13 +108,18 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     rank_rows = {int(r["site_id"]): r for r in records(report.ranking.table)}
     template = env.get_template("site.html.j2")
     histories = items_by_site(report)
-    for site in data.sites.itertuples():
+    sites = list(data.sites.itertuples())
+    page_globals = report.page_globals()
+
+    def render_site(i: int) -> Path:
+        site = sites[i]
         page = out_dir / site_page_name(site.site_id)
-        page.write_text(template.render(**report.page_globals(), **site_context(
+        page.write_text(template.render(**page_globals, **site_context(
             data, report.ranking, site, evidence, index_by_site, rank_rows),
             **history_context(report, int(site.site_id), histories)), encoding="utf-8")
-        written.append(page)
-    return written
+        return page
+
+    return written + write_pages(render_site, len(sites))
 
 
 FORMAT = Format(name="html", description="ranking page and one page per site, with archived evidence",

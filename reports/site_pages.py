@@ -1,0 +1,49 @@
+"""Write the site pages (sites/site-N.html), in one forked process per core when the run is large.
+
+Every site page is independent and rendering them is most of a national report's time. Workers are
+forked, so they share the report already in memory (frames, evidence index, compiled templates)
+instead of pickling it; each renders a contiguous slice of the sites, so the files are the same
+bytes whichever process writes them. Where fork is unavailable, or the run is small, pages are
+rendered here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+PARALLEL_SITES = 400  # below this, starting workers costs more than it saves
+_JOB: tuple[Callable[[int], Path], int] | None = None  # (render site i, number of sites), for forked workers
+
+
+def _render_slice(bounds: tuple[int, int]) -> list[str]:
+    assert _JOB is not None
+    render, _count = _JOB
+    return [str(render(i)) for i in range(*bounds)]
+
+
+def workers_for(count: int) -> int:
+    """How many worker processes render `count` site pages (0: render them in this process)."""
+    cores = os.cpu_count() or 1
+    if count < PARALLEL_SITES or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return cores
+
+
+def write_pages(render: Callable[[int], Path], count: int) -> list[Path]:
+    """Call `render(i)` for each site index 0..count-1 (it writes page i and returns its path), in order."""
+    workers = workers_for(count)
+    if not workers:
+        return [render(i) for i in range(count)]
+    global _JOB
+    step = max(1, -(-count // (workers * 4)))  # a few slices per worker, so a slow one is shared out
+    slices = [(start, min(start + step, count)) for start in range(0, count, step)]
+    _JOB = (render, count)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_render_slice, slices)
+    finally:
+        _JOB = None
+    return [Path(p) for part in done for p in part]
