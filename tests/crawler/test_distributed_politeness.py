@@ -228,10 +228,11 @@ async def fetch_obeying(delay_mw: Any, mw: RedisHostLimitMiddleware, http: Clien
     return status
 
 
-def test_robots_crawl_delay_spaces_a_host_for_all_workers(redis_url: str) -> None:
+def test_robots_crawl_delay_spaces_a_host_for_all_workers(redis_url: str, monkeypatch: Any) -> None:
     """Two workers, each with two requests at once, on a loopback host (unpaced under "auto") whose
     robots.txt says `Crawl-delay: 2`: the host never sees two requests closer than 2 s; with each
     worker keeping the delay on its own clock (the control), both workers' first requests come together."""
+    monkeypatch.setattr("crawler.crawl_delay.sleep", asyncio.sleep)  # no Twisted reactor runs here
     robots = _Robots(2)
 
     async def main() -> tuple[list[float], list[float]]:
