@@ -434,8 +434,8 @@ def scrapy_slot_pacer(downloader: Any) -> Any:
         if slot is None:  # no Scrapy request of that host yet: nothing to space from
             return
         delay = slot.download_delay()
-        while (wait := slot.lastseen + delay - time.time()) > 0:
+        while (wait := slot.lastseen + delay - time.monotonic()) > 0:  # Scrapy's slot clock is monotonic
             await asyncio.sleep(wait)
-        slot.lastseen = time.time()
+        slot.lastseen = time.monotonic()
 
     return pace

@@ -119,3 +119,18 @@ def test_a_rendered_js_portal_never_has_two_requests_in_flight_with_per_host_1(t
     assert scripted <= names, f"script-linked columns missing: {sorted(scripted - names)[:3]}"
     assert len(log.times) > len(rendered)  # the server saw the crawl's and the pages' requests
     assert log.peak_in_flight == 1, f"{address} saw {log.peak_in_flight} requests in flight at once"
+
+
+def test_pacer_counts_the_start_on_scrapys_own_slot_clock() -> None:
+    """The pace waits out the Scrapy slot's delay and moves its `lastseen` on Scrapy's (monotonic)
+    clock: a wall-clock `lastseen` would put the slot's next request decades ahead and stall it."""
+    import time
+
+    from crawler.browser import scrapy_slot_pacer
+
+    slot = SimpleNamespace(lastseen=time.monotonic(), download_delay=lambda: 0.2)
+    downloader = SimpleNamespace(slots={"127.0.0.1": slot}, get_slot_key=lambda request: "127.0.0.1")
+    before = slot.lastseen
+    asyncio.run(scrapy_slot_pacer(downloader)("http://127.0.0.1:9/a.js"))
+    assert slot.lastseen >= before + 0.2
+    assert slot.lastseen <= time.monotonic()
