@@ -324,3 +324,118 @@ def max_open_pages(lines: list[str], opened: str = "open", closed: str = "close"
         now += step
         best = max(best, now)
     return best
+
+
+class RenderGate:
+    """What one rendered page may fetch while its Scrapy download runs, and when.
+
+    Chromium fetches a page's scripts, stylesheets and XHRs itself, outside Scrapy's per-host slot,
+    so with `per_host=1` the host used to see the document and its assets in flight together. The
+    page's Scrapy request holds one of its host's slots for the whole render; the gate makes the page
+    use that one slot as a plain request would: at most one request per host in flight at a time
+    (the next waits for the previous to finish, redirects included), each spaced by the host's
+    Scrapy download delay (`pace`). Requests outside the audited site's scope are aborted (they
+    are outside the audit, and the browser bypasses the scope middleware's address checks), and so
+    are images, media and fonts. A request routed once the download is over (the gate is closed) is
+    aborted as well: the page's DOM was already read, and no slot covers it any more.
+    """
+
+    LEASE_S = 60.0  # a request whose finish event never comes frees its host after this long
+
+    def __init__(self, page_url: str, in_scope: Any, pace: Any = None) -> None:
+        from crawler.scope import request_refusal, site_class
+
+        self.page_url = page_url
+        self._allowed_class = site_class(page_url)
+        self._refusal = request_refusal
+        self._in_scope = in_scope
+        self._pace = pace
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._held: dict[int, tuple[asyncio.Lock, asyncio.TimerHandle]] = {}
+        self._navigated = False
+        self.closed = False
+        self.sent: list[str] = []  # URLs let through, in order (for logs and tests)
+        self.aborted: list[tuple[str, str]] = []  # (URL, why)
+
+    def refusal(self, url: str, resource_type: str) -> str | None:
+        """Why the page must not fetch `url`, or None."""
+        if self.closed:
+            return "after the render"
+        if resource_type in SKIPPED_RESOURCES:
+            return f"{resource_type} not loaded"
+        refused = self._refusal(url, self._allowed_class)
+        if refused is not None:
+            return refused
+        if not self._in_scope(url):
+            return "outside the audited site"
+        return None
+
+    async def enter(self, request: Any) -> bool:
+        """Wait for `request`'s host to be free (and its spacing); False if it must be aborted."""
+        from crawler.distributed.hostlimit import host_of
+
+        why = self.refusal(request.url, request.resource_type)
+        if why is not None:
+            self.aborted.append((request.url, why))
+            return False
+        host = host_of(request.url)
+        lock = self._locks.setdefault(host, asyncio.Lock())
+        await lock.acquire()
+        if self.closed:
+            lock.release()
+            self.aborted.append((request.url, "after the render"))
+            return False
+        loop = asyncio.get_running_loop()
+        key = id(request)
+        self._held[key] = (lock, loop.call_later(self.LEASE_S, self._free, key))
+        first = not self._navigated and request.is_navigation_request()
+        self._navigated = self._navigated or first
+        if self._pace is not None and not first:  # the document itself was paced by Scrapy's slot
+            await self._pace(request.url)
+        self.sent.append(request.url)
+        return True
+
+    def finished(self, request: Any) -> None:
+        """`request` finished or failed (page event): free its host once its redirect chain ended."""
+        if getattr(request, "redirected_to", None) is not None:
+            return  # the next hop follows on the same connection turn
+        root = request
+        while getattr(root, "redirected_from", None) is not None:
+            root = root.redirected_from
+        self._free(id(root))
+
+    def not_sent(self, request: Any) -> None:
+        """The route handler failed to send `request`: free its host."""
+        self._free(id(request))
+
+    def _free(self, key: int) -> None:
+        held = self._held.pop(key, None)
+        if held is not None:
+            lock, lease = held
+            lease.cancel()
+            lock.release()
+
+    def close(self) -> None:
+        """The download is over: every later request is aborted and held hosts are freed."""
+        self.closed = True
+        for key in list(self._held):
+            self._free(key)
+
+
+def scrapy_slot_pacer(downloader: Any) -> Any:
+    """A `RenderGate` pace: wait until the Scrapy downloader slot of the URL's host allows the next
+    start (its `lastseen` + download delay, AutoThrottle's included), then count the start in it, so
+    browser sub-requests and Scrapy's own requests share one spacing per host."""
+
+    async def pace(url: str) -> None:
+        from scrapy import Request as ScrapyRequest
+
+        slot = downloader.slots.get(downloader.get_slot_key(ScrapyRequest(url)))
+        if slot is None:  # no Scrapy request of that host yet: nothing to space from
+            return
+        delay = slot.download_delay()
+        while (wait := slot.lastseen + delay - time.monotonic()) > 0:  # Scrapy's slot clock is monotonic
+            await asyncio.sleep(wait)
+        slot.lastseen = time.monotonic()
+
+    return pace

@@ -128,6 +128,7 @@ def _lazy_playwright_handler() -> type:
     own handlers (one per scheme), so a 60-site run used to start ~120 driver processes although
     only a few sites render anything."""
     import asyncio
+    import contextlib
 
     from scrapy import signals
     from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
@@ -168,6 +169,8 @@ def _lazy_playwright_handler() -> type:
             if slots_dir and browsers:
                 _Shared.browsers = page_budget(slots_dir, browsers, "browser")
             self._page_slots: dict[int, int] = {}  # id(page) -> its budget slot, while open
+            self._crawler = crawler
+            self._render_gates: dict[int, Any] = {}  # id(page) -> its RenderGate, while its download runs
 
         async def _download_request(self, request: Request, spider: Any = None) -> Response:
             if not self._launched:
@@ -176,6 +179,52 @@ def _lazy_playwright_handler() -> type:
                         await self._launch()
                         self._launched = True
             return await super()._download_request(request, spider)
+
+        async def _download_request_with_page(self, request: Request, page: Any, spider: Any) -> Response:
+            """Render with the page's own requests inside the host's politeness (`crawler.browser.RenderGate`)."""
+            from crawler.browser import RenderGate, scrapy_slot_pacer
+
+            scope = getattr(spider, "scope", None)
+            if scope is None:
+                from crawler.extract.html import Scope
+
+                scope = Scope(request.url)
+            engine = getattr(self._crawler, "engine", None)
+            pace = scrapy_slot_pacer(engine.downloader) if engine is not None else None
+            gate = self._render_gates[id(page)] = RenderGate(request.url, scope.__contains__, pace)
+            page.on("requestfinished", gate.finished)
+            page.on("requestfailed", gate.finished)
+            try:
+                return await super()._download_request_with_page(request, page, spider)
+            finally:
+                gate.close()
+                if self._render_gates.get(id(page)) is gate:
+                    del self._render_gates[id(page)]
+                for event in ("requestfinished", "requestfailed"):
+                    with contextlib.suppress(Exception):
+                        page.remove_listener(event, gate.finished)
+
+        def _make_request_handler(self, *args: Any, **kwargs: Any) -> Any:
+            """scrapy-playwright's route handler behind the page's `RenderGate`: a request is sent only
+            once its host is free and spaced, and one the gate refuses is aborted."""
+            send = super()._make_request_handler(*args, **kwargs)
+
+            async def polite(route: Any, pw_request: Any) -> None:
+                try:
+                    gate = self._render_gates.get(id(pw_request.frame.page))
+                except Exception:  # noqa: BLE001 - a service worker's request has no page
+                    gate = None
+                if gate is None or not await gate.enter(pw_request):
+                    with contextlib.suppress(Exception):  # the page may be closing
+                        await route.abort()
+                    return
+                try:
+                    await send(route, pw_request)
+                except BaseException:
+                    gate.not_sent(pw_request)
+                    raise
+
+            return polite
 
         async def _create_page(self, request: Request, spider: Any) -> Any:
             """Count the page as being created, so an idle-context close cannot race it."""

@@ -28,6 +28,10 @@ request starts by that delay, so no worker sees the host as idler than another d
 `Retry-After` pushes the host's next send time past the wait (capped by `XXGK_RETRY_AFTER_MAX`), so
 the back-off one worker was told holds every worker's requests to that host, not only its retry.
 
+**Crawl-delay**: a host's robots.txt `Crawl-delay`, which `crawler.crawl_delay` hands over in the
+request's meta (`CRAWL_DELAY`) instead of waiting on its own clock, is the floor of the host's shared
+pacing: every worker's requests of the host start at least that far apart.
+
 In request mode the queue's pop counts requests popped but not yet here against the host's limit
 (`<ns>:popped:<host>`, the marker named by `RESERVED` in the request's meta); the middleware drops the
 marker once the request holds its real slot, or fails.
@@ -44,6 +48,7 @@ from urllib.parse import urlsplit
 import redis.asyncio as aioredis
 from scrapy.http import Request, Response
 
+from crawler.crawl_delay import CRAWL_DELAY
 from crawler.retry_after import CODES as BACKOFF_CODES
 from crawler.retry_after import DEFAULT_MAX_WAIT, retry_after_seconds
 
@@ -188,8 +193,12 @@ class RedisHostLimitMiddleware:
             raise
         request.meta[META] = (key, token, host)
         await self._drop_marker(request)
-        await self._wait_turn(host, host_delay(self.delay, host))
+        await self._wait_turn(host, self._delay_for(request, host))
         return None
+
+    def _delay_for(self, request: Request, host: str) -> float:
+        """The host's pacing for `request`: the configured delay, raised to its robots Crawl-delay."""
+        return max(host_delay(self.delay, host), float(request.meta.get(CRAWL_DELAY) or 0.0))
 
     async def _wait_turn(self, host: str, delay: float) -> None:
         """Reserve the host's next send time and wait for it; a back-off announced meanwhile (another
@@ -227,7 +236,7 @@ class RedisHostLimitMiddleware:
             if wait is not None and wait > 0:
                 await self._backoff(keys=[f"{self.ns}:next:{host}", f"{self.ns}:backoff:{host}"],
                                     args=[time.time(), min(wait, self.max_backoff)])
-        delay = host_delay(self.delay, host)
+        delay = self._delay_for(request, host)
         latency = request.meta.get("download_latency")
         if delay > 0 and latency is not None:
             ok = "1" if response.status == 200 else "0"

@@ -187,3 +187,79 @@ def test_two_sites_on_one_host_share_its_slots(redis_url: str) -> None:
     q.free_slot(first.slot)
     second = q.pop()
     assert second is not None and second.raw != first.raw
+
+
+class _Robots:
+    """A RobotsTxtMiddleware stand-in whose robots.txt asks every agent for `Crawl-delay: <delay>`."""
+
+    def __init__(self, delay: int) -> None:
+        from scrapy.robotstxt import ProtegoRobotParser
+
+        self.parser = ProtegoRobotParser(f"User-agent: *\nCrawl-delay: {delay}\n".encode(), None)
+
+    async def robot_parser(self, request: Request) -> Any:
+        return self.parser
+
+
+def crawl_delay_worker(redis_url: str, ns: str, robots: _Robots, shared: bool) -> tuple[Any, RedisHostLimitMiddleware]:
+    """One worker's Crawl-delay middleware and host limit (`shared`: its settings name the Redis)."""
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+
+    from crawler.crawl_delay import CrawlDelayMiddleware
+
+    settings = Settings({"ROBOTSTXT_OBEY": True, "USER_AGENT": "xxgk-test", "XXGK_HOST_LIMIT": 2,
+                         "XXGK_REDIS_URL": redis_url if shared else None})
+    crawler = SimpleNamespace(settings=settings, spider=SimpleNamespace())
+    delay_mw = CrawlDelayMiddleware(crawler)
+    delay_mw._robots = robots
+    return delay_mw, workers(redis_url, ns, n=1, delay="auto")[0]
+
+
+async def fetch_obeying(delay_mw: Any, mw: RedisHostLimitMiddleware, http: ClientSession, url: str) -> int:
+    """One request through a worker's Crawl-delay middleware (110) and its host limit (960)."""
+    req = Request(url)
+    await delay_mw.process_request(req)
+    await mw.process_request(req)
+    async with http.get(url) as r:
+        status, body = r.status, await r.read()
+    await mw.process_response(req, Response(url, status=status, body=body))
+    return status
+
+
+def test_robots_crawl_delay_spaces_a_host_for_all_workers(redis_url: str, monkeypatch: Any) -> None:
+    """Two workers, each with two requests at once, on a loopback host (unpaced under "auto") whose
+    robots.txt says `Crawl-delay: 2`: the host never sees two requests closer than 2 s; with each
+    worker keeping the delay on its own clock (the control), both workers' first requests come together."""
+    monkeypatch.setattr("crawler.crawl_delay.sleep", asyncio.sleep)  # no Twisted reactor runs here
+    robots = _Robots(2)
+
+    async def main() -> tuple[list[float], list[float]]:
+        async with LoggingHost() as host, ClientSession() as http:
+            pairs = [crawl_delay_worker(redis_url, "pol5", robots, shared=True) for _ in range(2)]
+            await asyncio.gather(*[fetch_obeying(d, mw, http, f"{host.base}/p{i}-{k}")
+                                   for i, (d, mw) in enumerate(pairs) for k in range(2)])
+            paced = [t for t, _, _ in host.arrivals]
+            host.arrivals.clear()
+            alone = [crawl_delay_worker(redis_url, f"pol5-alone{i}", robots, shared=False) for i in range(2)]
+            await asyncio.gather(*[fetch_obeying(d, mw, http, f"{host.base}/q{i}") for i, (d, mw) in enumerate(alone)])
+            unshared = [t for t, _, _ in host.arrivals]
+            await close([mw for _, mw in pairs + alone])
+        return paced, unshared
+
+    paced, unshared = asyncio.run(main())
+    assert len(paced) == 4
+    gaps = [b - a for a, b in zip(sorted(paced), sorted(paced)[1:], strict=False)]
+    assert window_peak(paced, 2.0 - JITTER) == 1, gaps
+    assert window_peak(unshared, 2.0 - JITTER) == 2
+
+
+def test_crawl_delay_is_shared_by_crawl_processes_through_the_run_directory(tmp_path: Any) -> None:
+    """Without Redis, two crawlers (as in two crawl worker processes) reserving starts of one host
+    through the run's shared directory get starts `delay` apart; another host is not held up."""
+    from crawler.crawl_delay import reserve_start
+
+    starts = [reserve_start(tmp_path, "127.0.0.1:8080", 2.0) for _ in range(3)]
+    assert [round(b - a, 3) for a, b in zip(starts, starts[1:], strict=False)] == [2.0, 2.0]
+    assert reserve_start(tmp_path, "127.0.0.2:8080", 2.0) <= time.time()
