@@ -71,6 +71,11 @@ MEMORY_ARGS = [
 CRAWL_CHROMIUM_ARGS = [*CHROMIUM_ARGS, *MEMORY_ARGS]
 
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
+# What a rendered page may fetch from outside the audited site: its scripts. A portal's menu is often
+# written by a script that needs a library from a public CDN (jQuery and the like); aborting it would
+# render the page without its menu, and the columns the menu links would be reported missing. A
+# script is run, never audited; its address is still checked (no internal or private addresses).
+OFFSITE_RESOURCES = frozenset({"script"})
 
 
 def skip_resource(request: Any) -> bool:
@@ -335,8 +340,9 @@ class RenderGate:
     use that one slot as a plain request would: at most one request per host in flight at a time
     (the next waits for the previous to finish, redirects included), each spaced by the host's
     Scrapy download delay (`pace`). Requests outside the audited site's scope are aborted (they
-    are outside the audit, and the browser bypasses the scope middleware's address checks), and so
-    are images, media and fonts. A request routed once the download is over (the gate is closed) is
+    are outside the audit), except scripts (`OFFSITE_RESOURCES`); every address is checked as the
+    scope middleware checks Scrapy's (the browser bypasses it); images, media and fonts are never
+    loaded. A request routed once the download is over (the gate is closed) is
     aborted as well: the page's DOM was already read, and no slot covers it any more.
     """
 
@@ -366,7 +372,7 @@ class RenderGate:
         refused = self._refusal(url, self._allowed_class)
         if refused is not None:
             return refused
-        if not self._in_scope(url):
+        if not self._in_scope(url) and resource_type not in OFFSITE_RESOURCES:
             return "outside the audited site"
         return None
 

@@ -46,7 +46,12 @@ def _request(url: str, kind: str = "script", navigation: bool = False, redirecte
 def test_gate_refuses_off_scope_internal_and_blocked_resources() -> None:
     gate = RenderGate("https://xxgk.x.edu.cn/", Scope("https://xxgk.x.edu.cn/").__contains__)
     assert gate.refusal("https://www.x.edu.cn/a.js", "script") is None  # a sibling host of the site
-    assert gate.refusal("https://cdn.example.com/jquery.js", "script") == "outside the audited site"
+    # a menu script's library from a public CDN runs (without it the menu, and its columns, are lost);
+    # other off-site fetches do not, and internal addresses never
+    assert gate.refusal("https://cdn.example.com/jquery.js", "script") is None
+    assert gate.refusal("https://cdn.example.com/menu.json", "xhr") == "outside the audited site"
+    assert gate.refusal("https://cdn.example.com/", "document") == "outside the audited site"
+    assert gate.refusal("http://10.0.0.8/lib.js", "script").startswith("refused")
     assert gate.refusal("http://169.254.169.254/latest/meta-data/", "xhr").startswith("refused")
     assert gate.refusal("https://xxgk.x.edu.cn/logo.png", "image") == "image not loaded"
     gate.close()
