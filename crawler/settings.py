@@ -32,15 +32,6 @@ UNUSED_EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None,
                      "scrapy.extensions.telnet.TelnetConsole": None}
 
 
-def _stats_settings(log_level: str) -> dict[str, Any]:
-    """The unused extensions; Scrapy's stats stay collected at every log level. Turning the
-    collector off below INFO (nothing in xxgk reads the stats) saved a little CPU, but crawls
-    resumed after a kill then placed a column differently from the uninterrupted crawl (a sidebar
-    column under the page that linked it first): column placement still depends on the order pages
-    are read in, and that change of timing exposed it. Kept on until placement is order-free."""
-    return {"EXTENSIONS": dict(UNUSED_EXTENSIONS)}
-
-
 def browser_enabled(crawl: CrawlSettings) -> bool:
     """Rendering is on unless the run's `browser` setting is off, and needs an installed Chromium."""
     return crawl.browser and chromium_path() is not None
@@ -109,7 +100,12 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         # with `return value`; its cache holds 128 bound methods, fewer than a process's crawlers
         # × callbacks, so it re-parsed big callbacks for every response.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
-        **_stats_settings(crawl.log_level),
+        # Scrapy's stats stay collected at every log level although nothing in xxgk reads them:
+        # with the collector off below INFO (a little CPU saved), crawls resumed after a kill placed
+        # a sidebar column under the page that linked it first, not where the uninterrupted crawl
+        # put it. Column placement still depends on the order pages are read in, and that change of
+        # timing exposed it; keep them on until placement is order-free.
+        "EXTENSIONS": dict(UNUSED_EXTENSIONS),
     }
     if browser_enabled(crawl):
         handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

@@ -87,7 +87,7 @@ def test_unused_scrapy_parts_are_off():
     assert quiet["REMOTE_CONTROL_ENABLED"] is False
     assert quiet["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
     assert quiet["EXTENSIONS"]["scrapy.extensions.telnet.TelnetConsole"] is None
-    assert "STATS_CLASS" not in quiet  # see crawler.settings._stats_settings
+    assert "STATS_CLASS" not in quiet  # stats stay on: see crawler.settings.build_settings
 
 
 def test_per_response_debug_messages_are_built_only_when_debug_is_logged():
