@@ -15,13 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 PARALLEL_SITES = 400  # below this, starting workers costs more than it saves
-_JOB: tuple[Callable[[int], Path], int] | None = None  # (render site i, number of sites), for forked workers
+_RENDER: Callable[[int], Path] | None = None  # render site i, for the forked workers
 
 
 def _render_slice(bounds: tuple[int, int]) -> list[str]:
-    assert _JOB is not None
-    render, _count = _JOB
-    return [str(render(i)) for i in range(*bounds)]
+    assert _RENDER is not None
+    return [str(_RENDER(i)) for i in range(*bounds)]
 
 
 def workers_for(count: int) -> int:
@@ -37,13 +36,13 @@ def write_pages(render: Callable[[int], Path], count: int) -> list[Path]:
     workers = workers_for(count)
     if not workers:
         return [render(i) for i in range(count)]
-    global _JOB
+    global _RENDER
     step = max(1, -(-count // (workers * 4)))  # a few slices per worker, so a slow one is shared out
     slices = [(start, min(start + step, count)) for start in range(0, count, step)]
-    _JOB = (render, count)
+    _RENDER = render
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = pool.map(_render_slice, slices)
     finally:
-        _JOB = None
+        _RENDER = None
     return [Path(p) for part in done for p in part]
