@@ -20,18 +20,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import select
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.crawler.storekit import add_run_with_sites  # noqa: E402
 from xxgk.samples import generate_world  # noqa: E402
 from xxgk.samples.server import SampleServer  # noqa: E402
-from xxgk.store import default_db_url, session_factory  # noqa: E402
+from xxgk.store import Crawl, default_db_url, delete_crawl_contents, session_factory  # noqa: E402
 
 LIMITS = {"max_pages": 120, "max_articles": 40, "max_link_checks": 20, "max_offsite_checks": 0,
           "browser": False, "workers": 1, "log_level": "ERROR"}
-# children first, as xxgk.store.models.delete_crawl_contents deletes them
-CRAWL_TABLES = ("documents", "links", "items", "screenshots", "columns", "pages")
 
 
 def crawl(db_url: str, run_id: int) -> None:
@@ -44,13 +44,12 @@ def table_bytes(store: Path, keep_runs: list[int], scratch: Path) -> tuple[dict[
     """Bytes per table/index and in total of a VACUUM'd copy of `store` holding only `keep_runs`' rows."""
     copy = scratch / "copy.sqlite"
     shutil.copy(store, copy)
+    factory = session_factory(default_db_url(copy))
+    with factory.begin() as s:
+        delete_crawl_contents(s, select(Crawl.id).where(Crawl.run_id.not_in(keep_runs)).scalar_subquery())
+    factory.kw["bind"].dispose()
     con = sqlite3.connect(copy)
     try:
-        keep = ",".join(map(str, keep_runs)) or "0"
-        crawl_ids = ",".join(str(r[0]) for r in con.execute(f"SELECT id FROM crawls WHERE run_id NOT IN ({keep})"))
-        for table in CRAWL_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE crawl_id IN ({crawl_ids or '0'})")
-        con.commit()
         con.execute("VACUUM")
         rows = dict(con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
     finally:
