@@ -346,7 +346,9 @@ def test_audit_distributed_cli(world: Path, pg_url: str, redis_url: str, tmp_pat
         srv.write_sites_csv(sites)
         lines = sites.read_text(encoding="utf-8").splitlines()
         sites.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # header + 2 portals
-        proc = _worker(redis_url, pg_url, ns, tmp_path, slots=2, idle_exit=60)
+        # the worker outlives the audit's own time-out (it is stopped below): in a fresh-clone run a
+        # worker with 60 s of idle exit left, having seen no work, before the loaded audit seeded
+        proc = _worker(redis_url, pg_url, ns, tmp_path, slots=2, idle_exit=330)
         try:
             out = subprocess.run(
                 [sys.executable, "-m", "xxgk.cli", "audit", str(sites), "--distributed", "--redis",
