@@ -111,7 +111,14 @@ def crawl_distributed(db_url: str, run_id: int, redis_url: str, progress: Progre
         from xxgk.errors import UserError
 
         raise UserError("a distributed audit needs a shared store: --db postgresql+psycopg://…", field="--db")
-    seed_run(redis_url, db_url, run_id, namespace=namespace)
+    from crawler.distributed.queue import NamespaceInUse
+
+    try:
+        seed_run(redis_url, db_url, run_id, namespace=namespace)
+    except NamespaceInUse as exc:
+        from xxgk.errors import UserError
+
+        raise UserError(str(exc), field="--redis") from exc
     wait_run(redis_url, db_url, run_id, namespace=namespace, progress=progress)
 # --- end distributed crawl ---
 

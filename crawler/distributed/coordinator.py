@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from crawler.distributed.queue import Job, JobQueue
 from crawler.distributed.rqueue import RequestQueue
-from crawler.distributed.store_ops import pending_crawls, run_finished, run_progress
+from crawler.distributed.store_ops import pending_crawls, run_finished, run_progress, run_token
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +22,17 @@ log = logging.getLogger(__name__)
 def seed_run(redis_url: str, db_url: str, run_id: int, namespace: str = "xxgk", mode: str = "request") -> int:
     """Queue every unfinished crawl of the run (once each); returns how many were queued."""
     n = 0
+    token = run_token(db_url, run_id)  # tells this store's crawl 1 from another's left in Redis
     if mode == "request":
         rqueue = RequestQueue(redis_url, namespace)
+        idle = not any(rqueue.pending())  # before this run adds its own entries
         for crawl_id, _site_id, _url in pending_crawls(db_url, run_id, by="pages"):  # largest site first
-            n += rqueue.seed(crawl_id, run_id)
+            n += rqueue.seed(crawl_id, run_id, token, replace_stale=idle)
         return n
     queue = JobQueue(redis_url, namespace)
+    idle = queue.idle()
     for crawl_id, site_id, url in pending_crawls(db_url, run_id):
-        n += queue.push(Job(crawl_id=crawl_id, run_id=run_id, site_id=site_id, url=url))
+        n += queue.push(Job(crawl_id=crawl_id, run_id=run_id, site_id=site_id, url=url), token, replace_stale=idle)
     return n
 
 

@@ -44,6 +44,16 @@ return n
 """
 
 
+class NamespaceInUse(RuntimeError):
+    """The namespace holds live work of another store's crawl under the same crawl id."""
+
+    def __init__(self, namespace: str, crawl_id: int) -> None:
+        super().__init__(f"Redis namespace {namespace!r} is busy with another store's audit (its crawl {crawl_id} "
+                         "is not this database's); use another Redis database (redis://host:port/N) or let "
+                         "that audit finish")
+        self.namespace, self.crawl_id = namespace, crawl_id
+
+
 @dataclass(frozen=True)
 class Job:
     """One site crawl to do."""
@@ -79,12 +89,29 @@ class JobQueue:
 
     # ---- producer -----------------------------------------------------------------------------
 
-    def push(self, job: Job) -> bool:
-        """Queue a job once (a crawl already seeded is not queued again)."""
-        if not self.r.set(f"{self.ns}:seeded:{job.crawl_id}", "1", nx=True):
-            return False
+    def push(self, job: Job, token: str = "", replace_stale: bool = True) -> bool:
+        """Queue a job once (a crawl already seeded by this run is not queued again).
+
+        `token` and `replace_stale` as in `RequestQueue.seed`: a seeded mark that another store left
+        under the same crawl id is replaced when the seeder found the namespace idle, else refused.
+        """
+        key = f"{self.ns}:seeded:{job.crawl_id}"
+        mark = token or "1"
+        if not self.r.set(key, mark, nx=True):
+            if self.r.get(key) == mark:
+                return False
+            if not replace_stale:
+                raise NamespaceInUse(self.ns, job.crawl_id)
+            self.r.delete(key)
+            if not self.r.set(key, mark, nx=True):
+                return False
         self.r.lpush(self.pending_key, job.dumps())
         return True
+
+    def idle(self) -> bool:
+        """Nothing pending or in processing in the namespace."""
+        counts = self.counts()
+        return not (counts["pending"] or counts["processing"])
 
     # ---- consumer -----------------------------------------------------------------------------
 

@@ -32,9 +32,21 @@ from dataclasses import dataclass
 
 import redis
 
+from crawler.distributed.queue import NamespaceInUse
+
 STAGE_HOST = "-"
 STAGE_SCORE = -1e15  # stage tasks (a crawl's start, its end) before any request
 LAST_STAGE = 3  # 1 link checks, 2 search test, 3 finalise
+
+# 1: the crawl is this run's and new; 0: this run already seeded it; -1: the keys are another store's
+_CLAIM_SEED = """
+if redis.call('GET', KEYS[2]) == ARGV[2] then return 0 end
+if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return -1 end
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[1], 'run', ARGV[1])
+return 1
+"""
+
 
 _POP = """
 local ns = ARGV[1]
@@ -200,6 +212,7 @@ class RequestQueue:
         self._reap = self.r.register_script(_REAP)
         self._commit = self.r.register_script(_COMMIT)
         self._renew = self.r.register_script(_RENEW)
+        self._claim_seed = self.r.register_script(_CLAIM_SEED)
         self._seq = 0
 
     def crawl_key(self, crawl_id: int, name: str) -> str:
@@ -223,16 +236,36 @@ class RequestQueue:
 
     # ---- producer ----------------------------------------------------------------------------
 
-    def seed(self, crawl_id: int, run_id: int) -> bool:
-        """Queue a crawl's start task once (a crawl already seeded is not queued again)."""
+    def seed(self, crawl_id: int, run_id: int, token: str = "", replace_stale: bool = True) -> bool:
+        """Queue a crawl's start task once (a crawl already seeded is not queued again).
+
+        `token` names the store's run (`store_ops.run_token`; kept in `<ns>:c:<id>:seed`): crawl ids
+        restart in every new database, so keys of this crawl id that another store's audit left in the
+        namespace are not this crawl. With `replace_stale` (the seeder found the namespace idle: nothing
+        queued or in flight) they are dropped and the crawl seeded anew; otherwise they may belong to
+        another store's live audit, and `NamespaceInUse` says so instead of leaving the audit waiting.
+        """
         n = self.crawl_key(crawl_id, "n")
-        if not self.r.hsetnx(n, "run", run_id):
+        keys = [n, self.crawl_key(crawl_id, "seed")]
+        got = int(self._claim_seed(keys=keys, args=[run_id, token]))
+        if got == 0:
             return False
+        if got < 0:
+            if not replace_stale:
+                raise NamespaceInUse(self.ns, crawl_id)
+            self.forget_crawl(crawl_id)
+            if int(self._claim_seed(keys=keys, args=[run_id, token])) <= 0:
+                return False  # another seeder of this run got here first
         rank = int(self.r.incr(f"{self.ns}:ranks")) - 1
         self.r.hset(n, mapping={"stage": 0, "outstanding": 0, "rank": rank})
         raw = json.dumps({"crawl": crawl_id, "run": run_id, "stage": 0}).encode()
         self.commit(crawl_id, "", [], [Child(f"{crawl_id}:stage:0", STAGE_HOST, STAGE_SCORE, "", raw)])
         return True
+
+    def forget_crawl(self, crawl_id: int) -> int:
+        """Delete every shared-state key of one crawl (its counters, dupefilter and crawl state)."""
+        keys = list(self.r.scan_iter(match=self.crawl_key(crawl_id, "*"), count=500))
+        return int(self.r.delete(*keys)) if keys else 0
 
     # ---- consumer ----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from xxgk.store import CRAWL_DONE, CRAWL_FAILED, Crawl, Page, Site, session_factory
+from xxgk.store import CRAWL_DONE, CRAWL_FAILED, Crawl, Page, Run, Site, session_factory
 from xxgk.store.lifecycle import FINISHED, UNFINISHED, can_restart, fail_unfinished, restart_crawl
 
 
@@ -74,6 +74,15 @@ def crawl_status(db_url: str, crawl_id: int) -> tuple[str, str | None, str | Non
     with session_factory(db_url).begin() as s:
         crawl = s.get(Crawl, crawl_id)
         return (crawl.status, crawl.stop_reason, crawl.lease_token) if crawl else (CRAWL_FAILED, None, None)
+
+
+def run_token(db_url: str, run_id: int) -> str:
+    """A name of the run that another store's run of the same id does not share (its start instant):
+    crawl and run ids restart in each new database, and Redis may outlive one."""
+    with session_factory(db_url).begin() as s:
+        run = s.get(Run, run_id)
+        started = run.started_at.isoformat() if run is not None and run.started_at else ""
+    return f"{run_id}@{started}"
 
 
 def pending_crawls(db_url: str, run_id: int, by: str = "duration") -> list[tuple[int, int, str]]:

@@ -30,6 +30,7 @@ from storekit import add_run_with_sites
 from world_check import compare_world, register_world_run
 
 from crawler.distributed.coordinator import seed_run, wait_run
+from crawler.distributed.rqueue import RequestQueue
 from crawler.distributed.store_ops import run_progress
 from xxgk.store import Column, Crawl, Document, Item, Page, Run, Site, session_factory
 
@@ -348,6 +349,11 @@ def test_audit_distributed_cli(world: Path, pg_url: str, redis_url: str, tmp_pat
         sites.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # header + 2 portals
         # the worker outlives the audit's own time-out (it is stopped below): in a fresh-clone run a
         # worker with 60 s of idle exit left, having seen no work, before the loaded audit seeded
+        stale = RequestQueue(redis_url, ns)  # a Redis that outlived an earlier store: its crawls 1 and 2 are
+        for crawl_id in (1, 2):              # finished in the namespace, and crawl ids restart in a new database
+            stale.seed(crawl_id, 1, "1@an-earlier-store")
+        while (entry := stale.pop()) is not None:
+            stale.commit(json.loads(entry.raw)["crawl"], entry.id, [], [])
         proc = _worker(redis_url, pg_url, ns, tmp_path, slots=2, idle_exit=330)
         try:
             out = subprocess.run(
@@ -356,9 +362,12 @@ def test_audit_distributed_cli(world: Path, pg_url: str, redis_url: str, tmp_pat
                  "--no-screenshots"],  # screenshots are tested on their own; here they only add browser time
                 cwd=ROOT, capture_output=True, text=True, timeout=300,
                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+        except subprocess.TimeoutExpired as exc:
+            _stop([proc])
+            pytest.fail(f"the audit never finished: {(exc.stderr or b'')[-1500:]!r}\nworker: {_log(proc)[-2000:]}")
         finally:
             _stop([proc])
-    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.returncode == 0, out.stderr[-2000:] + _log(proc)[-2000:]
     assert "report written" in out.stdout
     with session_factory(pg_url)() as s:
         crawls = s.scalars(select(Crawl)).all()

@@ -128,3 +128,22 @@ def test_seeding_puts_the_longest_site_first(tmp_path) -> None:
         new = add_run_with_sites(s, sites)
     order = [url for _cid, _sid, url in pending_crawls(db_url, new)]
     assert order == [sites["new"], sites["slow"], sites["big"]]
+
+
+def test_another_stores_seeded_mark_is_replaced_only_when_idle(redis_url: str) -> None:
+    """Site mode: a seeded mark of another store's crawl with the same id is replaced once the namespace
+    is idle, and refused (not silently skipped) while that store's jobs are queued."""
+    import pytest
+
+    from crawler.distributed.queue import NamespaceInUse
+
+    q = JobQueue(redis_url, namespace="q-stores")
+    assert q.push(Job(1, 1, 1, "http://a/"), "1@old")
+    assert not q.idle()
+    with pytest.raises(NamespaceInUse):
+        q.push(Job(1, 1, 1, "http://b/"), "1@new", replace_stale=q.idle())
+    raw = q.claim("w1")
+    q.ack(raw[1], raw[0], "w1")
+    assert not q.push(Job(1, 1, 1, "http://a/"), "1@old")
+    assert q.idle() and q.push(Job(1, 1, 1, "http://b/"), "1@new", replace_stale=q.idle())
+    assert q.claim("w2")[0].url == "http://b/"

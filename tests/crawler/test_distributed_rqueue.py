@@ -85,3 +85,30 @@ def test_release_gives_entries_back(redis_url: str) -> None:
     q.release([start.id])
     again = q.pop()
     assert again is not None and again.id == start.id
+
+
+def test_another_stores_crawl_key_is_never_taken_for_this_one(redis_url: str) -> None:
+    """Crawl ids restart in each new database: crawl 1 of a new store, seeded into a namespace that still
+    holds crawl 1 of an old store's finished audit, is queued (the stale keys are dropped); when the
+    seeder found live work in the namespace, seeding refuses with NamespaceInUse instead of leaving the
+    audit waiting."""
+    import pytest
+
+    from crawler.distributed.queue import NamespaceInUse
+
+    q = RequestQueue(redis_url, "rq-stores", lease_seconds=30)
+    assert q.seed(1, 1, "1@2026-01-01T00:00:00")
+    start = q.pop()
+    q.commit(1, start.id, [], [_child(q, "a:1", "fp-old")])  # the old store's dupefilter knows fp-old
+    with pytest.raises(NamespaceInUse, match="rq-stores"):  # the seeder found the namespace busy
+        q.seed(1, 1, "1@2026-02-02T00:00:00", replace_stale=False)
+    old = q.pop()
+    q.commit(1, old.id, [], [])
+    while (st := q.pop()) is not None:  # the old audit runs to its end
+        q.commit(1, st.id, [], [])
+    assert q.pending() == (0, 0)
+    assert not q.seed(1, 1, "1@2026-01-01T00:00:00")  # the same run seeds once
+    assert q.seed(1, 1, "1@2026-02-02T00:00:00")  # a new store's crawl 1
+    start = q.pop()
+    assert start is not None and json.loads(start.raw) == {"crawl": 1, "run": 1, "stage": 0}
+    assert q.commit(1, start.id, [], [_child(q, "a:1", "fp-old")]) == 1  # not filtered by the old crawl
