@@ -36,6 +36,7 @@ from crawler.extract.html import page_key
 from crawler.extract.types import NavNode
 from crawler.records import ColumnRecord, PageRecord
 from crawler.spiders.pages import page_selector, restricted_reason
+from crawler.spiders.settled import settled
 from xxgk.namenorm import normalize
 
 if TYPE_CHECKING:
@@ -160,6 +161,7 @@ class DiscoveryMixin:
         if req is not None:
             yield req
 
+    @settled
     def parse_candidate(self, response: Response) -> Iterator[Any]:
         """A candidate page: classify it; a column's page is read at once as its first list page."""
         cand = response.meta["cand"]

@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 from crawler.extract.html import absolute, clean
 from crawler.failures import describe as describe_failure
 from crawler.failures import is_unchecked
+from crawler.spiders.settled import settled
 
 EMPTY_HREF = re.compile(r"^(?:#|javascript:.*)$", re.I | re.S)  # blank, '#', any javascript: pseudo-link
 MAX_SOURCES = 5000  # pages remembered per link target (a broken link is reported once per page)
@@ -136,6 +137,7 @@ class LinkHealthMixin:
         return scrapy.Request(url, method=method, callback=self.parse_check, errback=self.check_error,
                               meta=meta, dont_filter=True, priority=-10)
 
+    @settled
     def parse_check(self, response: Response) -> Iterator[Any]:
         target = response.meta["target"]
         if response.status >= 400 and response.request.method == "HEAD":

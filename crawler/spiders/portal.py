@@ -55,6 +55,7 @@ from crawler.spiders.pages import (
 )
 from crawler.spiders.probes import HOP_RE, ProbesMixin, entry_link, find_entry
 from crawler.spiders.rendering import RenderingMixin, use_lazy_browser
+from crawler.spiders.settled import settled
 from crawler.spiders.state import LocalCrawlState, StateAttributes
 from xxgk.settings import CrawlSettings
 
@@ -200,6 +201,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
             **extra,
         )
 
+    @settled
     def parse_start(self, response: Response) -> Iterator[Any]:
         """Home page: follow the 信息公开 entry, or treat the page itself as the portal."""
         sel = page_selector(response)
@@ -238,6 +240,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         self.skip_keys.add(page_key(response.url))
         yield from self.parse_portal(response, kind="portal")
 
+    @settled
     def parse_hop(self, response: Response) -> Iterator[Any]:
         """A 政务公开 page between the home page and the 信息公开 portal (entry two clicks deep)."""
         sel = page_selector(response)
@@ -257,6 +260,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         yield CrawlInfo(facts={"entry": {**hop, "depth": 1}})
         yield from self.parse_portal(response, kind="portal")
 
+    @settled
     def parse_portal(self, response: Response, kind: str = "portal") -> Iterator[Any]:
         """Portal page: read the column tree and request every on-site column."""
         sel = page_selector(response)
@@ -346,6 +350,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         rec.status, rec.status_detail = status, detail
         return rec
 
+    @settled
     def parse_column(self, response: Response,
                      read: tuple[Selector, GenericAdapter, ListPage] | None = None) -> Iterator[Any]:
         """A column page (first or later list page): items, pager, sub-columns or body text. `read`:
@@ -509,6 +514,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
             url += ("&" if "?" in url else "?") + urlencode(call.form)
         return scrapy.Request(url, callback=self.parse_api, errback=self.on_error, meta=meta, dont_filter=True)
 
+    @settled
     def parse_api(self, response: Response) -> Iterator[Any]:
         """A data request's answer (Hanweb dataproxy XML, gkmlpt JSON): items, further calls."""
         key: str = response.meta["column"]
@@ -547,6 +553,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
             known = self.columns[self.url_key[tree_parent.url]]
             yield from self._add_column(child, known, {page_key(url)}, depth + 1, adapter)
 
+    @settled
     def parse_article(self, response: Response) -> Iterator[Any]:
         """Article page: title, date, metadata block, body, attachments."""
         sel = page_selector(response)

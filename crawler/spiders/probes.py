@@ -19,6 +19,7 @@ from crawler.discovery.channels import site_channels
 from crawler.extract.html import absolute, clean, node_text
 from crawler.extract.linkdates import newest_link_date, title_links
 from crawler.spiders.pages import page_selector
+from crawler.spiders.settled import settled
 
 ENTRY_RE = re.compile(r"^(?:政府|政务|校务|院务)?信息公开(?:网|专栏|平台|主页|门户|专题|目录)?$")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -137,6 +138,7 @@ class ProbesMixin:
         return scrapy.Request(url, callback=self.parse_search, errback=self.search_error, meta=meta,
                               dont_filter=True)
 
+    @settled
     def parse_search(self, response: Response) -> Iterator[Any]:
         sel = page_selector(response)
         text = node_text(sel.xpath("//body")[0]) if sel is not None and sel.xpath("//body") else ""
