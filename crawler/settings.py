@@ -32,6 +32,18 @@ UNUSED_EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None,
                      "scrapy.extensions.telnet.TelnetConsole": None}
 
 
+def _stats_settings(log_level: str) -> dict[str, Any]:
+    """Stats collection and the unused extensions. Scrapy's stats are read only by its end-of-crawl
+    dump, logged at INFO; nothing in xxgk reads them. Below INFO (the default is WARNING) nobody
+    sees them, so none are collected: the collector runs on every request, response and item
+    (header sizes of each response, scheduler counts, items scraped)."""
+    if log_level.upper() in ("DEBUG", "INFO"):
+        return {"EXTENSIONS": dict(UNUSED_EXTENSIONS)}
+    return {"STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector", "DOWNLOADER_STATS": False,
+            "EXTENSIONS": {**UNUSED_EXTENSIONS, "scrapy.extensions.corestats.CoreStats": None,
+                           "scrapy.extensions.logstats.LogStats": None}}
+
+
 def browser_enabled(crawl: CrawlSettings) -> bool:
     """Rendering is on unless the run's `browser` setting is off, and needs an installed Chromium."""
     return crawl.browser and chromium_path() is not None
@@ -100,12 +112,7 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         # with `return value`; its cache holds 128 bound methods, fewer than a process's crawlers
         # × callbacks, so it re-parsed big callbacks for every response.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
-        # Scrapy's stats stay collected at every log level although nothing in xxgk reads them:
-        # with the collector off below INFO (a little CPU saved), crawls resumed after a kill placed
-        # a sidebar column under the page that linked it first, not where the uninterrupted crawl
-        # put it. Column placement still depends on the order pages are read in, and that change of
-        # timing exposed it; keep them on until placement is order-free.
-        "EXTENSIONS": dict(UNUSED_EXTENSIONS),
+        **_stats_settings(crawl.log_level),
     }
     if browser_enabled(crawl):
         handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"

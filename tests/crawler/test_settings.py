@@ -79,7 +79,7 @@ def test_a_crawl_without_settings_uses_the_runs_stored_ones(tmp_path, static_ser
     assert set(CrawlSettings.model_fields) <= set(stored)
 
 
-def test_unused_scrapy_parts_are_off():
+def test_unused_scrapy_parts_are_off_and_stats_only_when_they_are_logged():
     quiet = build_settings(CrawlSettings(log_level="WARNING"))
     mws = quiet["DOWNLOADER_MIDDLEWARES"]
     assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
@@ -87,7 +87,10 @@ def test_unused_scrapy_parts_are_off():
     assert quiet["REMOTE_CONTROL_ENABLED"] is False
     assert quiet["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
     assert quiet["EXTENSIONS"]["scrapy.extensions.telnet.TelnetConsole"] is None
-    assert "STATS_CLASS" not in quiet  # stats stay on: see crawler.settings.build_settings
+    assert quiet["STATS_CLASS"].endswith("DummyStatsCollector") and quiet["DOWNLOADER_STATS"] is False
+    told = build_settings(CrawlSettings(log_level="INFO"))  # Scrapy logs its stats at INFO
+    assert "STATS_CLASS" not in told and "DOWNLOADER_STATS" not in told
+    assert told["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
 
 
 def test_per_response_debug_messages_are_built_only_when_debug_is_logged():
