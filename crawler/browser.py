@@ -428,20 +428,23 @@ class RenderGate:
             self._free(key)
 
 
-def scrapy_slot_pacer(downloader: Any) -> Any:
+def scrapy_slot_pacer(downloader: Any, crawl_delay: Any = None) -> Any:
     """A `RenderGate` pace: wait until the Scrapy downloader slot of the URL's host allows the next
     start (its `lastseen` + download delay, AutoThrottle's included), then count the start in it, so
-    browser sub-requests and Scrapy's own requests share one spacing per host."""
+    browser sub-requests and Scrapy's own requests share one spacing per host; then, when the host's
+    robots.txt asks for a Crawl-delay, wait for its turn in `crawl_delay` (the crawl's
+    `crawler.crawl_delay.CrawlDelayMiddleware`) as Scrapy's own requests do."""
 
     async def pace(url: str) -> None:
         from scrapy import Request as ScrapyRequest
 
         slot = downloader.slots.get(downloader.get_slot_key(ScrapyRequest(url)))
-        if slot is None:  # no Scrapy request of that host yet: nothing to space from
-            return
-        delay = slot.download_delay()
-        while (wait := slot.lastseen + delay - time.monotonic()) > 0:  # Scrapy's slot clock is monotonic
-            await asyncio.sleep(wait)
-        slot.lastseen = time.monotonic()
+        if slot is not None:  # else no Scrapy request of that host yet: no slot spacing to keep
+            delay = slot.download_delay()
+            while (wait := slot.lastseen + delay - time.monotonic()) > 0:  # Scrapy's slot clock is monotonic
+                await asyncio.sleep(wait)
+            slot.lastseen = time.monotonic()
+        if crawl_delay is not None:
+            await crawl_delay.space(url)
 
     return pace

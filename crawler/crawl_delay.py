@@ -10,7 +10,8 @@ crawl worker processes reserve the host's next start in one small file per host 
 shared directory (`XXGK_BROWSER_SLOTS_DIR`, which `crawler.feeder` sets per run), under `flock`.
 With workers on Redis (`XXGK_REDIS_URL` and a host limit), the delay is handed to the Redis host
 limit instead (`CRAWL_DELAY` in the request's meta), where it is the floor of the host's shared
-pacing for every worker.
+pacing for every worker. A rendered page's own requests (scripts, styles, XHRs) take their turns
+through `space`, called by the page's `crawler.browser.RenderGate` pace.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class CrawlDelayMiddleware:
         self.user_agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
         self.max_delay = crawler.settings.getfloat("XXGK_MAX_CRAWL_DELAY", DEFAULT_MAX)
         self.next_start: dict[str, float] = {}  # host:port → earliest start of its next request
+        self.delays: dict[str, float] = {}  # host:port → its Crawl-delay, once a request of it was checked
         s = crawler.settings
         self.to_redis = bool(s.get("XXGK_REDIS_URL")) and s.getint("XXGK_HOST_LIMIT", 0) > 0
         shared = s.get("XXGK_BROWSER_SLOTS_DIR")
@@ -93,17 +95,32 @@ class CrawlDelayMiddleware:
             return None
         wait_for = min(float(wait_for), self.max_delay)
         host = urlsplit(request.url).netloc.lower()
+        self.delays[host] = wait_for
         if self.to_redis:
             request.meta[CRAWL_DELAY] = wait_for  # paced with every worker's requests of the host
             return None
+        await self._take_turn(host, wait_for)
+        return None
+
+    async def space(self, url: str) -> None:
+        """Wait for the turn of a request the browser makes for a rendered page (its scripts, styles,
+        XHRs): on a host whose Crawl-delay a request of this crawl already met, it is spaced with
+        Scrapy's requests of the host. With workers on Redis the host's shared pacing covers the page's
+        own request only."""
+        host = urlsplit(url).netloc.lower()
+        delay = self.delays.get(host)
+        if delay and not self.to_redis:
+            await self._take_turn(host, delay)
+
+    async def _take_turn(self, host: str, delay: float) -> None:
+        """Reserve the host's next start (shared file, or this crawler's clock) and wait for it."""
         if self.clock_dir is not None:
-            start = reserve_start(self.clock_dir, host, wait_for)
+            start = reserve_start(self.clock_dir, host, delay)
             if start > time.time():
                 await sleep(start - time.time())
-            return None
+            return
         now = time.monotonic()
         start = max(now, self.next_start.get(host, 0.0))
-        self.next_start[host] = start + wait_for  # reserved before waiting: concurrent requests queue up
+        self.next_start[host] = start + delay  # reserved before waiting: concurrent requests queue up
         if start > now:
             await sleep(start - now)
-        return None

@@ -190,7 +190,13 @@ def _lazy_playwright_handler() -> type:
 
                 scope = Scope(request.url)
             engine = getattr(self._crawler, "engine", None)
-            pace = scrapy_slot_pacer(engine.downloader) if engine is not None else None
+            pace = None
+            if engine is not None:
+                from crawler.crawl_delay import CrawlDelayMiddleware
+
+                spacer = next((m for m in engine.downloader.middleware.middlewares
+                               if isinstance(m, CrawlDelayMiddleware)), None)
+                pace = scrapy_slot_pacer(engine.downloader, spacer)
             gate = self._render_gates[id(page)] = RenderGate(request.url, scope.__contains__, pace)
             page.on("requestfinished", gate.finished)
             page.on("requestfailed", gate.finished)

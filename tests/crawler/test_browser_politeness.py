@@ -139,3 +139,40 @@ def test_pacer_counts_the_start_on_scrapys_own_slot_clock() -> None:
     asyncio.run(scrapy_slot_pacer(downloader)("http://127.0.0.1:9/a.js"))
     assert slot.lastseen >= before + 0.2
     assert slot.lastseen <= time.monotonic()
+
+
+def test_browser_sub_requests_keep_the_hosts_crawl_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rendered page's stylesheet and script wait for their turn under the host's robots Crawl-delay,
+    as Scrapy's own requests do; a host whose robots.txt asked for none is not held up, and without the
+    crawl's Crawl-delay middleware (the control) the page's requests go out together."""
+    from scrapy.settings import Settings
+
+    from crawler.browser import scrapy_slot_pacer
+    from crawler.crawl_delay import CrawlDelayMiddleware
+
+    monkeypatch.setattr("crawler.crawl_delay.sleep", asyncio.sleep)  # no Twisted reactor runs here
+    loop_time = asyncio.get_event_loop_policy().new_event_loop().time  # any monotonic clock will do
+    downloader = SimpleNamespace(slots={}, get_slot_key=lambda request: request.url)
+
+    def spacer() -> CrawlDelayMiddleware:
+        mw = CrawlDelayMiddleware(SimpleNamespace(settings=Settings({"ROBOTSTXT_OBEY": True})))
+        mw.delays["127.0.0.1:9"] = 0.5  # a Scrapy request of the host met `Crawl-delay: 0.5`
+        return mw
+
+    async def page(crawl_delay: CrawlDelayMiddleware | None) -> dict[str, float]:
+        gate = RenderGate("http://127.0.0.1:9/", lambda url: True, scrapy_slot_pacer(downloader, crawl_delay))
+        starts: dict[str, float] = {"turn": loop_time()}
+        if crawl_delay is not None:  # the document's own Scrapy request took its turn first
+            await crawl_delay.space("http://127.0.0.1:9/")
+        for req in (_request("http://127.0.0.1:9/", "document", navigation=True), _request("http://127.0.0.1:9/a.css",
+                    "stylesheet"), _request("http://127.0.0.1:9/a.js"), _request("http://127.0.0.1:8/b.js")):
+            assert await gate.enter(req)
+            starts[req.url.rsplit("/", 1)[-1] or "doc"] = loop_time()
+            gate.finished(req)
+        return starts
+
+    spaced = asyncio.run(page(spacer()))
+    assert spaced["a.css"] - spaced["turn"] >= 0.5 - 0.02 and spaced["a.js"] - spaced["a.css"] >= 0.5 - 0.02
+    assert spaced["b.js"] - spaced["a.js"] < 0.4  # another host, no Crawl-delay
+    together = asyncio.run(page(None))
+    assert together["a.js"] - together["turn"] < 0.4
