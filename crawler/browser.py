@@ -344,11 +344,17 @@ class RenderGate:
     scope middleware checks Scrapy's (the browser bypasses it); images, media and fonts are never
     loaded. A request routed once the download is over (the gate is closed) is
     aborted as well: the page's DOM was already read, and no slot covers it any more.
+
+    Requests to *other* hosts than the page's own (a sibling `static.` host of the site, a CDN
+    script) are covered by no Scrapy slot of this page: with `host_locks`, one registry shared by
+    every page the crawler renders, such a host has one request in flight across all of them.
     """
 
     LEASE_S = 60.0  # a request whose finish event never comes frees its host after this long
 
-    def __init__(self, page_url: str, in_scope: Any, pace: Any = None) -> None:
+    def __init__(self, page_url: str, in_scope: Any, pace: Any = None,
+                 host_locks: dict[str, asyncio.Lock] | None = None) -> None:
+        from crawler.distributed.hostlimit import host_of
         from crawler.scope import request_refusal, site_class
 
         self.page_url = page_url
@@ -357,6 +363,8 @@ class RenderGate:
         self._in_scope = in_scope
         self._pace = pace
         self._locks: dict[str, asyncio.Lock] = {}
+        self._own_host = host_of(page_url)
+        self._host_locks = host_locks
         self._held: dict[int, tuple[asyncio.Lock, asyncio.TimerHandle]] = {}
         self._navigated = False
         self.closed = False
@@ -385,7 +393,8 @@ class RenderGate:
             self.aborted.append((request.url, why))
             return False
         host = host_of(request.url)
-        lock = self._locks.setdefault(host, asyncio.Lock())
+        shared = self._host_locks is not None and host != self._own_host
+        lock = (self._host_locks if shared else self._locks).setdefault(host, asyncio.Lock())  # type: ignore[union-attr]
         await lock.acquire()
         if self.closed:
             lock.release()

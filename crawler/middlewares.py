@@ -171,6 +171,7 @@ def _lazy_playwright_handler() -> type:
             self._page_slots: dict[int, int] = {}  # id(page) -> its budget slot, while open
             self._crawler = crawler
             self._render_gates: dict[int, Any] = {}  # id(page) -> its RenderGate, while its download runs
+            self._other_host_locks: dict[str, asyncio.Lock] = {}  # hosts pages fetch beside their own
 
         async def _download_request(self, request: Request, spider: Any = None) -> Response:
             if not self._launched:
@@ -197,7 +198,8 @@ def _lazy_playwright_handler() -> type:
                 spacer = next((m for m in engine.downloader.middleware.middlewares
                                if isinstance(m, CrawlDelayMiddleware)), None)
                 pace = scrapy_slot_pacer(engine.downloader, spacer)
-            gate = self._render_gates[id(page)] = RenderGate(request.url, scope.__contains__, pace)
+            gate = self._render_gates[id(page)] = RenderGate(request.url, scope.__contains__, pace,
+                                                             self._other_host_locks)
             page.on("requestfinished", gate.finished)
             page.on("requestfailed", gate.finished)
             try:

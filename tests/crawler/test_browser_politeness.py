@@ -93,6 +93,35 @@ def test_gate_sends_one_request_per_host_at_a_time_and_frees_after_redirects() -
     assert len(asyncio.run(scenario())) == 3
 
 
+def test_pages_rendered_at_once_share_one_request_in_flight_to_another_host() -> None:
+    """Two pages of the site rendered at once each fetch from a sibling `static.` host that no Scrapy
+    slot of theirs covers: with the crawler's shared registry the host has one request in flight;
+    each page's own host is still its own (its Scrapy slot holds it)."""
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        locks: dict[str, asyncio.Lock] = {}
+        a = RenderGate("http://127.0.0.1:9/a.html", lambda url: True, host_locks=locks)
+        b = RenderGate("http://127.0.0.2:9/b.html", lambda url: True, host_locks=locks)
+        a_js, b_js = _request("http://127.0.0.3:9/lib.js"), _request("http://127.0.0.3:9/lib2.js")
+        sent: list[str] = []
+
+        async def send(gate: RenderGate, req: SimpleNamespace) -> None:
+            assert await gate.enter(req)
+            sent.append(req.url)
+
+        assert await a.enter(a_js)
+        waiting = asyncio.create_task(send(b, b_js))
+        assert await b.enter(_request("http://127.0.0.2:9/b.css", "stylesheet"))  # b's own host: free
+        await asyncio.sleep(0.05)
+        held = list(sent)
+        a.finished(a_js)
+        await waiting
+        return held, sent
+
+    held, sent = asyncio.run(scenario())
+    assert held == [] and sent == ["http://127.0.0.3:9/lib2.js"]
+
+
 @pytest.mark.browser
 @needs_chromium
 def test_a_rendered_js_portal_never_has_two_requests_in_flight_with_per_host_1(tmp_path: Path) -> None:
