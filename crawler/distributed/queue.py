@@ -54,6 +54,16 @@ class NamespaceInUse(RuntimeError):
         self.namespace, self.crawl_id = namespace, crawl_id
 
 
+class ForeignEntry(RuntimeError):
+    """A queued entry of a crawl that this worker's store did not seed: its `--db` is not the database
+    of the audit that filled the namespace."""
+
+    def __init__(self, namespace: str, crawl_id: int) -> None:
+        super().__init__(f"crawl {crawl_id} in Redis namespace {namespace!r} was queued by an audit of another "
+                         "store; this worker's --db is not that audit's database (its work was left queued)")
+        self.namespace, self.crawl_id = namespace, crawl_id
+
+
 @dataclass(frozen=True)
 class Job:
     """One site crawl to do."""

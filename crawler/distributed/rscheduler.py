@@ -35,9 +35,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.distributed import reqcodec
 from crawler.distributed.hostlimit import RESERVED, host_of
+from crawler.distributed.queue import ForeignEntry
 from crawler.distributed.rqueue import STAGE_HOST, Child, Popped, RequestQueue
 from crawler.distributed.rspider import SharedPortalSpider
 from crawler.distributed.rwriter import finalize, open_crawl, write_records
+from crawler.distributed.store_ops import token_of
 from crawler.scope import SITE_SPIDERS
 from crawler.settings import browser_enabled
 from crawler.spiders.portal import use_lazy_browser
@@ -91,6 +93,7 @@ class Dispatcher:
         self.local: deque[Request] = deque()  # redirects / retries of held requests
         self.last_work = time.monotonic()
         self.done = 0
+        self.fatal: ForeignEntry | None = None  # set when the queue is another store's: the worker stops
 
     # ---- contexts -----------------------------------------------------------------------------
 
@@ -103,6 +106,9 @@ class Dispatcher:
             site = s.get(Site, crawl.site_id) if crawl is not None else None
             run = s.get(Run, run_id)
             crawl_settings = CrawlSettings.of_run(run.config if run else None, run_id=run_id)
+        seeded = self.queue.r.get(self.queue.crawl_key(crawl_id, "seed"))
+        if seeded is not None and (crawl is None or crawl.run_id != run_id or seeded.decode() != token_of(run_id, run)):
+            raise ForeignEntry(self.queue.ns, crawl_id)
         if crawl is None or site is None or crawl.status in (CRAWL_DONE, CRAWL_FAILED):
             return None
         url = crawl.start_url or site.url
@@ -339,12 +345,20 @@ class RequestScheduler(RedisScheduler):
         d = self.dispatcher
         if d.local:
             return d.local.popleft()
+        if d.fatal is not None:  # the namespace is another store's: take nothing more
+            return None
         for _ in range(8):  # stage tasks run inline; keep popping until a request or nothing
             popped = d.queue.pop(d.busy_hosts())
             if popped is None:
                 return None
             try:
                 req = d.take(popped)
+            except ForeignEntry as exc:  # never run, nor done: given back for a worker of that store
+                d.queue.free_slot(popped.slot)
+                d.queue.release({popped.id: popped.lease})
+                d.forget(popped.id)
+                d.fatal = exc
+                return None
             except Exception:  # an entry this worker cannot run must not stop its engine
                 log.exception("could not start entry %s; it will be retried by its lease", popped.id)
                 d.forget(popped.id)

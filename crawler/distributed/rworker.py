@@ -2,8 +2,9 @@
 
 The engine's scheduler is `rscheduler.RequestScheduler`; a reactor timer wakes the engine every poll
 (entries other workers push do not wake it), renews the leases of the entries this worker holds and
-re-queues those of dead workers every tenth of a lease, and stops the worker after `idle_exit`
-seconds without work once no entry is left in the namespace (a dead worker's leased requests may
+re-queues those of dead workers every tenth of a lease, stops the worker at once when an entry
+turns out to be another store's (`queue.ForeignEntry`: its `--db` is not the seeding audit's), and
+stops it after `idle_exit` seconds without work once no entry is left in the namespace (a dead worker's leased requests may
 still come back). Per-host politeness across workers: the pop script skips hosts whose Redis
 slots are taken, and `hostlimit.RedisHostLimitMiddleware` holds a slot per request in flight.
 """
@@ -84,6 +85,9 @@ class _Loop:
             self.d.queue.renew(dict(self.d.leases))
             if self.d.queue.reap():
                 log.warning("re-queued requests whose worker stopped renewing their leases")
+        if self.d.fatal is not None:
+            self.stop()
+            return
         idle = not self.d.held and not self.d.local
         if idle and self.opts.idle_exit is not None and now - self.d.last_work > self.opts.idle_exit:
             # Idle means no entry left anywhere, not just none to pop now: another worker's leased
@@ -144,4 +148,6 @@ def run_request_worker(redis_url: str, db_url: str, opts: WorkerOptions | None =
         process.start(install_signal_handlers=True)
     finally:
         warc.close()
+    if dispatcher.fatal is not None:
+        raise dispatcher.fatal
     return dispatcher.done

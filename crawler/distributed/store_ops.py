@@ -80,8 +80,12 @@ def run_token(db_url: str, run_id: int) -> str:
     """A name of the run that another store's run of the same id does not share (its start instant):
     crawl and run ids restart in each new database, and Redis may outlive one."""
     with session_factory(db_url).begin() as s:
-        run = s.get(Run, run_id)
-        started = run.started_at.isoformat() if run is not None and run.started_at else ""
+        return token_of(run_id, s.get(Run, run_id))
+
+
+def token_of(run_id: int, run: Run | None) -> str:
+    """`run_token` of a loaded run row (None: a run this store does not have)."""
+    started = run.started_at.isoformat() if run is not None and run.started_at else ""
     return f"{run_id}@{started}"
 
 

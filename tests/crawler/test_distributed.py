@@ -395,3 +395,43 @@ def test_distributed_audit_needs_postgres(tmp_path: Path) -> None:
                           "redis://127.0.0.1:9/0", "--db", str(tmp_path / "x.sqlite")],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2 and "postgresql" in out.stderr
+
+
+def _other_database(pg_url: str) -> str:
+    """A second empty database on the test's cluster: another store."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    base, _ = pg_url.rsplit("/", 1)
+    with psycopg.connect(base.replace("postgresql+psycopg://", "postgresql://") + "/postgres", autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def test_a_worker_of_another_store_takes_nothing_and_says_so(world: Path, pg_url: str, redis_url: str,
+                                                             tmp_path: Path) -> None:
+    """A worker whose --db is not the seeding audit's database (where crawl 1 of run 1 is another
+    site's crawl) stops with a one-line --db error, and the audit's work stays queued for its workers;
+    it used to crawl the entries into the wrong store, or mark them done when its store lacked them."""
+    ns = "t-foreign"
+    with server.SampleServer(world) as srv:
+        urls = dict(srv.urls)
+        run_id = _make_run(pg_url, world, urls)
+        other = _other_database(pg_url)
+        assert _make_run(other, world, urls) == run_id  # the same ids, another store
+        seed_run(redis_url, pg_url, run_id, namespace=ns)
+        queued = RequestQueue(redis_url, ns).pending()
+        proc = _worker(redis_url, other, ns, tmp_path, idle_exit=30)
+        try:
+            proc.wait(timeout=120)
+        finally:
+            _stop([proc])
+    err = _log(proc)
+    assert proc.returncode == 2, err[-2000:]
+    assert "--db" in err and "another store" in err and "Traceback" not in err, err[-2000:]
+    assert RequestQueue(redis_url, ns).pending() == (queued[0], 0)  # given back, not done
+    with session_factory(other)() as s:
+        assert s.scalar(select(func.count(Page.id))) == 0
+        assert all(c.status == "pending" for c in s.scalars(select(Crawl)))

@@ -68,9 +68,13 @@ def register(app: typer.Typer) -> None:
                              delay=delay if delay == "auto" else float(delay),
                              overrides={"XXGK_HOST_LEASE": host_lease} if host_lease else {})
         if mode == "request":
+            from crawler.distributed.queue import ForeignEntry
             from crawler.distributed.rworker import run_request_worker
 
-            n = run_request_worker(redis, db_url, opts)
+            try:
+                n = run_request_worker(redis, db_url, opts)
+            except ForeignEntry as exc:
+                raise UserError(str(exc), field="--db") from exc
             console.print(f"worker stopped after finalising {n} site crawls")
             return
         n = run_worker(redis, db_url, opts)
