@@ -83,6 +83,16 @@ def run_token(db_url: str, run_id: int) -> str:
         return token_of(run_id, s.get(Run, run_id))
 
 
+def seeded_here(db_url: str, crawl_id: int, run_id: int, mark: str | None) -> bool:
+    """Whether a queued crawl was seeded from this store: its crawl row is of that run, and the seeding
+    mark (None or "1": queued before marks named runs) is this store's `run_token`."""
+    if mark is None or mark == "1":
+        return True
+    with session_factory(db_url).begin() as s:
+        crawl = s.get(Crawl, crawl_id)
+        return crawl is not None and crawl.run_id == run_id and mark == token_of(run_id, s.get(Run, run_id))
+
+
 def token_of(run_id: int, run: Run | None) -> str:
     """`run_token` of a loaded run row (None: a run this store does not have)."""
     started = run.started_at.isoformat() if run is not None and run.started_at else ""

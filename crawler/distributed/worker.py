@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.distributed import fence
-from crawler.distributed.queue import Job, JobQueue
-from crawler.distributed.store_ops import CrawlBusy, crawl_status, fail_crawl, reset_crawl
+from crawler.distributed.queue import ForeignEntry, Job, JobQueue
+from crawler.distributed.store_ops import CrawlBusy, crawl_status, fail_crawl, reset_crawl, seeded_here
 from crawler.evidence import WarcLog, warc_path_for
 from crawler.extract.html import is_loopback
 from crawler.settings import browser_enabled, build_settings
@@ -79,6 +79,7 @@ class Worker:
         self.token = f"{socket.gethostname()}:{os.getpid()}:{JobQueue.new_token()[:8]}"
         self.active: dict[str, _Active] = {}  # by attempt token: a stale and a new attempt of one crawl may coexist
         self.waiting: list[tuple[Job, str]] = []  # claimed, but a stalled attempt still holds the crawl row
+        self.fatal: ForeignEntry | None = None  # set when the queue is another store's: the worker stops
         self.idle_since = time.monotonic()
         self.stopping = False
         self.done = 0
@@ -168,6 +169,11 @@ class Worker:
         if not self._db_ready:  # at the first job, not at start-up: the store may not exist before a run does
             limit_idle_transactions(self.db_url, max(IDLE_TRANSACTION_S, 2 * self.opts.lease_seconds))
             self._db_ready = True
+        if not seeded_here(self.db_url, job.crawl_id, job.run_id, self.queue.r.get(f"{self.queue.ns}:seeded:{job.crawl_id}")):
+            self.queue.release(raw, job, self.token)  # never run, nor done: left for a worker of that store
+            self.fatal = ForeignEntry(self.queue.ns, job.crawl_id)
+            self.stop()
+            return
         token = JobQueue.new_token()
         try:
             if job.attempt > MAX_ATTEMPTS:  # take the crawl over first: a still-running attempt is fenced out
@@ -302,4 +308,6 @@ def run_worker(redis_url: str, db_url: str, opts: WorkerOptions | None = None,
     reactor.callWhenRunning(loop.start, opts.poll, now=True)
     reactor.addSystemEventTrigger("before", "shutdown", worker.on_shutdown)
     process.start(stop_after_crawl=False, install_signal_handlers=True)
+    if worker.fatal is not None:
+        raise worker.fatal
     return worker.done

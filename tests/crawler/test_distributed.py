@@ -30,6 +30,7 @@ from storekit import add_run_with_sites
 from world_check import compare_world, register_world_run
 
 from crawler.distributed.coordinator import seed_run, wait_run
+from crawler.distributed.queue import JobQueue
 from crawler.distributed.rqueue import RequestQueue
 from crawler.distributed.store_ops import run_progress
 from xxgk.store import Column, Crawl, Document, Item, Page, Run, Site, session_factory
@@ -410,20 +411,22 @@ def _other_database(pg_url: str) -> str:
     return f"{base}/{name}"
 
 
+@pytest.mark.parametrize("mode", ["request", "site"])
 def test_a_worker_of_another_store_takes_nothing_and_says_so(world: Path, pg_url: str, redis_url: str,
-                                                             tmp_path: Path) -> None:
+                                                             tmp_path: Path, mode: str) -> None:
     """A worker whose --db is not the seeding audit's database (where crawl 1 of run 1 is another
     site's crawl) stops with a one-line --db error, and the audit's work stays queued for its workers;
     it used to crawl the entries into the wrong store, or mark them done when its store lacked them."""
-    ns = "t-foreign"
+    ns = f"t-foreign-{mode}"
     with server.SampleServer(world) as srv:
         urls = dict(srv.urls)
         run_id = _make_run(pg_url, world, urls)
         other = _other_database(pg_url)
         assert _make_run(other, world, urls) == run_id  # the same ids, another store
-        seed_run(redis_url, pg_url, run_id, namespace=ns)
-        queued = RequestQueue(redis_url, ns).pending()
-        proc = _worker(redis_url, other, ns, tmp_path, idle_exit=30)
+        seed_run(redis_url, pg_url, run_id, namespace=ns, mode=mode)
+        jobs = JobQueue(redis_url, ns)
+        queued = RequestQueue(redis_url, ns).pending() if mode == "request" else jobs.counts()
+        proc = _worker(redis_url, other, ns, tmp_path, idle_exit=30, mode=mode)
         try:
             proc.wait(timeout=120)
         finally:
@@ -431,7 +434,10 @@ def test_a_worker_of_another_store_takes_nothing_and_says_so(world: Path, pg_url
     err = _log(proc)
     assert proc.returncode == 2, err[-2000:]
     assert "--db" in err and "another store" in err and "Traceback" not in err, err[-2000:]
-    assert RequestQueue(redis_url, ns).pending() == (queued[0], 0)  # given back, not done
+    if mode == "request":
+        assert RequestQueue(redis_url, ns).pending() == (queued[0], 0)  # given back, not done
+    else:
+        assert jobs.counts() == queued
     with session_factory(other)() as s:
         assert s.scalar(select(func.count(Page.id))) == 0
         assert all(c.status == "pending" for c in s.scalars(select(Crawl)))

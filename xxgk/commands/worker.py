@@ -67,15 +67,15 @@ def register(app: typer.Typer) -> None:
                              namespace=namespace, store_dir=store_dir, concurrency=concurrency,
                              delay=delay if delay == "auto" else float(delay),
                              overrides={"XXGK_HOST_LEASE": host_lease} if host_lease else {})
-        if mode == "request":
-            from crawler.distributed.queue import ForeignEntry
-            from crawler.distributed.rworker import run_request_worker
+        from crawler.distributed.queue import ForeignEntry
+        from crawler.distributed.rworker import run_request_worker
 
-            try:
+        try:
+            if mode == "request":
                 n = run_request_worker(redis, db_url, opts)
-            except ForeignEntry as exc:
-                raise UserError(str(exc), field="--db") from exc
-            console.print(f"worker stopped after finalising {n} site crawls")
-            return
-        n = run_worker(redis, db_url, opts)
+                console.print(f"worker stopped after finalising {n} site crawls")
+                return
+            n = run_worker(redis, db_url, opts)
+        except ForeignEntry as exc:  # the namespace was filled by an audit of another database
+            raise UserError(str(exc), field="--db") from exc
         console.print(f"worker stopped after {n} sites")
