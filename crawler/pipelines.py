@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from crawler import records, rows
 from crawler.extract.items import dedupe
 from xxgk.store import Column, Crawl, Document, Item, Link, Page, session_factory
+from xxgk.store.blobs import delete_documents, document_rows
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class StorePipeline:
         self.facts: dict[str, Any] = {}
         self.new_columns: list[tuple[Column, str | None]] = []
         self.new_items: list[tuple[Item, str]] = []
-        self.new_docs: list[tuple[Document, str | None]] = []
+        self.new_docs: list[tuple[dict[str, Any], str | None]] = []
         self.page_rows: list[dict[str, Any]] = []
         self.items_by_url: dict[str, list[Item]] = defaultdict(list)
         self.articles: dict[str, records.ArticleRecord] = {}
@@ -101,7 +102,7 @@ class StorePipeline:
     @staticmethod
     def _clear_derived(s: Session, crawl_id: int) -> None:
         """Resume: columns, items, links and documents are rebuilt from the replayed pages."""
-        s.execute(delete(Document).where(Document.crawl_id == crawl_id))
+        delete_documents(s, [crawl_id])
         s.execute(delete(Link).where(Link.crawl_id == crawl_id))
         s.execute(delete(Item).where(Item.crawl_id == crawl_id))
         s.execute(update(Column).where(Column.crawl_id == crawl_id).values(parent_id=None))
@@ -136,10 +137,11 @@ class StorePipeline:
                 s.flush()
                 self.new_items = []
             if self.new_docs:
+                docs = []
                 for doc, item_url in self.new_docs:
                     found = self.items_by_url.get(item_url or "", [])
-                    doc.item_id = found[0].id if found else None
-                    s.add(doc)
+                    docs.append({**doc, "item_id": found[0].id if found else None})
+                s.execute(insert(Document), document_rows(s, docs))
                 self.new_docs = []
             if self.page_rows:
                 s.execute(insert(Page), self.page_rows)
@@ -222,7 +224,7 @@ class StorePipeline:
         """A document row (once per URL), joined to its item's row when that is written."""
         if doc is not None and doc["url"] not in self.doc_urls:
             self.doc_urls.add(doc["url"])
-            self.new_docs.append((Document(**doc), item_url))
+            self.new_docs.append((doc, item_url))
 
     def on_title(self, rec: records.ItemTitle) -> None:
         for row in self.items_by_url.get(rec.url, []):

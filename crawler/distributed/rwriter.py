@@ -25,6 +25,7 @@ from crawler import records, rows
 from crawler.distributed.crawlstate import SharedState
 from crawler.extract.items import dedupe
 from xxgk.store import Column, Crawl, Document, Item, Link, Page
+from xxgk.store.blobs import document_row
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl
 
 
@@ -128,7 +129,7 @@ class _RequestWriter:
     def _document(self, doc: dict[str, Any] | None, item_url: str | None) -> None:
         if doc is None:
             return
-        self.session.execute(_insert(self.session, Document).values(**doc)
+        self.session.execute(_insert(self.session, Document).values(**document_row(self.session, doc))
                              .on_conflict_do_nothing(index_elements=["crawl_id", "url"]))
         if item_url:
             self._op("HSETNX", self.key("docitem"), doc["url"], item_url)

@@ -19,6 +19,7 @@ from xxgk.store import (
     session_factory,
     session_scope,
 )
+from xxgk.store.blobs import document_row
 
 LONG = "很长的标题" * 500  # longer than any VARCHAR a careless schema would use
 
@@ -43,7 +44,8 @@ def _build(factory) -> int:
                     published=dt.date(2026, 5, 1), meta={"索引号": "000014348/2020-35147"})
         s.add(item)
         s.flush()
-        s.add(Document(crawl_id=crawl.id, url=item.url, doc_type="pdf", body=b"%PDF-1.4\x00\xff", item_id=item.id))
+        s.add(Document(**document_row(s, {"crawl_id": crawl.id, "url": item.url, "doc_type": "pdf",
+                                           "body": b"%PDF-1.4\x00\xff", "item_id": item.id})))
         return run.id
 
 

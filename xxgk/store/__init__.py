@@ -4,6 +4,7 @@ It imports nothing of xxgk's crawler, scoring, reports or CLI (only the `xxgk.er
 other part may import it. The public names are re-exported here: `from xxgk.store import Crawl`.
 """
 
+from xxgk.store.contents import delete_crawl_contents
 from xxgk.store.models import (
     CRAWL_DONE,
     CRAWL_FAILED,
@@ -17,6 +18,7 @@ from xxgk.store.models import (
     PARTIAL,
     PASS,
     Base,
+    Blob,
     Column,
     Crawl,
     Document,
@@ -31,7 +33,6 @@ from xxgk.store.models import (
     Score,
     Screenshot,
     Site,
-    delete_crawl_contents,
     utcnow,
 )
 from xxgk.store.session import default_db_url, make_engine, session_factory, session_scope
@@ -39,7 +40,7 @@ from xxgk.store.sites import site_for
 
 __all__ = [
     "CRAWL_DONE", "CRAWL_FAILED", "CRAWL_PENDING", "CRAWL_RUNNING", "FAIL", "FINDING_STATUSES", "NEEDS_REVIEW",
-    "NOT_APPLICABLE", "NOT_CHECKED", "PARTIAL", "PASS", "Base", "Column", "Crawl", "Document", "Finding", "Item",
+    "NOT_APPLICABLE", "NOT_CHECKED", "PARTIAL", "PASS", "Base", "Blob", "Column", "Crawl", "Document", "Finding", "Item",
     "Link", "Page", "ReportRecord", "RubricSnapshot", "Run", "Schedule", "Score", "Screenshot", "Site", "default_db_url", "delete_crawl_contents",
     "make_engine", "session_factory", "session_scope", "site_for", "utcnow",
 ]

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xxgk.store.contents import delete_crawl_contents
 from xxgk.store.models import (
     CRAWL_DONE,
     CRAWL_FAILED,
@@ -25,7 +26,6 @@ from xxgk.store.models import (
     CRAWL_RUNNING,
     Crawl,
     Page,
-    delete_crawl_contents,
     utcnow,
 )
 

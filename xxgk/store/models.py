@@ -21,10 +21,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    delete,
-    update,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship, validates
 
 # Finding statuses (DESIGN.md). not_checked never counts as fail and is excluded from the denominator.
 PASS = "pass"
@@ -250,8 +249,27 @@ class Document(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     fetched_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=utcnow)
     # The raw bytes (capped by the crawler's size limit), so a document can be re-parsed at score time
-    # with a newer parser without crawling again.
-    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # with a newer parser without crawling again: kept once per content in `blobs`, named by their sha256
+    # (an unchanged file crawled again by every re-audit adds no second copy). Written with
+    # `xxgk.store.blobs.document_row`; read as `Document.body`.
+    body_sha256: Mapped[str | None] = mapped_column(String(64), ForeignKey("blobs.sha256"), index=True)
+
+    @validates("body")
+    def _refuse_body(self, _key: str, _value: Any) -> None:
+        raise TypeError("Document.body is read-only: store the bytes with xxgk.store.blobs.document_row")
+
+
+class Blob(Base):
+    """The bytes of a stored document, once per content: the key is the sha256 (hex) of `data`."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# A document's bytes, loaded with the row as the `body` column was before it moved to `blobs`.
+Document.body = column_property(
+    select(Blob.data).where(Blob.sha256 == Document.body_sha256).correlate_except(Blob).scalar_subquery())
 
 
 class Finding(Base):
@@ -348,15 +366,3 @@ class Schedule(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
-
-
-def delete_crawl_contents(session: Session, crawl_ids: Any) -> None:
-    """Delete everything crawls collected (documents, links, pages, items, columns), children first.
-
-    `crawl_ids` is a list of ids or a scalar subquery; bulk statements, so big crawls are never loaded.
-    """
-    for table in (Document, Link, Item, Screenshot):
-        session.execute(delete(table).where(table.crawl_id.in_(crawl_ids)))
-    session.execute(update(Column).where(Column.crawl_id.in_(crawl_ids)).values(parent_id=None))
-    session.execute(delete(Column).where(Column.crawl_id.in_(crawl_ids)))
-    session.execute(delete(Page).where(Page.crawl_id.in_(crawl_ids)))

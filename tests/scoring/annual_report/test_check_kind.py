@@ -14,6 +14,7 @@ from scoring.engine import score_run
 from scoring.rubric import find_rubric, load_rubric
 from xxgk.samples.annual_reports import build_report
 from xxgk.store import Column, Crawl, Document, Finding, Item, Page, Run, Score, Site, session_factory
+from xxgk.store.blobs import document_row
 
 
 def _site(s: Session, run: Run, name: str, url: str, kind: str) -> tuple[Crawl, Column]:
@@ -40,8 +41,9 @@ def _report(s: Session, crawl: Crawl, col: Column, title: str, url: str, publish
     s.add(it)
     s.flush()
     if body is not None:
-        s.add(Document(crawl_id=crawl.id, url=attachment or url, doc_type="html", title=title, role="annual_report",
-                       item_id=None if attachment else it.id, body=body))
+        s.add(Document(**document_row(s, {"crawl_id": crawl.id, "url": attachment or url, "doc_type": "html",
+                                           "title": title, "role": "annual_report",
+                                           "item_id": None if attachment else it.id, "body": body})))
     return it
 
 
