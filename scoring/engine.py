@@ -304,6 +304,7 @@ def score_batch(session: Session, rubric: Rubric, crawl_ids: list[int], matcher:
     crawls = {c.id: c for c in session.scalars(
         select(Crawl).where(Crawl.id.in_(crawl_ids)).options(joinedload(Crawl.site)))}
     batch = BatchRows.read(session, crawl_ids)
+    matcher.prime(c.name for cols in batch.columns.values() for c in cols)  # one cdist for the batch's names
     for crawl_id in crawl_ids:
         crawl = crawls[crawl_id]
         rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of, batch))
