@@ -143,6 +143,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sites", default="1000,5000,17500", help="Comma-separated site counts.")
     ap.add_argument("--no-doc", action="store_true", help="Do not update docs/benchmarks.md.")
+    ap.add_argument("--no-extra", action="store_true", help="Skip the xlsx and json row (slow; for quick rounds).")
     args = ap.parse_args()
     counts = [int(x) for x in args.sites.split(",") if x.strip()]
     t0 = time.perf_counter()
@@ -154,7 +155,7 @@ def main() -> None:
         for i, n in enumerate(counts):
             if results:
                 shutil.rmtree(results[-1]["out"], ignore_errors=True)  # only the largest N's report is kept
-            results.append(measure(source, n, work, extra_formats=i == 0))
+            results.append(measure(source, n, work, extra_formats=i == 0 and not args.no_extra))
             print(f"{n} sites: {format_row(results[-1])}", flush=True)
         open_ms = open_ranking(results[-1]["out"] / "index.html") if results else None
         largest = results[-1] if results else None

@@ -43,6 +43,7 @@ class Report:
     lang: str = "en"  # CSV header language (reports/formats/csv.py)
     method: dict[str, Any] = field(default_factory=dict)  # the 评估时点 and method box (reports/method.py)
     bulletin_sender: Any = None  # the 通报's sender, number, date, deadline (reports.bulletin.sender.SenderFile)
+    crawl_csv: Any = None  # the process writing columns.csv and items.csv, when one was started (reports.crawl_csv)
 
     @property
     def run(self) -> Run:

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from xxgk.store import Column, Crawl, Item, Page
+from xxgk.store import Column, Crawl, Item, Page, Site
 
 CHUNK_ROWS = 50_000
 
@@ -47,6 +47,15 @@ class CrawlRows:
         self.session, self.run_id = session, run_id
         self.crawl_site, self.site_names, self.site_urls = crawl_site, site_names, site_urls
         self._in_run = select(Crawl.id).where(Crawl.run_id == run_id).scalar_subquery()
+
+    @classmethod
+    def of_run(cls, session: Session, run_id: int) -> CrawlRows:
+        """The run's crawl rows with the site names and URLs `load_run` gives them (for a process of its own)."""
+        crawls = session.connection().execute(
+            select(Crawl.id, Site.id, Site.name, func.coalesce(Crawl.start_url, Site.url))
+            .join(Site, Crawl.site_id == Site.id).where(Crawl.run_id == run_id)).all()
+        return cls(session, run_id, {c[0]: c[1] for c in crawls}, {c[1]: c[2] for c in crawls},
+                   {c[1]: c[3] for c in crawls})
 
     def counts(self) -> dict[int, SiteCounts]:
         """Per site: its columns, its blank columns and its items (two grouped selects)."""
@@ -124,7 +133,7 @@ def _keyset(session: Session, stmt, key, names: list[str], rows: int) -> Iterato
     last = None
     while True:
         page = stmt.order_by(key).limit(rows) if last is None else stmt.where(key > last).order_by(key).limit(rows)
-        got = session.execute(page).all()
+        got = session.connection().execute(page).all()  # Core rows: no ORM result processing
         if not got:
             return
         last = got[-1][0]

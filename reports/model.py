@@ -91,8 +91,10 @@ def _matched_text(matched: list) -> str:
 
 
 def _frame(session: Session, stmt: Select, names: list[str]) -> pd.DataFrame:
-    """The rows of a Core select as a frame, built column-wise (no ORM object per row)."""
-    rows = session.execute(stmt).all()
+    """The rows of a Core select as a frame, built column-wise (no ORM object per row).
+
+    Executed on the session's connection: the ORM's result processing per row cost more than the read."""
+    rows = session.connection().execute(stmt).all()
     return pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
 
 
@@ -183,7 +185,8 @@ PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_typ
 def _evidence_pages(session: Session, run_id: int, crawls: list, findings: pd.DataFrame) -> pd.DataFrame:
     """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL.
 
-    One select over the run's pages, streamed, keeping only the cited ones and those with a screenshot.
+    One select over the run's pages' URLs, streamed, keeping only the cited ones and those with a
+    screenshot, then their other fields by id.
     Screenshots come from the `Screenshot` rows taken after scoring (and `Page.screenshot` of older
     stores); a screenshot of an evidence URL the crawl has no page for still gets its row."""
     wanted: set[str] = set()
@@ -192,20 +195,31 @@ def _evidence_pages(session: Session, run_id: int, crawls: list, findings: pd.Da
     if not wanted:
         return pd.DataFrame(columns=PAGE_COLUMNS)
     by_crawl = {c[0]: (c[3], c[1]) for c in crawls}
-    stmt = (select(Page.crawl_id, Page.url, Page.status, Page.fetched_at, Page.sha256, Page.content_type,
-                   Page.evidence_ref, Page.screenshot, Page.payload_ref, Page.payload_warc)
-            .join(Crawl, Page.crawl_id == Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.site_id, Page.id)
-            .execution_options(yield_per=10_000))
-    rows = []
     shots = {(crawl_id, url): path for crawl_id, url, path in session.execute(
         select(Screenshot.crawl_id, Screenshot.url, Screenshot.path).join(Crawl, Screenshot.crawl_id == Crawl.id)
         .where(Crawl.run_id == run_id, Screenshot.status == "ok", Screenshot.path.is_not(None)))}
-    for crawl_id, url, status, fetched, sha, ctype, ref, shot, payload_ref, payload_warc in session.execute(stmt):
+    # first only what decides whether a page is kept (a national run has millions of pages, few cited),
+    # then the kept pages' other fields by id, in the same (site, page id) order
+    keys = (select(Page.id, Page.crawl_id, Page.url, Page.screenshot).join(Crawl, Page.crawl_id == Crawl.id)
+            .where(Crawl.run_id == run_id).order_by(Crawl.site_id, Page.id).execution_options(yield_per=50_000))
+    kept: list[tuple[int, str | None]] = []
+    for page_id, crawl_id, url, shot in session.connection().execute(keys):
         shot = shots.pop((crawl_id, url), None) or shot
         if url in wanted or shot:
-            site_id, warc = by_crawl[crawl_id]
-            # an unchanged body is a revisit record; the archived copy is the one it refers to
-            rows.append((site_id, url, status, fetched, sha, ctype, payload_ref or ref, shot, payload_warc or warc))
+            kept.append((page_id, shot))
+    fields: dict[int, tuple] = {}
+    for start in range(0, len(kept), 500):
+        ids = [page_id for page_id, _shot in kept[start:start + 500]]
+        for row in session.connection().execute(
+                select(Page.id, Page.crawl_id, Page.url, Page.status, Page.fetched_at, Page.sha256, Page.content_type,
+                       Page.evidence_ref, Page.payload_ref, Page.payload_warc).where(Page.id.in_(ids))):
+            fields[row[0]] = tuple(row[1:])
+    rows = []
+    for page_id, shot in kept:
+        crawl_id, url, status, fetched, sha, ctype, ref, payload_ref, payload_warc = fields[page_id]
+        site_id, warc = by_crawl[crawl_id]
+        # an unchanged body is a revisit record; the archived copy is the one it refers to
+        rows.append((site_id, url, status, fetched, sha, ctype, payload_ref or ref, shot, payload_warc or warc))
     for (crawl_id, url), path in shots.items():
         if url in wanted and crawl_id in by_crawl:
             site_id, warc = by_crawl[crawl_id]

@@ -16,9 +16,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from reports import crawl_csv
 from reports import formats as registry
 from reports.context import Report, build_report
 from reports.formats import csv as csv_format
+from xxgk.store import Run
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +63,21 @@ def render_report(session: Session, run_id: int, rubric_id: str | None, out_dir:
     """
     chosen = parse_formats(formats)
     csv_format.check_lang(lang)
-    report = build_report(session, run_id, rubric_id, compare=compare, assertions=assertions)
-    report.lang = lang
-    report.bulletin_sender = bulletin_sender
-    if bulletin is None:
-        bulletin = "bulletin" in chosen or bool(report.bulletins)
-    wanted = (set(chosen) | {"bulletin"}) if bulletin else (set(chosen) - {"bulletin"})
-    return write_report(report, out_dir, [n for n in registry.names() if n in wanted])
+    pending = None
+    if "csv" in chosen and session.get(Run, run_id) is not None:  # the crawl CSVs, beside the rest (large runs)
+        pending = crawl_csv.start(session, run_id, Path(out_dir), csv_format.ZH_HEADERS if lang == "zh" else None)
+    try:
+        report = build_report(session, run_id, rubric_id, compare=compare, assertions=assertions)
+        report.lang = lang
+        report.bulletin_sender = bulletin_sender
+        report.crawl_csv = pending
+        if bulletin is None:
+            bulletin = "bulletin" in chosen or bool(report.bulletins)
+        wanted = (set(chosen) | {"bulletin"}) if bulletin else (set(chosen) - {"bulletin"})
+        return write_report(report, out_dir, [n for n in registry.names() if n in wanted])
+    finally:
+        if pending is not None:
+            pending.cancel()  # a no-op once the CSV format has waited for it
 
 
 def render_formats(session: Session, run_id: int, rubric_id: str | None, out_dir: Path | str,

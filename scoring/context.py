@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring.coverage import Coverage, of_crawl
+from scoring.batch_rows import rows_by_crawl
+from scoring.coverage import Coverage, CrawlPages, crawl_pages, of_crawl
 from scoring.match import Match, Matcher, normalize
 from scoring.schema import RubricItem
 from xxgk.store import Column, Crawl, Item, Link, Page, Run, Site
@@ -43,25 +44,27 @@ def _name_has(name: str, terms: tuple[str, ...]) -> bool:
     return any(normalize(t) in n for t in terms if normalize(t))
 
 
-def _plain_class(model: type) -> type:
-    """A slotted record class with the model's column attributes (read-only use, no ORM state)."""
-    names = [c.key for c in model.__mapper__.column_attrs]
-    return make_dataclass(f"Plain{model.__name__}", names, slots=True, eq=False)
-
-
-_PLAIN: dict[type, type] = {}
-
-
 def crawl_rows(session: Session, model: type, crawl_id: int) -> list[Any]:
     """A crawl's `Column` or `Item` rows, ordered by id, as plain records with the model's attributes.
 
     Checks only read them; an ORM object per row (identity map, change tracking) cost scoring more
     than the checks themselves at national size.
     """
-    plain = _PLAIN.get(model) or _PLAIN.setdefault(model, _plain_class(model))
-    attrs = [getattr(model, c.key) for c in model.__mapper__.column_attrs]
-    rows = session.execute(select(*attrs).where(model.crawl_id == crawl_id).order_by(model.id))
-    return [plain(*row) for row in rows]
+    return rows_by_crawl(session, model, [crawl_id])[crawl_id]
+
+
+@dataclass
+class BatchRows:
+    """A batch of crawls' columns, items and page facts, read with one select per table."""
+
+    columns: dict[int, list[Any]]
+    items: dict[int, list[Any]]
+    pages: dict[int, CrawlPages]
+
+    @classmethod
+    def read(cls, session: Session, crawl_ids: list[int]) -> BatchRows:
+        return cls(rows_by_crawl(session, Column, crawl_ids), rows_by_crawl(session, Item, crawl_ids),
+                   crawl_pages(session, crawl_ids))
 
 
 @dataclass
@@ -76,20 +79,23 @@ class SiteContext:
     session: Session | None = None
     as_of: dt.date = dt.date(1970, 1, 1)
     _cache: dict[str, object] = field(default_factory=dict)
+    page_facts: CrawlPages | None = None  # read with its batch, when scored in one
 
     @classmethod
-    def load(cls, session: Session, crawl: Crawl, matcher: Matcher, as_of: dt.date | None = None) -> SiteContext:
+    def load(cls, session: Session, crawl: Crawl, matcher: Matcher, as_of: dt.date | None = None,
+             batch: BatchRows | None = None) -> SiteContext:
         """Read the crawl's columns and items (ordered by id, so scoring is deterministic).
 
         `as_of` overrides the run's audit date (a scoring process that cannot see the caller's
-        uncommitted run settings is handed the date instead).
+        uncommitted run settings is handed the date instead); `batch` holds the rows already read
+        for a batch of crawls including this one.
         """
-        cols = crawl_rows(session, Column, crawl.id)
-        items = crawl_rows(session, Item, crawl.id)
+        if batch is None:
+            batch = BatchRows.read(session, [crawl.id])
         if as_of is None:
             as_of = audit_date(session.get(Run, crawl.run_id))
-        return cls(crawl=crawl, site=crawl.site, matcher=matcher, columns=cols, items=items, session=session,
-                   as_of=as_of)
+        return cls(crawl=crawl, site=crawl.site, matcher=matcher, columns=batch.columns[crawl.id],
+                   items=batch.items[crawl.id], session=session, as_of=as_of, page_facts=batch.pages[crawl.id])
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -99,7 +105,7 @@ class SiteContext:
     @cached_property
     def coverage(self) -> Coverage:
         """How much of the site the crawl saw (measured from the store and kept on the crawl)."""
-        return of_crawl(self.session, self.crawl, self.columns, self.items)
+        return of_crawl(self.session, self.crawl, self.columns, self.items, self.page_facts)
 
     @cached_property
     def pages(self) -> list[Page]:

@@ -55,25 +55,54 @@ class Coverage:
         return text + (f"；抓取上限：{self.budget}" if self.budget else "")
 
 
+@dataclass
+class CrawlPages:
+    """What coverage reads of a crawl's pages and links (one crawl's share of a batch read)."""
+
+    kinds: dict[str | None, int] = field(default_factory=dict)  # fetched (2xx/3xx) pages per kind
+    urls: set[str] = field(default_factory=set)  # every page URL
+    unclassified: set[str] = field(default_factory=set)  # page URLs classified as nothing
+    targets: set[str] = field(default_factory=set)  # on-scope, non-empty link targets
+
+
+def crawl_pages(session: Session, crawl_ids: Sequence[int]) -> dict[int, CrawlPages]:
+    """Each crawl's `CrawlPages`, read with one select over pages and one over links for all of them."""
+    out = {cid: CrawlPages() for cid in crawl_ids}
+    if not out:
+        return out
+    for cid, url, kind, status in session.execute(
+            select(Page.crawl_id, Page.url, Page.kind, Page.status).where(Page.crawl_id.in_(list(out)))):
+        own = out[cid]
+        own.urls.add(url)
+        if kind == "unclassified":
+            own.unclassified.add(url)
+        if status is not None and 200 <= status < 400:
+            own.kinds[kind] = own.kinds.get(kind, 0) + 1
+    for cid, url in session.execute(select(Link.crawl_id, Link.to_url).where(
+            Link.crawl_id.in_(list(out)), Link.offsite.is_(False), Link.kind != "empty")):
+        out[cid].targets.add(url)
+    return out
+
+
 def measure(session: Session, crawl: Crawl, columns: Sequence[Column] | None = None,
-            items: Sequence[Item] | None = None) -> Coverage:
+            items: Sequence[Item] | None = None, pages: CrawlPages | None = None) -> Coverage:
     """The crawl's coverage, read from its pages, links, columns and items.
 
-    `columns` and `items`, when the caller already holds all of the crawl's, are used instead of
-    reading them again (scoring has them loaded for the checks).
+    `columns`, `items` and `pages`, when the caller already holds all of the crawl's (scoring reads
+    them for a batch of crawls at once), are used instead of reading them again.
     """
     cid = crawl.id
-    kinds = dict(session.execute(select(Page.kind, func.count(Page.id)).where(
-        Page.crawl_id == cid, Page.status >= 200, Page.status < 400).group_by(Page.kind)).all())
+    if pages is None:
+        pages = crawl_pages(session, [cid])[cid]
+    kinds = pages.kinds
     cov = Coverage()
     cov.pages_fetched = sum(n for k, n in kinds.items() if k not in ("attachment", "check"))
     cov.pages_classified = sum(n for k, n in kinds.items() if k in CLASSIFIED)
     cov.pages_unclassified = kinds.get("unclassified", 0)
-    targets = set(session.scalars(select(Link.to_url).where(
-        Link.crawl_id == cid, Link.offsite.is_(False), Link.kind != "empty")))
+    targets = pages.targets
     cov.links_seen = len(targets)
     if targets:
-        seen = set(session.scalars(select(Page.url).where(Page.crawl_id == cid)))
+        seen = set(pages.urls)
         seen |= ({it.url for it in items} if items is not None
                  else set(session.scalars(select(Item.url).where(Item.crawl_id == cid))))
         cov.links_unvisited = len(targets - seen)
@@ -87,8 +116,7 @@ def measure(session: Session, crawl: Crawl, columns: Sequence[Column] | None = N
     empty = [c for c in leaves if not (c.item_count or c.has_content or c.id in counted)]
     cov.empty_columns = len(empty)
     if empty:
-        unknown = set(session.scalars(select(Page.url).where(Page.crawl_id == cid, Page.kind == "unclassified")))
-        cov.empty_unrecognised = sum(1 for c in empty if c.url in unknown)
+        cov.empty_unrecognised = sum(1 for c in empty if c.url in pages.unclassified)
     cov.items = len(items) if items is not None else session.scalar(
         select(func.count(Item.id)).where(Item.crawl_id == cid)) or 0
     stop = crawl.stop_reason or ""
@@ -116,15 +144,15 @@ def judge(cov: Coverage) -> Coverage:
 
 
 def of_crawl(session: Session | None, crawl: Crawl, columns: Sequence[Column] | None = None,
-             items: Sequence[Item] | None = None) -> Coverage:
+             items: Sequence[Item] | None = None, pages: CrawlPages | None = None) -> Coverage:
     """The crawl's coverage (measured and kept on `Crawl.coverage` when a session is at hand)."""
     if session is None:
         stored = crawl.coverage or {}
         return Coverage(**{k: v for k, v in stored.items() if k in Coverage.__dataclass_fields__})
-    cov = measure(session, crawl, columns, items)
+    cov = measure(session, crawl, columns, items, pages)
     if crawl.coverage != cov.as_dict():
         crawl.coverage = cov.as_dict()
     return cov
 
 
-__all__ = ["REASON", "Coverage", "judge", "measure", "of_crawl"]
+__all__ = ["REASON", "Coverage", "CrawlPages", "crawl_pages", "judge", "measure", "of_crawl"]

@@ -27,12 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 import scoring.checks  # noqa: F401  (registers the bundled check kinds)
 from scoring.absence import add_absence
 from scoring.checks.registry import get_check_def
-from scoring.context import SiteContext, audit_date
+from scoring.context import BatchRows, SiteContext, audit_date
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
 from scoring.rates import EXCLUDED, rate_of
@@ -167,16 +167,17 @@ def _applicability(rubric: Rubric, ctx: SiteContext) -> CheckOutcome | None:
 
 
 def judge_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher | None = None,
-                as_of: dt.date | None = None) -> SiteResult:
+                as_of: dt.date | None = None, batch: BatchRows | None = None) -> SiteResult:
     """Run the rubric's checks on one crawl (one site of a run) and combine them by the rubric's method.
 
-    `as_of` is the audit date (default: the run's, see `scoring.context.audit_date`).
+    `as_of` is the audit date (default: the run's, see `scoring.context.audit_date`); `batch` the
+    crawl rows already read for a batch of crawls including this one.
     """
     if rubric.method not in METHODS:
         raise UserError(f"scoring method {rubric.method!r} is not implemented "
                         f"(available: {', '.join(METHODS)})", field="method")
     matcher = matcher or Matcher(rubric)
-    ctx = SiteContext.load(session, crawl, matcher, as_of)
+    ctx = SiteContext.load(session, crawl, matcher, as_of, batch)
     na = _applicability(rubric, ctx)
     outcomes = [(s, i, CheckOutcome(na.kind, na.status, message=na.message, reason=na.reason)
                  if na is not None else run_checks(ctx, i)) for s, i in rubric.items()]
@@ -204,11 +205,12 @@ def result_rows(crawl: Crawl, rubric: Rubric, result: SiteResult) -> tuple[list[
 
 
 def write_results(session: Session, findings: list[dict], scores: list[dict]) -> None:
-    """Insert findings and scores in bulk: one multi-row statement per table instead of a row per object."""
+    """Insert findings and scores in bulk: one Core executemany per table (no ORM bookkeeping per row)."""
+    conn = session.connection()
     if findings:
-        session.execute(insert(Finding), findings)
+        conn.execute(insert(Finding.__table__), findings)
     if scores:
-        session.execute(insert(Score), scores)
+        conn.execute(insert(Score.__table__), scores)
 
 
 def clear_results(session: Session, run_id: int, rubric_id: str, site_id: int | None = None) -> None:
@@ -299,9 +301,13 @@ def score_batch(session: Session, rubric: Rubric, crawl_ids: list[int], matcher:
     """Judge a batch of crawls: their `Finding` and `Score` rows, in crawl order."""
     findings: list[dict] = []
     scores: list[dict] = []
+    crawls = {c.id: c for c in session.scalars(
+        select(Crawl).where(Crawl.id.in_(crawl_ids)).options(joinedload(Crawl.site)))}
+    batch = BatchRows.read(session, crawl_ids)
+    matcher.prime(c.name for cols in batch.columns.values() for c in cols)  # one cdist for the batch's names
     for crawl_id in crawl_ids:
-        crawl = session.get(Crawl, crawl_id)
-        rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of))
+        crawl = crawls[crawl_id]
+        rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of, batch))
         findings += rows[0]
         scores += rows[1]
         log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from scoring.schema import Rubric, RubricItem
 from xxgk.namenorm import normalize  # noqa: F401  re-exported: the matcher's callers name it here
@@ -44,6 +44,7 @@ _norm = lru_cache(maxsize=CACHE_NAMES)(normalize)
 
 PASS_SCORE = 90.0
 REVIEW_SCORE = 75.0
+RATIO_FLOOR = 50.0  # below 55 `similarity` is the plain ratio (no word-order pass): kept with a margin
 
 EXACT = "exact"
 ALIAS = "alias"
@@ -199,6 +200,29 @@ class Matcher:
         self._own_terms: dict[str, list[_Term]] = {it.item.id: it.terms for it in self.items}
         self._own_items: dict[str, RubricItem] = {it.item.id: it.item for it in self.items}
         self._near: dict[tuple[str, str], tuple[float, str]] = {}  # (item id, name) → nearest score, term
+        self._term_norms: list[str] = sorted({t.norm for it in self.items for t in it.terms if t.norm})
+        self._near_terms: dict[str, frozenset[str]] = {}  # column name → terms whose ratio may matter
+
+    def prime(self, names: Iterable[str]) -> None:
+        """Score a batch's distinct column names against every rubric term in one `cdist` call.
+
+        A pair whose plain ratio is below RATIO_FLOOR and where neither name holds the other can never
+        reach REVIEW_SCORE (`similarity` returns that ratio, or 0), so `_score` skips it; the pairs left
+        are scored by `similarity` exactly as before. Names seen before are not scored again."""
+        fresh = list(dict.fromkeys(n for n in (_norm(x) for x in names) if n and n not in self._near_terms))
+        if not fresh or not self._term_norms:
+            return
+        if len(self._near_terms) >= CACHE_NAMES:
+            self._near_terms.clear()
+        ratios = process.cdist(fresh, self._term_norms, scorer=fuzz.ratio, score_cutoff=RATIO_FLOOR)
+        for norm, row in zip(fresh, ratios, strict=True):
+            self._near_terms[norm] = frozenset(self._term_norms[j] for j in row.nonzero()[0])
+
+    def _may_reach_review(self, norm: str, term: str) -> bool:
+        """False only for a pair `similarity` would score below REVIEW_SCORE (see `prime`)."""
+        if norm not in self._near_terms:
+            self.prime([norm])
+        return term in self._near_terms.get(norm, frozenset()) or term in norm or norm in term
 
     def _item_terms(self, item: RubricItem) -> list[_Term]:
         """The item's candidate terms: the rubric's own, or built afresh for an item from elsewhere."""
@@ -250,8 +274,10 @@ class Matcher:
                     continue
                 if norm == term.norm:
                     cand = (100.0, term.how, term)
-                else:
+                elif self._may_reach_review(norm, term.norm):
                     cand = (similarity(norm, term.norm), FUZZY, term)
+                else:  # below REVIEW_SCORE whatever similarity says, so never kept (see `prime`)
+                    cand = (0.0, FUZZY, term)
                 if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] != FUZZY
                                                          and best[1] == FUZZY):
                     best = cand

@@ -12,9 +12,9 @@ import pandas as pd
 
 from reports.cells import write_csv
 from reports.context import Report
-from reports.crawl_rows import write_chunks
+from reports.crawl_csv import write_crawl_csvs
 from reports.formats.base import Format
-from reports.model import COLUMN_COLUMNS, FINDING_COLUMNS, ITEM_COLUMNS, SCORE_COLUMNS
+from reports.model import FINDING_COLUMNS, SCORE_COLUMNS
 from xxgk.errors import UserError
 
 # `--lang zh`: the same columns in the same order under Chinese heads, for readers rather than scripts
@@ -41,7 +41,8 @@ def check_lang(lang: str) -> None:
 def write(report: Report, out_dir: Path) -> list[Path]:
     """The four CSVs (UTF-8 with BOM for Excel); scores.csv also has each site's rank.
 
-    columns.csv and items.csv are streamed from the store chunk by chunk (see reports.crawl_rows).
+    columns.csv and items.csv are streamed from the store chunk by chunk (see reports.crawl_rows), by the
+    process `render_report` started for them when the run is large (reports.crawl_csv), else here.
     """
     data = report.data
     headers = ZH_HEADERS if report.lang == "zh" else None
@@ -51,10 +52,14 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     }
     if headers:
         frames = {name: frame.rename(columns=headers) for name, frame in frames.items()}
-    rows = data.crawl_rows
-    return [write_chunks(rows.column_chunks(), COLUMN_COLUMNS, out_dir / "columns.csv", headers),
-            write_chunks(rows.item_chunks(), ITEM_COLUMNS, out_dir / "items.csv", headers),
-            *(write_csv(frame, out_dir / name) for name, frame in frames.items())]
+    tables = [write_csv(frame, out_dir / name) for name, frame in frames.items()]
+    pending, report.crawl_csv = report.crawl_csv, None
+    crawl = None
+    if pending is not None:
+        crawl = pending.wait() if pending.out_dir == out_dir else pending.cancel()
+    if crawl is None:
+        crawl = write_crawl_csvs(data.crawl_rows, out_dir, headers)
+    return [*crawl, *tables]
 
 
 def _scores_with_rank(scores: pd.DataFrame, ranking_table: pd.DataFrame | None) -> pd.DataFrame:

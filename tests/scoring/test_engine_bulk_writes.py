@@ -74,3 +74,43 @@ def test_findings_go_in_bulk_and_crawl_rows_leave_the_session(session, monkeypat
     assert sum(inserts) == 6 * 50
     assert len(inserts) == 2, "one multi-row insert per batch of 3 sites"
     assert not [o for o in session.identity_map.values() if isinstance(o, Column | Item)]
+
+
+def test_a_batch_reads_each_crawl_table_once_not_once_per_site(session, monkeypatch):
+    rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
+    monkeypatch.setattr(engine, "BATCH_SITES", 3)
+    run_id = _store(session, 6)
+    session.expunge_all()
+    selects: dict[str, int] = {}
+    conn = session.connection()
+
+    @event.listens_for(conn, "before_cursor_execute")
+    def _count(_c, _cur, statement, _params, _ctx, _many):  # noqa: ANN001
+        head = statement.lstrip().upper()
+        for table in ("COLUMNS", "ITEMS", "PAGES", "LINKS", "CRAWLS"):
+            if head.startswith("SELECT") and f"FROM {table}" in head.split("WHERE")[0]:
+                selects[table] = selects.get(table, 0) + 1
+
+    score_run(session, run_id, rubric)
+    # two batches of 3 sites: one select per table and batch (crawls: the run's ids, then each batch)
+    assert selects == {"COLUMNS": 2, "ITEMS": 2, "PAGES": 2, "LINKS": 2, "CRAWLS": 3}
+
+
+def _full_rows(session, run_id):
+    return [tuple(r) for r in session.execute(
+        select(Finding.site_id, Finding.item_id, Finding.status, Finding.credit, Finding.points, Finding.message,
+               Finding.reason, Finding.evidence, Finding.matched, Finding.details)
+        .where(Finding.run_id == run_id).order_by(Finding.id))]
+
+
+def test_batched_findings_equal_site_by_site_findings(session, monkeypatch):
+    """The batch read hands each site exactly the rows a site-by-site read gives it."""
+    rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
+    monkeypatch.setattr(engine, "BATCH_SITES", 4)
+    run_id = _store(session, 5)
+    score_run(session, run_id, rubric)
+    batched = _full_rows(session, run_id)
+    engine.clear_results(session, run_id, rubric.id)
+    for crawl in session.scalars(select(Crawl).where(Crawl.run_id == run_id).order_by(Crawl.id)):
+        engine.score_crawl(session, crawl, rubric)
+    assert _full_rows(session, run_id) == batched and len(batched) == 5 * 50

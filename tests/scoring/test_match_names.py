@@ -173,3 +173,25 @@ def test_fragment_of_a_term_is_never_confident(matcher: Matcher) -> None:
     # 学生管理规定 is a fragment of 留学生管理规定 (item 48) but means something else
     assert _items(matcher, "学生管理规定") == set()
     assert all(not m.confident for m in matcher.match_column("学生管理规定"))
+
+
+def test_bulk_prefilter_changes_no_column_score(monkeypatch):
+    """`Matcher.prime`'s cdist skips only pairs that could never reach REVIEW_SCORE: every score is kept."""
+    import scoring.match as match
+    from scoring.rubric import find_rubric, load_rubric
+
+    rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
+    names = [t.text for it in match.Matcher(rubric).items for t in it.terms]
+    names += ["2024年招生章程", "招聘信息", "信息公开规章制度", "工作报告教代会", "中外合作办学", "学生管理规定",
+              "财务预算", "决算公开", "本科生招生", "研究生招生简章", "学校概况", "校务公开", "其他"]
+    names += [n[:-1] for n in names if len(n) > 3] + [n + "情况" for n in names]
+    primed = match.Matcher(rubric)
+    primed.prime(names)
+    pairs = [(match._norm(n), t.norm) for n in names for it in primed.items for t in it.terms]
+    skipped = sum(1 for n, t in pairs if n != t and not primed._may_reach_review(n, t))
+    assert skipped > len(pairs) // 2, "the prefilter should spare most similarity calls"
+    with_prefilter = [primed._score(match._norm(n), [match._norm(n)]) for n in names]
+    monkeypatch.setattr(match.Matcher, "_may_reach_review", lambda *_a: True)
+    plain = match.Matcher(rubric)
+    assert with_prefilter == [plain._score(match._norm(n), [match._norm(n)]) for n in names]
+    assert sum(1 for r in with_prefilter if r) > 50
