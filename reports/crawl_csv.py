@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from reports.crawl_rows import COLUMN_COLUMNS, ITEM_COLUMNS, CrawlRows, write_chunks
 from xxgk.store import Crawl
-from xxgk.store.session import read_only_engine
+from xxgk.store.session import read_only_engine, shared_url
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +64,6 @@ class PendingCsv:
             (self.out_dir / name).unlink(missing_ok=True)
 
 
-def _db_url(session: Session) -> str | None:
-    """The URL another process can open to read the same store, or None (an in-memory SQLite)."""
-    url = session.get_bind().url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        return None
-    return url.render_as_string(hide_password=False)
-
-
 def _uncommitted_sqlite_writes(session: Session) -> bool:
     """Whether this session holds SQLite writes another connection cannot see yet."""
     conn = session.connection()
@@ -82,7 +74,7 @@ def _uncommitted_sqlite_writes(session: Session) -> bool:
 
 def start(session: Session, run_id: int, out_dir: Path, headers: dict[str, str] | None) -> PendingCsv | None:
     """Start writing the run's crawl CSVs in a forked process, or None when they are written in-process."""
-    url = _db_url(session)
+    url = shared_url(session)
     if url is None or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     if session.query(Crawl.id).filter(Crawl.run_id == run_id).count() < PARALLEL_SITES:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from scoring.schema import Rubric
-from xxgk.store.session import read_only_engine
+from xxgk.store.session import read_only_engine, shared_url
 
 PARALLEL_MIN_SITES = 400  # below this, starting the processes costs more than it saves
 MAX_PROCESSES = 8
@@ -42,19 +42,11 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _db_url(session: Session) -> str | None:
-    """The URL other processes can open to read the same store, or None (an in-memory SQLite)."""
-    url = session.get_bind().url
-    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-        return None
-    return url.render_as_string(hide_password=False)
-
-
 def scoring_processes(session: Session, processes: int | None, n_sites: int) -> int:
     """How many processes to score with: `processes` when given, else every core for a large run."""
     if processes is not None:
-        return max(1, processes) if _db_url(session) else 1
-    if n_sites < PARALLEL_MIN_SITES or _db_url(session) is None:
+        return max(1, processes) if shared_url(session) else 1
+    if n_sites < PARALLEL_MIN_SITES or shared_url(session) is None:
         return 1
     return max(1, min(_cores(), MAX_PROCESSES))
 
@@ -69,7 +61,7 @@ def scored_batches(session: Session, rubric: Rubric, batches: list[list[int]], a
     `judge(session, rubric, crawl_ids, matcher, as_of)` gives a batch's finding and score rows
     (`scoring.engine.score_batch`, handed in so this module does not import the engine).
     """
-    url = _db_url(session)
+    url = shared_url(session)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(processes, len(batches)) or 1, mp_context=ctx,
                              initializer=_start_worker, initargs=(url, rubric, as_of, judge)) as pool:

@@ -50,6 +50,14 @@ def read_only_engine(url: str) -> Engine:
     return engine
 
 
+def shared_url(session: Session) -> str | None:
+    """The URL another process can open to read the session's store, or None (an in-memory SQLite)."""
+    url = session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
 def _sqlite_pragmas(engine: Engine, *pragmas: str) -> None:
     """Run `PRAGMA …` for each of `pragmas` on every new connection of a SQLite engine (nothing elsewhere)."""
     if engine.dialect.name != "sqlite":
