@@ -2,7 +2,7 @@
 
 The crawl rows are most of a national store (17,500 sites × hundreds of items) and their CSVs
 depend on nothing else the report computes, yet written after the HTML they were a long stretch on
-one core. A run of `PARALLEL_SITES` or more sites on a file or server store (whose rows are
+one core. A run of `reports.site_pages.PARALLEL_SITES` or more sites on a file or server store (whose rows are
 committed, as for parallel scoring) has them written by a forked process of its own, started before
 the findings are read; the CSV format waits for it. The child opens its own read-only connection
 (no connection crosses the fork) and writes the very bytes an in-process write gives. Small runs,
@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from reports.crawl_rows import COLUMN_COLUMNS, ITEM_COLUMNS, CrawlRows, write_chunks
+from reports.site_pages import forking_pays
 from xxgk.store import Crawl
 from xxgk.store.session import read_only_engine, shared_url
 
 log = logging.getLogger(__name__)
 
-PARALLEL_SITES = 400  # below this, a process of its own costs more than it saves
 FILES = ("columns.csv", "items.csv")
 
 
@@ -75,9 +74,7 @@ def _uncommitted_sqlite_writes(session: Session) -> bool:
 def start(session: Session, run_id: int, out_dir: Path, headers: dict[str, str] | None) -> PendingCsv | None:
     """Start writing the run's crawl CSVs in a forked process, or None when they are written in-process."""
     url = shared_url(session)
-    if url is None or (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    if session.query(Crawl.id).filter(Crawl.run_id == run_id).count() < PARALLEL_SITES:
+    if url is None or not forking_pays(session.query(Crawl.id).filter(Crawl.run_id == run_id).count()):
         return None
     if session.new or session.dirty or session.deleted or _uncommitted_sqlite_writes(session):
         return None

@@ -23,12 +23,15 @@ def _render_slice(bounds: tuple[int, int]) -> list[str]:
     return [str(_RENDER(i)) for i in range(*bounds)]
 
 
+def forking_pays(count: int) -> bool:
+    """Whether work over `count` sites is worth forked processes: a large run, several cores, and fork."""
+    return (count >= PARALLEL_SITES and (os.cpu_count() or 1) >= 2
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
 def workers_for(count: int) -> int:
     """How many worker processes render `count` site pages (0: render them in this process)."""
-    cores = os.cpu_count() or 1
-    if count < PARALLEL_SITES or cores < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    return cores
+    return (os.cpu_count() or 1) if forking_pays(count) else 0
 
 
 def write_pages(render: Callable[[int], Path], count: int) -> list[Path]:

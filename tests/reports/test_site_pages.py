@@ -78,11 +78,11 @@ def test_crawl_csvs_written_by_their_own_process_are_the_same_bytes(tmp_path, mo
     started: list[object] = []
     real_start = crawl_csv.start
     monkeypatch.setattr(crawl_csv, "start", lambda *a: started.append(real_start(*a)) or started[-1])
-    monkeypatch.setattr(crawl_csv, "PARALLEL_SITES", 10**9)
+    monkeypatch.setattr(site_pages, "PARALLEL_SITES", 10**9)
     serial = _folder(store.db_url, store.runs[-1], tmp_path / "serial", lang)
     assert started == [None]
-    monkeypatch.setattr(crawl_csv, "PARALLEL_SITES", 1)
-    monkeypatch.setattr(crawl_csv.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(site_pages, "PARALLEL_SITES", 1)
+    monkeypatch.setattr(site_pages.os, "cpu_count", lambda: 2)
     forked = _folder(store.db_url, store.runs[-1], tmp_path / "forked", lang)
     assert started[-1] is not None and started[-1].process.exitcode == 0
     assert b"alert" in serial["items.csv"] and serial["columns.csv"].count(b"\n") == 1 + 2 * 5
@@ -91,12 +91,12 @@ def test_crawl_csvs_written_by_their_own_process_are_the_same_bytes(tmp_path, mo
 
 def test_a_failed_report_leaves_no_crawl_csvs(tmp_path, monkeypatch) -> None:
     from bench.synthetic import make_store
-    from reports import crawl_csv, render
+    from reports import render
 
     store = make_store(f"sqlite:///{tmp_path / 's.sqlite'}", n_sites=3, n_runs=1, evidence_dir=tmp_path / "ev")
     _with_crawl_rows(store.db_url)
-    monkeypatch.setattr(crawl_csv, "PARALLEL_SITES", 1)
-    monkeypatch.setattr(crawl_csv.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(site_pages, "PARALLEL_SITES", 1)
+    monkeypatch.setattr(site_pages.os, "cpu_count", lambda: 2)
 
     def broken(*_a, **_k):
         raise RuntimeError("model failed")
