@@ -39,7 +39,7 @@ from crawler.distributed.queue import ForeignEntry
 from crawler.distributed.rqueue import STAGE_HOST, Child, Popped, RequestQueue
 from crawler.distributed.rspider import SharedPortalSpider
 from crawler.distributed.rwriter import finalize, open_crawl, write_records
-from crawler.distributed.store_ops import token_of
+from crawler.distributed.store_ops import seeded_by
 from crawler.scope import SITE_SPIDERS
 from crawler.settings import browser_enabled
 from crawler.spiders.portal import use_lazy_browser
@@ -106,8 +106,8 @@ class Dispatcher:
             site = s.get(Site, crawl.site_id) if crawl is not None else None
             run = s.get(Run, run_id)
             crawl_settings = CrawlSettings.of_run(run.config if run else None, run_id=run_id)
-        seeded = self.queue.r.get(self.queue.crawl_key(crawl_id, "seed"))
-        if seeded is not None and (crawl is None or crawl.run_id != run_id or seeded.decode() != token_of(run_id, run)):
+        mark = self.queue.r.get(self.queue.crawl_key(crawl_id, "seed"))
+        if not seeded_by(mark.decode() if mark is not None else None, crawl, run_id, run):
             raise ForeignEntry(self.queue.ns, crawl_id)
         if crawl is None or site is None or crawl.status in (CRAWL_DONE, CRAWL_FAILED):
             return None

@@ -84,13 +84,19 @@ def run_token(db_url: str, run_id: int) -> str:
 
 
 def seeded_here(db_url: str, crawl_id: int, run_id: int, mark: str | None) -> bool:
-    """Whether a queued crawl was seeded from this store: its crawl row is of that run, and the seeding
-    mark (None or "1": queued before marks named runs) is this store's `run_token`."""
+    """Whether a queued crawl was seeded from this store (`seeded_by`, its rows read here)."""
     if mark is None or mark == "1":
         return True
     with session_factory(db_url).begin() as s:
-        crawl = s.get(Crawl, crawl_id)
-        return crawl is not None and crawl.run_id == run_id and mark == token_of(run_id, s.get(Run, run_id))
+        return seeded_by(mark, s.get(Crawl, crawl_id), run_id, s.get(Run, run_id))
+
+
+def seeded_by(mark: str | None, crawl: Crawl | None, run_id: int, run: Run | None) -> bool:
+    """Whether a queued crawl's seeding mark is this store's: its crawl row is of that run, and the mark
+    is the run's `run_token` (None or "1": queued before marks named runs, taken as this store's)."""
+    if mark is None or mark == "1":
+        return True
+    return crawl is not None and crawl.run_id == run_id and mark == token_of(run_id, run)
 
 
 def token_of(run_id: int, run: Run | None) -> str:
