@@ -262,9 +262,13 @@ class RequestQueue:
         self.commit(crawl_id, "", [], [Child(f"{crawl_id}:stage:0", STAGE_HOST, STAGE_SCORE, "", raw)])
         return True
 
+    def crawl_keys(self, crawl_id: int) -> list[str]:
+        """Every shared-state key of one crawl (its counters, dupefilter, seeding mark and crawl state)."""
+        return [k.decode() for k in self.r.scan_iter(match=self.crawl_key(crawl_id, "*"), count=1000)]
+
     def forget_crawl(self, crawl_id: int) -> int:
-        """Delete every shared-state key of one crawl (its counters, dupefilter and crawl state)."""
-        keys = list(self.r.scan_iter(match=self.crawl_key(crawl_id, "*"), count=500))
+        """Delete every shared-state key of one crawl."""
+        keys = self.crawl_keys(crawl_id)
         return int(self.r.delete(*keys)) if keys else 0
 
     # ---- consumer ----------------------------------------------------------------------------

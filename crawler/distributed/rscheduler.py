@@ -237,8 +237,7 @@ class Dispatcher:
                     finalize(s, spider)
             ops = spider.take_ops()
             if finalizing:
-                ops += [["EXPIRE", k.decode(), 86400]
-                        for k in spider.state.r.scan_iter(spider.state.key("*"), count=1000)]
+                ops += [["EXPIRE", k, 86400] for k in self.queue.crawl_keys(ctx.crawl_id)]
             got = self.queue.commit(ctx.crawl_id, entry_id, ops, [self.child(ctx, c) for c in children],
                                     token=self.leases.get(entry_id))
         except Exception:  # the lease runs out and another worker (or this one) retries the entry
