@@ -15,10 +15,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
-# Debian packages (never Playwright's own browser download): Chromium for rendering, screenshots and PDF;
+# Debian packages (never Playwright's own browser download): Chromium for screenshots and PDF, its
+# headless shell (same engine, half the memory) for rendering crawled pages;
 # a CJK font for generated PDFs; PostgreSQL and Redis servers that tests start on 127.0.0.1.
 # Installed only when missing.
-DEBIAN_PACKAGES := chromium fonts-wqy-microhei postgresql redis-server
+DEBIAN_PACKAGES := chromium chromium-headless-shell fonts-wqy-microhei postgresql redis-server
 chromium:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

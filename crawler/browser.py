@@ -16,7 +16,8 @@ in a process (`context_slots`) and closes a context as soon as it has no page le
 
 Across processes: a local audit's crawl workers share two `PageBudget`s (pools of lock files), so at
 most `browser_pages` pages are open at once in all of them together, and at most `browser_processes`
-of them run a Chromium at once (~0.8 GB of summed RSS each, Node driver included); a process's
+of them run a Chromium at once (~0.4 GB of summed RSS each with Debian's headless shell, which the
+crawl prefers, ~0.8 GB with the full browser; Node driver included); a process's
 Chromium and driver are closed once it has had no context for `browser_idle` seconds (the next
 rendered page launches them again), so a worker whose sites need no script holds no browser and
 another worker's pages can have the browser slot.

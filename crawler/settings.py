@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler.browser import CRAWL_CHROMIUM_ARGS
-from xxgk.chromium import chromium_path
+from xxgk.chromium import render_chromium_path
 from xxgk.settings import USER_AGENT, CrawlSettings
 
 __all__ = ["USER_AGENT", "browser_enabled", "build_settings", "sites_at_once"]
@@ -46,7 +46,7 @@ def _stats_settings(log_level: str) -> dict[str, Any]:
 
 def browser_enabled(crawl: CrawlSettings) -> bool:
     """Rendering is on unless the run's `browser` setting is off, and needs an installed Chromium."""
-    return crawl.browser and chromium_path() is not None
+    return crawl.browser and render_chromium_path() is not None
 
 
 LOOPBACK_REQUESTS = 64  # requests in flight per process on loopback (the bare spider of bench/crawl.py too)
@@ -120,7 +120,7 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
             DOWNLOAD_HANDLERS={"http": handler, "https": handler},
             PLAYWRIGHT_BROWSER_TYPE="chromium",
             PLAYWRIGHT_BROWSER_PROVIDER="crawler.browser.SharedBrowserProvider",
-            PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": chromium_path(), "args": CRAWL_CHROMIUM_ARGS, "headless": True},
+            PLAYWRIGHT_LAUNCH_OPTIONS={"executable_path": render_chromium_path(), "args": CRAWL_CHROMIUM_ARGS, "headless": True},
             PLAYWRIGHT_MAX_CONTEXTS=crawl.browser_contexts,
             # contexts open at once in a crawl process, all its site crawlers together: each holds a
             # Chromium renderer, and an idle one is closed after XXGK_BROWSER_CONTEXT_IDLE seconds

@@ -83,8 +83,8 @@ class CrawlSettings(BaseModel):
         "Browser pages open at once in a whole local audit, all crawl worker processes together (each "
         "page costs Chromium memory); pages beyond it wait for a free one, none is skipped."))
     browser_processes: int = Field(1, ge=1, description=(
-        "Crawl worker processes of a local audit that may run a Chromium at once (each ~0.8 GB of "
-        "summed RSS); a worker waits for one to close (idle) before it launches its own."))
+        "Crawl worker processes of a local audit that may run a Chromium at once (each ~0.4 GB of "
+        "summed RSS with Debian's headless shell, ~0.8 GB with the full browser); a worker waits for one to close (idle) before it launches its own."))
     browser_idle: float = Field(5.0, ge=0, description=(
         "Seconds a crawl process's Chromium stays running with no page or context before it is closed "
         "(the next page that needs it launches it again)."))

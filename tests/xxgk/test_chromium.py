@@ -34,8 +34,10 @@ def test_env_then_debian_then_path(tmp_path, monkeypatch):
 def test_without_chromium_the_crawl_renders_nothing_and_pdf_is_a_user_error(tmp_path, monkeypatch):
     monkeypatch.delenv("XXGK_CHROMIUM", raising=False)
     monkeypatch.setattr(chromium, "DEBIAN_CHROMIUM", str(tmp_path / "absent"))
+    monkeypatch.setattr(chromium, "DEBIAN_HEADLESS_SHELL", str(tmp_path / "absent-shell"))
     monkeypatch.setenv("PATH", str(tmp_path))
     assert chromium.chromium_path() is None
+    assert chromium.render_chromium_path() is None
     assert not browser_enabled(CrawlSettings())
     assert "DOWNLOAD_HANDLERS" not in build_settings(CrawlSettings())
     with pytest.raises(UserError, match="Chromium not found"), reports.browser.chromium():
@@ -48,3 +50,21 @@ def test_the_crawler_launches_the_same_chromium(tmp_path, monkeypatch):
     got = build_settings(CrawlSettings())
     assert got["PLAYWRIGHT_LAUNCH_OPTIONS"]["executable_path"] == str(own)
     assert reports.browser.chromium_path is chromium.chromium_path
+
+
+def test_the_crawl_renders_with_the_headless_shell_when_debian_has_it(tmp_path, monkeypatch):
+    """The shell is the same engine at half the memory; screenshots and PDFs keep the full browser,
+    and without the shell the crawl falls back to it."""
+    monkeypatch.delenv("XXGK_CHROMIUM", raising=False)
+    full = _executable(tmp_path / "chromium")
+    shell = _executable(tmp_path / "chromium-headless-shell")
+    monkeypatch.setattr(chromium, "DEBIAN_CHROMIUM", str(full))
+    monkeypatch.setattr(chromium, "DEBIAN_HEADLESS_SHELL", str(shell))
+    assert chromium.render_chromium_path() == str(shell)
+    assert build_settings(CrawlSettings())["PLAYWRIGHT_LAUNCH_OPTIONS"]["executable_path"] == str(shell)
+    assert chromium.chromium_path() == str(full)
+    shell.unlink()
+    assert chromium.render_chromium_path() == str(full)
+    own = _executable(tmp_path / "my-chromium")
+    monkeypatch.setenv("XXGK_CHROMIUM", str(own))
+    assert chromium.render_chromium_path() == str(own)
