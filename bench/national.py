@@ -146,7 +146,7 @@ def _dir_bytes(path: Path) -> int:
 
 
 def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_flight: int,
-            js_dir: Path | None = None, js_every: int = 0, browser_pages: int = 2) -> dict:
+            js_dir: Path | None = None, js_every: int = 0, browser_pages: int = 2, workers: int = 0) -> dict:
     """One national crawl of `n` latency hosts (every `js_every`-th a JS portal), `in_flight` of them
     at once (0: all), each for `seconds` from its own start; every measure of it."""
     case = work / f"n{n}-{'b' if browser else 'nb'}"
@@ -154,7 +154,7 @@ def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_f
     server = LatencyProcess(world, n, case / "server.json", js_dir=js_dir, js_every=js_every)
     db = default_db_url(case / "store.sqlite")
     run_id = _create_run(db, server.urls, server.kinds)
-    workers = os.cpu_count() or 2
+    workers = workers or os.cpu_count() or 2
     limits = CrawlSettings(loopback_polite=True, per_host=1, delay=1.0, concurrency=4, sites_at_once=math.ceil((in_flight or n) / workers),
                            workers=workers, max_seconds=seconds, max_pages=100_000, browser=browser,
                            browser_pages=browser_pages, log_level="ERROR")
@@ -198,7 +198,7 @@ def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_f
 
     return {
         "n": n, "browser": browser, "seconds": result["seconds"], "pages": pages, "fetched": fetched,
-        "items": items, "rendered": rendered, "sustained": _slope(curve)[0], "cpu_ms": _slope(curve)[1], "in_flight": min(n, in_flight or n),
+        "items": items, "rendered": rendered, "sustained": _slope(curve)[0], "cpu_ms": _slope(curve)[1], "in_flight": min(n, in_flight or n), "workers": workers,
         "cpu_ms_all": 1000 * cpu / max(fetched, 1),
         "rss": mem.peak["total"], "rss_python": mem.peak["python"], "rss_browser": mem.peak["browser"],
         "pss": mem.peak_pss["total"], "browser_procs": mem.max_processes["browser"], "js_sites": len(server.js),
@@ -354,6 +354,7 @@ def main() -> None:
                     help="comma-separated N to crawl again with the browser on ('': none)")
     ap.add_argument("--js-every", type=int, default=10, help="every k-th host is a JS portal (0: none)")
     ap.add_argument("--browser-pages", type=int, default=2, help="the audit's browser page budget")
+    ap.add_argument("--workers", type=int, default=0, help="crawl worker processes (0: one per core)")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     ap.add_argument("--json", type=Path, help="also write every measure (JSON) to this file")
     ap.add_argument("--from-json", type=Path, help="print and document the measures of an earlier --json run")
@@ -370,7 +371,8 @@ def main() -> None:
 
         world = generate_set(work / "world", "dev").parent
         js_dir = js_world(work / "js-world")
-        js = {"js_dir": js_dir, "js_every": args.js_every, "browser_pages": args.browser_pages}
+        js = {"js_dir": js_dir, "js_every": args.js_every, "browser_pages": args.browser_pages,
+              "workers": args.workers}
         alone = server_alone(world, work)
         print(f"latency server alone: {alone['rps']:.0f} requests/s, {alone['cpu_ms']:.2f} CPU-ms/request")
         cases = []
@@ -382,7 +384,8 @@ def main() -> None:
             print(table(cases)[-1], flush=True)
         timing = score_and_report(max(cases, key=lambda c: c["n"]), work)
         timing.update(load=os.getloadavg()[0], seconds=args.seconds, in_flight=args.in_flight,
-                      js_every=args.js_every, browser_pages=args.browser_pages)
+                      js_every=args.js_every, browser_pages=args.browser_pages,
+                      workers=args.workers or os.cpu_count() or 2)
     if args.json:
         args.json.write_text(json.dumps({"cases": cases, "alone": alone, "timing": timing}, indent=1),
                              encoding="utf-8")
@@ -391,7 +394,7 @@ def main() -> None:
 
 def _finish(cases: list[dict], alone: dict, timing: dict, args: argparse.Namespace) -> None:
     """Print the table and the extrapolation, and write the doc section."""
-    plain = [c for c in cases if not c["browser"]]
+    plain = [c for c in cases if not c["browser"]] or cases
     lines = table(cases)
     formula = extrapolate(cases, plain)
     load = timing.get("load", os.getloadavg()[0])
@@ -430,7 +433,8 @@ def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, 
         "rate-limited (token bucket 2 req/s, burst 3, 429 with Retry-After). Every "
         f"{timing.get('js_every', 10)}th host serves instead the\n"
         "sample world's Empire-CMS government portal, whose town columns are linked only from a menu a script\n"
-        "writes: the crawl must render its 信息公开 page in Chromium (browser on) to find them. The crawl: 2 worker processes,\n"
+        "writes: the crawl must render its 信息公开 page in Chromium (browser on) to find them. The crawl: "
+        f"{timing.get('workers') or os.cpu_count()} worker process(es),\n"
         f"{timing.get('in_flight') or 'every'} site(s) in flight at once (the next starts as one ends), `per_host=1`, "
         f"`delay=1` (AutoThrottle on), {seconds:.0f} s per site; browser on: `browser_pages="
         f"{timing.get('browser_pages', 2)}` (pages open at once in the audit), `browser_processes=1`, "
