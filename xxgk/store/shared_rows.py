@@ -60,7 +60,9 @@ def intern_contents(session: Session, table: Table, contents: Sequence[Mapping[s
     new = {h: {**c, "hash": h} for h, c in zip(hashes, contents, strict=True)}
     if not new:
         return []
-    session.execute(_insert(session, table).on_conflict_do_nothing(index_elements=["hash"]), list(new.values()))
+    # in hash order: concurrent writers of overlapping contents take the unique keys in one order (no deadlock)
+    session.execute(_insert(session, table).on_conflict_do_nothing(index_elements=["hash"]),
+                    [new[h] for h in sorted(new)])
     ids: dict[bytes, int] = {}
     keys = list(new)
     for i in range(0, len(keys), CHUNK):
