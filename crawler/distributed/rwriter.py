@@ -2,8 +2,8 @@
 
 `write_records` writes what one request's callback yielded in one transaction, before the request is
 committed in Redis; every write is an upsert on a unique key (pages (crawl_id, url), columns
-(crawl_id, key), items (column_id, url) with their contents interned, documents (crawl_id, url)), so a request re-delivered after
-its worker died creates no duplicate. What the local pipeline aggregates in memory (a column's list
+(crawl_id, key), items (column_id, url) and their shared contents (hash), documents (crawl_id, url)),
+so a request re-delivered after its worker died creates no duplicate. What the local pipeline aggregates in memory (a column's list
 pages, declared count, content flag; article data joined to items; documents joined to items; CMS
 votes; facts) goes to the crawl's Redis keys as buffered ops, and `finalize` turns it into rows once,
 when the crawl's last request is done. The rows themselves are built by `crawler.rows`, as the local
