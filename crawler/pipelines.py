@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from crawler import records, rows
 from crawler.extract.items import dedupe
-from xxgk.store import Column, Crawl, Document, Item, Link, Page, session_factory
+from xxgk.store import Column, Crawl, Document, Item, Page, session_factory
 from xxgk.store.blobs import delete_documents, document_rows
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
+from xxgk.store.shared_rows import delete_items, delete_links, share_item_contents
 
 log = logging.getLogger(__name__)
 BATCH = 5000
@@ -103,8 +104,8 @@ class StorePipeline:
     def _clear_derived(s: Session, crawl_id: int) -> None:
         """Resume: columns, items, links and documents are rebuilt from the replayed pages."""
         delete_documents(s, [crawl_id])
-        s.execute(delete(Link).where(Link.crawl_id == crawl_id))
-        s.execute(delete(Item).where(Item.crawl_id == crawl_id))
+        delete_links(s, [crawl_id])
+        delete_items(s, [crawl_id])
         s.execute(update(Column).where(Column.crawl_id == crawl_id).values(parent_id=None))
         s.execute(delete(Column).where(Column.crawl_id == crawl_id))
 
@@ -249,6 +250,7 @@ class StorePipeline:
         with self.factory.begin() as s:
             if self.writes_allowed(s):
                 rows.insert_links(s, spider.crawl_id, links)
+                share_item_contents(s, spider.crawl_id)
                 finish_crawl_row(s, s.get(Crawl, spider.crawl_id), failed=spider.failed,
                                           stop_reason=spider.stop_reason, close_reason=reason, facts=facts,
                                           cms_votes=self.cms_votes, portal_cms=self.portal_cms,

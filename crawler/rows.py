@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from crawler import records
 from crawler.extract.article import completed, is_truncated
 from crawler.extract.types import ListItem
-from xxgk.store import Item, Link, utcnow
+from xxgk.store import Item, shared_rows, utcnow
 
 LINK_BATCH = 5000
 SCANNED_BODY_CHARS = 50  # an item whose article has less text than this and a scanned file is image-only
@@ -151,6 +150,7 @@ def attachment_document(crawl_id: int, rec: records.AttachmentRecord) -> dict[st
 
 
 def insert_links(session: Session, crawl_id: int, links: Sequence[dict[str, Any]]) -> None:
-    """The crawl's checked links (the spider's `link_rows`), in batches."""
+    """The crawl's checked links (the spider's `link_rows`), in batches, each content stored once
+    across crawls (`xxgk.store.shared_rows`)."""
     for i in range(0, len(links), LINK_BATCH):
-        session.execute(insert(Link), [{"crawl_id": crawl_id, **row} for row in links[i: i + LINK_BATCH]])
+        shared_rows.insert_links(session, crawl_id, links[i: i + LINK_BATCH])

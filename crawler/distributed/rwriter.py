@@ -2,8 +2,8 @@
 
 `write_records` writes what one request's callback yielded in one transaction, before the request is
 committed in Redis; every write is an upsert on a unique key (pages (crawl_id, url), columns
-(crawl_id, key), items (column_id, url), documents (crawl_id, url)), so a request re-delivered after
-its worker died creates no duplicate. What the local pipeline aggregates in memory (a column's list
+(crawl_id, key), items (column_id, url) and their shared contents (hash), documents (crawl_id, url)),
+so a request re-delivered after its worker died creates no duplicate. What the local pipeline aggregates in memory (a column's list
 pages, declared count, content flag; article data joined to items; documents joined to items; CMS
 votes; facts) goes to the crawl's Redis keys as buffered ops, and `finalize` turns it into rows once,
 when the crawl's last request is done. The rows themselves are built by `crawler.rows`, as the local
@@ -17,14 +17,14 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crawler import records, rows
 from crawler.distributed.crawlstate import SharedState
 from crawler.extract.items import dedupe
-from xxgk.store import Column, Crawl, Document, Item, Link, Page
+from xxgk.store import Column, Crawl, Document, Item, Page, shared_rows
 from xxgk.store.blobs import document_row
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl
 
@@ -92,9 +92,7 @@ class _RequestWriter:
             self._op("ZADD", key("apipages"), "GT", rec.total_pages, ck)
         items = [{**rows.item_row(self.crawl_id, it), "column_id": column_id}
                  for it in dedupe(rec.items)]
-        if items:
-            self.session.execute(_insert(self.session, Item)
-                                 .on_conflict_do_nothing(index_elements=["column_id", "url"]), items)
+        shared_rows.insert_items(self.session, items)
 
     def on_article(self, rec: records.ArticleRecord) -> None:
         fields = rows.article_fields(rec)
@@ -153,7 +151,7 @@ def finalize(session: Session, spider: Any) -> None:
         item_id = session.scalar(select(func.min(Item.id)).where(Item.crawl_id == crawl_id, Item.url == item_url))
         session.execute(update(Document).where(Document.crawl_id == crawl_id, Document.url == url)
                         .values(item_id=item_id))
-    session.execute(delete(Link).where(Link.crawl_id == crawl_id))
+    shared_rows.delete_links(session, [crawl_id])
     rows.insert_links(session, crawl_id, spider.link_rows())
     meta = hash_of("m")
     finish_crawl_row(session, session.get(Crawl, crawl_id), failed=meta.get("failed"),
@@ -195,7 +193,9 @@ def _finalize_items(session: Session, crawl_id: int, articles: dict[str, str], t
     urls = set(articles) | set(titles) | set(by_item)
     if not urls:
         return
+    changed: dict[int, dict[str, Any]] = {}
     for row in session.scalars(select(Item).where(Item.crawl_id == crawl_id, Item.url.in_(urls))):
+        session.expunge(row)  # its content row may be shared: changes go to the item's own content
         if row.url in articles:
             art = json.loads(articles[row.url])
             raw_date = art.pop("date", None)
@@ -205,3 +205,5 @@ def _finalize_items(session: Session, crawl_id: int, articles: dict[str, str], t
             rows.apply_title(row, titles[row.url])
         for entry in by_item.get(row.url, []):
             rows.add_attachment(row, entry)
+        changed[row.id] = {name: getattr(row, name) for name in shared_rows.ITEM_FIELDS}
+    shared_rows.set_item_contents(session, changed)

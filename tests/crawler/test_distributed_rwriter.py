@@ -14,6 +14,7 @@ from crawler.distributed.rwriter import finalize, write_records
 from crawler.extract.types import ListItem
 from crawler.records import ArticleRecord, AttachmentRecord, ColumnRecord, CrawlInfo, ListRecord, PageRecord
 from xxgk.store import Column, Crawl, Document, Item, Page, session_factory
+from xxgk.store.models import item_contents
 
 URL = "http://127.0.0.1:9/"
 
@@ -55,6 +56,8 @@ def test_rerun_request_writes_no_duplicates(pg_url: str, redis_url: str) -> None
         assert s.scalar(select(func.count(Page.id))) == 1
         assert s.scalar(select(func.count(Column.id))) == 1
         assert s.scalar(select(func.count(Item.id))) == 2
+        # one content per item: the re-delivery wrote none twice, and the one the article changed went
+        assert s.scalar(select(func.count()).select_from(item_contents)) == 2
         assert s.scalar(select(func.count(Document.id))) == 1
         col = s.scalars(select(Column)).one()
         assert (col.item_count, col.list_pages, col.declared_count, col.kind) == (2, 1, 2, "list")

@@ -19,10 +19,13 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     UniqueConstraint,
+    join,
     select,
 )
+from sqlalchemy import Column as SAColumn
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship, validates
 
 # Finding statuses (DESIGN.md). not_checked never counts as fail and is excluded from the denominator.
@@ -195,40 +198,78 @@ class Column(Base):
     items: Mapped[list[Item]] = relationship(back_populates="column", cascade="all, delete-orphan")
 
 
-class Item(Base):
-    """A dated 信息条目 listed in a column."""
+# Items and checked links are mostly the same from one audit to the next: each per-crawl row (`items`,
+# `links`: what places it in a crawl) names a content row (`item_contents`, `link_contents`: what it
+# says), kept once per content under `hash` (`xxgk.store.shared_rows.content_hash`), so a re-audit of an
+# unchanged portal adds only the small per-crawl rows. A content row written through the ORM (tests,
+# seeders) has no hash and belongs to its one row; the crawl writers intern contents (`shared_rows`).
+# `Item` and `Link` are mapped to the join, so every reader sees the attributes it always saw.
 
-    __tablename__ = "items"
-    __table_args__ = (UniqueConstraint("column_id", "url"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    column_id: Mapped[int] = mapped_column(ForeignKey("columns.id", ondelete="CASCADE"), index=True)
-    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    url: Mapped[str] = mapped_column(Text)
-    published: Mapped[dt.date | None] = mapped_column(Date)
-    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # 索引号 / 发布机构 / 文号 when shown
-    attachments: Mapped[list[Any]] = mapped_column(default=list)  # [{url, name, type, text_chars, scanned}]
-    unit: Mapped[str | None] = mapped_column(Text)  # 发布机构 or the owning unit's column
-    article_date: Mapped[dt.date | None] = mapped_column(Date)  # date on the article page (may differ)
-    body_chars: Mapped[int | None] = mapped_column(Integer)  # article body text length, when fetched
-    image_only: Mapped[bool] = mapped_column(Boolean, default=False)  # body only images / scanned file
+item_contents = Table(
+    "item_contents", Base.metadata,
+    SAColumn("id", Integer, primary_key=True),
+    SAColumn("hash", LargeBinary(16), unique=True),  # None: not shared (written through the ORM)
+    SAColumn("title", Text, nullable=False),
+    SAColumn("published", Date),
+    SAColumn("meta", JSON, nullable=False, default=dict),  # 索引号 / 发布机构 / 文号 when shown
+    SAColumn("attachments", JSON, nullable=False, default=list),  # [{url, name, type, text_chars, scanned}]
+    SAColumn("unit", Text),  # 发布机构 or the owning unit's column
+    SAColumn("article_date", Date),  # date on the article page (may differ)
+    SAColumn("body_chars", Integer),  # article body text length, when fetched
+    SAColumn("image_only", Boolean, nullable=False, default=False),  # body only images / scanned file
+)
+
+item_rows = Table(
+    "items", Base.metadata,
+    SAColumn("id", Integer, primary_key=True),
+    SAColumn("column_id", Integer, ForeignKey("columns.id", ondelete="CASCADE"), nullable=False),
+    SAColumn("crawl_id", Integer, ForeignKey("crawls.id", ondelete="CASCADE"), nullable=False, index=True),
+    SAColumn("url", Text, nullable=False),
+    SAColumn("content_id", Integer, ForeignKey("item_contents.id"), index=True),  # set by every writer
+    UniqueConstraint("column_id", "url"),  # also the index of a column's items
+)
+
+link_contents = Table(
+    "link_contents", Base.metadata,
+    SAColumn("id", Integer, primary_key=True),
+    SAColumn("hash", LargeBinary(16), unique=True),  # None: not shared (written through the ORM)
+    SAColumn("from_url", Text, nullable=False),
+    SAColumn("to_url", Text, nullable=False),
+    SAColumn("text", Text),
+    SAColumn("kind", String(20), nullable=False),  # ok | broken | empty | off-site
+    SAColumn("status", Integer),
+    SAColumn("error", Text),  # DNS / time-out / refused
+    SAColumn("offsite", Boolean, nullable=False, default=False),
+)
+
+link_rows = Table(
+    "links", Base.metadata,
+    SAColumn("id", Integer, primary_key=True),
+    SAColumn("crawl_id", Integer, ForeignKey("crawls.id", ondelete="CASCADE"), nullable=False, index=True),
+    SAColumn("content_id", Integer, ForeignKey("link_contents.id"), index=True),  # set by every writer
+)
+
+
+class Item(Base):
+    """A dated 信息条目 listed in a column: its per-crawl row joined to its content row."""
+
+    __table__ = join(item_rows, item_contents, item_rows.c.content_id == item_contents.c.id)
+    __mapper_args__ = {"primary_key": [item_rows.c.id]}
+    id = item_rows.c.id
+    content_id = column_property(item_rows.c.content_id, item_contents.c.id)
+    content_hash = item_contents.c.hash
 
     column: Mapped[Column] = relationship(back_populates="items")
 
 
 class Link(Base):
-    """A link seen on a crawled page whose health was checked."""
+    """A link seen on a crawled page whose health was checked: its per-crawl row joined to its content row."""
 
-    __tablename__ = "links"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
-    from_url: Mapped[str] = mapped_column(Text)
-    to_url: Mapped[str] = mapped_column(Text)
-    text: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(20))  # ok | broken | empty | off-site
-    status: Mapped[int | None] = mapped_column(Integer)
-    error: Mapped[str | None] = mapped_column(Text)  # DNS / time-out / refused
-    offsite: Mapped[bool] = mapped_column(Boolean, default=False)
+    __table__ = join(link_rows, link_contents, link_rows.c.content_id == link_contents.c.id)
+    __mapper_args__ = {"primary_key": [link_rows.c.id]}
+    id = link_rows.c.id
+    content_id = column_property(link_rows.c.content_id, link_contents.c.id)
+    content_hash = link_contents.c.hash
 
 
 class Document(Base):
