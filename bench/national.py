@@ -354,7 +354,8 @@ def main() -> None:
                     help="comma-separated N to crawl again with the browser on ('': none)")
     ap.add_argument("--js-every", type=int, default=10, help="every k-th host is a JS portal (0: none)")
     ap.add_argument("--browser-pages", type=int, default=2, help="the audit's browser page budget")
-    ap.add_argument("--workers", type=int, default=0, help="crawl worker processes (0: one per core)")
+    ap.add_argument("--workers", type=int, default=1, help=("crawl worker processes (0: one per core); one "
+                    "keeps 100 latency-bound sites in flight at half a core, a second only adds its own memory"))
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     ap.add_argument("--json", type=Path, help="also write every measure (JSON) to this file")
     ap.add_argument("--from-json", type=Path, help="print and document the measures of an earlier --json run")
