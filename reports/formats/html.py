@@ -110,6 +110,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     histories = items_by_site(report)
     sites = list(data.sites.itertuples())
     page_globals = report.page_globals()
+    data.finding_reader.prepare_fork()
 
     def render_site(i: int) -> Path:
         site = sites[i]
