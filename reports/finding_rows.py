@@ -10,13 +10,14 @@ connection may cross a fork; an in-memory or uncommitted store is read whole bef
 
 from __future__ import annotations
 
+import json
 import os
 from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from xxgk.store import Finding
@@ -29,7 +30,7 @@ FINDING_COLUMNS = [
 ]
 RAW = ["run_id", "rubric_id", "site_id", "section_id", "section_name", "item_id", "item_name", "check_kind",
        "status", "credit", "points", "max_points", "message", "reason", "evidence", "matched", "details"]
-BATCH_SITES = 200  # sites whose findings are held at once
+BATCH_SITES = 100  # sites whose findings are held at once
 
 
 def _matched_text(matched: list) -> str:
@@ -48,19 +49,50 @@ def _absence_text(details: dict | None) -> str:
     return str(absence.get("text") or "") if isinstance(absence, dict) else ""
 
 
+def finding_records(rows: list, names: dict, urls: dict) -> list[dict]:
+    """Raw finding rows (RAW order, JSON decoded) as records: FINDING_COLUMNS plus the decoded lists."""
+    out = []
+    for (run_id, rubric_id, site_id, section_id, section_name, item_id, item_name, check_kind, status, credit,
+         points, max_points, message, reason, evidence, matched, details) in rows:
+        evidence, matched, details = evidence or [], matched or [], details or {}
+        out.append({
+            "run_id": run_id, "rubric_id": rubric_id, "site_id": site_id, "site_name": names.get(site_id, ""),
+            "site_url": urls.get(site_id, ""), "section_id": section_id, "section_name": section_name,
+            "item_id": item_id, "item_name": item_name, "check_kind": check_kind, "status": status,
+            "credit": credit, "points": points, "max_points": max_points, "message": message,
+            "reason": reason or "", "matched": _matched_text(matched),
+            "evidence_urls": " ".join(e.get("url", "") for e in evidence), "absence": _absence_text(details),
+            "evidence_list": evidence, "matched_list": matched, "details": details})
+    return out
+
+
+FRAME_COLUMNS = [*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]
+
+
 def shape(rows: list, names: dict, urls: dict) -> pd.DataFrame:
-    """Raw finding rows (RAW order) as the findings frame: FINDING_COLUMNS plus the decoded lists."""
-    findings = pd.DataFrame.from_records(rows, columns=RAW) if rows else pd.DataFrame(columns=RAW)
-    findings["site_name"] = [names.get(v, "") for v in findings.site_id]
-    findings["site_url"] = [urls.get(v, "") for v in findings.site_id]
-    findings["reason"] = [r or "" for r in findings.reason]
-    findings["evidence_list"] = [e or [] for e in findings.evidence]
-    findings["matched_list"] = [m or [] for m in findings.matched]
-    findings["details"] = [d or {} for d in findings.details]
-    findings["matched"] = [_matched_text(m) for m in findings.matched_list]
-    findings["evidence_urls"] = [" ".join(e.get("url", "") for e in ev) for ev in findings.evidence_list]
-    findings["absence"] = [_absence_text(d) for d in findings.details]
-    return findings[[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]]
+    """Raw finding rows (RAW order, JSON decoded) as the findings frame (FRAME_COLUMNS)."""
+    return pd.DataFrame.from_records(finding_records(rows, names, urls), columns=FRAME_COLUMNS)
+
+
+_JSON = ("evidence", "matched", "details")
+
+
+def _json_columns(dialect: str) -> list:
+    """The RAW columns to select. SQLite's JSON text is read as text and decoded here in one `json.loads`
+    per cell, which is several times cheaper than the ORM type's per-row processing; other drivers
+    (psycopg) hand JSON over decoded already."""
+    cols = [getattr(Finding, n) for n in RAW]
+    if dialect == "sqlite":
+        cols = [type_coerce(c, Text) if n in _JSON else c for n, c in zip(RAW, cols, strict=True)]
+    return cols
+
+
+def _decode(rows: list, dialect: str) -> list:
+    if dialect != "sqlite":
+        return rows
+    loads = json.loads
+    return [(*r[:14], loads(r[14]) if r[14] else None, loads(r[15]) if r[15] else None,
+             loads(r[16]) if r[16] else None) for r in rows]
 
 
 def _uncommitted_sqlite_writes(session: Session) -> bool:
@@ -78,6 +110,7 @@ class FindingReader:
         self.session, self.run_id, self.rubric_id, self.names, self.urls = session, run_id, rubric_id, names, urls
         self._pid = os.getpid()
         self._url = shared_url(session)
+        self._dialect = session.get_bind().dialect.name
         self._engine: Any = None
         self._site_ids: list[int] | None = None
         self._held: tuple[int, dict[int, list[dict]]] | None = None  # (batch number, site id → records)
@@ -96,11 +129,15 @@ class FindingReader:
         with self._engine.connect() as conn:
             return conn.execute(stmt).all()
 
-    def _select(self, site_ids: list[int] | None) -> pd.DataFrame:
-        stmt = select(*(getattr(Finding, n) for n in RAW)).where(*self._where())
+    def _raw(self, site_ids: list[int] | None, *where: Any) -> list:
+        """The findings' RAW rows, JSON decoded, in (site, finding id) order."""
+        stmt = select(*_json_columns(self._dialect)).where(*self._where(), *where)
         if site_ids is not None:
             stmt = stmt.where(Finding.site_id.in_(site_ids))
-        return shape(self._rows(stmt.order_by(Finding.site_id, Finding.id)), self.names, self.urls)
+        return _decode(self._rows(stmt.order_by(Finding.site_id, Finding.id)), self._dialect)
+
+    def _select(self, site_ids: list[int] | None) -> pd.DataFrame:
+        return shape(self._raw(site_ids), self.names, self.urls)
 
     def frame(self) -> pd.DataFrame:
         """Every finding of the run, one frame."""
@@ -115,15 +152,16 @@ class FindingReader:
 
     def with_check_kind(self, kind: str) -> pd.DataFrame:
         """The findings whose check kind contains `kind` (e.g. one check of a combined kind), in order."""
-        stmt = (select(*(getattr(Finding, n) for n in RAW)).where(*self._where())
-                .where(Finding.check_kind.contains(kind, autoescape=True)).order_by(Finding.site_id, Finding.id))
-        return shape(self._rows(stmt), self.names, self.urls)
+        return shape(self._raw(None, Finding.check_kind.contains(kind, autoescape=True)), self.names, self.urls)
 
     def evidence_urls(self) -> set[str]:
         """Every URL the findings cite as evidence, streamed (only the evidence column is read)."""
         wanted: set[str] = set()
-        stmt = select(Finding.evidence).where(*self._where()).execution_options(yield_per=20_000)
+        column = type_coerce(Finding.evidence, Text) if self._dialect == "sqlite" else Finding.evidence
+        stmt = select(column).where(*self._where()).execution_options(yield_per=20_000)
         for (ev,) in self.session.connection().execute(stmt):
+            if isinstance(ev, str):
+                ev = json.loads(ev)
             wanted.update(e.get("url") for e in ev or [] if isinstance(e, dict) and e.get("url"))
         return wanted
 
@@ -137,7 +175,7 @@ class FindingReader:
         """Before forking readers: read every site's findings here when a forked process could not."""
         self.site_ids()
         if self._url is None or _uncommitted_sqlite_writes(self.session):
-            self._whole = _by_site(self.frame())
+            self._whole = _by_site(finding_records(self._raw(None), self.names, self.urls))
 
     def for_site(self, site_id: int) -> list[dict]:
         """One site's findings as records, from the batch of sites holding it (read when first asked)."""
@@ -151,13 +189,13 @@ class FindingReader:
         if self._held is None or self._held[0] != number:
             self._held = None  # let the previous batch go before reading the next
             batch = ids[number * BATCH_SITES:(number + 1) * BATCH_SITES]
-            self._held = (number, _by_site(self._select(batch)))
+            self._held = (number, _by_site(finding_records(self._raw(batch), self.names, self.urls)))
         return self._held[1].get(site_id, [])
 
 
-def _by_site(frame: pd.DataFrame) -> dict[int, list[dict]]:
+def _by_site(records: list[dict]) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
-    for f in frame.to_dict("records"):
+    for f in records:
         out.setdefault(int(f["site_id"]), []).append(f)
     return out
 
