@@ -49,29 +49,31 @@ def _absence_text(details: dict | None) -> str:
     return str(absence.get("text") or "") if isinstance(absence, dict) else ""
 
 
-def finding_records(rows: list, names: dict, urls: dict) -> list[dict]:
-    """Raw finding rows (RAW order, JSON decoded) as records: FINDING_COLUMNS plus the decoded lists."""
+FRAME_COLUMNS = [*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]
+
+
+def _finding_tuples(rows: list, names: dict, urls: dict) -> list[tuple]:
+    """Raw finding rows (RAW order, JSON decoded) as FRAME_COLUMNS tuples (a frame is built from them
+    column-wise: from dicts, pandas inspects every row's keys)."""
     out = []
     for (run_id, rubric_id, site_id, section_id, section_name, item_id, item_name, check_kind, status, credit,
          points, max_points, message, reason, evidence, matched, details) in rows:
         evidence, matched, details = evidence or [], matched or [], details or {}
-        out.append({
-            "run_id": run_id, "rubric_id": rubric_id, "site_id": site_id, "site_name": names.get(site_id, ""),
-            "site_url": urls.get(site_id, ""), "section_id": section_id, "section_name": section_name,
-            "item_id": item_id, "item_name": item_name, "check_kind": check_kind, "status": status,
-            "credit": credit, "points": points, "max_points": max_points, "message": message,
-            "reason": reason or "", "matched": _matched_text(matched),
-            "evidence_urls": " ".join(e.get("url", "") for e in evidence), "absence": _absence_text(details),
-            "evidence_list": evidence, "matched_list": matched, "details": details})
+        out.append((run_id, rubric_id, site_id, names.get(site_id, ""), urls.get(site_id, ""), section_id,
+                    section_name, item_id, item_name, check_kind, status, credit, points, max_points, message,
+                    reason or "", _matched_text(matched), " ".join(e.get("url", "") for e in evidence),
+                    _absence_text(details), evidence, matched, details))
     return out
 
 
-FRAME_COLUMNS = [*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]
+def finding_records(rows: list, names: dict, urls: dict) -> list[dict]:
+    """Raw finding rows (RAW order, JSON decoded) as records keyed by FRAME_COLUMNS."""
+    return [dict(zip(FRAME_COLUMNS, t, strict=True)) for t in _finding_tuples(rows, names, urls)]
 
 
 def shape(rows: list, names: dict, urls: dict) -> pd.DataFrame:
     """Raw finding rows (RAW order, JSON decoded) as the findings frame (FRAME_COLUMNS)."""
-    return pd.DataFrame.from_records(finding_records(rows, names, urls), columns=FRAME_COLUMNS)
+    return pd.DataFrame.from_records(_finding_tuples(rows, names, urls), columns=FRAME_COLUMNS)
 
 
 _JSON = ("evidence", "matched", "details")
