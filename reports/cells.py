@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -85,6 +86,22 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             hit = values.isin(list(changed))
             out[col] = values.where(~hit, values[hit].map(changed))
     return out
+
+
+def write_csv_batches(frames: Iterable[pd.DataFrame], columns: list[str], path: Path) -> Path:
+    """One CSV written a frame at a time (same bytes as `write_csv` of them concatenated); the header alone
+    when there are none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        first = True
+        for frame in frames:
+            if frame.empty and not first:
+                continue
+            safe_frame(frame).to_csv(out, index=False, header=first)
+            first = False
+        if first:
+            pd.DataFrame(columns=columns).to_csv(out, index=False)
+    return path
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

@@ -63,14 +63,14 @@ class Report:
 
 def build_ranking(session: Session, data: RunData, compare: int | None = None) -> tuple[Ranking, int | None]:
     """Rank the run and add the change columns against `compare` or the previous comparable run."""
-    ranking = rank_sites(data.sites, data.scores, data.findings, pass_mark=data.pass_mark, method=data.method)
+    ranking = rank_sites(data.sites, data.scores, data.finding_sums, pass_mark=data.pass_mark, method=data.method)
     baseline = compare if compare is not None else previous_run(session, int(data.run.id), data.rubric_id)
     base_table = None
     if baseline is not None:
         base = load_run(session, baseline, data.rubric_id)
         if compare is not None and base.scores.empty:
             raise UserError(f"run {compare} has no scores for rubric {data.rubric_id}", field="--compare")
-        base_table = rank_sites(base.sites, base.scores, base.findings, pass_mark=data.pass_mark,
+        base_table = rank_sites(base.sites, base.scores, base.finding_sums, pass_mark=data.pass_mark,
                                 method=data.method).table
     delta = changes(ranking.table, base_table)
     for col in ("prev_total", "prev_rank", "delta", "rank_change"):

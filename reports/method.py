@@ -28,7 +28,7 @@ def method_facts(session: Session, data: RunData) -> dict[str, Any]:
     start, end = session.execute(select(func.min(Crawl.started_at), func.max(Crawl.finished_at))
                                  .where(Crawl.run_id == run.id)).one()
     settings = CrawlSettings.of_run(run.config, run_id=run.id)
-    statuses = data.findings.status.value_counts().to_dict() if not data.findings.empty else {}
+    statuses = data.finding_sums.statuses()
     unchecked = int(statuses.get(NOT_CHECKED, 0) + statuses.get(NOT_APPLICABLE, 0))
     review = int(statuses.get(NEEDS_REVIEW, 0))
     return {

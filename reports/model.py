@@ -10,6 +10,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from reports.crawl_rows import COLUMN_COLUMNS, ITEM_COLUMNS, CrawlRows, SiteCounts  # noqa: F401  (the CSV contract, named here)
+from reports.finding_rows import FINDING_COLUMNS, FindingReader  # noqa: F401  (the CSV contract)
+from reports.finding_sums import FindingSums, store_sums
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
 from scoring.vocabulary import Vocabulary, infer_kind, vocabulary_for
 from xxgk.errors import UserError
@@ -23,11 +25,22 @@ class RunData:
     run: Run
     rubric_id: str
     sites: pd.DataFrame  # site_id, site_name, site_url, crawl status, cms, pages, stop_reason, error
-    findings: pd.DataFrame  # one row per site × rubric item
+    finding_reader: FindingReader  # the findings, whole (`findings`) or a batch of sites at a time
     scores: pd.DataFrame  # one row per site × section (incl. "total")
     crawl_rows: CrawlRows  # columns and items, streamed from the store (millions at national size)
     pages: pd.DataFrame | None = None  # evidence pages: site_id, url, evidence_ref, screenshot, warc_path, ...
     rubric: ScoredRubric = field(default_factory=lambda: ScoredRubric(""))  # as scored, from the store
+
+    @cached_property
+    def findings(self) -> pd.DataFrame:
+        """Every finding of the run, one row per site × rubric item (read when first asked: the html and
+        csv formats read them a batch of sites at a time instead, see `finding_reader`)."""
+        return self.finding_reader.frame()
+
+    @cached_property
+    def finding_sums(self) -> FindingSums:
+        """The findings' counts and point sums (ranking, method box), grouped by the store."""
+        return store_sums(self.finding_reader.session, int(self.run.id), self.rubric_id)
 
     @cached_property
     def site_counts(self) -> dict[int, SiteCounts]:
@@ -59,7 +72,7 @@ class RunData:
         """The status words of the rubric's kind (inferred from method and check kinds for older runs)."""
         kind = self.rubric.kind
         if not kind:
-            checks = {k.split("#", 1)[0] for ck in self.findings.get("check_kind", []) for k in str(ck).split("+")}
+            checks = {k.split("#", 1)[0] for ck in self.finding_sums.check_kinds for k in str(ck).split("+")}
             kind = infer_kind(self.rubric.method, checks - {"applies_to", "none"})
         return vocabulary_for(kind, self.rubric.vocabulary)
 
@@ -69,25 +82,10 @@ class RunData:
         return self.rubric.notes
 
 
-FINDING_COLUMNS = [
-    "run_id", "rubric_id", "site_id", "site_name", "site_url", "section_id", "section_name", "item_id",
-    "item_name", "check_kind", "status", "credit", "points", "max_points", "message", "reason",
-    "matched", "evidence_urls", "absence",
-]
 SCORE_COLUMNS = [
     "run_id", "rubric_id", "site_id", "site_name", "section_id", "section_name", "points", "max_points",
     "eligible_points", "percent", "veto",
 ]
-
-
-def _matched_text(matched: list) -> str:
-    parts = []
-    for m in matched or []:
-        label = m.get("path") or m.get("name") or ""
-        how = m.get("how") or ""
-        score = m.get("score")
-        parts.append(f"{label} [{how}{'' if score is None else f' {score:g}'}]")
-    return "; ".join(parts)
 
 
 def _frame(session: Session, stmt: Select, names: list[str]) -> pd.DataFrame:
@@ -100,12 +98,6 @@ def _frame(session: Session, stmt: Select, names: list[str]) -> pd.DataFrame:
 
 def _map(series: pd.Series, mapping: dict) -> list:
     return [mapping.get(v, "") for v in series]
-
-
-def _absence_text(details: dict | None) -> str:
-    """The evidence of absence of a fail finding (scoring/absence.py), one line; empty for the others."""
-    absence = (details or {}).get("absence") if isinstance(details, dict) else None
-    return str(absence.get("text") or "") if isinstance(absence, dict) else ""
 
 
 def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> RunData:
@@ -133,21 +125,7 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
     site_urls = dict(zip(sites.site_id, sites.site_url, strict=True))
     crawl_site = {c[0]: c[3] for c in crawls}
 
-    raw = ["run_id", "rubric_id", "site_id", "section_id", "section_name", "item_id", "item_name", "check_kind",
-           "status", "credit", "points", "max_points", "message", "reason", "evidence", "matched", "details"]
-    findings = _frame(session, select(*(getattr(Finding, n) for n in raw))
-                      .where(Finding.run_id == run_id, Finding.rubric_id == rubric_id)
-                      .order_by(Finding.site_id, Finding.id), raw)
-    findings["site_name"] = _map(findings.site_id, site_names)
-    findings["site_url"] = _map(findings.site_id, site_urls)
-    findings["reason"] = [r or "" for r in findings.reason]
-    findings["evidence_list"] = [e or [] for e in findings.evidence]
-    findings["matched_list"] = [m or [] for m in findings.matched]
-    findings["details"] = [d or {} for d in findings.details]
-    findings["matched"] = [_matched_text(m) for m in findings.matched_list]
-    findings["evidence_urls"] = [" ".join(e.get("url", "") for e in ev) for ev in findings.evidence_list]
-    findings["absence"] = [_absence_text(d) for d in findings.details]
-    findings = findings[[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]]
+    reader = FindingReader(session, run_id, rubric_id, site_names, site_urls)
 
     score_raw = [n for n in SCORE_COLUMNS if n != "site_name"]
     scores = _frame(session, select(*(getattr(Score, n) for n in score_raw))
@@ -155,8 +133,8 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
                     .order_by(Score.site_id, Score.id), score_raw)
     scores.insert(3, "site_name", _map(scores.site_id, site_names))
 
-    pages = _evidence_pages(session, run_id, crawls, findings)
-    return RunData(run=run, rubric_id=rubric_id or "", sites=sites, findings=findings, scores=scores,
+    pages = _evidence_pages(session, run_id, crawls, reader.evidence_urls())
+    return RunData(run=run, rubric_id=rubric_id or "", sites=sites, finding_reader=reader, scores=scores,
                    crawl_rows=CrawlRows(session, run_id, crawl_site, site_names, site_urls), pages=pages,
                    rubric=scored_rubric(session, run, rubric_id))
 
@@ -182,16 +160,13 @@ PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_typ
                 "screenshot", "warc_path"]
 
 
-def _evidence_pages(session: Session, run_id: int, crawls: list, findings: pd.DataFrame) -> pd.DataFrame:
+def _evidence_pages(session: Session, run_id: int, crawls: list, wanted: set[str]) -> pd.DataFrame:
     """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL.
 
     One select over the run's pages' URLs, streamed, keeping only the cited ones and those with a
     screenshot, then their other fields by id.
     Screenshots come from the `Screenshot` rows taken after scoring (and `Page.screenshot` of older
     stores); a screenshot of an evidence URL the crawl has no page for still gets its row."""
-    wanted: set[str] = set()
-    for ev in findings.get("evidence_list", []):
-        wanted.update(e.get("url") for e in ev or [] if isinstance(e, dict) and e.get("url"))
     if not wanted:
         return pd.DataFrame(columns=PAGE_COLUMNS)
     by_crawl = {c[0]: (c[3], c[1]) for c in crawls}

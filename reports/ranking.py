@@ -1,4 +1,4 @@
-"""Numbers for the ranking page, computed from the findings and scores frames only."""
+"""Numbers for the ranking page, computed from the scores frame and the findings' sums (reports.finding_sums)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reports.finding_sums import FindingSums, frame_sums
 from scoring.rates import EXCLUDED, RULE, counts, rate_of
 from xxgk.store import FAIL, NEEDS_REVIEW, NOT_CHECKED
 
@@ -26,10 +27,11 @@ class Ranking:
     pass_mark: float = PASS_MARK
 
 
-def _section_order(scores: pd.DataFrame, findings: pd.DataFrame) -> list[tuple[str, str]]:
+def _section_order(scores: pd.DataFrame, sums: FindingSums) -> list[tuple[str, str]]:
+    if not sums.empty:
+        return [s for s in sums.sections if s[0] != "total"]
     order: list[tuple[str, str]] = []
-    source = findings if not findings.empty else scores
-    for sid, name in zip(source.section_id, source.section_name, strict=True):
+    for sid, name in zip(scores.section_id, scores.section_name, strict=True):
         if sid != "total" and (sid, name) not in order:
             order.append((sid, name))
     return order
@@ -56,17 +58,19 @@ def verdict(total: float | None, veto: str | None, pass_mark: float, method: str
     return ok if total >= pass_mark else bad
 
 
-def rank_sites(sites: pd.DataFrame, scores: pd.DataFrame, findings: pd.DataFrame,
+def rank_sites(sites: pd.DataFrame, scores: pd.DataFrame, findings: pd.DataFrame | FindingSums,
                pass_mark: float = PASS_MARK, method: str = "weighted") -> Ranking:
-    """Rank sites by total score (percent of eligible points); ties share a rank; vetoed sites come last."""
-    sections = _section_order(scores, findings)
+    """Rank sites by total score (percent of eligible points); ties share a rank; vetoed sites come last.
+
+    `findings`: the run's findings frame, or their sums (`reports.finding_sums`), all the ranking reads of them.
+    """
+    sums = findings if isinstance(findings, FindingSums) else frame_sums(findings)
+    sections = _section_order(scores, sums)
     totals = scores[scores.section_id == "total"].drop_duplicates("site_id").set_index("site_id")
     section_pct: dict[tuple, object] = {}
     for key in zip(scores.site_id, scores.section_id, scores.percent, strict=True):
         section_pct.setdefault(key[:2], key[2])
-    # findings per site and status in one grouping (a Series per site cost seconds at national size)
-    tally = (findings.groupby(["site_id", "status"], sort=False).size().to_dict()
-             if not findings.empty else {})
+    tally = sums.tally
     rows = []
     for site in sites.itertuples():
         has = site.site_id in totals.index
@@ -110,9 +114,9 @@ def rank_sites(sites: pd.DataFrame, scores: pd.DataFrame, findings: pd.DataFrame
             prev = (vetoed, key)
         table["rank"] = pd.array(ranks, dtype="Int64")
         table = table.drop(columns=["_vetoed", "_key", "_unscored"])
-    return Ranking(table=table, sections=sections, items=item_rates(findings),
+    return Ranking(table=table, sections=sections, items=item_rates(sums),
                    distribution=distribution(table), summary=summarise(table, pass_mark, method),
-                   categories=category_rates(findings, sections), pass_mark=pass_mark)
+                   categories=category_rates(sums, sections), pass_mark=pass_mark)
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -126,37 +130,35 @@ def _num_na(value: object) -> bool:
     return isinstance(value, float) and pd.isna(value)
 
 
-def _rate(frame: pd.DataFrame) -> float | None:
-    return rate_of(zip(frame.status, frame.points, frame.max_points, strict=True)).percent
-
-
-def category_rates(findings: pd.DataFrame, sections: list[tuple[str, str]]) -> pd.DataFrame:
+def category_rates(sums: FindingSums, sections: list[tuple[str, str]]) -> pd.DataFrame:
     """Average 得分率 per category (section) across all sites, under `scoring.rates`' rule."""
     rows = []
     for sid, name in sections:
-        own = findings[findings.section_id == sid] if not findings.empty else findings
-        rows.append({"section_id": sid, "section_name": name, "rate": _rate(own) if not own.empty else None,
-                     "items": int(own.item_id.nunique()) if not own.empty else 0})
+        own = sums.section_rows.get(sid)
+        rows.append({"section_id": sid, "section_name": name,
+                     "rate": rate_of((st, pts, mx) for st, _n, pts, mx in own).percent if own else None,
+                     "items": int(sums.section_items.get(sid, 0))})
     return pd.DataFrame(rows, columns=["section_id", "section_name", "rate", "items"])
 
 
-def item_rates(findings: pd.DataFrame) -> pd.DataFrame:
+def item_rates(sums: FindingSums) -> pd.DataFrame:
     """得分率 per rubric item across all sites, under `scoring.rates`' rule.
 
     `sites` counts the sites the item was judged on (the rate's denominator), `fails` those that failed
     it, and `review` / `unchecked` those left out because they await review or could not be checked.
     """
     cols = ["item_id", "item_name", "section_name", "rate", "fails", "sites", "review", "unchecked"]
-    if findings.empty:
+    if not sums.items:
         return pd.DataFrame(columns=cols)
     rows = []
-    for item_id, grp in findings.groupby("item_id", sort=False):  # one row per item, whatever sites call it
-        item_name, section_name = grp.item_name.iloc[0], grp.section_name.iloc[0]
-        judged = grp.status.map(counts)
-        rows.append({"item_id": item_id, "item_name": item_name, "section_name": section_name, "rate": _rate(grp),
-                     "fails": int((grp.status == FAIL).sum()), "sites": int(judged.sum()),
-                     "review": int((grp.status == NEEDS_REVIEW).sum()),
-                     "unchecked": int((~judged).sum() - (grp.status == NEEDS_REVIEW).sum())})
+    for item in sums.items:  # one row per item, whatever sites call it
+        n = {status: count for status, count, _pts, _mx in item.rows}
+        judged = sum(count for status, count in n.items() if counts(status))
+        review = n.get(NEEDS_REVIEW, 0)
+        rows.append({"item_id": item.item_id, "item_name": item.item_name, "section_name": item.section_name,
+                     "rate": rate_of((st, pts, mx) for st, _n, pts, mx in item.rows).percent,
+                     "fails": int(n.get(FAIL, 0)), "sites": int(judged), "review": int(review),
+                     "unchecked": int(sum(n.values()) - judged - review)})
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -14,12 +14,11 @@ LOST_STATUSES = ("fail", "partial", "needs_review")
 
 
 def by_site(data: RunData) -> dict[int, dict]:
-    """Each site's findings and scores as records, column counts and item count: one pass over the frames."""
-    out: dict[int, dict] = {int(sid): {"findings": [], "scores": [], "columns": 0, "blank": 0, "items": 0}
+    """Each site's scores as records, column counts and item count: one pass over the frames.
+
+    A site's findings are not here: its page reads them with its batch of sites (`RunData.finding_reader`)."""
+    out: dict[int, dict] = {int(sid): {"scores": [], "columns": 0, "blank": 0, "items": 0}
                             for sid in data.sites.site_id}
-    for f in data.findings.to_dict("records"):
-        out.setdefault(int(f["site_id"]), {"findings": [], "scores": [], "columns": 0, "blank": 0, "items": 0})
-        out[int(f["site_id"])]["findings"].append(f)
     for sc in records(data.scores):
         if int(sc["site_id"]) in out:
             out[int(sc["site_id"])]["scores"].append(sc)
@@ -37,15 +36,16 @@ def site_context(data: RunData, ranking: Ranking, site: Any, evidence: dict[tupl
     """
     site_id = int(site.site_id)
     evidence = evidence or {}
-    own = (index or by_site(data)).get(site_id, {"findings": [], "scores": [], "columns": 0, "blank": 0, "items": 0})
+    own = (index or by_site(data)).get(site_id, {"scores": [], "columns": 0, "blank": 0, "items": 0})
+    findings = data.finding_reader.for_site(site_id)
     if rank_rows is None:
         rank_rows = {int(r["site_id"]): r for r in records(ranking.table)}
     kind, name = getattr(site, "kind", None), str(getattr(site, "site_name", "") or "")
     views = [finding_view(f, site_id, evidence, site_kind=kind if isinstance(kind, str) else None, site_name=name)
-             for f in own["findings"]]
+             for f in findings]
     score_by = {sc["section_id"]: sc for sc in own["scores"]}
     sections = [{"id": sid, "name": name, "score": score_by.get(sid),
-                 "findings": [v for v, f in zip(views, own["findings"], strict=True) if f["section_id"] == sid]}
+                 "findings": [v for v, f in zip(views, findings, strict=True) if f["section_id"] == sid]}
                 for sid, name in ranking.sections]
     # veto items first (they decide 合格 alone), then by the points a fix recovers; stable: rubric order
     fixes = sorted(group_fixes([v for v in views if v["fix_status"] in LOST_STATUSES or v["veto"]]),

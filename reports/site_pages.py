@@ -34,13 +34,17 @@ def workers_for(count: int) -> int:
     return (os.cpu_count() or 1) if forking_pays(count) else 0
 
 
-def write_pages(render: Callable[[int], Path], count: int) -> list[Path]:
-    """Call `render(i)` for each site index 0..count-1 (it writes page i and returns its path), in order."""
+def write_pages(render: Callable[[int], Path], count: int, batch: int = 1) -> list[Path]:
+    """Call `render(i)` for each site index 0..count-1 (it writes page i and returns its path), in order.
+
+    `batch`: slices are whole multiples of it, so sites read from the store a batch at a time
+    (reports.finding_rows) are read by one worker only."""
     workers = workers_for(count)
     if not workers:
         return [render(i) for i in range(count)]
     global _RENDER
     step = max(1, -(-count // (workers * 4)))  # a few slices per worker, so a slow one is shared out
+    step = max(batch, round(step / batch) * batch)
     slices = [(start, min(start + step, count)) for start in range(0, count, step)]
     _RENDER = render
     try:

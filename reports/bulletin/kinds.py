@@ -129,7 +129,7 @@ def _applies_to(rubric_id: str) -> str | None:
 
 def bulletin_kind(data: RunData) -> str:
     """The kind of 通报 this run's findings call for."""
-    kinds = check_kinds(data.findings)
+    kinds = check_kinds(pd.DataFrame({"check_kind": data.finding_sums.check_kinds}))
     who = audience(data)
     if kinds and kinds <= {"monthly_volume"}:
         return MONTHLY

@@ -121,13 +121,13 @@ def parse_units(d: dict[str, Any]) -> tuple[list[str], float | None, list[UnitRo
 def collect(data: RunData) -> list[SiteBulletin]:
     """Every site's monthly-volume table in the run (empty when the rubric has no such check)."""
     out = []
-    f = data.findings
+    f = data.finding_reader.with_check_kind(KIND)  # only the volume findings, not the whole run
     if f.empty:
         return out
     names = dict(zip(data.sites.site_id, data.sites.site_name, strict=True))
     urls = dict(zip(data.sites.site_id, data.sites.site_url, strict=True))
     seen: set[tuple] = set()
-    for row in f[f.check_kind.astype(str).str.contains(KIND, regex=False)].to_dict("records"):
+    for row in f.to_dict("records"):
         d = _volume_details(row.get("details") or {})
         if d is None:
             continue

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.cells import write_csv
+from reports.cells import write_csv, write_csv_batches
 from reports.context import Report
 from reports.crawl_csv import write_crawl_csvs
 from reports.formats.base import Format
@@ -46,13 +46,13 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     """
     data = report.data
     headers = ZH_HEADERS if report.lang == "zh" else None
-    frames = {
-        "findings.csv": data.findings[FINDING_COLUMNS],
-        "scores.csv": _scores_with_rank(data.scores[SCORE_COLUMNS], report.ranking.table),
-    }
+    scores = _scores_with_rank(data.scores[SCORE_COLUMNS], report.ranking.table)
+    batches = (frame[FINDING_COLUMNS] for frame in data.finding_reader.batches())
     if headers:
-        frames = {name: frame.rename(columns=headers) for name, frame in frames.items()}
-    tables = [write_csv(frame, out_dir / name) for name, frame in frames.items()]
+        scores = scores.rename(columns=headers)
+        batches = (frame.rename(columns=headers) for frame in batches)
+    header = [headers.get(c, c) for c in FINDING_COLUMNS] if headers else FINDING_COLUMNS
+    tables = [write_csv_batches(batches, header, out_dir / "findings.csv"), write_csv(scores, out_dir / "scores.csv")]
     pending, report.crawl_csv = report.crawl_csv, None
     crawl = None
     if pending is not None:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
+from reports.finding_rows import BATCH_SITES
 from reports.formats.base import Format
 from reports.pagination import FILES as PAGINATED_FILES
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
@@ -110,6 +111,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     histories = items_by_site(report)
     sites = list(data.sites.itertuples())
     page_globals = report.page_globals()
+    data.finding_reader.prepare_fork()
 
     def render_site(i: int) -> Path:
         site = sites[i]
@@ -119,7 +121,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
             **history_context(report, int(site.site_id), histories)), encoding="utf-8")
         return page
 
-    return written + write_pages(render_site, len(sites))
+    return written + write_pages(render_site, len(sites), BATCH_SITES)
 
 
 FORMAT = Format(name="html", description="ranking page and one page per site, with archived evidence",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,22 @@ def dumps(obj: Any) -> str:
     return text
 
 
+_TAIL = '"findings": []\n}'
+
+
+def _finding_batches(report: Report) -> Iterator[list[dict]]:
+    """The findings as JSON records, a batch of sites at a time (reports.finding_rows)."""
+    for frame in report.data.finding_reader.batches():
+        yield records(frame[[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]].rename(
+            columns={"evidence_list": "evidence", "matched_list": "matched_items"}))
+
+
 def write(report: Report, out_dir: Path) -> list[Path]:
-    """report.json: run, the rubric as scored, summary, conclusions, ranking, scores and findings (with details)."""
+    """report.json: run, the rubric as scored, summary, conclusions, ranking, scores and findings (with details).
+
+    The findings, last, are written a batch of sites at a time: each one's text is what `dumps` gives it
+    nested two levels deep (indent 1), so the file is the same bytes as one `dumps` of the whole document."""
     data, ranking = report.data, report.ranking
-    findings = data.findings[[*FINDING_COLUMNS, "evidence_list", "matched_list", "details"]].rename(
-        columns={"evidence_list": "evidence", "matched_list": "matched_items"})
     run = data.run
     doc = {
         "run": {"id": run.id, "mode": run.mode, "status": run.status, "started_at": run.started_at,
@@ -58,10 +70,19 @@ def write(report: Report, out_dir: Path) -> list[Path]:
         "categories": records(ranking.categories) if ranking.categories is not None else [],
         "ranking": records(ranking.table),
         "scores": records(data.scores[SCORE_COLUMNS]),
-        "findings": records(findings),
+        "findings": [],
     }
+    head = dumps(doc)
+    assert head.endswith(_TAIL), "findings is the document's last key"
     path = out_dir / "report.json"
-    path.write_text(dumps(doc), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:
+        out.write(head[:-len(_TAIL)] + '"findings": [')
+        first = True
+        for batch in _finding_batches(report):
+            for finding in batch:
+                out.write(("\n  " if first else ",\n  ") + dumps(finding).replace("\n", "\n  "))
+                first = False
+        out.write("]\n}" if first else "\n ]\n}")
     return [path]
 
 
