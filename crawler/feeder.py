@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.heap import limit_arenas, trim_periodically
 from xxgk.settings import CrawlSettings
 
 log = logging.getLogger(__name__)
@@ -132,14 +131,10 @@ def crawl_sites(
         old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: the caller handles signals
         pass
-    limit_arenas()
-    trimming = trim_periodically()
     try:
         reactor.callWhenRunning(start_more)
         process.start(stop_after_crawl=False, install_signal_handlers=False)
     finally:
-        if trimming.running:
-            trimming.stop()
         for s, handler in old.items():
             signal.signal(s, handler)
     return bool(state["signals"])
