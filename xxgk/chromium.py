@@ -43,9 +43,6 @@ def render_chromium_path() -> str | None:
     """The Chromium the crawler renders pages with: $XXGK_CHROMIUM, else Debian's headless shell
     (half the memory of the full browser for the same engine), else `chromium_path()`. Screenshots
     and PDF reports keep the full browser (`chromium_path`)."""
-    own = os.environ.get("XXGK_CHROMIUM")
-    if _executable(own):
-        return own
-    if _executable(DEBIAN_HEADLESS_SHELL):
+    if not _executable(os.environ.get("XXGK_CHROMIUM")) and _executable(DEBIAN_HEADLESS_SHELL):
         return DEBIAN_HEADLESS_SHELL
     return chromium_path()
