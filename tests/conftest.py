@@ -76,6 +76,14 @@ def pg_url(pg_server):
     return pg_server.rsplit("/", 1)[0] + "/" + name
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path) -> str:
+    """A new, empty store on each backend in turn: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     """A fresh Redis URL; skipped with the reason only when redis-server is absent."""

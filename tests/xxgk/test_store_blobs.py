@@ -39,10 +39,9 @@ def _blobs(s) -> dict[str, bytes]:
     return {b.sha256: b.data for b in s.scalars(select(Blob))}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def factory(request, tmp_path):
-    url = f"sqlite:///{tmp_path / 'b.sqlite'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    return session_factory(url)
+@pytest.fixture()
+def factory(store_url):
+    return session_factory(store_url)
 
 
 def test_same_bytes_are_stored_once_and_read_back_per_document(factory):
@@ -123,14 +122,12 @@ def _old_store(url: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_migration_moves_existing_bodies_into_blobs(backend, tmp_path, request):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
-    _old_store(url)
-    engine = make_engine(url)  # upgrades to the newest revision
+def test_migration_moves_existing_bodies_into_blobs(store_url):
+    _old_store(store_url)
+    engine = make_engine(store_url)  # upgrades to the newest revision
     assert current_revision(engine) == ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert "body" not in {c["name"] for c in inspect(engine).get_columns("documents")}
-    with session_factory(url)() as s:
+    with session_factory(store_url)() as s:
         assert {d.id: d.body for d in s.scalars(select(Document))} == {1: PDF, 2: PDF, 3: DOCX, 4: None}
         assert _blobs(s) == {hashlib.sha256(PDF).hexdigest(): PDF, hashlib.sha256(DOCX).hexdigest(): DOCX}
 

@@ -58,10 +58,9 @@ def _count(s, table) -> int:
     return s.scalar(select(func.count()).select_from(table))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def factory(request, tmp_path):
-    url = f"sqlite:///{tmp_path / 's.sqlite'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    return session_factory(url)
+@pytest.fixture()
+def factory(store_url):
+    return session_factory(store_url)
 
 
 def test_two_crawls_of_the_same_content_share_its_rows_and_each_reads_its_own(factory):
@@ -171,12 +170,10 @@ def _old_store(url: str) -> None:
     engine.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_migration_moves_existing_items_and_links_into_shared_contents(backend, tmp_path, request):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}" if backend == "sqlite" else request.getfixturevalue("pg_url")
-    _old_store(url)
-    make_engine(url).dispose()  # upgrades to the newest revision
-    with session_scope(session_factory(url)) as s:
+def test_migration_moves_existing_items_and_links_into_shared_contents(store_url):
+    _old_store(store_url)
+    make_engine(store_url).dispose()  # upgrades to the newest revision
+    with session_scope(session_factory(store_url)) as s:
         assert (_count(s, item_contents), _count(s, link_contents)) == (2, 1)
         items = [(it.id, it.crawl_id, it.title, it.published, it.meta) for it in s.scalars(select(Item).order_by(Item.id))]
         assert items == [(1, 1, "通知一", dt.date(2026, 1, 2), {"文号": "1号"}),
