@@ -339,8 +339,9 @@ class RenderGate:
     so with `per_host=1` the host used to see the document and its assets in flight together. The
     page's Scrapy request holds one of its host's slots for the whole render; the gate makes the page
     use that one slot as a plain request would: at most one request per host in flight at a time
-    (the next waits for the previous to finish, redirects included), each spaced by the host's
-    Scrapy download delay (`pace`). Requests outside the audited site's scope are aborted (they
+    (the next waits for the previous to finish, redirects included), each taking its turn in the
+    host's politeness (`pace`, a `crawler.browser_turns.HostTurns`: spacing, and on another host a
+    place Scrapy's own requests of it respect). Requests outside the audited site's scope are aborted (they
     are outside the audit), except scripts (`OFFSITE_RESOURCES`); every address is checked as the
     scope middleware checks Scrapy's (the browser bypasses it); images, media and fonts are never
     loaded. A request routed once the download is over (the gate is closed) is
@@ -366,7 +367,7 @@ class RenderGate:
         self._locks: dict[str, asyncio.Lock] = {}
         self._own_host = host_of(page_url)
         self._host_locks = host_locks
-        self._held: dict[int, tuple[asyncio.Lock, asyncio.TimerHandle]] = {}
+        self._held: dict[int, tuple[asyncio.Lock, asyncio.TimerHandle, Any]] = {}  # lock, lease, pace release
         self._navigated = False
         self.closed = False
         self.sent: list[str] = []  # URLs let through, in order (for logs and tests)
@@ -403,11 +404,24 @@ class RenderGate:
             return False
         loop = asyncio.get_running_loop()
         key = id(request)
-        self._held[key] = (lock, loop.call_later(self.LEASE_S, self._free, key))
+        self._held[key] = (lock, loop.call_later(self.LEASE_S, self._free, key), None)
         first = not self._navigated and request.is_navigation_request()
         self._navigated = self._navigated or first
         if self._pace is not None and not first:  # the document itself was paced by Scrapy's slot
-            await self._pace(request.url)
+            try:
+                release = await self._pace(request.url, host == self._own_host)
+            except BaseException:
+                self._free(key)
+                raise
+            held = self._held.get(key)
+            if held is None:  # freed while it waited: the render ended, or the lease ran out
+                if release is not None:
+                    release()
+                if self.closed:
+                    self.aborted.append((request.url, "after the render"))
+                    return False
+            else:
+                self._held[key] = (held[0], held[1], release)
         self.sent.append(request.url)
         return True
 
@@ -427,8 +441,10 @@ class RenderGate:
     def _free(self, key: int) -> None:
         held = self._held.pop(key, None)
         if held is not None:
-            lock, lease = held
+            lock, lease, release = held
             lease.cancel()
+            if release is not None:
+                release()
             lock.release()
 
     def close(self) -> None:
@@ -436,25 +452,3 @@ class RenderGate:
         self.closed = True
         for key in list(self._held):
             self._free(key)
-
-
-def scrapy_slot_pacer(downloader: Any, crawl_delay: Any = None) -> Any:
-    """A `RenderGate` pace: wait until the Scrapy downloader slot of the URL's host allows the next
-    start (its `lastseen` + download delay, AutoThrottle's included), then count the start in it, so
-    browser sub-requests and Scrapy's own requests share one spacing per host; then, when the host's
-    robots.txt asks for a Crawl-delay, wait for its turn in `crawl_delay` (the crawl's
-    `crawler.crawl_delay.CrawlDelayMiddleware`) as Scrapy's own requests do."""
-
-    async def pace(url: str) -> None:
-        from scrapy import Request as ScrapyRequest
-
-        slot = downloader.slots.get(downloader.get_slot_key(ScrapyRequest(url)))
-        if slot is not None:  # else no Scrapy request of that host yet: no slot spacing to keep
-            delay = slot.download_delay()
-            while (wait := slot.lastseen + delay - time.monotonic()) > 0:  # Scrapy's slot clock is monotonic
-                await asyncio.sleep(wait)
-            slot.lastseen = time.monotonic()
-        if crawl_delay is not None:
-            await crawl_delay.space(url)
-
-    return pace

@@ -183,7 +183,8 @@ def _lazy_playwright_handler() -> type:
 
         async def _download_request_with_page(self, request: Request, page: Any, spider: Any) -> Response:
             """Render with the page's own requests inside the host's politeness (`crawler.browser.RenderGate`)."""
-            from crawler.browser import RenderGate, scrapy_slot_pacer
+            from crawler.browser import RenderGate
+            from crawler.browser_turns import HostTurns
 
             scope = getattr(spider, "scope", None)
             if scope is None:
@@ -191,13 +192,7 @@ def _lazy_playwright_handler() -> type:
 
                 scope = Scope(request.url)
             engine = getattr(self._crawler, "engine", None)
-            pace = None
-            if engine is not None:
-                from crawler.crawl_delay import CrawlDelayMiddleware
-
-                spacer = next((m for m in engine.downloader.middleware.middlewares
-                               if isinstance(m, CrawlDelayMiddleware)), None)
-                pace = scrapy_slot_pacer(engine.downloader, spacer)
+            pace = HostTurns.of_engine(engine) if engine is not None else None
             gate = self._render_gates[id(page)] = RenderGate(request.url, scope.__contains__, pace,
                                                              self._other_host_locks)
             page.on("requestfinished", gate.finished)

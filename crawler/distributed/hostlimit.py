@@ -193,14 +193,14 @@ class RedisHostLimitMiddleware:
             raise
         request.meta[META] = (key, token, host)
         await self._drop_marker(request)
-        await self._wait_turn(host, self._delay_for(request, host))
+        await self.wait_turn(host, self._delay_for(request, host))
         return None
 
     def _delay_for(self, request: Request, host: str) -> float:
         """The host's pacing for `request`: the configured delay, raised to its robots Crawl-delay."""
         return max(host_delay(self.delay, host), float(request.meta.get(CRAWL_DELAY) or 0.0))
 
-    async def _wait_turn(self, host: str, delay: float) -> None:
+    async def wait_turn(self, host: str, delay: float) -> None:
         """Reserve the host's next send time and wait for it; a back-off announced meanwhile (another
         worker's 429) is waited out and the turn taken again. Holds the slot: a paced host is busy."""
         reserved = False
@@ -249,7 +249,8 @@ class RedisHostLimitMiddleware:
         if marker is not None:
             await self.r.zrem(marker[0], marker[1])
 
-    async def _release(self, request: Request) -> None:
+    async def release(self, request: Request) -> None:
+        """Give back the host slot `request` holds (and its queue marker), if any."""
         await self._drop_marker(request)  # failed before it took a slot (robots.txt, time-out)
         slot = request.meta.pop(META, None)
         if slot:
@@ -260,9 +261,9 @@ class RedisHostLimitMiddleware:
         try:  # learn before the slot is free: the next request of the host must see a back-off
             await self._learn(request, response)
         finally:
-            await self._release(request)
+            await self.release(request)
         return response
 
     async def process_exception(self, request: Request, exception: BaseException) -> None:
-        await self._release(request)
+        await self.release(request)
         return None

@@ -30,7 +30,7 @@ def test_two_workers_share_one_host_spacing(redis_url: str) -> None:
             req = Request(url)
             await mw.process_request(req)
             starts.setdefault(url.split("/")[2], []).append(time.monotonic())
-            await mw._release(req)
+            await mw.release(req)
 
         jobs = [send(workers[i % 2], f"http://{host}/p{i}") for i in range(4) for host in ("a.example", "b.example")]
         t0 = time.monotonic()

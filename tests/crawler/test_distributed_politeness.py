@@ -155,7 +155,7 @@ def test_adaptive_delay_is_one_per_host_for_all_workers(redis_url: str) -> None:
             r = Request("http://slow.example" + path)
             await b.process_request(r)
             starts.append(time.monotonic())
-            await b._release(r)
+            await b.release(r)
         assert starts[1] - starts[0] >= 1.8 - JITTER
         await close([a, b])
 
