@@ -133,7 +133,8 @@ def _keyset(session: Session, stmt, key, names: list[str], rows: int) -> Iterato
     last = None
     while True:
         page = stmt.order_by(key).limit(rows) if last is None else stmt.where(key > last).order_by(key).limit(rows)
-        got = session.connection().execute(page).all()  # Core rows: no ORM result processing
+        # plain tuples: pandas builds a frame from Core `Row`s ~9x slower (it probes each row's keys)
+        got = [tuple(r) for r in session.connection().execute(page)]
         if not got:
             return
         last = got[-1][0]

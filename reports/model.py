@@ -92,7 +92,7 @@ def _frame(session: Session, stmt: Select, names: list[str]) -> pd.DataFrame:
     """The rows of a Core select as a frame, built column-wise (no ORM object per row).
 
     Executed on the session's connection: the ORM's result processing per row cost more than the read."""
-    rows = session.connection().execute(stmt).all()
+    rows = [tuple(r) for r in session.connection().execute(stmt)]  # tuples: pandas is slow on `Row`s
     return pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame(columns=names)
 
 
