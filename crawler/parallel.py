@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.feeder import SiteJob
+from xxgk.cores import usable_cores
 from xxgk.settings import CrawlSettings
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ PR_SET_PDEATHSIG = 1
 
 def worker_count(n_sites: int, crawl: CrawlSettings) -> int:
     """Worker processes for a run: the `workers` setting, else one per core, never more than sites."""
-    wanted = crawl.workers or os.cpu_count() or 1
+    wanted = crawl.workers or usable_cores()
     return max(1, min(wanted, n_sites))
 
 

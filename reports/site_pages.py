@@ -10,9 +10,10 @@ rendered here.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable
 from pathlib import Path
+
+from xxgk.cores import usable_cores
 
 PARALLEL_SITES = 400  # below this, starting workers costs more than it saves
 _RENDER: Callable[[int], Path] | None = None  # render site i, for the forked workers
@@ -25,13 +26,13 @@ def _render_slice(bounds: tuple[int, int]) -> list[str]:
 
 def forking_pays(count: int) -> bool:
     """Whether work over `count` sites is worth forked processes: a large run, several cores, and fork."""
-    return (count >= PARALLEL_SITES and (os.cpu_count() or 1) >= 2
+    return (count >= PARALLEL_SITES and usable_cores() >= 2
             and "fork" in multiprocessing.get_all_start_methods())
 
 
 def workers_for(count: int) -> int:
     """How many worker processes render `count` site pages (0: render them in this process)."""
-    return (os.cpu_count() or 1) if forking_pays(count) else 0
+    return usable_cores() if forking_pays(count) else 0
 
 
 def write_pages(render: Callable[[int], Path], count: int, batch: int = 1) -> list[Path]:

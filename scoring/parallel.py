@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from scoring.schema import Rubric
+from xxgk.cores import usable_cores
 from xxgk.store.session import read_only_engine, shared_url
 
 PARALLEL_MIN_SITES = 400  # below this, starting the processes costs more than it saves
@@ -35,20 +35,13 @@ class ScoredBatch:
     coverage: dict[int, dict] = field(default_factory=dict)  # crawl id → coverage figures, when changed
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def scoring_processes(session: Session, processes: int | None, n_sites: int) -> int:
     """How many processes to score with: `processes` when given, else every core for a large run."""
     if processes is not None:
         return max(1, processes) if shared_url(session) else 1
     if n_sites < PARALLEL_MIN_SITES or shared_url(session) is None:
         return 1
-    return max(1, min(_cores(), MAX_PROCESSES))
+    return max(1, min(usable_cores(), MAX_PROCESSES))
 
 
 BatchJudge = Callable[..., tuple[list[dict], list[dict]]]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("xxgk", "crawler", "scoring", "reports")
-LEAVES = ("xxgk", "xxgk.errors", "xxgk.pagemeta", "xxgk.siteid", "xxgk.namenorm", "xxgk.config", "xxgk.settings", "xxgk.chromium", "xxgk.yamlfile", "xxgk.tablefile", "xxgk.termtext", "xxgk.filenames")
+LEAVES = ("xxgk", "xxgk.errors", "xxgk.pagemeta", "xxgk.siteid", "xxgk.namenorm", "xxgk.config", "xxgk.settings", "xxgk.chromium", "xxgk.cores", "xxgk.yamlfile", "xxgk.tablefile", "xxgk.termtext", "xxgk.filenames")
 
 
 def layer(module: str) -> str:

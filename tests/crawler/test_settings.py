@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 import test_crawl_generic_gbk as gbk  # a module, not its names: its tests are not collected twice
 from sqlalchemy import select
 
 from crawler.parallel import worker_count
 from crawler.settings import build_settings, sites_at_once
 from crawler.spiders.portal import PortalSpider
+from xxgk.cores import usable_cores
 from xxgk.settings import RUN_CONFIG_KEY, CrawlSettings
 from xxgk.store import Crawl, Run, session_factory
 
@@ -57,7 +56,7 @@ def test_spider_limits_follow_the_settings_or_a_mapping():
 def test_processes_and_slots_follow_the_settings():
     assert worker_count(10, CrawlSettings(workers=3)) == 3
     assert worker_count(2, CrawlSettings(workers=3)) == 2
-    assert worker_count(100, CrawlSettings()) == min(100, os.cpu_count() or 1)
+    assert worker_count(100, CrawlSettings()) == min(100, usable_cores())
     assert sites_at_once(CrawlSettings(), loopback=True) == 4
     assert sites_at_once(CrawlSettings(), loopback=False) == 50
     assert sites_at_once(CrawlSettings(sites_at_once=2), loopback=True) == 2

@@ -26,7 +26,7 @@ def test_forked_site_pages_equal_in_process_pages(synth, tmp_path, monkeypatch) 
     monkeypatch.setattr(site_pages, "PARALLEL_SITES", 10**9)
     serial = _pages(store, tmp_path / "serial")
     monkeypatch.setattr(site_pages, "PARALLEL_SITES", 1)
-    monkeypatch.setattr(site_pages.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(site_pages, "usable_cores", lambda: 2)
     assert site_pages.workers_for(len(serial)) == 2
     forked = _pages(store, tmp_path / "forked")
     assert len(serial) >= 3 and forked == serial
@@ -82,7 +82,7 @@ def test_crawl_csvs_written_by_their_own_process_are_the_same_bytes(tmp_path, mo
     serial = _folder(store.db_url, store.runs[-1], tmp_path / "serial", lang)
     assert started == [None]
     monkeypatch.setattr(site_pages, "PARALLEL_SITES", 1)
-    monkeypatch.setattr(site_pages.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(site_pages, "usable_cores", lambda: 2)
     forked = _folder(store.db_url, store.runs[-1], tmp_path / "forked", lang)
     assert started[-1] is not None and started[-1].process.exitcode == 0
     assert b"alert" in serial["items.csv"] and serial["columns.csv"].count(b"\n") == 1 + 2 * 5
@@ -96,7 +96,7 @@ def test_a_failed_report_leaves_no_crawl_csvs(tmp_path, monkeypatch) -> None:
     store = make_store(f"sqlite:///{tmp_path / 's.sqlite'}", n_sites=3, n_runs=1, evidence_dir=tmp_path / "ev")
     _with_crawl_rows(store.db_url)
     monkeypatch.setattr(site_pages, "PARALLEL_SITES", 1)
-    monkeypatch.setattr(site_pages.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(site_pages, "usable_cores", lambda: 2)
 
     def broken(*_a, **_k):
         raise RuntimeError("model failed")
