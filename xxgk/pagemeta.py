@@ -84,10 +84,16 @@ def clean(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()
 
 
+def element_text(el: etree._Element) -> str:
+    """Visible text of an lxml element, scripts and styles excluded, whitespace collapsed (raises
+    TypeError on a node without descendants, such as a text result)."""
+    return clean(" ".join(_TEXT(el)))
+
+
 def node_text(el: etree._Element) -> str:
-    """Visible text of an element, scripts and styles excluded."""
+    """Visible text of an element, scripts and styles excluded ('' for a node that has none)."""
     try:
-        return clean(" ".join(_TEXT(el)))
+        return element_text(el)
     except (TypeError, etree.XPathEvalError):
         return ""
 

@@ -12,13 +12,12 @@ import re
 from lxml import etree
 from parsel import Selector
 
-from crawler.extract.html import clean
+from xxgk.pagemeta import element_text
 
 BLOCKS = ("div", "td", "article", "section", "main", "dd", "li")
 # Words of a page's footer / masthead: a block holding them is template chrome, never the content.
 CHROME = re.compile(r"版权所有|Copyright|ICP备|ICP证|公网安备|技术支持|网站标识码|主办单位|承办单位|建议使用|分辨率", re.I)
 _WS = re.compile(r"\s+")
-_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 
 
 def _len(text: str | None) -> int:
@@ -108,7 +107,7 @@ def main_text(sel: Selector) -> str:
     block = main_block(sel)
     if block is None:
         return ""
-    return clean(" ".join(_TEXT(block.root)))
+    return element_text(block.root)
 
 
 __all__ = ["densest", "main_block", "main_text"]

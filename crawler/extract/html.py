@@ -11,16 +11,7 @@ from lxml import etree
 from parsel import Selector
 
 from xxgk import siteid
-
-_WS = re.compile(r"[\s\u3000\xa0]+")
-
-
-def clean(text: str | None) -> str:
-    """Collapse whitespace (incl. full-width and nbsp) and strip."""
-    return _WS.sub(" ", text or "").strip()
-
-
-_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+from xxgk.pagemeta import clean, element_text
 
 
 def node_text(sel: Selector | etree._Element) -> str:
@@ -29,7 +20,7 @@ def node_text(sel: Selector | etree._Element) -> str:
     if isinstance(root, str):
         return clean(root)
     try:
-        return clean(" ".join(_TEXT(root)))
+        return element_text(root)
     except (TypeError, etree.XPathEvalError):
         return clean(" ".join(sel.xpath(".//text()").getall())) if isinstance(sel, Selector) else ""
 
