@@ -213,6 +213,51 @@ def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_f
     }
 
 
+def bare_n(world: Path, work: Path, n: int, seconds: float, in_flight: int, js_dir: Path | None = None,
+           js_every: int = 0, round_: int = 0) -> dict:
+    """The bare-Scrapy baseline on the same `n` latency hosts (same seeds, same JS hosts), same politeness."""
+    from bench.bare_national import crawl_bare
+
+    case = work / f"n{n}-bare{round_}"
+    case.mkdir()
+    server = LatencyProcess(world, n, case / "server.json", js_dir=js_dir, js_every=js_every)
+    try:
+        return crawl_bare(list(server.urls.values()), seconds, min(n, in_flight or n), case, _tree_cpu,
+                          _children_cpu, _slope)
+    finally:
+        server.stop()
+
+
+def _spread(values: list[float]) -> str:
+    """One figure, or min / median / max of several rounds."""
+    v = sorted(values)
+    return f"{v[0]:.1f}" if len(v) == 1 else f"{v[0]:.1f} / {statistics.median(v):.1f} / {v[-1]:.1f}"
+
+
+def baseline_lines(cases: list[dict]) -> list[str]:
+    """Bare Scrapy beside xxgk, per N crawled with the browser off: pages/s and CPU-ms per page."""
+    out = []
+    for c in cases:
+        bare = c.get("bare") or []
+        if c["browser"] or not bare:
+            continue
+        steady = sorted(b["cpu_ms"] for b in bare)
+        whole = sorted(b["cpu_ms_all"] for b in bare)
+        rate = sorted(b["sustained"] for b in bare)
+        out.append(f"N={c['n']}: bare Scrapy {_spread(rate)} pages/s, {_spread(steady)} CPU-ms/page steady "
+                   f"({_spread(whole)} whole run; {len(bare)} round(s), min / median / max); xxgk {c['sustained']:.1f} "
+                   f"pages/s, {c['cpu_ms']:.1f} ({c['cpu_ms_all']:.1f}) CPU-ms/page"
+                   + (f", {c['cpu_ms'] / statistics.median(steady):.2f}× bare Scrapy's steady CPU per page."
+                      if statistics.median(steady) > 0 else "."))
+    if out:
+        best = min(min(b["cpu_ms"] for b in c["bare"]) for c in cases if c.get("bare") and not c["browser"])
+        worst = max(c["cpu_ms"] for c in cases if c.get("bare") and not c["browser"])
+        out.append(f"xxgk ≤ 5 ms CPU per page: {'met' if worst <= 5 else '**not met**'} ({worst:.1f} ms at worst); "
+                   f"bare Scrapy's own floor on this machine is {best:.1f} ms "
+                   f"({'below' if best < 5 else 'above'} the 5 ms target).")
+    return out
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -356,6 +401,8 @@ def main() -> None:
     ap.add_argument("--browser-pages", type=int, default=2, help="the audit's browser page budget")
     ap.add_argument("--workers", type=int, default=1, help=("crawl worker processes (0: one per core); one "
                     "keeps 100 latency-bound sites in flight at half a core, a second only adds its own memory"))
+    ap.add_argument("--baseline-rounds", type=int, default=1,
+                    help="bare-Scrapy baseline crawls before each browser-off xxgk crawl (0: none)")
     ap.add_argument("--no-doc", action="store_true", help="do not update docs/benchmarks.md")
     ap.add_argument("--json", type=Path, help="also write every measure (JSON) to this file")
     ap.add_argument("--from-json", type=Path, help="print and document the measures of an earlier --json run")
@@ -378,7 +425,10 @@ def main() -> None:
         print(f"latency server alone: {alone['rps']:.0f} requests/s, {alone['cpu_ms']:.2f} CPU-ms/request")
         cases = []
         for n in sizes:
+            bare = [bare_n(world, work, n, args.seconds, args.in_flight, js_dir, args.js_every, r)
+                    for r in range(args.baseline_rounds)]
             cases.append(crawl_n(world, work, n, args.seconds, browser=False, in_flight=args.in_flight, **js))
+            cases[-1]["bare"] = bare
             print(table(cases)[-1], flush=True)
         for n in [int(x) for x in args.browser_sites.split(",") if x.strip()]:
             cases.append(crawl_n(world, work, n, args.seconds, browser=True, in_flight=args.in_flight, **js))
@@ -402,6 +452,7 @@ def _finish(cases: list[dict], alone: dict, timing: dict, args: argparse.Namespa
     print("\n".join(lines))
     print(f"score {timing['score_s']:.1f} s, report {timing['report_s']:.1f} s ({max(plain, key=lambda c: c['n'])['n']} sites)")
     print("\n".join(formula))
+    print("\n".join(baseline_lines(cases)))
     if not args.no_doc:
         _write_doc(lines, formula, alone, {**timing, "cases": cases}, plain, timing.get("seconds", args.seconds), load)
 
@@ -446,6 +497,11 @@ def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, 
         f"largest N it spent {big['server_cpu_ms']:.2f} CPU-ms per request served and is not the bottleneck.\n\n"
         + "\n".join(lines) + "\n\n"
         + _flatness("browser off", plain) + _flatness("browser on", rendering)
+        + "".join(f"{line}\n" for line in (["\nBare Scrapy beside xxgk (`bench/bare_national.py`: a link "
+                  "follower on the same hosts, at the same politeness, counting HTML pages; it extracts, "
+                  "stores and archives nothing):\n"] + [f"- {x}" for x in baseline_lines(timing.get("cases", []))]
+                  if baseline_lines(timing.get("cases", [])) else []))
+        + "\n"
         + f"Score {timing['score_s']:.1f} s and report {timing['report_s']:.1f} s "
         f"for the {big['n']} sites of the largest N.\n\n"
         "Extrapolation to the national cycle (printed by the bench):\n\n```\n" + "\n".join(formula) + "\n```\n"
