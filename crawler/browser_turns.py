@@ -24,7 +24,7 @@ from typing import Any
 from scrapy import Request
 
 from crawler.crawl_delay import CRAWL_DELAY
-from crawler.distributed.hostlimit import RedisHostLimitMiddleware, host_delay, host_of
+from crawler.distributed.hostlimit import RedisHostLimitMiddleware, host_of
 
 POLL_S = 0.05  # Scrapy signals no free transfer place: a waiting browser request looks again this often
 Release = Callable[[], None]
@@ -56,10 +56,11 @@ class HostTurns:
 
     async def __call__(self, url: str, own_host: bool = True) -> Release:
         held: list[Release] = []
+        probe = self._probe(url)
         try:
             if not own_host:
-                held.append(await self._transfer_place(url))
-            await self._slot_spacing(url)
+                held.append(await self._transfer_place(probe))
+            await self._slot_spacing(probe)
             if self.crawl_delay is not None:
                 await self.crawl_delay.space(url)
             if self.host_limit is not None:
@@ -82,10 +83,10 @@ class HostTurns:
         meta = {"download_slot": host_of(url)} if self.host_limit is not None else {}
         return Request(url, meta=meta)
 
-    async def _slot_spacing(self, url: str) -> None:
+    async def _slot_spacing(self, probe: Request) -> None:
         """Wait until the host's Scrapy slot allows the next start (`lastseen` + its delay), then
         count the start in it, on Scrapy's own (monotonic) clock."""
-        slot = self.downloader.slots.get(self.downloader.get_slot_key(self._probe(url)))
+        slot = self.downloader.slots.get(self.downloader.get_slot_key(probe))
         if slot is None:  # no Scrapy request of that host yet: no slot spacing to keep
             return
         delay = slot.download_delay()
@@ -93,10 +94,9 @@ class HostTurns:
             await asyncio.sleep(wait)
         slot.lastseen = time.monotonic()
 
-    async def _transfer_place(self, url: str) -> Release:
+    async def _transfer_place(self, probe: Request) -> Release:
         """Hold one of the host's Scrapy transfer places: Scrapy starts none of its queued requests of
         the host while the browser's is in flight, and the browser's waits for a running one."""
-        probe = self._probe(url)
         _key, slot = self.downloader._get_slot(probe)  # made if absent, so later Scrapy requests see it
         while slot.free_transfer_slots() <= 0:
             await asyncio.sleep(POLL_S)
@@ -114,11 +114,11 @@ class HostTurns:
         limit = self.host_limit
         assert limit is not None
         host = host_of(url)
-        crawl_delay = getattr(self.crawl_delay, "delays", {}).get(host) or 0.0
-        if own_host:
-            await limit.wait_turn(host, max(host_delay(limit.delay, host), crawl_delay))
-            return _noop
+        crawl_delay = getattr(self.crawl_delay, "delays", {}).get(host)
         probe = Request(url, meta={CRAWL_DELAY: crawl_delay} if crawl_delay else {})
+        if own_host:  # the host's pacing, as its Scrapy requests get it (`delay_for`)
+            await limit.wait_turn(host, limit.delay_for(probe, host))
+            return _noop
         await limit.process_request(probe)
 
         def release() -> None:

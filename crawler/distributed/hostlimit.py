@@ -193,10 +193,10 @@ class RedisHostLimitMiddleware:
             raise
         request.meta[META] = (key, token, host)
         await self._drop_marker(request)
-        await self.wait_turn(host, self._delay_for(request, host))
+        await self.wait_turn(host, self.delay_for(request, host))
         return None
 
-    def _delay_for(self, request: Request, host: str) -> float:
+    def delay_for(self, request: Request, host: str) -> float:
         """The host's pacing for `request`: the configured delay, raised to its robots Crawl-delay."""
         return max(host_delay(self.delay, host), float(request.meta.get(CRAWL_DELAY) or 0.0))
 
@@ -236,7 +236,7 @@ class RedisHostLimitMiddleware:
             if wait is not None and wait > 0:
                 await self._backoff(keys=[f"{self.ns}:next:{host}", f"{self.ns}:backoff:{host}"],
                                     args=[time.time(), min(wait, self.max_backoff)])
-        delay = self._delay_for(request, host)
+        delay = self.delay_for(request, host)
         latency = request.meta.get("download_latency")
         if delay > 0 and latency is not None:
             ok = "1" if response.status == 200 else "0"
