@@ -13,9 +13,7 @@ above it is extraction, the store and the WARC evidence.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
 BARE_CHILD = r"""
@@ -123,40 +121,10 @@ print("RESULT " + json.dumps({"seconds": time.perf_counter() - t0, "pages": craw
 """
 
 
-def crawl_bare(urls: list[str], seconds: float, in_flight: int, work: Path, tree_cpu, children_cpu,
-               slope) -> dict:
-    """One bare-Scrapy crawl of the served hosts; pages/s and CPU-ms per page measured as xxgk's are
-    (`slope` over the same 5 s samples of pages and process CPU; the whole run's CPU over its pages)."""
+def bare_command(work: Path, urls: list[str], seconds: float, in_flight: int) -> tuple[list[str], Path]:
+    """The baseline's command line over the served hosts, and the file its running page count is in."""
     count_file = work / "bare-pages.txt"
     count_file.write_text("0", encoding="utf-8")
-    curve: list[tuple[float, int, float]] = []
-    stop = threading.Event()
     script = work / "bare_child.py"  # a file, not `-c`: Scrapy reads the callbacks' source
     script.write_text(BARE_CHILD, encoding="utf-8")
-    cpu0 = children_cpu()
-    proc = subprocess.Popen([sys.executable, str(script), json.dumps(urls), str(seconds), str(in_flight),
-                             str(count_file)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def poll() -> None:
-        import time
-
-        t0 = time.perf_counter()
-        while not stop.wait(5):
-            try:
-                pages = int(count_file.read_text(encoding="utf-8") or 0)
-            except (OSError, ValueError):
-                continue
-            curve.append((time.perf_counter() - t0, pages, tree_cpu(proc.pid)))
-
-    poller = threading.Thread(target=poll, daemon=True)
-    poller.start()
-    out, err = proc.communicate()
-    stop.set()
-    poller.join()
-    cpu = children_cpu() - cpu0
-    if proc.returncode != 0:
-        raise SystemExit(f"error: the bare-Scrapy baseline failed: {err.strip().splitlines()[-1:]}")
-    result = json.loads([x for x in out.splitlines() if x.startswith("RESULT ")][-1][len("RESULT "):])
-    sustained, cpu_ms = slope(curve)
-    return {"seconds": result["seconds"], "pages": result["pages"], "sustained": sustained, "cpu_ms": cpu_ms,
-            "cpu_ms_all": 1000 * cpu / max(result["pages"], 1)}
+    return [sys.executable, str(script), json.dumps(urls), str(seconds), str(in_flight), str(count_file)], count_file

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -145,6 +146,28 @@ def _dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
 
 
+def run_sampled(cmd: list[str], pages: Callable[[], int]) -> tuple[subprocess.Popen, str, str, list, float, TreeMemory]:
+    """Run a crawl process to its end, sampling every 5 s (seconds, `pages()`, CPU seconds of its
+    tree) for `_slope`, and its tree's memory: (process, stdout, stderr, curve, CPU seconds, memory)."""
+    curve: list[tuple[float, int, float]] = []
+    stop = threading.Event()
+    cpu0 = _children_cpu()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def poll() -> None:
+        t0 = time.perf_counter()
+        while not stop.wait(5):
+            curve.append((time.perf_counter() - t0, pages(), _tree_cpu(proc.pid)))
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    with TreeMemory(proc.pid) as mem:
+        out, err = proc.communicate()
+    stop.set()
+    poller.join()
+    return proc, out, err, curve, _children_cpu() - cpu0, mem
+
+
 def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_flight: int,
             js_dir: Path | None = None, js_every: int = 0, browser_pages: int = 2, workers: int = 0) -> dict:
     """One national crawl of `n` latency hosts (every `js_every`-th a JS portal), `in_flight` of them
@@ -159,27 +182,14 @@ def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_f
                            workers=workers, max_seconds=seconds, max_pages=100_000, browser=browser,
                            browser_pages=browser_pages, log_level="ERROR")
     factory = session_factory(db)
-    curve: list[tuple[float, int, float]] = []  # (seconds, pages stored, CPU seconds of the crawl tree)
-    stop = threading.Event()
 
-    def poll() -> None:
-        t0 = time.perf_counter()
-        while not stop.wait(5):
-            with factory() as s:
-                count = s.scalar(select(func.count(Page.id))) or 0
-            curve.append((time.perf_counter() - t0, count, _tree_cpu(proc.pid)))
+    def stored() -> int:
+        with factory() as s:
+            return s.scalar(select(func.count(Page.id))) or 0
 
-    cpu0 = _children_cpu()
     srv_cpu0 = server.cpu()
-    poller = threading.Thread(target=poll, daemon=True)
-    proc = subprocess.Popen([sys.executable, "-c", CRAWL_CHILD, db, str(run_id), limits.model_dump_json()],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    poller.start()
-    with TreeMemory(proc.pid) as mem:
-        out, err = proc.communicate()
-    stop.set()
-    poller.join()
-    cpu = _children_cpu() - cpu0
+    proc, out, err, curve, cpu, mem = run_sampled(
+        [sys.executable, "-c", CRAWL_CHILD, db, str(run_id), limits.model_dump_json()], stored)
     srv_cpu = server.cpu() - srv_cpu0
     seen = server.stop()
     if proc.returncode != 0:
@@ -216,16 +226,22 @@ def crawl_n(world: Path, work: Path, n: int, seconds: float, browser: bool, in_f
 def bare_n(world: Path, work: Path, n: int, seconds: float, in_flight: int, js_dir: Path | None = None,
            js_every: int = 0, round_: int = 0) -> dict:
     """The bare-Scrapy baseline on the same `n` latency hosts (same seeds, same JS hosts), same politeness."""
-    from bench.bare_national import crawl_bare
+    from bench.bare_national import bare_command
 
     case = work / f"n{n}-bare{round_}"
     case.mkdir()
     server = LatencyProcess(world, n, case / "server.json", js_dir=js_dir, js_every=js_every)
     try:
-        return crawl_bare(list(server.urls.values()), seconds, min(n, in_flight or n), case, _tree_cpu,
-                          _children_cpu, _slope)
+        cmd, count_file = bare_command(case, list(server.urls.values()), seconds, min(n, in_flight or n))
+        proc, out, err, curve, cpu, mem = run_sampled(cmd, lambda: int(count_file.read_text(encoding="utf-8") or 0))
     finally:
         server.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"error: the bare-Scrapy baseline failed: {err.strip().splitlines()[-1:]}")
+    result = json.loads([x for x in out.splitlines() if x.startswith("RESULT ")][-1][len("RESULT "):])
+    sustained, cpu_ms = _slope(curve)
+    return {"seconds": result["seconds"], "pages": result["pages"], "sustained": sustained, "cpu_ms": cpu_ms,
+            "cpu_ms_all": 1000 * cpu / max(result["pages"], 1), "rss": mem.peak["total"]}
 
 
 def _spread(values: list[float]) -> str:
@@ -476,6 +492,7 @@ def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, 
     text = doc.read_text(encoding="utf-8")
     big = max(plain, key=lambda c: c["n"])
     rendering = [c for c in timing.get("cases", []) if c["browser"]]
+    baseline = baseline_lines(timing.get("cases", []))
     body = (
         f"## National scale (`bench/national.py`), {dt.date.today().isoformat()}\n"
         "<!-- national-bench:start -->\n\n"
@@ -497,10 +514,9 @@ def _write_doc(lines: list[str], formula: list[str], alone: dict, timing: dict, 
         f"largest N it spent {big['server_cpu_ms']:.2f} CPU-ms per request served and is not the bottleneck.\n\n"
         + "\n".join(lines) + "\n\n"
         + _flatness("browser off", plain) + _flatness("browser on", rendering)
-        + "".join(f"{line}\n" for line in (["\nBare Scrapy beside xxgk (`bench/bare_national.py`: a link "
-                  "follower on the same hosts, at the same politeness, counting HTML pages; it extracts, "
-                  "stores and archives nothing):\n"] + [f"- {x}" for x in baseline_lines(timing.get("cases", []))]
-                  if baseline_lines(timing.get("cases", [])) else []))
+        + ("\nBare Scrapy beside xxgk (`bench/bare_national.py`: a link follower on the same hosts, at the "
+           "same politeness, counting HTML pages; it extracts, stores and archives nothing):\n\n"
+           + "".join(f"- {x}\n" for x in baseline) if baseline else "")
         + "\n"
         + f"Score {timing['score_s']:.1f} s and report {timing['report_s']:.1f} s "
         f"for the {big['n']} sites of the largest N.\n\n"
