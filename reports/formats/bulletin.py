@@ -9,13 +9,13 @@ monthly-volume run writes it by default.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from reports.bulletin import fonts
 from reports.bulletin.document import Bulletin, build
 from reports.bulletin.gongwen import write_docx
 from reports.context import Report
-from reports.formats.base import Format
 from reports.templating import environment
 
 # Chromium's print margins are the 公文 margins. The page number sits in the bottom margin as GB/T 9704
@@ -34,9 +34,11 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     return write_bulletin(report, out_dir, pdf="pdf" in report.formats)
 
 
-def write_bulletin(report: Report, out_dir: Path, *, pdf: bool = False) -> list[Path]:
-    """The 通报 files of one report into `out_dir`: html, docx and, when `pdf`, the printed PDF."""
-    bulletin = build(report, report.bulletin_sender)
+def write_bulletin(report: Report, out_dir: Path, *, pdf: bool = False, today: dt.date | None = None) -> list[Path]:
+    """The 通报 files of one report into `out_dir`: html, docx and, when `pdf`, the printed PDF.
+
+    Dated `today` (default: the day it is written) unless the sender file gives the date."""
+    bulletin = build(report, report.bulletin_sender, today=today)
     html = write_html(bulletin, out_dir / "bulletin.html", docx="bulletin.docx")
     written = [html, write_docx(bulletin, out_dir / "bulletin.docx")]
     if pdf:
@@ -59,7 +61,3 @@ def write_pdf(html: Path, pdf: Path) -> Path:
 
     print_pages([(html, pdf)], options=PDF_OPTIONS)
     return pdf
-
-
-FORMAT = Format(name="bulletin", description="the 通报 in 公文 layout, as HTML and Word (and PDF with pdf)",
-                files=("bulletin.html", "bulletin.docx"), write=write)  # bulletin.pdf with pdf

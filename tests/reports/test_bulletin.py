@@ -64,7 +64,7 @@ def issue(db_url: str, run_id: int, out: Path, sender: SenderFile | None = None,
         report = build_report(s, run_id, None)
         report.bulletin_sender = sender
         bulletin = build(report, sender, today=DAY)
-        files = write_bulletin(report, out, pdf=pdf)
+        files = write_bulletin(report, out, pdf=pdf, today=DAY)  # the files carry the same date
         issue.summary = report.ranking.summary  # the ranking's figures, which the 通报 must repeat
     return bulletin, files
 
