@@ -56,8 +56,16 @@ PAGES_PER_SITE = 2_000
 WEEK_S = 7 * 24 * 3600
 RUBRIC = "moe-university-checklist-2014"
 
+# The crawl runs in the `xxgk audit` process, so the child first imports what that process holds when
+# its crawl starts (the command line, its format checks and the rubric), then crawls the bench's run.
 CRAWL_CHILD = """
 import json, sys, time
+import xxgk.cli
+from reports.formats import report_formats
+from xxgk.config import DEFAULT_RUBRIC
+from xxgk.pipeline import load_rubric_ref
+report_formats("html,csv,xlsx,json")
+load_rubric_ref(DEFAULT_RUBRIC)
 from crawler.runner import run_crawl
 db, run_id, limits = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
 t0 = time.perf_counter()

@@ -24,14 +24,6 @@ from xxgk.store import Run
 
 log = logging.getLogger(__name__)
 
-ALWAYS = ("html", "csv")
-DEFAULT_FORMATS = ("html", "csv", "xlsx", "json")
-
-
-def parse_formats(spec: str | Iterable[str] | None) -> tuple[str, ...]:
-    """The report formats to write, from "html,csv,xlsx" or a list; html and csv are always included."""
-    return registry.select(spec, command=registry.REPORT, always=ALWAYS, default=DEFAULT_FORMATS)
-
 
 @dataclass
 class Rendered:
@@ -61,8 +53,8 @@ def render_report(session: Session, run_id: int, rubric_id: str | None, out_dir:
     `assertions`: an assertion file's verdict on the run (its JSON summary), shown on the pages.
     `bulletin_sender`: the 通报's sender, number, date and deadline (`reports.bulletin.sender.sender_options`).
     """
-    chosen = parse_formats(formats)
-    csv_format.check_lang(lang)
+    chosen = registry.report_formats(formats)
+    registry.check_lang(lang)
     pending = None
     if "csv" in chosen and session.get(Run, run_id) is not None:  # the crawl CSVs, beside the rest (large runs)
         pending = crawl_csv.start(session, run_id, Path(out_dir), csv_format.ZH_HEADERS if lang == "zh" else None)

@@ -325,8 +325,8 @@ def report(
 
 
 def _check_lang(lang: str) -> None:
-    """Refuse a bad --lang before any work (the CSV format's own check; reports load only when asked)."""
-    from reports.formats.csv import check_lang
+    """Refuse a bad --lang before any work (the formats' check; no writer loads for it)."""
+    from reports.formats import check_lang
 
     check_lang(lang)
 
@@ -359,9 +359,9 @@ def _say_judgement(judgement: Judgement | None, problems: list[str], out: Path) 
 
 def _check_formats(formats: str | None) -> None:
     """Refuse an unknown --formats name before any work, in one line naming the registered formats."""
-    from reports.render import parse_formats  # reports loads pandas: only for the commands that render
+    from reports.formats import report_formats  # names only: no writer loads before the crawl
 
-    parse_formats(formats)
+    report_formats(formats)
 
 
 def _as_of(value: str | None) -> str | None:

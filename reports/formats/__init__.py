@@ -1,24 +1,44 @@
-"""The output formats registry: format name → `Format` (name, description, files, `write`).
+"""The output formats registry: format name → `Format` (name, description, files, its module).
 
-Each format is one module of this package that declares `FORMAT`; adding a format is that module plus
-one entry in `REGISTRY`. The registry order is the writing order (pdf prints the pages html wrote).
-`select` turns a `--formats` value into names, refusing an unknown one with one line that lists the
-known ones.
+Each format is one module of this package with a `write(report, out_dir)`; adding a format is that
+module plus one entry in `REGISTRY`. The registry order is the writing order (pdf prints the pages html
+wrote). `select` turns a `--formats` value into names, refusing an unknown one with one line that lists
+the known ones; `report_formats` is that choice for the ranked report. Nothing here loads a writer
+(`reports.formats.base`), so the checks are cheap before a crawl.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reports.formats import bulletin, csv, evaluation, html, json, pdf, verification, xlsx
-from reports.formats.base import REPORT, VERIFY_FIXES, Format
+from reports.formats.base import EVALUATE, LANGS, REPORT, VERIFY_FIXES, Format, check_lang
+from reports.pagination import FILES as PAGINATED_FILES
 from xxgk.errors import UserError
 
 REGISTRY: dict[str, Format] = {f.name: f for f in (
-    html.FORMAT, csv.FORMAT, xlsx.FORMAT, json.FORMAT, bulletin.FORMAT, pdf.FORMAT, verification.FORMAT,
-    evaluation.FORMAT)}
+    Format("html", "ranking page and one page per site, with archived evidence",
+           ("index.html", *PAGINATED_FILES, "sites/site-N.html", "snapshots/", "screenshots/"), module="html"),
+    Format("csv", "findings, scores (with rank), columns and items as CSV tables",
+           ("columns.csv", "items.csv", "findings.csv", "scores.csv"), module="csv"),
+    Format("xlsx", "workbook: the ranking, one sheet per rubric section, and every finding",
+           ("report.xlsx",), module="xlsx"),
+    Format("json", "one JSON document: run, rubric as scored, ranking, scores, findings", ("report.json",),
+           module="json"),
+    Format("bulletin", "the 通报 in 公文 layout, as HTML and Word (and PDF with pdf)",
+           ("bulletin.html", "bulletin.docx"), module="bulletin"),  # bulletin.pdf with pdf
+    Format("pdf", "the ranking and site pages printed by Debian Chromium (needs html)",
+           ("index.pdf", "sites/site-N.pdf"), module="pdf"),
+    Format("verification", "verify-fixes: 已整改 / 未整改 / 无法核实 per claim, with the date checked",
+           ("verification.csv", "verification.html", "verification.xlsx", "verification.docx"),
+           module="verification", command=VERIFY_FIXES),
+    Format("evaluation", "xxgk evaluate: rubrics combined into one ranking, part scores side by side",
+           ("evaluation.html", "evaluation.csv", "evaluation.json"), module="evaluation", command=EVALUATE),
+)}
+ALWAYS = ("html", "csv")  # the ranked report always has its pages and the CSVs beside them
+DEFAULT_FORMATS = ("html", "csv", "xlsx", "json")
 
-__all__ = ["REGISTRY", "REPORT", "VERIFY_FIXES", "Format", "get", "names", "select"]
+__all__ = ["ALWAYS", "DEFAULT_FORMATS", "EVALUATE", "LANGS", "REGISTRY", "REPORT", "VERIFY_FIXES", "Format",
+           "check_lang", "get", "names", "report_formats", "select"]
 
 
 def names(command: str | None = None) -> list[str]:
@@ -50,3 +70,8 @@ def select(spec: str | Iterable[str] | None, *, command: str | None = REPORT, al
                         + (f"; {hint}" if hint else ""), field="--formats")
     chosen = set(wanted) | set(always)
     return tuple(n for n in known if n in chosen)
+
+
+def report_formats(spec: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The ranked report's formats, from "html,csv,xlsx" or a list; html and csv are always included."""
+    return select(spec, command=REPORT, always=ALWAYS, default=DEFAULT_FORMATS)

@@ -1,22 +1,38 @@
-"""What an output format is: a name, what it writes, and one `write(report, out_dir)` function.
+"""What an output format is: a name, what it writes, and the module whose `write(report, out_dir)` writes it.
 
 Every format takes the same input, the findings model of one run (`reports.context.Report`), and
 returns the files it wrote. `command` says which command offers it: `report` for the ranked report
-(`xxgk audit`, `report`, `score --out`), `verify-fixes` for the per-claim table of a fix verification.
+(`xxgk audit`, `report`, `score --out`), `verify-fixes` for the per-claim table of a fix verification,
+`evaluate` for a combined evaluation.
+
+A format names its module instead of holding its writer: the module, and the renderers it needs
+(pandas, openpyxl, python-docx, jinja2), loads when the format first writes. `xxgk audit` checks its
+`--formats` and `--lang` before it crawls, in the process that crawls; importing every writer there
+made each audit's crawl carry about 70 MB it never used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reports.context import Report
+from xxgk.errors import UserError
+
+if TYPE_CHECKING:
+    from reports.context import Report
 
 REPORT = "report"
 VERIFY_FIXES = "verify-fixes"
+EVALUATE = "evaluate"
+LANGS = ("en", "zh")  # `--lang`: the language of the report's headers (csv, xlsx) and words
 
-Writer = Callable[[Report, Path], list[Path]]
+
+def check_lang(lang: str) -> None:
+    """A `--lang` value the formats write, else one line naming the known ones."""
+    if lang not in LANGS:
+        raise UserError(f"unknown language {lang!r} (use {' or '.join(LANGS)})", field="--lang")
 
 
 @dataclass(frozen=True)
@@ -26,5 +42,9 @@ class Format:
     name: str
     description: str
     files: tuple[str, ...]  # what it writes, relative to the output folder (N: one per site)
-    write: Writer
+    module: str  # the module of `reports.formats` whose `write(report, out_dir)` writes the format
     command: str = REPORT
+
+    def write(self, report: Report, out_dir: Path) -> list[Path]:
+        """Write the format's files for `report` into `out_dir` (loading its module on first use)."""
+        return importlib.import_module(f"reports.formats.{self.module}").write(report, out_dir)

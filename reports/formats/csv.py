@@ -13,9 +13,7 @@ import pandas as pd
 from reports.cells import write_csv, write_csv_batches
 from reports.context import Report
 from reports.crawl_csv import write_crawl_csvs
-from reports.formats.base import Format
 from reports.model import FINDING_COLUMNS, SCORE_COLUMNS
-from xxgk.errors import UserError
 
 # `--lang zh`: the same columns in the same order under Chinese heads, for readers rather than scripts
 ZH_HEADERS = {
@@ -29,13 +27,6 @@ ZH_HEADERS = {
     "published": "发布日期", "eligible_points": "参评分值", "percent": "得分率", "veto": "单项否决",
     "rank": "排名", "kind": "栏目类型", "page_kind": "页面类型", "empty": "无条目无内容", "absence": "查找范围",
 }
-LANGS = ("en", "zh")
-
-
-def check_lang(lang: str) -> None:
-    """A `--lang` value this format writes, else one line naming the known ones."""
-    if lang not in LANGS:
-        raise UserError(f"unknown language {lang!r} (use {' or '.join(LANGS)})", field="--lang")
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
@@ -67,7 +58,3 @@ def _scores_with_rank(scores: pd.DataFrame, ranking_table: pd.DataFrame | None) 
         return scores.assign(rank=pd.NA)
     ranks = dict(zip(ranking_table.site_id, ranking_table["rank"], strict=True))
     return scores.assign(rank=scores.site_id.map(ranks))
-
-
-FORMAT = Format(name="csv", description="findings, scores (with rank), columns and items as CSV tables",
-                files=("columns.csv", "items.csv", "findings.csv", "scores.csv"), write=write)

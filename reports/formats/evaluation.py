@@ -17,11 +17,9 @@ from reports.cells import write_csv
 from reports.context import Report
 from reports.evaluation import STATE_LABELS, EvaluationResult
 from reports.evaluation_usability import KINDS
-from reports.formats.base import Format
 from reports.formats.json import dumps
 from reports.templating import environment
 
-EVALUATE = "evaluate"
 BASE_COLUMNS = ["rank", "site_id", "site_name", "site_url", "total", "verdict", "parts_scored", "parts"]
 USABILITY_COLUMNS = [f"usability_{k}" for k in KINDS]
 
@@ -84,8 +82,3 @@ def page(report: Report, result: EvaluationResult) -> str:
         run=report.run, rubric_id=result.evaluation.id, generated=report.generated, formats=report.formats,
         notes=result.notes, assertions=None, method=None, ev=result.evaluation, result=result,
         states=STATE_LABELS, kinds=KINDS, names=names, defects=defects)
-
-
-FORMAT = Format(name="evaluation",
-                description="xxgk evaluate: rubrics combined into one ranking, part scores side by side",
-                files=("evaluation.html", "evaluation.csv", "evaluation.json"), write=write, command=EVALUATE)

@@ -11,8 +11,6 @@ from markupsafe import Markup
 from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
 from reports.finding_rows import BATCH_SITES
-from reports.formats.base import Format
-from reports.pagination import FILES as PAGINATED_FILES
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
@@ -122,7 +120,3 @@ def write(report: Report, out_dir: Path) -> list[Path]:
         return page
 
     return written + write_pages(render_site, len(sites), BATCH_SITES)
-
-
-FORMAT = Format(name="html", description="ranking page and one page per site, with archived evidence",
-                files=("index.html", *PAGINATED_FILES, "sites/site-N.html", "snapshots/", "screenshots/"), write=write)

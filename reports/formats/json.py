@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from reports.context import Report
-from reports.formats.base import Format
 from reports.model import FINDING_COLUMNS, SCORE_COLUMNS
 from reports.ranking import records
 
@@ -84,7 +83,3 @@ def write(report: Report, out_dir: Path) -> list[Path]:
                 first = False
         out.write("]\n}" if first else "\n ]\n}")
     return [path]
-
-
-FORMAT = Format(name="json", description="one JSON document: run, rubric as scored, ranking, scores, findings",
-                files=("report.json",), write=write)

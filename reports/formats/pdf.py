@@ -12,7 +12,6 @@ from typing import Any
 
 from reports.browser import chromium
 from reports.context import Report
-from reports.formats.base import Format
 
 
 def print_pages(pages: Iterable[tuple[Path, Path]], options: dict[str, Any] | None = None) -> list[Path]:
@@ -59,7 +58,3 @@ def print_report(out_dir: Path, sites: bool = True) -> list[Path]:
 def write(report: Report, out_dir: Path) -> list[Path]:
     """Print the HTML pages the html format wrote (it runs first: the registry orders it before pdf)."""
     return print_report(out_dir)
-
-
-FORMAT = Format(name="pdf", description="the ranking and site pages printed by Debian Chromium (needs html)",
-                files=("index.pdf", "sites/site-N.pdf"), write=write)

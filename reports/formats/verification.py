@@ -16,7 +16,6 @@ import pandas as pd
 
 from reports.cells import docx_text, sheet_cell, write_csv
 from reports.context import Report
-from reports.formats.base import VERIFY_FIXES, Format
 from reports.templating import STATUS_LABELS, environment
 
 VERIFICATION_COLUMNS = ["line", "site", "site_name", "item_id", "item_name", "claimed", "claim_url", "verdict",
@@ -131,8 +130,3 @@ def write_docx(report: Report, frame: pd.DataFrame, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path
-
-
-FORMAT = Format(name="verification", description="verify-fixes: 已整改 / 未整改 / 无法核实 per claim, with the date checked",
-                files=("verification.csv", "verification.html", "verification.xlsx", "verification.docx"),
-                write=write, command=VERIFY_FIXES)

@@ -15,7 +15,6 @@ from openpyxl.utils import get_column_letter
 
 from reports.cells import sheet_cell
 from reports.context import Report
-from reports.formats.base import Format
 from reports.method import method_rows
 from reports.ranking import records
 from reports.templating import match_words
@@ -117,7 +116,3 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return [path]
-
-
-FORMAT = Format(name="xlsx", description="workbook: the ranking, one sheet per rubric section, and every finding",
-                files=("report.xlsx",), write=write)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from bench.synthetic import HOSTILE_SHORT
 from reports.bulletin import parse_units
 from reports.fixes import fix_hint, known_kinds
-from reports.render import parse_formats
+from reports.formats import report_formats
 from xxgk.errors import UserError
 
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
@@ -129,10 +129,10 @@ def test_fix_lines_for_every_kind():
 
 
 def test_formats_option():
-    assert parse_formats("xlsx") == ("html", "csv", "xlsx")
-    assert parse_formats(None) == ("html", "csv", "xlsx", "json")
+    assert report_formats("xlsx") == ("html", "csv", "xlsx")
+    assert report_formats(None) == ("html", "csv", "xlsx", "json")
     with pytest.raises(UserError):
-        parse_formats("html,doc")
+        report_formats("html,doc")
 
 
 def test_csv_lang_zh_keeps_columns_and_order_under_chinese_heads(synth, tmp_path):

@@ -6,6 +6,16 @@
 
 from __future__ import annotations
 
-from .generate import generate_world
+from typing import Any
 
 __all__ = ["generate_world"]
+
+
+def __getattr__(name: str) -> Any:
+    """`generate_world` on first use: the generator loads pypinyin's phrase tables (about 55 MB), which
+    importing the package for its server or its CLI commands (every `xxgk` process) must not cost."""
+    if name == "generate_world":
+        from .generate import generate_world
+
+        return generate_world
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

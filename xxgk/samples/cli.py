@@ -9,9 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .generate import generate_world
-from .server import SampleServer
-from .v3 import SETS, generate_set
+# The generator and server load inside the commands: this app is mounted in every `xxgk` process, and
+# the generator's pypinyin tables alone are about 55 MB an audit's crawl would carry.
 
 DEFAULT_DIR = Path("samples-world")
 app = typer.Typer(help="Bundled sample 信息公开 portals: generate and serve them locally.", no_args_is_help=True)
@@ -30,6 +29,8 @@ def generate(
                                                  "nobody tunes the crawler on heldout or heldout2).")] = None,
 ) -> None:
     """Generate the sample world into OUT."""
+    from .generate import generate_world
+
     if set_name is not None:
         typer.echo(f"wrote {_generate_set(out, set_name)}")
         return
@@ -39,6 +40,8 @@ def generate(
 
 
 def _generate_set(out: Path, set_name: str) -> Path:
+    from .v3 import SETS, generate_set
+
     if set_name not in SETS:
         typer.echo(f"error: --set {set_name!r}: choose one of {', '.join(SETS)}", err=True)
         raise typer.Exit(2)
@@ -60,6 +63,9 @@ def serve(
     set_name: Annotated[str | None, typer.Option("--set", help="v3 set to generate if needed: dev, probe, heldout or heldout2.")] = None,
 ) -> None:
     """Serve every portal of the world until Ctrl-C."""
+    from .generate import generate_world
+    from .server import SampleServer
+
     if not (dir / "world.json").exists():
         if set_name is not None:
             _generate_set(dir, set_name)
