@@ -59,3 +59,34 @@ def test_processes_starting_together_on_a_new_postgres_database_all_get_the_sche
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err[-800:] for _out, err in outs if err]
     assert len({out.strip() for out, _err in outs}) == 1 and outs[0][0].strip()
+
+
+def test_the_head_read_from_the_revision_files_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    from xxgk.store.migrate import alembic_config, head_revisions
+
+    assert head_revisions() == frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def test_a_store_at_head_opens_without_loading_alembic_and_an_older_one_is_upgraded(tmp_path):
+    import subprocess
+    import sys
+
+    from alembic import command
+
+    from xxgk.store.migrate import alembic_config
+
+    probe = ("import sys; from xxgk.store.session import make_engine; make_engine(sys.argv[1]); "
+             "print(sorted(m for m in ('alembic', 'mako', 'pygments') if m in sys.modules))")
+    current = f"sqlite:///{tmp_path / 'head.sqlite'}"
+    make_engine(current)
+    opened = subprocess.run([sys.executable, "-c", probe, current], capture_output=True, text=True, timeout=60)
+    assert opened.stdout.strip() == "[]", opened.stderr[-2000:]
+    older = f"sqlite:///{tmp_path / 'older.sqlite'}"
+    with create_engine(older).begin() as conn:  # a store one revision behind, as an older xxgk left it
+        command.upgrade(alembic_config(conn), "0009")
+    upgraded = subprocess.run([sys.executable, "-c", probe, older], capture_output=True, text=True, timeout=60)
+    assert "alembic" in upgraded.stdout, upgraded.stderr[-2000:]
+    assert current_revision(create_engine(older)) == "0010"
+    assert "link_contents" in inspect(create_engine(older)).get_table_names()
