@@ -12,7 +12,8 @@ from sqlalchemy import delete
 from reports.render import render_report
 from scoring.engine import score_run
 from scoring.rubric import find_rubric, load_rubric, rubric_hash
-from xxgk.store import Column, Crawl, RubricSnapshot, Run, Site, session_factory, session_scope
+from tests.storekit import new_crawl
+from xxgk.store import Column, RubricSnapshot, Run, session_factory, session_scope
 
 RUBRIC = """\
 id: stored-mark
@@ -42,13 +43,8 @@ def scored(tmp_path, monkeypatch):
     assert find_rubric("stored-mark") == path
     db_url = f"sqlite:///{tmp_path / 's.sqlite'}"
     with session_scope(session_factory(db_url)) as s:
-        run = Run(rubric_id="stored-mark", rubric_hash=rubric_hash(path), status="done")
-        site = Site(url="http://a.test/", name="甲大学")
-        s.add_all([run, site])
-        s.flush()
-        crawl = Crawl(run_id=run.id, site_id=site.id, status="done")
-        s.add(crawl)
-        s.flush()
+        crawl = new_crawl(s, "http://a.test/", name="甲大学", rubric_id="stored-mark", rubric_hash=rubric_hash(path))
+        run = s.get(Run, crawl.run_id)
         s.add(Column(crawl_id=crawl.id, name="学校章程", path="学校章程", url="http://a.test/zc/", depth=1,
                      item_count=3, has_content=True, status="ok"))
         s.flush()

@@ -8,8 +8,9 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, inspect, select, text
 
+from tests.storekit import new_crawl
 from xxgk.history import prune_runs
-from xxgk.store import Blob, Crawl, Document, Run, Site, delete_crawl_contents, make_engine, session_factory
+from xxgk.store import Blob, Crawl, Document, delete_crawl_contents, make_engine, session_factory
 from xxgk.store.blobs import document_row, document_rows
 from xxgk.store.migrate import alembic_config, current_revision
 from xxgk.store.session import session_scope
@@ -19,14 +20,7 @@ DOCX = b"PK\x03\x04 docx bytes"
 
 
 def _crawl(s, site_url: str = "http://a.test/") -> int:
-    site = s.scalar(select(Site).where(Site.url == site_url)) or Site(url=site_url, name=site_url)
-    run = Run(rubric_id="r", status="done")
-    s.add_all([run, site])
-    s.flush()
-    crawl = Crawl(run_id=run.id, site_id=site.id, status="done")
-    s.add(crawl)
-    s.flush()
-    return crawl.id
+    return new_crawl(s, site_url).id
 
 
 def _docs(s, crawl_id: int, bodies: dict[str, bytes | None]) -> None:

@@ -9,14 +9,13 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, func, inspect, select, text
 
+from tests.storekit import new_crawl
 from xxgk.history import prune_runs
 from xxgk.store import (
     Column,
     Crawl,
     Item,
     Link,
-    Run,
-    Site,
     delete_crawl_contents,
     make_engine,
     session_factory,
@@ -35,13 +34,7 @@ LINKS = [{"from_url": A, "to_url": A + "ok.htm", "text": "好", "kind": "ok", "s
 
 def _crawl(s) -> tuple[int, int]:
     """A new run's crawl of the one site and a column of it: (crawl id, column id)."""
-    site = s.scalar(select(Site).where(Site.url == A)) or Site(url=A, name="a")
-    run = Run(rubric_id="r", status="done")
-    s.add_all([run, site])
-    s.flush()
-    crawl = Crawl(run_id=run.id, site_id=site.id, status="done")
-    s.add(crawl)
-    s.flush()
+    crawl = new_crawl(s, A, name="a")
     col = Column(crawl_id=crawl.id, name="通知公告", url=A + "list/")
     s.add(col)
     s.flush()
