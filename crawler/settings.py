@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from scrapy.settings.default_settings import EXTENSIONS_BASE as SCRAPY_EXTENSIONS
+
 from crawler.browser import CRAWL_CHROMIUM_ARGS
 from xxgk.chromium import render_chromium_path
 from xxgk.settings import USER_AGENT, CrawlSettings
@@ -27,9 +29,11 @@ UNUSED_DOWNLOADER_MIDDLEWARES = {
 UNUSED_SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None}
 # Scrapy 2.19 starts, per crawler (one per site), a localhost HTTP server that runs Python code sent
 # to it (for its MCP tooling) and writes its token to a file in the user's profile; the telnet
-# console is the older form. Neither is loaded (nor its aiohttp / twisted.conch imports).
-UNUSED_EXTENSIONS = {"scrapy.extensions.remote_control.RemoteControl": None,
-                     "scrapy.extensions.telnet.TelnetConsole": None}
+# console is the older form. Neither is loaded, nor even imported: they are left out of the base
+# list, because a class named in EXTENSIONS (even as None) is imported for Scrapy to resolve it, and
+# the remote control's module imports aiohttp (about 10 MB of every crawl process).
+UNUSED_EXTENSIONS = ("scrapy.extensions.remote_control.RemoteControl", "scrapy.extensions.telnet.TelnetConsole")
+EXTENSIONS_BASE = {k: v for k, v in SCRAPY_EXTENSIONS.items() if k not in UNUSED_EXTENSIONS}
 
 
 def _stats_settings(log_level: str) -> dict[str, Any]:
@@ -38,9 +42,10 @@ def _stats_settings(log_level: str) -> dict[str, Any]:
     sees them, so none are collected: the collector runs on every request, response and item
     (header sizes of each response, scheduler counts, items scraped)."""
     if log_level.upper() in ("DEBUG", "INFO"):
-        return {"EXTENSIONS": dict(UNUSED_EXTENSIONS)}
+        return {"EXTENSIONS_BASE": dict(EXTENSIONS_BASE)}
     return {"STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector", "DOWNLOADER_STATS": False,
-            "EXTENSIONS": {**UNUSED_EXTENSIONS, "scrapy.extensions.corestats.CoreStats": None,
+            "EXTENSIONS_BASE": dict(EXTENSIONS_BASE),
+            "EXTENSIONS": {"scrapy.extensions.corestats.CoreStats": None,
                            "scrapy.extensions.logstats.LogStats": None}}
 
 

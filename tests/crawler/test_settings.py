@@ -84,12 +84,33 @@ def test_unused_scrapy_parts_are_off_and_stats_only_when_they_are_logged():
     assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
     assert mws["crawler.middlewares.MetaRefreshMiddleware"] == 580  # Scrapy's place for it
     assert quiet["REMOTE_CONTROL_ENABLED"] is False
-    assert quiet["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
-    assert quiet["EXTENSIONS"]["scrapy.extensions.telnet.TelnetConsole"] is None
+    for unused in ("scrapy.extensions.remote_control.RemoteControl", "scrapy.extensions.telnet.TelnetConsole"):
+        assert unused not in quiet["EXTENSIONS_BASE"] and unused not in quiet.get("EXTENSIONS", {})
+    assert "scrapy.extensions.throttle.AutoThrottle" in quiet["EXTENSIONS_BASE"]
     assert quiet["STATS_CLASS"].endswith("DummyStatsCollector") and quiet["DOWNLOADER_STATS"] is False
     told = build_settings(CrawlSettings(log_level="INFO"))  # Scrapy logs its stats at INFO
     assert "STATS_CLASS" not in told and "DOWNLOADER_STATS" not in told
-    assert told["EXTENSIONS"]["scrapy.extensions.remote_control.RemoteControl"] is None
+    assert "scrapy.extensions.remote_control.RemoteControl" not in told["EXTENSIONS_BASE"]
+
+
+def test_a_crawl_process_never_imports_the_remote_control_or_aiohttp(tmp_path):
+    """Scrapy imports every class an extension list names, even one set to None."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from scrapy.settings import Settings\n"
+             "from scrapy.utils.conf import build_component_list\n"
+             "from scrapy.utils.misc import load_object\n"
+             "from crawler.settings import build_settings\n"
+             "from xxgk.settings import CrawlSettings\n"
+             "settings = Settings(build_settings(CrawlSettings()))\n"
+             "loaded = [load_object(p) for p in build_component_list(settings.get_component_priority_dict_with_base('EXTENSIONS'))]\n"
+             "assert any(c.__name__ == 'AutoThrottle' for c in loaded)\n"
+             "print(sorted(m for m in ('aiohttp', 'scrapy.extensions.remote_control') if m in sys.modules))\n")
+    res = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "s.sqlite")], capture_output=True, text=True,
+                         timeout=60)
+    assert res.stdout.strip() == "[]", res.stderr[-2000:]
 
 
 def test_per_response_debug_messages_are_built_only_when_debug_is_logged():
