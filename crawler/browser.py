@@ -70,6 +70,31 @@ MEMORY_ARGS = [
     "--enable-features=" + ",".join([*PLAYWRIGHT_ENABLED_FEATURES, "NetworkServiceInProcess2"]),
 ]
 CRAWL_CHROMIUM_ARGS = [*CHROMIUM_ARGS, *MEMORY_ARGS]
+# The Node driver only relays protocol messages between the crawl and Chromium: V8 without its JIT
+# and with a 1 MB young generation serves it with about 16 MB less of its ~120 MB (one rendered page,
+# measured with psutil). Options the user set in NODE_OPTIONS win over these.
+DRIVER_NODE_OPTIONS = ("--jitless", "--max-semi-space-size=1")
+
+
+def driver_node_options(given: str | None) -> str:
+    """NODE_OPTIONS for the crawl's driver: the user's, plus each of ours the user did not set."""
+    mine = (given or "").split()
+    named = {option.split("=", 1)[0] for option in mine}
+    return " ".join([*mine, *(o for o in DRIVER_NODE_OPTIONS if o.split("=", 1)[0] not in named)])
+
+
+@contextlib.contextmanager
+def _driver_environment() -> Any:
+    """NODE_OPTIONS set for the driver Playwright starts inside the block (it copies the environment)."""
+    saved = os.environ.get("NODE_OPTIONS")
+    os.environ["NODE_OPTIONS"] = driver_node_options(saved)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NODE_OPTIONS", None)
+        else:
+            os.environ["NODE_OPTIONS"] = saved
 
 SKIPPED_RESOURCES = frozenset({"image", "media", "font"})
 # What a rendered page may fetch from outside the audited site: its scripts. A portal's menu is often
@@ -211,7 +236,8 @@ async def _start_driver() -> None:
         from playwright.async_api import PlaywrightContextManager
 
         _Shared.manager = PlaywrightContextManager()
-        _Shared.playwright = await _Shared.manager.start()
+        with _driver_environment():
+            _Shared.playwright = await _Shared.manager.start()
 
 
 async def _close_idle_browser() -> None:
