@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xxgk.store.migrate import ensure_schema
 
+PAGE_CACHE_KIB = 256  # SQLite page cache of each connection of `make_engine`
 _ENGINES: dict[str, Engine] = {}
 _FACTORIES: dict[str, sessionmaker[Session]] = {}
 
@@ -29,14 +30,16 @@ def default_db_url(path: Path | str) -> str:
 def make_engine(url: str) -> Engine:
     """Engine for a database URL (one per URL per process), its schema migrated to the newest revision.
 
-    SQLite gets WAL and foreign keys so a crawl and a reader can share it.
+    SQLite gets WAL and foreign keys so a crawl and a reader can share it, and a 256 KiB page cache per
+    connection instead of 2 MiB: the file's pages stay in the OS cache anyway, and a crawl process
+    keeps several pooled connections open for its sites in flight (12 MB less at 100 sites).
     """
     if url in _ENGINES:
         return _ENGINES[url]
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)
-    _sqlite_pragmas(engine, "journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000")
+    _sqlite_pragmas(engine, "journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", f"cache_size=-{PAGE_CACHE_KIB}")
     ensure_schema(engine)  # migrations build and upgrade every database
     _ENGINES[url] = engine
     return engine
