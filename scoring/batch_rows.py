@@ -90,6 +90,6 @@ def rows_by_crawl(session: Session, model: type, crawl_ids: Iterable[int]) -> di
     make = plain_class(model)._make
     stmt = select(*_selected(model)).where(model.crawl_id.in_(ids)).order_by(model.crawl_id, model.id)
     crawl_at = [a.key for a in model.__mapper__.column_attrs].index("crawl_id")
-    for row in session.connection().execute(stmt):
+    for row in session.connection().execute(stmt).all():  # one fetchall, not a Python fetchone per row
         out[row[crawl_at]].append(make(row))
     return out

@@ -208,6 +208,6 @@ class SiteContext:
                 c = stack.pop()
                 found += self.items_by_column.get(c.id, [])
                 stack += self.children.get(c.id, [])
-            self._cache[key] = max(found, key=lambda i: (i.published is not None, i.published, -i.id)) \
+            self._cache[key] = max(found, key=lambda i: ((p := i.published) is not None, p, -i.id)) \
                 if found else None
         return self._cache[key]  # type: ignore[return-value]

@@ -78,7 +78,7 @@ def crawl_pages(session: Session, crawl_ids: Sequence[int]) -> dict[int, CrawlPa
         return out
     conn = session.connection()  # Core rows: no ORM result machinery for half a million rows
     for cid, url, kind, status in conn.execute(
-            select(Page.crawl_id, Page.url, Page.kind, Page.status).where(Page.crawl_id.in_(list(out)))):
+            select(Page.crawl_id, Page.url, Page.kind, Page.status).where(Page.crawl_id.in_(list(out)))).all():
         own = out[cid]
         own.urls.add(url)
         if kind == "unclassified":
@@ -86,7 +86,7 @@ def crawl_pages(session: Session, crawl_ids: Sequence[int]) -> dict[int, CrawlPa
         if status is not None and 200 <= status < 400:
             own.kinds[kind] = own.kinds.get(kind, 0) + 1
     for cid, url in conn.execute(select(Link.crawl_id, Link.to_url).where(
-            Link.crawl_id.in_(list(out)), Link.offsite.is_(False), Link.kind != "empty")):
+            Link.crawl_id.in_(list(out)), Link.offsite.is_(False), Link.kind != "empty")).all():
         out[cid].targets.add(url)
     return out
 
