@@ -33,6 +33,7 @@ import scoring.checks  # noqa: F401  (registers the bundled check kinds)
 from scoring.absence import add_absence
 from scoring.checks.registry import get_check_def
 from scoring.context import BatchRows, SiteContext, audit_date
+from scoring.gcpause import collector_paused
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
 from scoring.rates import EXCLUDED, rate_of
@@ -282,35 +283,39 @@ def score_run(session: Session, run_id: int, rubric: Rubric, processes: int | No
     batches = [crawl_ids[i:i + BATCH_SITES] for i in range(0, len(crawl_ids), BATCH_SITES)]
     workers = scoring_processes(session, processes, len(crawl_ids))
     if workers > 1:
-        for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch):
-            write_results(session, batch.findings, batch.scores)
-            _store_coverage(session, batch.coverage)
-            session.flush()
+        with collector_paused():  # receiving (unpickling) the batches too
+            for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch):
+                write_results(session, batch.findings, batch.scores)
+                _store_coverage(session, batch.coverage)
+                session.flush()
     else:
         matcher = Matcher(rubric)
         for batch_ids in batches:
-            write_results(session, *score_batch(session, rubric, batch_ids, matcher))
-            session.flush()
-            _release_crawl_rows(session)
+            with collector_paused():
+                write_results(session, *score_batch(session, rubric, batch_ids, matcher))
+                session.flush()
+                _release_crawl_rows(session)
     store_snapshot(session, run_id, rubric)
     session.flush()
 
 
 def score_batch(session: Session, rubric: Rubric, crawl_ids: list[int], matcher: Matcher,
                 as_of: dt.date | None = None) -> tuple[list[dict], list[dict]]:
-    """Judge a batch of crawls: their `Finding` and `Score` rows, in crawl order."""
+    """Judge a batch of crawls: their `Finding` and `Score` rows, in crawl order (cyclic garbage
+    collection paused meanwhile, see `scoring.gcpause`)."""
     findings: list[dict] = []
     scores: list[dict] = []
-    crawls = {c.id: c for c in session.scalars(
-        select(Crawl).where(Crawl.id.in_(crawl_ids)).options(joinedload(Crawl.site)))}
-    batch = BatchRows.read(session, crawl_ids)
-    matcher.prime(c.name for cols in batch.columns.values() for c in cols)  # one cdist for the batch's names
-    for crawl_id in crawl_ids:
-        crawl = crawls[crawl_id]
-        rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of, batch))
-        findings += rows[0]
-        scores += rows[1]
-        log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
+    with collector_paused():
+        crawls = {c.id: c for c in session.scalars(
+            select(Crawl).where(Crawl.id.in_(crawl_ids)).options(joinedload(Crawl.site)))}
+        batch = BatchRows.read(session, crawl_ids)
+        matcher.prime(c.name for cols in batch.columns.values() for c in cols)  # one cdist for the batch's names
+        for crawl_id in crawl_ids:
+            crawl = crawls[crawl_id]
+            rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of, batch))
+            findings += rows[0]
+            scores += rows[1]
+            log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
     return findings, scores
 
 
