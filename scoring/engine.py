@@ -22,11 +22,12 @@ which reports read instead of the rubric file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import JSON, Dialect, TypeDecorator, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
 import scoring.checks  # noqa: F401  (registers the bundled check kinds)
@@ -191,7 +192,11 @@ def judge_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher
 
 
 def result_rows(crawl: Crawl, rubric: Rubric, result: SiteResult) -> tuple[list[dict], list[dict]]:
-    """The `Finding` and `Score` rows of one site's result, as column → value dicts for a bulk insert."""
+    """The `Finding` and `Score` rows of one site's result, as column → value dicts for a bulk insert.
+
+    A finding's JSON cells (evidence, matched, details) are JSON text already, as the store's JSON
+    type would write them: a scoring process encodes its own findings and hands back strings, which
+    pickle far cheaper than nested dicts, and the writing process only binds them."""
     findings = []
     for r in result.items:
         o = r.outcome
@@ -200,16 +205,31 @@ def result_rows(crawl: Crawl, rubric: Rubric, result: SiteResult) -> tuple[list[
             "section_id": r.section.id, "section_name": r.section.name, "item_id": r.item.id,
             "item_name": r.item.name, "check_kind": o.kind, "status": o.status, "credit": o.credit,
             "points": r.points, "max_points": r.max_points, "message": o.message, "reason": o.reason,
-            "evidence": o.evidence, "matched": o.matched, "details": o.details})
+            "evidence": json.dumps(o.evidence), "matched": json.dumps(o.matched), "details": json.dumps(o.details)})
     scores = [_score_row(crawl, rubric, sid, sname, rs, result.veto) for sid, sname, rs in _groups(rubric, result.items)]
     return findings, scores
+
+
+class _EncodedJSON(TypeDecorator):
+    """A JSON column's value given as its JSON text (`result_rows`): bound as is, never encoded again
+    (PostgreSQL still casts the parameter to the column's JSON type)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+_FINDING_JSON = ("evidence", "matched", "details")
+_INSERT_FINDINGS = insert(Finding.__table__).values({c: bindparam(c, type_=_EncodedJSON()) for c in _FINDING_JSON})
 
 
 def write_results(session: Session, findings: list[dict], scores: list[dict]) -> None:
     """Insert findings and scores in bulk: one Core executemany per table (no ORM bookkeeping per row)."""
     conn = session.connection()
     if findings:
-        conn.execute(insert(Finding.__table__), findings)
+        conn.execute(_INSERT_FINDINGS, findings)
     if scores:
         conn.execute(insert(Score.__table__), scores)
 
