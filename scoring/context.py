@@ -199,12 +199,15 @@ class SiteContext:
         return col.name
 
     def sample_item(self, col: Column) -> Item | None:
-        """The newest item listed in the column (or a child column), for evidence."""
-        stack, found = [col], []
-        while stack:
-            c = stack.pop()
-            found += self.items_by_column.get(c.id, [])
-            stack += self.children.get(c.id, [])
-        if not found:
-            return None
-        return sorted(found, key=lambda i: (i.published is not None, i.published, -i.id), reverse=True)[0]
+        """The newest item listed in the column (or a child column), for evidence (cached per column:
+        every item a column matches asks for it)."""
+        key = f"sample:{col.id}"
+        if key not in self._cache:
+            stack, found = [col], []
+            while stack:
+                c = stack.pop()
+                found += self.items_by_column.get(c.id, [])
+                stack += self.children.get(c.id, [])
+            self._cache[key] = max(found, key=lambda i: ((p := i.published) is not None, p, -i.id)) \
+                if found else None
+        return self._cache[key]  # type: ignore[return-value]

@@ -10,7 +10,7 @@ could not read, so checks give needs_review instead (`scoring.checks.registry`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sqlalchemy import func, select
@@ -44,7 +44,10 @@ class Coverage:
     reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The figures as `dataclasses.asdict` gives them, built directly (every fail finding holds a copy)."""
+        out = {name: getattr(self, name) for name in _FIELDS}
+        out["reasons"] = list(self.reasons)
+        return out
 
     def figures(self) -> str:
         """The numbers, for a finding's message (Chinese, as reports show it)."""
@@ -53,6 +56,9 @@ class Coverage:
                 f"（页面未能识别 {self.empty_unrecognised} 个）；"
                 f"条目 {self.items} 条")
         return text + (f"；抓取上限：{self.budget}" if self.budget else "")
+
+
+_FIELDS = tuple(f.name for f in fields(Coverage))
 
 
 @dataclass
@@ -70,16 +76,17 @@ def crawl_pages(session: Session, crawl_ids: Sequence[int]) -> dict[int, CrawlPa
     out = {cid: CrawlPages() for cid in crawl_ids}
     if not out:
         return out
-    for cid, url, kind, status in session.execute(
-            select(Page.crawl_id, Page.url, Page.kind, Page.status).where(Page.crawl_id.in_(list(out)))):
+    conn = session.connection()  # Core rows: no ORM result machinery for half a million rows
+    for cid, url, kind, status in conn.execute(
+            select(Page.crawl_id, Page.url, Page.kind, Page.status).where(Page.crawl_id.in_(list(out)))).all():
         own = out[cid]
         own.urls.add(url)
         if kind == "unclassified":
             own.unclassified.add(url)
         if status is not None and 200 <= status < 400:
             own.kinds[kind] = own.kinds.get(kind, 0) + 1
-    for cid, url in session.execute(select(Link.crawl_id, Link.to_url).where(
-            Link.crawl_id.in_(list(out)), Link.offsite.is_(False), Link.kind != "empty")):
+    for cid, url in conn.execute(select(Link.crawl_id, Link.to_url).where(
+            Link.crawl_id.in_(list(out)), Link.offsite.is_(False), Link.kind != "empty")).all():
         out[cid].targets.add(url)
     return out
 

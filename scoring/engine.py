@@ -22,17 +22,19 @@ which reports read instead of the rubric file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import JSON, Dialect, TypeDecorator, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session, joinedload
 
 import scoring.checks  # noqa: F401  (registers the bundled check kinds)
 from scoring.absence import add_absence
 from scoring.checks.registry import get_check_def
 from scoring.context import BatchRows, SiteContext, audit_date
+from scoring.gcpause import collector_paused
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
 from scoring.rates import EXCLUDED, rate_of
@@ -190,7 +192,11 @@ def judge_crawl(session: Session, crawl: Crawl, rubric: Rubric, matcher: Matcher
 
 
 def result_rows(crawl: Crawl, rubric: Rubric, result: SiteResult) -> tuple[list[dict], list[dict]]:
-    """The `Finding` and `Score` rows of one site's result, as column → value dicts for a bulk insert."""
+    """The `Finding` and `Score` rows of one site's result, as column → value dicts for a bulk insert.
+
+    A finding's JSON cells (evidence, matched, details) are JSON text already, as the store's JSON
+    type would write them: a scoring process encodes its own findings and hands back strings, which
+    pickle far cheaper than nested dicts, and the writing process only binds them."""
     findings = []
     for r in result.items:
         o = r.outcome
@@ -199,16 +205,31 @@ def result_rows(crawl: Crawl, rubric: Rubric, result: SiteResult) -> tuple[list[
             "section_id": r.section.id, "section_name": r.section.name, "item_id": r.item.id,
             "item_name": r.item.name, "check_kind": o.kind, "status": o.status, "credit": o.credit,
             "points": r.points, "max_points": r.max_points, "message": o.message, "reason": o.reason,
-            "evidence": o.evidence, "matched": o.matched, "details": o.details})
+            "evidence": json.dumps(o.evidence), "matched": json.dumps(o.matched), "details": json.dumps(o.details)})
     scores = [_score_row(crawl, rubric, sid, sname, rs, result.veto) for sid, sname, rs in _groups(rubric, result.items)]
     return findings, scores
+
+
+class _EncodedJSON(TypeDecorator):
+    """A JSON column's value given as its JSON text (`result_rows`): bound as is, never encoded again
+    (PostgreSQL still casts the parameter to the column's JSON type)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> None:
+        return None
+
+
+_FINDING_JSON = ("evidence", "matched", "details")
+_INSERT_FINDINGS = insert(Finding.__table__).values({c: bindparam(c, type_=_EncodedJSON()) for c in _FINDING_JSON})
 
 
 def write_results(session: Session, findings: list[dict], scores: list[dict]) -> None:
     """Insert findings and scores in bulk: one Core executemany per table (no ORM bookkeeping per row)."""
     conn = session.connection()
     if findings:
-        conn.execute(insert(Finding.__table__), findings)
+        conn.execute(_INSERT_FINDINGS, findings)
     if scores:
         conn.execute(insert(Score.__table__), scores)
 
@@ -282,35 +303,39 @@ def score_run(session: Session, run_id: int, rubric: Rubric, processes: int | No
     batches = [crawl_ids[i:i + BATCH_SITES] for i in range(0, len(crawl_ids), BATCH_SITES)]
     workers = scoring_processes(session, processes, len(crawl_ids))
     if workers > 1:
-        for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch):
-            write_results(session, batch.findings, batch.scores)
-            _store_coverage(session, batch.coverage)
-            session.flush()
+        with collector_paused():  # receiving (unpickling) the batches too
+            for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch):
+                write_results(session, batch.findings, batch.scores)
+                _store_coverage(session, batch.coverage)
+                session.flush()
     else:
         matcher = Matcher(rubric)
         for batch_ids in batches:
-            write_results(session, *score_batch(session, rubric, batch_ids, matcher))
-            session.flush()
-            _release_crawl_rows(session)
+            with collector_paused():
+                write_results(session, *score_batch(session, rubric, batch_ids, matcher))
+                session.flush()
+                _release_crawl_rows(session)
     store_snapshot(session, run_id, rubric)
     session.flush()
 
 
 def score_batch(session: Session, rubric: Rubric, crawl_ids: list[int], matcher: Matcher,
                 as_of: dt.date | None = None) -> tuple[list[dict], list[dict]]:
-    """Judge a batch of crawls: their `Finding` and `Score` rows, in crawl order."""
+    """Judge a batch of crawls: their `Finding` and `Score` rows, in crawl order (cyclic garbage
+    collection paused meanwhile, see `scoring.gcpause`)."""
     findings: list[dict] = []
     scores: list[dict] = []
-    crawls = {c.id: c for c in session.scalars(
-        select(Crawl).where(Crawl.id.in_(crawl_ids)).options(joinedload(Crawl.site)))}
-    batch = BatchRows.read(session, crawl_ids)
-    matcher.prime(c.name for cols in batch.columns.values() for c in cols)  # one cdist for the batch's names
-    for crawl_id in crawl_ids:
-        crawl = crawls[crawl_id]
-        rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of, batch))
-        findings += rows[0]
-        scores += rows[1]
-        log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
+    with collector_paused():
+        crawls = {c.id: c for c in session.scalars(
+            select(Crawl).where(Crawl.id.in_(crawl_ids)).options(joinedload(Crawl.site)))}
+        batch = BatchRows.read(session, crawl_ids)
+        matcher.prime(c.name for cols in batch.columns.values() for c in cols)  # one cdist for the batch's names
+        for crawl_id in crawl_ids:
+            crawl = crawls[crawl_id]
+            rows = result_rows(crawl, rubric, judge_crawl(session, crawl, rubric, matcher, as_of, batch))
+            findings += rows[0]
+            scores += rows[1]
+            log.info("scored site %s (crawl %s) with %s", crawl.site_id, crawl.id, rubric.id)
     return findings, scores
 
 

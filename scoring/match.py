@@ -24,7 +24,8 @@ Scores ≥ PASS_SCORE are confident (`fuzzy` may pass); REVIEW_SCORE ≤ score <
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
@@ -32,7 +33,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from scoring.schema import Rubric, RubricItem
-from xxgk.namenorm import normalize  # noqa: F401  re-exported: the matcher's callers name it here
+from xxgk.namenorm import normalize as _normalize
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 # below are memoised by their string arguments; the bounds keep memory flat whatever the run's size.
 CACHE_NAMES = 200_000
 CACHE_PAIRS = 500_000
-_norm = lru_cache(maxsize=CACHE_NAMES)(normalize)
+normalize = lru_cache(maxsize=CACHE_NAMES)(_normalize)  # the checks' normalize too: same names every site
+_norm = normalize
 
 PASS_SCORE = 90.0
 REVIEW_SCORE = 75.0
@@ -341,16 +343,27 @@ class Matcher:
         pats = [_norm(p) for p in patterns if _norm(p)]
         excl = tuple(_norm(x) for x in item.exclude_within if _norm(x))
         out: list[Match] = []
+        if not pats:
+            return out
+        anywhere = _any_of(tuple(pats))
         for art in articles:
             t = _norm(art.title)
-            hit = next((p for p in pats if p in t), None)
-            if hit is None or any(x in t for x in excl):
+            if anywhere(t) is None:  # most titles hold no pattern: one C search rules them out
+                continue
+            hit = next(p for p in pats if p in t)  # the first pattern in the rubric's order
+            if any(x in t for x in excl):
                 continue
             out.append(Match(item_id=item.id, how=TITLE, score=100.0, term=hit, name=art.title,
                              path=paths.get(art.column_id, ""), url=art.url,
                              column_id=art.column_id, article_id=art.id))
         out.sort(key=lambda m: (m.path, m.name, m.url or ""))
         return out
+
+
+@lru_cache(maxsize=1024)
+def _any_of(patterns: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """A search for any of the literal patterns (which one is found first is not its concern)."""
+    return re.compile("|".join(re.escape(p) for p in patterns)).search
 
 
 def _match_order(m: Match) -> tuple[int, float, str, str]:

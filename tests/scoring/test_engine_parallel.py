@@ -88,3 +88,25 @@ def test_an_in_memory_store_or_a_small_run_stays_in_one_process(tmp_path: Path):
     assert scoring_processes(disk, None, PARALLEL_MIN_SITES - 1) == 1
     assert scoring_processes(disk, 3, 10) == 3
     disk.close()
+
+
+def _judged(url: str, run_id: int) -> list[tuple]:
+    with session_scope(session_factory(url)) as s:
+        return [(f.site_id, f.item_id, f.status, f.points, f.message, f.evidence, f.matched, f.details)
+                for f in s.scalars(select(Finding).where(Finding.run_id == run_id).order_by(Finding.id))]
+
+
+def test_sqlite_and_postgres_stores_hold_the_same_findings_json_once_encoded(tmp_path: Path, pg_url: str):
+    lite = f"sqlite:///{tmp_path / 'lite.db'}"
+    rubric = load_rubric(find_rubric(RUBRIC))
+    rows = {}
+    for url in (lite, pg_url):
+        run_id = _build(url, 4)
+        with session_scope(session_factory(url)) as s:
+            score_run(s, run_id, rubric, processes=1)
+        rows[url] = _judged(url, run_id)
+    assert rows[lite] == rows[pg_url]
+    assert len(rows[lite]) == 4 * 50
+    # decoded once: lists and dicts, never the JSON text of them
+    assert all(isinstance(e, list) and isinstance(m, list) and isinstance(d, dict) for *_r, e, m, d in rows[lite])
+    assert any(e for *_r, e, _m, _d in rows[pg_url]) and any(d for *_r, _e, _m, d in rows[pg_url])
