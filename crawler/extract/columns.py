@@ -245,7 +245,18 @@ def _grouped_menus(sel: Selector) -> list[Selector]:
     return out
 
 
+def _plain_link_row(li: Selector) -> bool:
+    """`<li><a href=…>…</a></li>` (no text before the link, nothing else inside): a menu's usual row,
+    which is never a group (the dropdown reading finds no block after the link, and the link labels
+    the row), so `_is_group_row` can answer it without its XPath walks."""
+    el = li.root
+    return (len(el) == 1 and el[0].tag == "a" and el[0].get("href") is not None
+            and not clean(el.text))
+
+
 def _is_group_row(li: Selector) -> bool:
+    if _plain_link_row(li):
+        return False
     level = len(li.xpath("ancestor-or-self::li"))
     node = _dropdown(li, level, "http://x.invalid/")
     if node is not None:
