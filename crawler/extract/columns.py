@@ -246,12 +246,15 @@ def _grouped_menus(sel: Selector) -> list[Selector]:
 
 
 def _plain_link_row(li: Selector) -> bool:
-    """`<li><a href=…>…</a></li>` (no text before the link, nothing else inside): a menu's usual row,
-    which is never a group (the dropdown reading finds no block after the link, and the link labels
-    the row), so `_is_group_row` can answer it without its XPath walks."""
+    """A row labelled by its leading link: `<li><a href=…>…</a></li>`, maybe with nested lists after the
+    link (`<li><a href=…>…</a><ul><li>…</li></ul></li>`), no text before it. Such a row is never a group
+    (the dropdown reading skips blocks holding rows, so it finds no links, and the link labels the row),
+    so `_is_group_row` can answer it without its XPath walks; menus are mostly made of these rows."""
     el = li.root
-    return (len(el) == 1 and el[0].tag == "a" and el[0].get("href") is not None
-            and not clean(el.text))
+    if not len(el) or el[0].tag != "a" or el[0].get("href") is None or clean(el.text):
+        return False
+    return all(isinstance(c.tag, str) and (c.tag in ("script", "style") or next(c.iterdescendants("li"), None)
+                                           is not None) for c in el[1:])
 
 
 def _is_group_row(li: Selector) -> bool:

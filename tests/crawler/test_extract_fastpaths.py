@@ -183,7 +183,8 @@ GROUP_ROWS = """<html><body><ul>
 <li>基本信息 <a href="/c/">学校章程</a></li><li><a href="/d/" title="t">丁</a></li>
 <li><a href="/e/"></a>戊组<ul><li><a href="/e/1/">戊一</a></li></ul></li>
 <li><span>机构设置</span><div><a href="/f/1/">一</a><a href="/f/2/">二</a></div></li>
-<li>年报<ul><li><a href="/g/">二〇二四</a></li></ul></li></ul></body></html>"""
+<li>年报<ul><li><a href="/g/">二〇二四</a></li></ul></li>
+<li><a href="/h/">庚</a><div><a href="/h/1/">庚一</a></div></li></ul></body></html>"""
 
 
 def test_plain_link_rows_are_judged_as_the_full_group_reading_judges_them(realworld: Path,
@@ -194,11 +195,11 @@ def test_plain_link_rows_are_judged_as_the_full_group_reading_judges_them(realwo
     rows = [li for sel in pages for li in sel.xpath("//li")]
     fast = [columns._is_group_row(li) for li in rows]
     assert sum(map(columns._plain_link_row, rows)) > len(rows) // 2  # the fast path is the common case
-    assert [columns._plain_link_row(li) for li in rows[-10:]] == [True, True, False, False, True, False, True,
-                                                                  False, False, True]
+    assert [columns._plain_link_row(li) for li in rows[-11:]] == [True, True, False, False, True, True, True,
+                                                                  False, False, True, False]
     monkeypatch.setattr(columns, "_plain_link_row", lambda li: False)
     assert [columns._is_group_row(li) for li in rows] == fast
     # GROUP_ROWS, nested rows after their parent: a label before the link, a label over a block of links
-    # and a label over nested rows are groups; plain rows, an unlinked row with nothing under it and a
-    # linked row over nested rows are not
-    assert fast[-10:] == [False, False, False, True, False, False, False, True, True, False]
+    # and a label over nested rows are groups; plain rows, an unlinked row with nothing under it, a linked
+    # row over nested rows and a linked row over a block of links are not
+    assert fast[-11:] == [False, False, False, True, False, False, False, True, True, False, False]
