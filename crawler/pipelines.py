@@ -26,20 +26,10 @@ from sqlalchemy.orm import Session
 
 from crawler import records, rows
 from crawler.extract.items import dedupe
-from xxgk.store import Column, Crawl, Document, Page, session_factory
+from xxgk.store import Column, Crawl, Document, Item, Page, session_factory
 from xxgk.store.blobs import delete_documents, document_rows
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
-from xxgk.store.models import item_rows
-from xxgk.store.shared_rows import (
-    CHUNK,
-    ITEM_FIELDS,
-    content_fields,
-    delete_items,
-    delete_links,
-    insert_items,
-    set_item_contents,
-    share_item_contents,
-)
+from xxgk.store.shared_rows import delete_items, delete_links, share_item_contents
 
 log = logging.getLogger(__name__)
 BATCH = 5000
@@ -55,25 +45,6 @@ class _ColumnStats:
         self.declared: int | None = None
         self.has_content = False
         self.api_pages: int = 0
-
-
-class _ItemRow:
-    """An item the crawl listed, kept until its row is written and while its article page, attachments
-    or full title may still change it: the attributes `crawler.rows` reads and sets on an item row."""
-
-    __slots__ = ("crawl_id", "url", "column_key", "id", *ITEM_FIELDS)
-
-    def __init__(self, fields: dict[str, Any], column_key: str) -> None:
-        for name in ITEM_FIELDS:
-            setattr(self, name, None)
-        for name, value in fields.items():
-            setattr(self, name, value)
-        self.column_key = column_key
-        self.id: int | None = None  # the `items` row, once written
-
-    def content(self) -> dict[str, Any]:
-        """What its `item_contents` row holds."""
-        return content_fields(ITEM_FIELDS, {name: getattr(self, name) for name in ITEM_FIELDS})
 
 
 class StorePipeline:
@@ -96,11 +67,10 @@ class StorePipeline:
         self.stored_portal_url: str | None = None  # what the crawl row holds since the last commit
         self.facts: dict[str, Any] = {}
         self.new_columns: list[tuple[Column, str | None]] = []
-        self.new_items: list[_ItemRow] = []
-        self.changed_items: dict[_ItemRow, None] = {}  # written rows an article, file or title changed since
+        self.new_items: list[tuple[Item, str]] = []
         self.new_docs: list[tuple[dict[str, Any], str | None]] = []
         self.page_rows: list[dict[str, Any]] = []
-        self.items_by_url: dict[str, list[_ItemRow]] = defaultdict(list)
+        self.items_by_url: dict[str, list[Item]] = defaultdict(list)
         self.articles: dict[str, records.ArticleRecord] = {}
         self.doc_urls: set[str] = set()
         self.pending = 0
@@ -150,7 +120,6 @@ class StorePipeline:
     def flush(self) -> None:
         """Write everything collected so far in one transaction."""
         s = self.session
-        unsaved: list[_ItemRow] = []  # rows given ids by this transaction
         try:
             if not self.writes_allowed(s):
                 s.rollback()  # a refused batch writes nothing (its spider is closing)
@@ -163,7 +132,12 @@ class StorePipeline:
                     if parent_key and parent_key in self.cols:
                         col.parent_id = self.cols[parent_key].col.id
                 self.new_columns = []
-            self._write_items(s, unsaved)
+            if self.new_items:
+                for it, key in self.new_items:
+                    it.column_id = self.cols[key].col.id
+                    s.add(it)
+                s.flush()
+                self.new_items = []
             if self.new_docs:
                 docs = []
                 for doc, item_url in self.new_docs:
@@ -183,33 +157,9 @@ class StorePipeline:
             self.stored_portal_url = portal_url or self.stored_portal_url
         except BaseException:
             s.rollback()
-            for row in unsaved:
-                row.id = None  # its row was rolled back: written again by the next flush
             raise
-        self.new_items = []
-        self.changed_items = {}
         self.pending = 0
         self.last_flush = time.monotonic()
-
-    def _write_items(self, s: Session, unsaved: list[_ItemRow]) -> None:
-        """New items and changed ones in a few statements (Core, not an ORM insert pair per item): new
-        rows with their contents interned, their ids read back (for documents and later changes) and
-        added to `unsaved`; rows changed since they were written pointed at their new contents."""
-        new = self.new_items
-        if new:
-            crawl_id = self.spider.crawl_id
-            insert_items(s, [{"column_id": self.cols[r.column_key].col.id, "crawl_id": crawl_id, "url": r.url,
-                              **r.content()} for r in new])
-            ids: dict[tuple[int, str], int] = {}
-            urls = list(dict.fromkeys(r.url for r in new))
-            for i in range(0, len(urls), CHUNK):
-                ids.update(((col, url), rid) for rid, col, url in s.execute(
-                    select(item_rows.c.id, item_rows.c.column_id, item_rows.c.url)
-                    .where(item_rows.c.crawl_id == crawl_id, item_rows.c.url.in_(urls[i: i + CHUNK]))))
-            for r in new:
-                r.id = ids[(self.cols[r.column_key].col.id, r.url)]
-                unsaved.append(r)
-        set_item_contents(s, {r.id: r.content() for r in self.changed_items if r.id is not None})
 
     # ---- records (`rows.route` calls these) -------------------------------------------------
 
@@ -246,12 +196,12 @@ class StorePipeline:
             if it.url in stats.urls:
                 continue
             stats.urls.add(it.url)
-            row = _ItemRow(rows.item_row(self.spider.crawl_id, it), rec.column_key)
+            row = Item(**rows.item_row(self.spider.crawl_id, it))
             art = self.articles.get(it.url)
             if art is not None:
-                rows.apply_article(row, art)  # type: ignore[arg-type]
+                rows.apply_article(row, art)
             self.items_by_url[it.url].append(row)
-            self.new_items.append(row)
+            self.new_items.append((row, rec.column_key))
             if it.date and (stats.newest is None or it.date > stats.newest):
                 stats.newest = it.date
         col = stats.col
@@ -265,15 +215,13 @@ class StorePipeline:
     def on_article(self, rec: records.ArticleRecord) -> None:
         self.articles[rec.url] = records.ArticleRecord(url=rec.url, **rows.article_fields(rec))
         for row in self.items_by_url.get(rec.url, []):
-            rows.apply_article(row, rec)  # type: ignore[arg-type]
-            self._changed(row)
+            rows.apply_article(row, rec)
         self._document(rows.article_document(self.spider.crawl_id, rec), rec.url)
 
     def on_attachment(self, rec: records.AttachmentRecord) -> None:
         entry = rows.attachment_entry(rec)
         for row in self.items_by_url.get(rec.item_url, []):
-            rows.add_attachment(row, entry)  # type: ignore[arg-type]
-            self._changed(row)
+            rows.add_attachment(row, entry)
         self._document(rows.attachment_document(self.spider.crawl_id, rec), rec.item_url)
 
     def _document(self, doc: dict[str, Any] | None, item_url: str | None) -> None:
@@ -284,12 +232,7 @@ class StorePipeline:
 
     def on_title(self, rec: records.ItemTitle) -> None:
         for row in self.items_by_url.get(rec.url, []):
-            rows.apply_title(row, rec.title)  # type: ignore[arg-type]
-            self._changed(row)
-
-    def _changed(self, row: _ItemRow) -> None:
-        if row.id is not None:  # a row not written yet is written as it is then
-            self.changed_items[row] = None
+            rows.apply_title(row, rec.title)
 
     def on_info(self, rec: records.CrawlInfo) -> None:
         self.portal_url = rec.portal_url or self.portal_url
