@@ -64,6 +64,7 @@ class StorePipeline:
         self.cms_votes: Counter[str] = Counter()
         self.portal_cms: str | None = None
         self.portal_url: str | None = None
+        self.stored_portal_url: str | None = None  # what the crawl row holds since the last commit
         self.facts: dict[str, Any] = {}
         self.new_columns: list[tuple[Column, str | None]] = []
         self.new_items: list[tuple[Item, str]] = []
@@ -147,11 +148,13 @@ class StorePipeline:
             if self.page_rows:
                 s.execute(insert(Page), self.page_rows)
                 self.page_rows = []
-            if self.portal_url:
+            portal_url = self.portal_url
+            if portal_url and portal_url != self.stored_portal_url:  # the crawl row is read only when it may change
                 crawl = s.get(Crawl, self.spider.crawl_id)
-                if crawl.portal_url != self.portal_url:
-                    crawl.portal_url = self.portal_url
+                if crawl.portal_url != portal_url:
+                    crawl.portal_url = portal_url
             s.commit()
+            self.stored_portal_url = portal_url or self.stored_portal_url
         except BaseException:
             s.rollback()
             raise

@@ -245,7 +245,21 @@ def _grouped_menus(sel: Selector) -> list[Selector]:
     return out
 
 
+def _plain_link_row(li: Selector) -> bool:
+    """A row labelled by its leading link: `<li><a href=…>…</a></li>`, maybe with nested lists after the
+    link (`<li><a href=…>…</a><ul><li>…</li></ul></li>`), no text before it. Such a row is never a group
+    (the dropdown reading skips blocks holding rows, so it finds no links, and the link labels the row),
+    so `_is_group_row` can answer it without its XPath walks; menus are mostly made of these rows."""
+    el = li.root
+    if not len(el) or el[0].tag != "a" or el[0].get("href") is None or clean(el.text):
+        return False
+    return all(isinstance(c.tag, str) and (c.tag in ("script", "style") or next(c.iterdescendants("li"), None)
+                                           is not None) for c in el[1:])
+
+
 def _is_group_row(li: Selector) -> bool:
+    if _plain_link_row(li):
+        return False
     level = len(li.xpath("ancestor-or-self::li"))
     node = _dropdown(li, level, "http://x.invalid/")
     if node is not None:

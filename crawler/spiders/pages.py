@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -40,7 +41,7 @@ def page_selector(response: Response) -> Selector | None:
     if text.lstrip("\ufeff \t\r\n\f\v").startswith(("{", "[", "<?xml")):
         sel = PageSelector(text=text, base_url=response.url)  # parsel's own pick: JSON, XML or HTML
     else:  # what parsel does for HTML text, with the element classes picked in C
-        root = create_root_node(text, _HtmlParser, base_url=response.url)
+        root = create_root_node(text, _shared_parser, base_url=response.url)
         sel = PageSelector(root=root, type="html", base_url=response.url)
     sel.source = text
     return sel
@@ -56,6 +57,21 @@ class _HtmlParser(etree.HTMLParser):
         self.set_element_class_lookup(etree.ElementDefaultClassLookup(
             element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
             pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
+
+
+_PARSERS = threading.local()
+
+
+def _shared_parser(**options: object) -> etree.HTMLParser:
+    """This thread's `_HtmlParser` for `options` (what parsel's `create_root_node` asks for), made once:
+    building an lxml parser costs about as much as parsing a small page, and a parser may be reused
+    for any number of documents, one at a time (so one per thread)."""
+    key = tuple(sorted(options.items()))
+    cache = _PARSERS.__dict__.setdefault("by_options", {})
+    parser = cache.get(key)
+    if parser is None:
+        parser = cache[key] = _HtmlParser(**options)
+    return parser
 
 
 class PageSelector(Selector):

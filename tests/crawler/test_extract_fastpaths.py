@@ -156,3 +156,50 @@ def test_text_readers_equal_smart_string_xpaths(realworld: Path) -> None:
                 assert html_node_text(el) == want, url
         for a in root.iter("a"):
             assert _dated_row(a) == _dated_row_by_xpath_string(a), url
+
+
+def test_page_selector_parses_with_one_parser_per_thread() -> None:
+    import threading
+
+    from crawler.spiders import pages
+
+    one, two = pages._shared_parser(recover=True, encoding="utf-8"), pages._shared_parser(encoding="utf-8", recover=True)
+    assert one is two
+    assert pages._shared_parser(recover=False, encoding="utf-8") is not one  # other options, other parser
+    other: list[object] = []
+    worker = threading.Thread(target=lambda: other.append(pages._shared_parser(recover=True, encoding="utf-8")))
+    worker.start()
+    worker.join()
+    assert other[0] is not one and isinstance(other[0], pages._HtmlParser)
+    # a reused parser keeps nothing of the page before: a broken page, then a clean one
+    first = page_selector(HtmlResponse("http://h/1", body=b"<div><p>unclosed<table><tr><td>x", encoding="utf-8"))
+    second = page_selector(HtmlResponse("http://h/2", body=b"<p>clean</p>", encoding="utf-8"))
+    assert second.get() == Selector(text="<p>clean</p>").get()
+    assert first.root.base_url == "http://h/1" and second.root.base_url == "http://h/2"
+
+
+GROUP_ROWS = """<html><body><ul>
+<li><a href="/a/">甲栏目</a></li><li> <a href="/b/"><span>乙</span>栏目</a> 尾 </li><li><a>无链接</a></li>
+<li>基本信息 <a href="/c/">学校章程</a></li><li><a href="/d/" title="t">丁</a></li>
+<li><a href="/e/"></a>戊组<ul><li><a href="/e/1/">戊一</a></li></ul></li>
+<li><span>机构设置</span><div><a href="/f/1/">一</a><a href="/f/2/">二</a></div></li>
+<li>年报<ul><li><a href="/g/">二〇二四</a></li></ul></li>
+<li><a href="/h/">庚</a><div><a href="/h/1/">庚一</a></div></li></ul></body></html>"""
+
+
+def test_plain_link_rows_are_judged_as_the_full_group_reading_judges_them(realworld: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.extract import columns
+
+    pages = [Selector(text=text) for _, text in _pages(realworld)] + [Selector(text=GROUP_ROWS)]
+    rows = [li for sel in pages for li in sel.xpath("//li")]
+    fast = [columns._is_group_row(li) for li in rows]
+    assert sum(map(columns._plain_link_row, rows)) > len(rows) // 2  # the fast path is the common case
+    assert [columns._plain_link_row(li) for li in rows[-11:]] == [True, True, False, False, True, True, True,
+                                                                  False, False, True, False]
+    monkeypatch.setattr(columns, "_plain_link_row", lambda li: False)
+    assert [columns._is_group_row(li) for li in rows] == fast
+    # GROUP_ROWS, nested rows after their parent: a label before the link, a label over a block of links
+    # and a label over nested rows are groups; plain rows, an unlinked row with nothing under it, a linked
+    # row over nested rows and a linked row over a block of links are not
+    assert fast[-11:] == [False, False, False, True, False, False, False, True, True, False, False]
