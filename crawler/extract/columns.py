@@ -53,6 +53,11 @@ def column_name(text: str) -> str:
     return stripped or name
 
 
+# A li's own text and element children: comments and processing instructions are neither (templates
+# often mark their menus with <!-- 一级栏目 -->, and an XPath asked of a comment raises).
+OWN_NODES = "./node()[not(self::comment() or self::processing-instruction())]"
+
+
 def _label(li: Selector, level: int) -> tuple[str, str | None]:
     """(name, href) of a li's own label: its first link at this li level, else its own text."""
     a = li.xpath(f".//a[count(ancestor::li)={level}]")
@@ -60,7 +65,7 @@ def _label(li: Selector, level: int) -> tuple[str, str | None]:
         first = a[0]
         return node_text(first), first.attrib.get("href")
     parts = []
-    for child in li.xpath("./node()"):
+    for child in li.xpath(OWN_NODES):
         if isinstance(child.root, str):
             parts.append(child.root)
         elif child.root.tag in ("ul", "ol") or child.xpath(".//li"):
@@ -77,7 +82,7 @@ def _dropdown(li: Selector, level: int, base: str) -> NavNode | None:
     li is not shaped so; its sub-columns in nested li rows are left to the li tree."""
     label: tuple[str, str | None] | None = None
     children: list[NavNode] = []
-    for child in li.xpath("./node()"):
+    for child in li.xpath(OWN_NODES):
         root = child.root
         if isinstance(root, str):
             if label is None and clean(root):

@@ -53,3 +53,13 @@ def test_a_menu_with_group_rows_is_a_nav_whatever_its_class() -> None:
     assert [(n.name, n.url, [c.name for c in n.children]) for n in tree] == [
         ("信息公开指南", BASE + "zn.htm", []), ("信息公开制度", BASE + "zd.htm", []),
         ("基本信息", None, ["学校章程", "发展规划"])]
+
+
+def test_comments_in_menu_rows_are_neither_labels_nor_a_crash() -> None:
+    """Templates mark their menus with comments; one inside a li made the whole menu raise."""
+    html = ("<ul><li><!-- 一级栏目 --><span>基本信息</span><div><a href='/a/xxzc.htm'>学校章程</a>"
+            "<a href='/a/gzzd.htm'>规章制度</a></div></li>"
+            "<li><!-- 二级 --><a href='/zn.htm'>信息公开指南</a></li>"
+            "<li><?php echo 1 ?>年度报告<ul><li><a href='/nb/2025.htm'>2025年度</a></li></ul></li></ul>")
+    assert _tree(html) == [("基本信息", None, ["学校章程", "规章制度"]), ("信息公开指南", BASE + "zn.htm", []),
+                           ("年度报告", None, ["2025年度"])]
