@@ -132,15 +132,15 @@ class FindingReader:
             return conn.execute(stmt).all()
 
     def _raw(self, site_ids: list[int] | None, *where: Any) -> list:
-        """The findings' RAW rows, JSON decoded, in (site, finding id) order."""
-        if site_ids is None:
-            stmt = select(*_json_columns(self._dialect)).where(*self._where(), *where)
-        else:
-            # `run_id + 0`: no index on it, so the store looks the batch's sites up by the site index instead of
-            # scanning every finding of the run once per batch (which made a report quadratic in its sites)
-            stmt = select(*_json_columns(self._dialect)).where(
-                (Finding.run_id + 0) == self.run_id, Finding.rubric_id == self.rubric_id, *where,
-                Finding.site_id.in_(site_ids))
+        """The findings' RAW rows, JSON decoded, in (site, finding id) order: the run's, or those of `site_ids`.
+
+        For a batch of sites the filter is `run_id + 0`: no index on it, so the store looks the batch's sites up by
+        the site index instead of scanning every finding of the run once per batch (which made a report quadratic
+        in its sites)."""
+        run = Finding.run_id if site_ids is None else Finding.run_id + 0
+        sites = () if site_ids is None else (Finding.site_id.in_(site_ids),)
+        stmt = select(*_json_columns(self._dialect)).where(run == self.run_id, Finding.rubric_id == self.rubric_id,
+                                                           *where, *sites)
         return _decode(self._rows(stmt.order_by(Finding.site_id, Finding.id)), self._dialect)
 
     def _select(self, site_ids: list[int] | None) -> pd.DataFrame:
