@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from reports.finding_parts import CsvParts
 from xxgk.store import Finding
 from xxgk.store.session import read_only_engine, shared_url
 
@@ -117,6 +118,7 @@ class FindingReader:
         self._site_ids: list[int] | None = None
         self._held: tuple[int, dict[int, list[dict]]] | None = None  # (batch number, site id → records)
         self._whole: dict[int, list[dict]] | None = None  # every site's records, when read before a fork
+        self.csv_parts: CsvParts | None = None  # set: each batch read for the pages also writes its findings.csv rows
 
     def _where(self) -> tuple:
         return (Finding.run_id == self.run_id, Finding.rubric_id == self.rubric_id)
@@ -184,19 +186,42 @@ class FindingReader:
         if self._url is None or _uncommitted_sqlite_writes(self.session):
             self._whole = _by_site(finding_records(self._raw(None), self.names, self.urls))
 
+    def batch_count(self) -> int:
+        """How many batches of `BATCH_SITES` sites `for_site` reads the findings in."""
+        return -(-len(self.site_ids()) // BATCH_SITES)
+
+    def batch(self, number: int) -> pd.DataFrame:
+        """The findings of batch `number` (of `BATCH_SITES` sites) as one frame."""
+        return self._select(self._batch_ids(number))
+
+    def _batch_ids(self, number: int) -> list[int]:
+        return self.site_ids()[number * BATCH_SITES:(number + 1) * BATCH_SITES]
+
+    def start_csv_parts(self) -> CsvParts:
+        """From now on, each batch `for_site` reads also writes its findings.csv rows (reports.finding_parts)."""
+        self.close_csv_parts()
+        self.csv_parts = CsvParts(FINDING_COLUMNS)
+        return self.csv_parts
+
+    def close_csv_parts(self) -> None:
+        if self.csv_parts is not None:
+            self.csv_parts.close()
+            self.csv_parts = None
+
     def for_site(self, site_id: int) -> list[dict]:
         """One site's findings as records, from the batch of sites holding it (read when first asked)."""
         if self._whole is not None:
             return self._whole.get(site_id, [])
-        ids = self.site_ids()
-        at = _position(ids, site_id)
+        at = _position(self.site_ids(), site_id)
         if at is None:
             return []
         number = at // BATCH_SITES
         if self._held is None or self._held[0] != number:
             self._held = None  # let the previous batch go before reading the next
-            batch = ids[number * BATCH_SITES:(number + 1) * BATCH_SITES]
-            self._held = (number, _by_site(finding_records(self._raw(batch), self.names, self.urls)))
+            rows = _finding_tuples(self._raw(self._batch_ids(number)), self.names, self.urls)
+            if self.csv_parts is not None:
+                self.csv_parts.write(number, pd.DataFrame.from_records(rows, columns=FRAME_COLUMNS))
+            self._held = (number, _by_site([dict(zip(FRAME_COLUMNS, t, strict=True)) for t in rows]))
         return self._held[1].get(site_id, [])
 
 

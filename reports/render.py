@@ -86,7 +86,10 @@ def write_report(report: Report, out_dir: Path | str, names: Iterable[str]) -> R
     for note in report.notes:
         log.warning("%s", note.log)
     files: list[Path] = []
-    for name in report.formats:
-        files += registry.get(name).write(report, out)
+    try:
+        for name in report.formats:
+            files += registry.get(name).write(report, out)
+    finally:
+        report.data.finding_reader.close_csv_parts()  # rows the html format wrote for a CSV format that failed
     return Rendered(index=out / "index.html", baseline_run=report.baseline, rubric_id=report.data.rubric_id,
                     files=files)

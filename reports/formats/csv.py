@@ -13,6 +13,7 @@ import pandas as pd
 from reports.cells import write_csv, write_csv_batches
 from reports.context import Report
 from reports.crawl_csv import write_crawl_csvs
+from reports.finding_rows import FindingReader
 from reports.model import FINDING_COLUMNS, SCORE_COLUMNS
 
 # `--lang zh`: the same columns in the same order under Chinese heads, for readers rather than scripts
@@ -38,12 +39,11 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     data = report.data
     headers = ZH_HEADERS if report.lang == "zh" else None
     scores = _scores_with_rank(data.scores[SCORE_COLUMNS], report.ranking.table)
-    batches = (frame[FINDING_COLUMNS] for frame in data.finding_reader.batches())
     if headers:
         scores = scores.rename(columns=headers)
-        batches = (frame.rename(columns=headers) for frame in batches)
     header = [headers.get(c, c) for c in FINDING_COLUMNS] if headers else FINDING_COLUMNS
-    tables = [write_csv_batches(batches, header, out_dir / "findings.csv"), write_csv(scores, out_dir / "scores.csv")]
+    tables = [_write_findings(data.finding_reader, header, out_dir / "findings.csv"),
+              write_csv(scores, out_dir / "scores.csv")]
     pending, report.crawl_csv = report.crawl_csv, None
     crawl = None
     if pending is not None:
@@ -51,6 +51,19 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     if crawl is None:
         crawl = write_crawl_csvs(data.crawl_rows, out_dir, headers)
     return [*crawl, *tables]
+
+
+def _write_findings(reader: FindingReader, header: list[str], path: Path) -> Path:
+    """findings.csv: joined from the rows the site pages wrote while reading the findings, when the html
+    format asked for them (reports.finding_parts), else read here a batch of sites at a time."""
+    parts, reader.csv_parts = reader.csv_parts, None
+    if parts is None:
+        batches = (frame[FINDING_COLUMNS].set_axis(header, axis=1) for frame in reader.batches())
+        return write_csv_batches(batches, header, path)
+    try:
+        return parts.join(reader.batch_count(), header, reader.batch, path)
+    finally:
+        parts.close()
 
 
 def _scores_with_rank(scores: pd.DataFrame, ranking_table: pd.DataFrame | None) -> pd.DataFrame:

@@ -110,6 +110,8 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     sites = list(data.sites.itertuples())
     page_globals = report.page_globals()
     data.finding_reader.prepare_fork()
+    if "csv" in report.formats:  # the pages read every finding: they write findings.csv's rows as they go
+        data.finding_reader.start_csv_parts()
 
     def render_site(i: int) -> Path:
         site = sites[i]

@@ -120,3 +120,19 @@ def test_streamed_report_json_is_one_dumps_of_the_whole_document(synth, tmp_path
         columns={"evidence_list": "evidence", "matched_list": "matched_items"}))
     assert len(doc["findings"]) == len(expected) > 1
     assert doc["findings"] == json.loads(json_format.dumps(expected))
+
+
+def test_findings_csv_joined_from_the_pages_parts_is_the_csv_read_whole(run, tmp_path, monkeypatch) -> None:
+    _s, data = run
+    monkeypatch.setattr(finding_rows, "BATCH_SITES", 1)
+    reader = data.finding_reader
+    read = write_csv_batches((b[FINDING_COLUMNS] for b in reader.batches(1)), FINDING_COLUMNS, tmp_path / "read.csv")
+    parts = reader.start_csv_parts()
+    ids = reader.site_ids()
+    for sid in ids[::2]:  # the pages read every other batch; the join reads the rest itself
+        reader.for_site(sid)
+    assert len(list(parts.folder.glob("*.csv"))) == len(ids[::2]) < reader.batch_count()
+    joined = parts.join(reader.batch_count(), FINDING_COLUMNS, reader.batch, tmp_path / "joined.csv")
+    assert joined.read_bytes() == read.read_bytes() and read.read_bytes().count(b"\n") == 1 + len(data.findings)
+    reader.close_csv_parts()
+    assert not parts.folder.exists() and reader.csv_parts is None

@@ -105,3 +105,13 @@ def test_a_failed_report_leaves_no_crawl_csvs(tmp_path, monkeypatch) -> None:
     with pytest.raises(RuntimeError), session_scope(session_factory(store.db_url)) as s:
         render_report(s, store.runs[-1], None, tmp_path / "out", formats="html,csv")
     assert not [p for p in (tmp_path / "out").glob("*.csv")]
+
+
+def test_a_report_leaves_no_findings_parts_behind(synth, tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    store, _root = synth
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    _pages(store, tmp_path / "out")
+    assert (tmp_path / "out" / "findings.csv").stat().st_size > 0 and not list((tmp_path / "tmp").iterdir())
