@@ -39,7 +39,8 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
 
 
-def _fmt(value: object, digits: int = 1) -> str:
+def fmt(value: object, digits: int = 1) -> str:
+    """A number as the `fmt` filter shows it (`digits` decimals for floats; — when missing)."""
     if _missing(value):
         return "—"
     if isinstance(value, float):
@@ -75,12 +76,18 @@ def _printable(value: object) -> object:
     return value
 
 
+def page_text(value: object) -> str:
+    """A value as a `{{ value }}` of the report templates prints it: without controls, then HTML-escaped
+    (for HTML built in Python, reports.site_rows)."""
+    return str(escape(_printable(value)))
+
+
 def environment() -> Environment:
     """The environment of the report templates (reports/templates)."""
     env = Environment(loader=PackageLoader("reports", "templates"), finalize=_printable,
                       autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["link"] = safe_link
-    env.filters["fmt"] = _fmt
+    env.filters["fmt"] = fmt
     env.filters["signed"] = _signed
     env.filters["rank_move"] = _rank_move
     env.filters["short"] = _short

@@ -15,6 +15,7 @@ from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated
 from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
 from reports.site_pages import write_pages
+from reports.site_rows import add_rows
 from reports.snapshots import build_evidence
 from reports.templating import environment
 from reports.trends import CHANGE_KINDS, sparkline
@@ -116,9 +117,10 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     def render_site(i: int) -> Path:
         site = sites[i]
         page = out_dir / site_page_name(site.site_id)
-        page.write_text(template.render(**page_globals, **site_context(
-            data, report.ranking, site, evidence, index_by_site, rank_rows),
-            **history_context(report, int(site.site_id), histories)), encoding="utf-8")
+        own = site_context(data, report.ranking, site, evidence, index_by_site, rank_rows)
+        history = history_context(report, int(site.site_id), histories)
+        add_rows(own["sections"], page_globals["STATUS_LABELS"], history["item_history"])
+        page.write_text(template.render(**page_globals, **own, **history), encoding="utf-8")
         return page
 
     return written + write_pages(render_site, len(sites), BATCH_SITES)
