@@ -9,6 +9,7 @@ is the one `site.html.j2` wrote for them, byte for byte.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -16,6 +17,9 @@ from markupsafe import Markup
 from reports.cells import without_controls
 from reports.templating import fmt, page_text, safe_link
 from scoring.absence import match_words
+
+# The rubric's ids, names, statuses and points repeat on every page: each printed once (`typed`: 1 and 1.0 differ).
+_rubric_text = lru_cache(maxsize=8192, typed=True)(page_text)
 
 
 def _matched(matched: list) -> str:
@@ -50,7 +54,7 @@ def _history(statuses: list, labels: dict) -> str:
 
 def finding_row(f: dict[str, Any], labels: dict, item_history: dict) -> str:
     """One finding's <tr> (a `reports.site.finding_view`), with the history cell when `item_history` is set."""
-    item_id = page_text(f["item_id"])
+    item_id = _rubric_text(f["item_id"])
     status = f["status"]
     note = _matched(f["matched"]) + page_text(f["message"])
     if f["reason"]:
@@ -60,10 +64,11 @@ def finding_row(f: dict[str, Any], labels: dict, item_history: dict) -> str:
     if f["fix"]:
         note += f'<br><span class="fix">整改：{page_text(f["fix"])}</span>'
     history = _history(item_history.get(f["item_id"], []), labels) if item_history else ""
-    return (f'<tr id="item-{item_id}">\n  <td>{item_id}</td>\n  <td>{page_text(f["item_name"])}</td>\n'
-            f'  <td><span class="status s-{page_text(status)}">{page_text(labels.get(status, status))}</span></td>\n'
-            f'  <td class="num" data-v="{page_text(f["points"])}">{page_text(fmt(f["points"], 2))} / '
-            f'{page_text(fmt(f["max_points"], 2))}</td>\n'
+    points = f["points"]
+    return (f'<tr id="item-{item_id}">\n  <td>{item_id}</td>\n  <td>{_rubric_text(f["item_name"])}</td>\n'
+            f'  <td><span class="status s-{_rubric_text(status)}">{_rubric_text(labels.get(status, status))}</span>'
+            f'</td>\n  <td class="num" data-v="{_rubric_text(points)}">{_rubric_text(fmt(points, 2))} / '
+            f'{_rubric_text(fmt(f["max_points"], 2))}</td>\n'
             f'{history}  <td>{note}</td>\n  <td><ul class="evidence">{_evidence(f["evidence"])}</ul></td>\n</tr>')
 
 
