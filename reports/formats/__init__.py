@@ -1,10 +1,10 @@
-"""The output formats registry: format name → `Format` (name, description, files, its module).
+"""The output formats registry: format name → `Format` (name, description, files, command).
 
-Each format is one module of this package with a `write(report, out_dir)`; adding a format is that
-module plus one entry in `REGISTRY`. The registry order is the writing order (pdf prints the pages html
-wrote). `select` turns a `--formats` value into names, refusing an unknown one with one line that lists
-the known ones; `report_formats` is that choice for the ranked report. Nothing here loads a writer
-(`reports.formats.base`), so the checks are cheap before a crawl.
+Each format is the module of this package named after it, with a `write(report, out_dir)`; adding a
+format is that module plus one entry in `REGISTRY`. The registry order is the writing order (pdf prints
+the pages html wrote). `select` turns a `--formats` value into names, refusing an unknown one with one
+line that lists the known ones; `report_formats` is that choice for the ranked report. Nothing here
+loads a writer (`reports.formats.base`), so the checks are cheap before a crawl.
 """
 
 from __future__ import annotations
@@ -17,22 +17,20 @@ from xxgk.errors import UserError
 
 REGISTRY: dict[str, Format] = {f.name: f for f in (
     Format("html", "ranking page and one page per site, with archived evidence",
-           ("index.html", *PAGINATED_FILES, "sites/site-N.html", "snapshots/", "screenshots/"), module="html"),
+           ("index.html", *PAGINATED_FILES, "sites/site-N.html", "snapshots/", "screenshots/")),
     Format("csv", "findings, scores (with rank), columns and items as CSV tables",
-           ("columns.csv", "items.csv", "findings.csv", "scores.csv"), module="csv"),
+           ("columns.csv", "items.csv", "findings.csv", "scores.csv")),
     Format("xlsx", "workbook: the ranking, one sheet per rubric section, and every finding",
-           ("report.xlsx",), module="xlsx"),
-    Format("json", "one JSON document: run, rubric as scored, ranking, scores, findings", ("report.json",),
-           module="json"),
+           ("report.xlsx",)),
+    Format("json", "one JSON document: run, rubric as scored, ranking, scores, findings", ("report.json",)),
     Format("bulletin", "the 通报 in 公文 layout, as HTML and Word (and PDF with pdf)",
-           ("bulletin.html", "bulletin.docx"), module="bulletin"),  # bulletin.pdf with pdf
+           ("bulletin.html", "bulletin.docx")),  # bulletin.pdf with pdf
     Format("pdf", "the ranking and site pages printed by Debian Chromium (needs html)",
-           ("index.pdf", "sites/site-N.pdf"), module="pdf"),
+           ("index.pdf", "sites/site-N.pdf")),
     Format("verification", "verify-fixes: 已整改 / 未整改 / 无法核实 per claim, with the date checked",
-           ("verification.csv", "verification.html", "verification.xlsx", "verification.docx"),
-           module="verification", command=VERIFY_FIXES),
+           ("verification.csv", "verification.html", "verification.xlsx", "verification.docx"), command=VERIFY_FIXES),
     Format("evaluation", "xxgk evaluate: rubrics combined into one ranking, part scores side by side",
-           ("evaluation.html", "evaluation.csv", "evaluation.json"), module="evaluation", command=EVALUATE),
+           ("evaluation.html", "evaluation.csv", "evaluation.json"), command=EVALUATE),
 )}
 ALWAYS = ("html", "csv")  # the ranked report always has its pages and the CSVs beside them
 DEFAULT_FORMATS = ("html", "csv", "xlsx", "json")

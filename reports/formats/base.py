@@ -1,12 +1,13 @@
-"""What an output format is: a name, what it writes, and the module whose `write(report, out_dir)` writes it.
+"""What an output format is: a name, what it writes, and its module's `write(report, out_dir)`.
 
 Every format takes the same input, the findings model of one run (`reports.context.Report`), and
 returns the files it wrote. `command` says which command offers it: `report` for the ranked report
 (`xxgk audit`, `report`, `score --out`), `verify-fixes` for the per-claim table of a fix verification,
 `evaluate` for a combined evaluation.
 
-A format names its module instead of holding its writer: the module, and the renderers it needs
-(pandas, openpyxl, python-docx, jinja2), loads when the format first writes. `xxgk audit` checks its
+A format's writer is `write` in the module of this package named after it, and the registry holds only
+the name: the module, and the renderers it needs (pandas, openpyxl, python-docx, jinja2), loads when
+the format first writes. `xxgk audit` checks its
 `--formats` and `--lang` before it crawls, in the process that crawls; importing every writer there
 made each audit's crawl carry about 70 MB it never used.
 """
@@ -42,9 +43,8 @@ class Format:
     name: str
     description: str
     files: tuple[str, ...]  # what it writes, relative to the output folder (N: one per site)
-    module: str  # the module of `reports.formats` whose `write(report, out_dir)` writes the format
     command: str = REPORT
 
     def write(self, report: Report, out_dir: Path) -> list[Path]:
         """Write the format's files for `report` into `out_dir` (loading its module on first use)."""
-        return importlib.import_module(f"reports.formats.{self.module}").write(report, out_dir)
+        return importlib.import_module(f"reports.formats.{self.name}").write(report, out_dir)
