@@ -58,17 +58,19 @@ class GzipMembers:
         self._parts: list[bytes] = []
         self._zip: Any = None
 
-    def write(self, data: bytes) -> int:
+    def _member(self) -> Any:
+        """The compressor of the member being written, made by its first write (or by an empty flush)."""
         if self._zip is None:
             self._zip = compressobj(self.level, zlib.DEFLATED, GZIP_WBITS)
-        self._parts.append(self._zip.compress(data))
+        return self._zip
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(self._member().compress(data))
         return len(data)
 
     def flush(self) -> None:
         """End the member, write it and push it to the OS (a killed crawl keeps it)."""
-        if self._zip is None:
-            self._zip = compressobj(self.level, zlib.DEFLATED, GZIP_WBITS)  # an empty member, as before
-        self._parts.append(self._zip.flush())
+        self._parts.append(self._member().flush())
         self.fh.write(b"".join(self._parts))
         self.fh.flush()
         self._parts = []
