@@ -37,14 +37,13 @@ EXTENSIONS_BASE = {k: v for k, v in SCRAPY_EXTENSIONS.items() if k not in UNUSED
 
 
 def _stats_settings(log_level: str) -> dict[str, Any]:
-    """Stats collection and the unused extensions. Scrapy's stats are read only by its end-of-crawl
-    dump, logged at INFO; nothing in xxgk reads them. Below INFO (the default is WARNING) nobody
-    sees them, so none are collected: the collector runs on every request, response and item
-    (header sizes of each response, scheduler counts, items scraped)."""
+    """Stats collection. Scrapy's stats are read only by its end-of-crawl dump, logged at INFO;
+    nothing in xxgk reads them. Below INFO (the default is WARNING) nobody sees them, so none are
+    collected: the collector runs on every request, response and item (header sizes of each
+    response, scheduler counts, items scraped)."""
     if log_level.upper() in ("DEBUG", "INFO"):
-        return {"EXTENSIONS_BASE": dict(EXTENSIONS_BASE)}
+        return {}
     return {"STATS_CLASS": "scrapy.statscollectors.DummyStatsCollector", "DOWNLOADER_STATS": False,
-            "EXTENSIONS_BASE": dict(EXTENSIONS_BASE),
             "EXTENSIONS": {"scrapy.extensions.corestats.CoreStats": None,
                            "scrapy.extensions.logstats.LogStats": None}}
 
@@ -90,6 +89,7 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
         "RETRY_TIMES": crawl.retries,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
+        "EXTENSIONS_BASE": dict(EXTENSIONS_BASE),  # without those two (see UNUSED_EXTENSIONS)
         "LOG_FORMATTER": "crawler.middlewares.QuietLogFormatter",
         "LOG_LEVEL": crawl.log_level,
         "LOG_ENABLED": True,
