@@ -10,27 +10,8 @@ from sqlalchemy import event, func, select
 import scoring.engine as engine
 from scoring.engine import score_run
 from scoring.rubric import find_rubric, load_rubric
-from xxgk.store import Column, Crawl, Finding, Item, Run, Score, Site, session_factory
-
-
-def _store(session, n_sites: int) -> int:
-    run = Run(rubric_id="moe-university-checklist-2014")
-    session.add(run)
-    session.flush()
-    for k in range(n_sites):
-        site = Site(url=f"http://s{k}.test/", name=f"大学{k}", kind="university", key=f"s{k}")
-        session.add(site)
-        session.flush()
-        crawl = Crawl(run_id=run.id, site_id=site.id, status="done", portal_url=f"http://s{k}.test/xxgk/")
-        session.add(crawl)
-        session.flush()
-        col = Column(crawl_id=crawl.id, name="学校章程", path="学校章程", url=f"http://s{k}.test/zc.htm",
-                     item_count=1 + k % 2)
-        session.add(col)
-        session.flush()
-        session.add(Item(column_id=col.id, crawl_id=crawl.id, title="章程", url=f"http://s{k}.test/zc/1.htm"))
-    session.flush()
-    return run.id
+from tests.storekit import charter_run
+from xxgk.store import Column, Crawl, Finding, Item, Score, session_factory
 
 
 @pytest.fixture()
@@ -48,7 +29,7 @@ def _rows(session, run_id):
 def test_rescoring_replaces_every_row_with_the_same_findings(session, monkeypatch):
     rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
     monkeypatch.setattr(engine, "BATCH_SITES", 2)  # 5 sites: batches of 2, 2 and 1
-    run_id = _store(session, 5)
+    run_id = charter_run(session, 5)
     score_run(session, run_id, rubric)
     first = _rows(session, run_id)
     assert len(first) == 5 * 50
@@ -60,7 +41,7 @@ def test_rescoring_replaces_every_row_with_the_same_findings(session, monkeypatc
 def test_findings_go_in_bulk_and_crawl_rows_leave_the_session(session, monkeypatch):
     rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
     monkeypatch.setattr(engine, "BATCH_SITES", 3)
-    run_id = _store(session, 6)
+    run_id = charter_run(session, 6)
     session.expunge_all()
     inserts = []
     conn = session.connection()
@@ -79,7 +60,7 @@ def test_findings_go_in_bulk_and_crawl_rows_leave_the_session(session, monkeypat
 def test_a_batch_reads_each_crawl_table_once_not_once_per_site(session, monkeypatch):
     rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
     monkeypatch.setattr(engine, "BATCH_SITES", 3)
-    run_id = _store(session, 6)
+    run_id = charter_run(session, 6)
     session.expunge_all()
     selects: dict[str, int] = {}
     conn = session.connection()
@@ -107,7 +88,7 @@ def test_batched_findings_equal_site_by_site_findings(session, monkeypatch):
     """The batch read hands each site exactly the rows a site-by-site read gives it."""
     rubric = load_rubric(find_rubric("moe-university-checklist-2014"))
     monkeypatch.setattr(engine, "BATCH_SITES", 4)
-    run_id = _store(session, 5)
+    run_id = charter_run(session, 5)
     score_run(session, run_id, rubric)
     batched = _full_rows(session, run_id)
     engine.clear_results(session, run_id, rubric.id)
