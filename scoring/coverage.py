@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from scoring.batch_rows import driver_rows
 from xxgk.store import Column, Crawl, Item, Link, Page
 
 REASON = "crawl coverage too low to judge"
@@ -66,28 +67,36 @@ class CrawlPages:
     """What coverage reads of a crawl's pages and links (one crawl's share of a batch read)."""
 
     kinds: dict[str | None, int] = field(default_factory=dict)  # fetched (2xx/3xx) pages per kind
-    urls: set[str] = field(default_factory=set)  # every page URL
     unclassified: set[str] = field(default_factory=set)  # page URLs classified as nothing
-    targets: set[str] = field(default_factory=set)  # on-scope, non-empty link targets
+    links_seen: int = 0  # distinct on-scope, non-empty link targets
+    unfetched: set[str] = field(default_factory=set)  # of those: the targets no page of the crawl has as URL
 
 
 def crawl_pages(session: Session, crawl_ids: Sequence[int]) -> dict[int, CrawlPages]:
-    """Each crawl's `CrawlPages`, read with one select over pages and one over links for all of them."""
+    """Each crawl's `CrawlPages`, read with two selects over pages and one over links for all of them.
+
+    The pages are counted in SQL (by crawl, kind; an index holds the three) and only the unclassified
+    ones' URLs come back; each link target comes with whether a page of its crawl has that URL, so the
+    pages' URLs (most of a page row's bytes) never leave the database."""
     out = {cid: CrawlPages() for cid in crawl_ids}
     if not out:
         return out
-    conn = session.connection()  # Core rows: no ORM result machinery for half a million rows
-    for cid, url, kind, status in conn.execute(
-            select(Page.crawl_id, Page.url, Page.kind, Page.status).where(Page.crawl_id.in_(list(out)))).all():
-        own = out[cid]
-        own.urls.add(url)
-        if kind == "unclassified":
-            own.unclassified.add(url)
-        if status is not None and 200 <= status < 400:
-            own.kinds[kind] = own.kinds.get(kind, 0) + 1
-    for cid, url in conn.execute(select(Link.crawl_id, Link.to_url).where(
-            Link.crawl_id.in_(list(out)), Link.offsite.is_(False), Link.kind != "empty")).all():
-        out[cid].targets.add(url)
+    ids = list(out)
+    for cid, kind, n in driver_rows(session, select(Page.crawl_id, Page.kind, func.count()).where(
+            Page.crawl_id.in_(ids), Page.status >= 200, Page.status < 400).group_by(Page.crawl_id, Page.kind)):
+        out[cid].kinds[kind] = n
+    for cid, url in driver_rows(session, select(Page.crawl_id, Page.url).where(
+            Page.crawl_id.in_(ids), Page.kind == "unclassified")):
+        out[cid].unclassified.add(url)
+    fetched = exists().where(Page.crawl_id == Link.crawl_id, Page.url == Link.to_url)
+    targets: dict[int, set[str]] = {cid: set() for cid in ids}
+    for cid, url, was_fetched in driver_rows(session, select(Link.crawl_id, Link.to_url, fetched).where(
+            Link.crawl_id.in_(ids), Link.offsite.is_(False), Link.kind != "empty")):
+        targets[cid].add(url)
+        if not was_fetched:
+            out[cid].unfetched.add(url)
+    for cid, seen in targets.items():
+        out[cid].links_seen = len(seen)
     return out
 
 
@@ -106,13 +115,11 @@ def measure(session: Session, crawl: Crawl, columns: Sequence[Column] | None = N
     cov.pages_fetched = sum(n for k, n in kinds.items() if k not in ("attachment", "check"))
     cov.pages_classified = sum(n for k, n in kinds.items() if k in CLASSIFIED)
     cov.pages_unclassified = kinds.get("unclassified", 0)
-    targets = pages.targets
-    cov.links_seen = len(targets)
-    if targets:
-        seen = set(pages.urls)
-        seen |= ({it.url for it in items} if items is not None
-                 else set(session.scalars(select(Item.url).where(Item.crawl_id == cid))))
-        cov.links_unvisited = len(targets - seen)
+    cov.links_seen = pages.links_seen
+    if pages.unfetched:
+        listed = ((it.url for it in items) if items is not None
+                  else session.scalars(select(Item.url).where(Item.crawl_id == cid)))
+        cov.links_unvisited = len(pages.unfetched.difference(listed))
     cols = list(columns) if columns is not None else list(session.scalars(select(Column).where(Column.crawl_id == cid)))
     parents = {c.parent_id for c in cols if c.parent_id is not None}
     counted = ({it.column_id for it in items} if items is not None

@@ -75,7 +75,7 @@ def test_a_store_at_head_opens_without_loading_alembic_and_an_older_one_is_upgra
 
     from alembic import command
 
-    from xxgk.store.migrate import alembic_config
+    from xxgk.store.migrate import alembic_config, head_revisions
 
     probe = ("import sys; from xxgk.store.session import make_engine; make_engine(sys.argv[1]); "
              "print(sorted(m for m in ('alembic', 'mako', 'pygments') if m in sys.modules))")
@@ -88,5 +88,5 @@ def test_a_store_at_head_opens_without_loading_alembic_and_an_older_one_is_upgra
         command.upgrade(alembic_config(conn), "0009")
     upgraded = subprocess.run([sys.executable, "-c", probe, older], capture_output=True, text=True, timeout=60)
     assert "alembic" in upgraded.stdout, upgraded.stderr[-2000:]
-    assert current_revision(create_engine(older)) == "0010"
+    assert {current_revision(create_engine(older))} == head_revisions()
     assert "link_contents" in inspect(create_engine(older)).get_table_names()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -122,7 +123,9 @@ class Page(Base):
     """A fetched URL: its HTTP outcome and fingerprint (evidence for findings)."""
 
     __tablename__ = "pages"
-    __table_args__ = (UniqueConstraint("crawl_id", "url"),)
+    # (crawl_id, kind, status): scoring counts a batch of crawls' fetched pages by kind from the index alone
+    __table_args__ = (UniqueConstraint("crawl_id", "url"),
+                      Index("ix_pages_crawl_id_kind_status", "crawl_id", "kind", "status"))
     id: Mapped[int] = mapped_column(primary_key=True)
     crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(Text)
