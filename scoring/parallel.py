@@ -30,7 +30,7 @@ MAX_PROCESSES = 8
 class ScoredBatch:
     """What a worker hands back for a batch of crawls."""
 
-    findings: list[dict] = field(default_factory=list)
+    findings: list[tuple] = field(default_factory=list)  # `scoring.engine.FINDING_COLUMNS` cells
     scores: list[dict] = field(default_factory=list)
     coverage: dict[int, dict] = field(default_factory=dict)  # crawl id → coverage figures, when changed
 
@@ -44,7 +44,7 @@ def scoring_processes(session: Session, processes: int | None, n_sites: int) -> 
     return max(1, min(usable_cores(), MAX_PROCESSES))
 
 
-BatchJudge = Callable[..., tuple[list[dict], list[dict]]]
+BatchJudge = Callable[..., tuple[list[tuple], list[dict]]]
 
 
 def scored_batches(session: Session, rubric: Rubric, batches: list[list[int]], as_of: dt.date,

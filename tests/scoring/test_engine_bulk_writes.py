@@ -99,3 +99,8 @@ def test_batched_findings_equal_site_by_site_findings(session, monkeypatch):
     for crawl in session.scalars(select(Crawl).where(Crawl.run_id == run_id).order_by(Crawl.id)):
         engine.score_crawl(session, crawl, rubric)
     assert _full_rows(session, run_id) == batched and len(batched) == 5 * 50
+
+
+def test_finding_tuples_name_every_finding_column_in_order():
+    """The driver insert binds finding tuples by position: a column added to the model must be added there."""
+    assert engine.FINDING_COLUMNS == tuple(c.name for c in Finding.__table__.columns if c.name != "id")
