@@ -22,7 +22,6 @@ which reports read instead of the rubric file.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from scoring.absence import add_absence
 from scoring.checks.registry import get_check_def
 from scoring.context import BatchRows, SiteContext, audit_date
 from scoring.gcpause import collector_paused
+from scoring.jsontext import dumps
 from scoring.match import Matcher
 from scoring.outcome import CheckOutcome, combine
 from scoring.rates import EXCLUDED, rate_of
@@ -210,8 +210,8 @@ def result_rows(crawl: Crawl, rubric: Rubric, result: SiteResult) -> tuple[list[
     for r in result.items:
         o = r.outcome
         findings.append((run_id, site_id, rubric_id, r.section.id, r.section.name, r.item.id, r.item.name, o.kind,
-                         o.status, o.credit, r.points, r.max_points, o.message, o.reason, json.dumps(o.evidence),
-                         json.dumps(o.matched), json.dumps(o.details)))
+                         o.status, o.credit, r.points, r.max_points, o.message, o.reason, dumps(o.evidence),
+                         dumps(o.matched), dumps(o.details)))
     scores = [_score_row(crawl, rubric, sid, sname, rs, result.veto) for sid, sname, rs in _groups(rubric, result.items)]
     return findings, scores
 
