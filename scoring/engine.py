@@ -314,16 +314,18 @@ def score_run(session: Session, run_id: int, rubric: Rubric, processes: int | No
     if run is None:
         raise UserError(f"no run with id {run_id}", field="run")
     crawl_ids = list(session.scalars(select(Crawl.id).where(Crawl.run_id == run_id).order_by(Crawl.id)).all())
-    clear_results(session, run_id, rubric.id)
     batches = [crawl_ids[i:i + BATCH_SITES] for i in range(0, len(crawl_ids), BATCH_SITES)]
     workers = scoring_processes(session, processes, len(crawl_ids))
     if workers > 1:
         with collector_paused():  # receiving (unpickling) the batches too
-            for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch):
+            # the old rows are deleted while the workers start (they read only crawl rows)
+            for batch in scored_batches(session, rubric, batches, audit_date(run), workers, score_batch,
+                                        meanwhile=lambda: clear_results(session, run_id, rubric.id)):
                 write_results(session, batch.findings, batch.scores)
                 _store_coverage(session, batch.coverage)
                 session.flush()
     else:
+        clear_results(session, run_id, rubric.id)
         matcher = Matcher(rubric)
         for batch_ids in batches:
             with collector_paused():

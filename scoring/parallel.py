@@ -48,17 +48,23 @@ BatchJudge = Callable[..., tuple[list[tuple], list[dict]]]
 
 
 def scored_batches(session: Session, rubric: Rubric, batches: list[list[int]], as_of: dt.date,
-                   processes: int, judge: BatchJudge) -> Iterator[ScoredBatch]:
+                   processes: int, judge: BatchJudge,
+                   meanwhile: Callable[[], None] | None = None) -> Iterator[ScoredBatch]:
     """Judge the batches in `processes` worker processes; yields their results in batch order.
 
     `judge(session, rubric, crawl_ids, matcher, as_of)` gives a batch's finding and score rows
-    (`scoring.engine.score_batch`, handed in so this module does not import the engine).
+    (`scoring.engine.score_batch`, handed in so this module does not import the engine). `meanwhile`
+    runs in this process once the batches are handed out, before the first result is yielded: the
+    caller's own work (deleting the run's old findings) then overlaps the workers' start-up.
     """
     url = shared_url(session)
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(processes, len(batches)) or 1, mp_context=ctx,
                              initializer=_start_worker, initargs=(url, rubric, as_of, judge)) as pool:
-        yield from pool.map(_score_in_worker, batches)
+        results = pool.map(_score_in_worker, batches)  # every batch submitted now
+        if meanwhile is not None:
+            meanwhile()
+        yield from results
 
 
 _WORKER: dict[str, object] = {}

@@ -77,6 +77,9 @@ def test_worker_processes_write_what_one_process_writes(tmp_path: Path, monkeypa
     assert {"pass", "fail"} <= statuses, "the store exercises passing and failing items"
     assert all(r[1] for r in first[-8:]), "coverage was measured and stored"
     assert second == first
+    with session_scope(session_factory(two)) as s:  # re-scored: the old rows go while the workers start
+        score_run(s, run_id, rubric, processes=2)
+    assert _findings(two, run_id) == first
 
 
 def test_an_in_memory_store_or_a_small_run_stays_in_one_process(tmp_path: Path):
