@@ -143,6 +143,15 @@ def _run_pages(db_url: str, run_id: int) -> int:
         return s.scalar(select(func.count(Page.id)).join(Crawl).where(Crawl.run_id == run_id)) or 0
 
 
+def _wait_pages(db_url: str, run_id: int, pages: int, timeout: float) -> None:
+    """Return once the run has stored `pages` pages (SystemExit after `timeout` seconds)."""
+    end = time.monotonic() + timeout
+    while _run_pages(db_url, run_id) < pages:
+        if time.monotonic() > end:
+            raise SystemExit(f"error: the run stored fewer than {pages} pages in {timeout:.0f} s")
+        time.sleep(0.25)
+
+
 def _service_pids(db_url: str, redis_url: str) -> list[int]:
     """The PostgreSQL server (postmaster and backends) and the Redis server behind the two URLs."""
     import psutil
@@ -187,11 +196,17 @@ def measure_latency(n: int, world: Path, db_url: str, redis_url: str, args: argp
     time.sleep(4.0)  # imports and first poll: start-up is not what we measure
     try:
         seed_run(redis_url, db_url, run_id, namespace=ns, mode="request")
-        time.sleep(args.warmup)  # every site started, queues filled
+        if args.window_pages:  # the same stretch of the crawl in every pass, whatever its speed
+            _wait_pages(db_url, run_id, args.skip_pages, args.timeout)
+        else:
+            time.sleep(args.warmup)  # every site started, queues filled
         database = db_url.rsplit("/", 1)[1]
         throttle0 = [caps.throttled(f"w{i}") for i in range(n)] if caps is not None else []
         pages0, cpu0, t0 = _run_pages(db_url, run_id), _tree_cpu(roles, database), time.perf_counter()
-        time.sleep(args.seconds)
+        if args.window_pages:
+            _wait_pages(db_url, run_id, pages0 + args.window_pages, args.timeout)
+        else:
+            time.sleep(args.seconds)
         pages1, cpu1, t1 = _run_pages(db_url, run_id), _tree_cpu(roles, database), time.perf_counter()
         throttle1 = [caps.throttled(f"w{i}") for i in range(n)] if caps is not None else []
         load = os.getloadavg()
@@ -320,8 +335,12 @@ def write_latency_doc(results: list[dict], formula: list[str], args: argparse.Na
         f"hosts), every host at most 1 request in flight and 1 request start per second across all workers "
         f"(`--host-limit 1 --delay 1`), each worker with {args.concurrency} requests in flight, so the hosts "
         f"could give up to {args.hosts} pages/s and each worker is bound by its own CPU. Lists and pagers only. "
-        f"Each pass: a new run, {args.warmup:.0f} s warm-up, then pages stored over {args.seconds:.0f} s. "
-        f"CPU-ms per page from /proc of the workers and of the whole tree (workers, Redis, PostgreSQL, "
+        + (f"Each pass: a new run; the clock runs from its {args.skip_pages}th stored page to "
+           f"{args.window_pages} pages later, the same stretch of the crawl at every worker count (a time box "
+           f"would measure heavier portal pages at one worker and lighter list pages at four). "
+           if args.window_pages else
+           f"Each pass: a new run, {args.warmup:.0f} s warm-up, then pages stored over {args.seconds:.0f} s. ")
+        + f"CPU-ms per page from /proc of the workers and of the whole tree (workers, Redis, PostgreSQL, "
         f"latency server); \"cores busy\" is that tree's CPU seconds per second. "
         f"Host peak: the most requests one host saw in any 1 s, and the closest two arrivals at one host "
         f"(server log). The machine has "
@@ -355,6 +374,10 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=64, help="latency world: requests in flight per worker")
     ap.add_argument("--cores", type=int, default=4, help="latency world: cores per machine for the estimate")
     ap.add_argument("--json", type=Path, help="latency world: also write the measures (JSON) here")
+    ap.add_argument("--window-pages", type=int, default=0,
+                    help="latency world: measure over this many stored pages instead of --seconds (0: time box)")
+    ap.add_argument("--skip-pages", type=int, default=300,
+                    help="latency world, with --window-pages: pages stored before the window starts")
     ap.add_argument("--worker-cpu", type=float, default=0.0,
                     help="latency world: cap each worker at this many cores (a cgroup each; 0: no cap), so "
                          "every worker is CPU-bound as on its own machine while the shared services are not")
