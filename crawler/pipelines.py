@@ -138,10 +138,8 @@ class StorePipeline:
             if self.new_docs:
                 docs = [{**doc, "item_id": items.first_id(item_url or "")} for doc, item_url in self.new_docs]
                 s.execute(insert(Document), document_rows(s, docs))
-                self.new_docs = []
             if self.page_rows:
                 s.execute(insert(Page), self.page_rows)
-                self.page_rows = []
             portal_url = self.portal_url
             if portal_url and portal_url != self.stored_portal_url:  # the crawl row is read only when it may change
                 crawl = s.get(Crawl, self.spider.crawl_id)
@@ -149,6 +147,7 @@ class StorePipeline:
                     crawl.portal_url = portal_url
             s.commit()
             items.committed()
+            self.new_docs, self.page_rows = [], []  # kept until committed: a failed batch is written by the next
             self.stored_portal_url = portal_url or self.stored_portal_url
         except BaseException:
             s.rollback()
