@@ -1,7 +1,7 @@
 """Store pipeline: writes the spider's records into `xxgk.store` in batches.
 
-Rows are collected in memory and written in one short transaction every `BATCH` records or
-`FLUSH_SECONDS` (and at the end), so the store never limits the crawl. No transaction stays
+Rows are collected in memory and written in one short transaction every `BATCH` records and new
+item rows or `FLUSH_SECONDS` (and at the end), so the store never limits the crawl. No transaction stays
 open between callbacks: several spiders share the reactor thread and one SQLite file.
 A resumed crawl keeps its pages (de-duplicated by URL) and rebuilds columns, items, links and
 documents from the replayed responses, so nothing is lost or counted twice.
@@ -34,14 +34,14 @@ from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
 from xxgk.store.shared_rows import delete_items, delete_links, share_item_contents
 
 log = logging.getLogger(__name__)
-BATCH = 5000
+BATCH = 1000  # records and new item rows: bounds what a site holds between flushes (~1 MB)
 FLUSH_SECONDS = 10.0
 
 
 class _ColumnStats:
     def __init__(self, col: Column) -> None:
         self.col = col
-        self.urls: set[str] = set()
+        self.urls: dict[str, None] = {}  # the column's item URLs: a dict keeps a key in a third of a set's bytes
         self.pages: set[str] = set()
         self.newest: dt.date | None = None
         self.declared: int | None = None
@@ -190,8 +190,9 @@ class StorePipeline:
         for it in dedupe(rec.items):
             if it.url in stats.urls:
                 continue
-            stats.urls.add(it.url)
+            stats.urls[it.url] = None
             self.items.listed(rec.column_key, it)
+            self.pending += 1  # a batch is bounded in rows too: one data-API record can list hundreds
             if it.date and (stats.newest is None or it.date > stats.newest):
                 stats.newest = it.date
         col = stats.col

@@ -19,7 +19,7 @@ import pickle
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from crawler import records, rows
@@ -28,7 +28,7 @@ from xxgk.store.models import item_contents, item_rows
 from xxgk.store.shared_rows import CHUNK, ITEM_FIELDS, content_fields
 
 ARTICLE_FIELDS = ("title", "date", "meta", "unit", "body_chars", "image_only")  # `rows.article_fields`, in order
-WRITE_CHUNK = 1000  # rows a statement (SQLAlchemy's insertmanyvalues sends 1,000 a statement too)
+WRITE_CHUNK = 1000  # rows an executemany: a chunk's parameters at a time, not a whole batch's
 Change = tuple[Callable[[Any, Any], None], Any]  # a `rows` rule and its argument
 
 
@@ -54,16 +54,20 @@ def new_row(column_key: str, it: ListItem) -> ItemRow:
     return ItemRow(column_key, it.url, **content_fields(ITEM_FIELDS, fields))  # unset fields at their defaults
 
 
-def returned_ids(session: Session, statement: Any, params: Sequence[dict[str, Any]]) -> list[int]:
-    """The ids of the rows a multi-row INSERT writes, in the order of `params`.
+def inserted_ids(session: Session, table: Table, params: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert rows into `table` (executemany); their ids, in the order of `params`.
 
-    PostgreSQL orders RETURNING by parameters in batches. SQLite only does so one row per statement,
-    but numbers the rows of one writer's statements in the order it inserts them (the next rowid is
-    the largest plus one, and the transaction holds the write lock), so its ids are sorted instead.
+    PostgreSQL returns them in parameter order in batches (RETURNING). SQLite's RETURNING is ordered only
+    one row a statement, and a multi-row INSERT is a new prepared statement for every row count (which its
+    driver caches); but SQLite numbers the rows one writer inserts in order (the next rowid is the largest
+    plus one, and the transaction holds the write lock), so its ids are the last `len(params)` ones.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        return sorted(session.scalars(statement.returning(statement.table.c.id), params))
-    return list(session.scalars(statement.returning(statement.table.c.id, sort_by_parameter_order=True), params))
+    if session.get_bind().dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.scalars(statement, params))
+    session.execute(insert(table), params)
+    last = session.scalar(select(func.max(table.c.id)))
+    return list(range(last - len(params) + 1, last + 1))
 
 
 class SiteItems:
@@ -122,10 +126,10 @@ class SiteItems:
     def write(self, session: Session, column_id: Callable[[str], int]) -> None:
         """Insert the new rows and apply the changes of written ones, in the caller's transaction."""
         self.batch_ids, self.new_ids = {}, []
-        for i in range(0, len(self.pending), WRITE_CHUNK):  # a chunk's parameters at a time, not a batch's
+        for i in range(0, len(self.pending), WRITE_CHUNK):
             chunk = self.pending[i: i + WRITE_CHUNK]
-            content_ids = returned_ids(session, insert(item_contents), [row.content() for row in chunk])
-            item_ids = returned_ids(session, insert(item_rows), [
+            content_ids = inserted_ids(session, item_contents, [row.content() for row in chunk])
+            item_ids = inserted_ids(session, item_rows, [
                 {"column_id": column_id(row.column_key), "crawl_id": self.crawl_id, "url": row.url, "content_id": cid}
                 for row, cid in zip(chunk, content_ids, strict=True)])
             for row, item_id in zip(chunk, item_ids, strict=True):
