@@ -24,16 +24,16 @@ CUT = "关于做好2026年度政务公开工作的通..."
 FULL = "关于做好2026年度政务公开工作的通知"
 
 
-def _pipeline(tmp_path: Any, name: str) -> tuple[StorePipeline, Any, str]:
-    db = default_db_url(tmp_path / f"{name}.sqlite")
+def _pipeline(db: str) -> tuple[StorePipeline, Any]:
+    """A store pipeline of a new crawl (its own run) in the store `db`."""
     with session_factory(db).begin() as s:
-        add_run_with_sites(s, {"site": URL})
-        crawl_id = s.scalars(select(Crawl.id)).one()
+        run_id = add_run_with_sites(s, {"site": URL})
+        crawl_id = s.scalars(select(Crawl.id).where(Crawl.run_id == run_id)).one()
     spider = SimpleNamespace(crawl_id=crawl_id, site_id=1, progress=None, resuming=False, warc=None, failed=None,
                              stop_reason=None, link_rows=list, site_facts=dict)
     pipe = StorePipeline(db, SimpleNamespace(spider=spider))
     pipe.open_spider(spider)
-    return pipe, spider, db
+    return pipe, spider
 
 
 def _column(key: str, name: str) -> ColumnRecord:
@@ -70,35 +70,36 @@ RECORDS = [
 ]
 
 
-def _stored(db: str) -> dict[str, Any]:
+def _stored(db: str, crawl_id: int) -> dict[str, Any]:
     """The crawl's items (by column and URL, every content field) and documents (by URL, their item)."""
     with session_factory(db)() as s:
-        keys = {c.id: c.key for c in s.scalars(select(Column))}
-        items = {i.id: i for i in s.scalars(select(Item))}
+        keys = {c.id: c.key for c in s.scalars(select(Column).where(Column.crawl_id == crawl_id))}
+        items = {i.id: i for i in s.scalars(select(Item).where(Item.crawl_id == crawl_id))}
         return {
             "items": sorted((keys[i.column_id], i.url, i.title, i.published, i.article_date, i.meta, i.unit,
                              i.body_chars, i.image_only, i.attachments, i.content_hash is not None)
                             for i in items.values()),
             "documents": sorted((d.url, (keys[items[d.item_id].column_id], items[d.item_id].url))
-                                for d in s.scalars(select(Document))),
+                                for d in s.scalars(select(Document).where(Document.crawl_id == crawl_id))),
         }
 
 
-def _crawl(tmp_path: Any, name: str, flush_every: int | None) -> dict[str, Any]:
-    pipe, spider, db = _pipeline(tmp_path, name)
+def _crawl(db: str, flush_every: int | None) -> dict[str, Any]:
+    """The rows of a new crawl of RECORDS, flushed every `flush_every` records (None: at the end only)."""
+    pipe, spider = _pipeline(db)
     for n, rec in enumerate(RECORDS, 1):
         pipe.process_item(rec)
         if flush_every and n % flush_every == 0:
             pipe.flush()
     pipe.close_spider(spider)
     pipe.spider_closed(spider, "finished")
-    return _stored(db)
+    return _stored(db, spider.crawl_id)
 
 
-def test_records_for_written_items_land_on_their_rows(tmp_path: Any) -> None:
-    at_end = _crawl(tmp_path, "end", None)  # every row still in memory when its later records come
-    assert _crawl(tmp_path, "each", 1) == at_end  # every row written before its later records come
-    assert _crawl(tmp_path, "pairs", 2) == at_end
+def test_records_for_written_items_land_on_their_rows(store_url: str) -> None:
+    at_end = _crawl(store_url, None)  # every row still in memory when its later records come
+    assert _crawl(store_url, 1) == at_end  # every row written before its later records come
+    assert _crawl(store_url, 2) == at_end
     one = (FULL, dt.date(2026, 3, 1), dt.date(2026, 3, 2), {"文号": "政办〔2026〕1号"}, "政府办公室", 10)
     rows = {(key, url): (*rest[:7], [a["url"] for a in rest[7]], rest[8]) for key, url, *rest in at_end["items"]}
     assert rows[(NOTICES, ONE.url)] == (*one, True, [URL + "f/1.pdf", URL + "f/2.pdf"], True)
@@ -113,7 +114,7 @@ def test_records_for_written_items_land_on_their_rows(tmp_path: Any) -> None:
 
 
 def test_a_flushed_pipeline_holds_no_item_objects(tmp_path: Any) -> None:
-    pipe, _, _ = _pipeline(tmp_path, "held")
+    pipe, _ = _pipeline(default_db_url(tmp_path / "store.sqlite"))
     for rec in RECORDS[:6]:
         pipe.process_item(rec)
     pipe.flush()
@@ -124,7 +125,8 @@ def test_a_flushed_pipeline_holds_no_item_objects(tmp_path: Any) -> None:
 
 
 def test_a_failed_flush_is_written_by_the_next(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    pipe, spider, db = _pipeline(tmp_path, "failed")
+    db = default_db_url(tmp_path / "store.sqlite")
+    pipe, spider = _pipeline(db)
     for rec in RECORDS[:4]:
         pipe.process_item(rec)
     pipe.flush()  # the columns and items 1 and 2 are written
@@ -145,4 +147,4 @@ def test_a_failed_flush_is_written_by_the_next(tmp_path: Any, monkeypatch: pytes
         pipe.process_item(rec)
     pipe.close_spider(spider)
     pipe.spider_closed(spider, "finished")
-    assert failed and _stored(db) == _crawl(tmp_path, "whole", None)
+    assert failed and _stored(db, spider.crawl_id) == _crawl(db, None)
