@@ -19,7 +19,7 @@ import pickle
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from crawler import records, rows
@@ -54,7 +54,7 @@ def new_row(column_key: str, it: ListItem) -> ItemRow:
     return ItemRow(column_key, it.url, **content_fields(ITEM_FIELDS, fields))  # unset fields at their defaults
 
 
-def inserted_ids(session: Session, table: Table, params: Sequence[dict[str, Any]]) -> list[int]:
+def inserted_ids(conn: Connection, table: Table, params: Sequence[dict[str, Any]]) -> list[int]:
     """Insert rows into `table` (executemany); their ids, in the order of `params`.
 
     PostgreSQL returns them in parameter order in batches (RETURNING). SQLite's RETURNING is ordered only
@@ -62,11 +62,11 @@ def inserted_ids(session: Session, table: Table, params: Sequence[dict[str, Any]
     driver caches); but SQLite numbers the rows one writer inserts in order (the next rowid is the largest
     plus one, and the transaction holds the write lock), so its ids are the last `len(params)` ones.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    if conn.dialect.name != "sqlite":
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, params))
-    session.execute(insert(table), params)
-    last = session.scalar(select(func.max(table.c.id)))
+        return list(conn.execute(statement, params).scalars())
+    conn.execute(insert(table), params)
+    last = conn.scalar(select(func.max(table.c.id)))
     return list(range(last - len(params) + 1, last + 1))
 
 
@@ -124,19 +124,21 @@ class SiteItems:
     # ---- a flush: write, then commit or abandon -----------------------------------------------
 
     def write(self, session: Session, column_id: Callable[[str], int]) -> None:
-        """Insert the new rows and apply the changes of written ones, in the caller's transaction."""
+        """Insert the new rows and apply the changes of written ones, in the caller's transaction.
+        Core statements on the session's connection: nothing here is an ORM object to flush first."""
+        conn = session.connection()
         self.batch_ids, self.new_ids = {}, []
         for i in range(0, len(self.pending), WRITE_CHUNK):
             chunk = self.pending[i: i + WRITE_CHUNK]
-            content_ids = inserted_ids(session, item_contents, [row.content() for row in chunk])
-            item_ids = inserted_ids(session, item_rows, [
+            content_ids = inserted_ids(conn, item_contents, [row.content() for row in chunk])
+            item_ids = inserted_ids(conn, item_rows, [
                 {"column_id": column_id(row.column_key), "crawl_id": self.crawl_id, "url": row.url, "content_id": cid}
                 for row, cid in zip(chunk, content_ids, strict=True)])
             for row, item_id in zip(chunk, item_ids, strict=True):
                 self.batch_ids.setdefault(row.url, item_id)
             self.new_ids += item_ids
         if self.changes:
-            self._write_changes(session)
+            self._write_changes(conn)
 
     def committed(self) -> None:
         """The flush's transaction is committed: its rows are written, only their ids are kept."""
@@ -150,22 +152,23 @@ class SiteItems:
         """The flush's transaction was rolled back: everything stays to be written by the next."""
         self.batch_ids, self.new_ids = {}, []
 
-    def _write_changes(self, session: Session) -> None:
+    def _write_changes(self, conn: Connection) -> None:
         """Read the changed written rows back, change them by their rules, write their contents."""
         url_of = {item_id: url for url in self.changes for item_id in _as_tuple(self.ids[url])}
         updates: list[dict[str, Any]] = []
-        for item_id, content_id, *content in self._read(session, sorted(url_of)):
+        for item_id, content_id, *content in self._read(conn, sorted(url_of)):
             row = ItemRow(None, url_of[item_id], **dict(zip(ITEM_FIELDS, content, strict=True)))
             for rule, arg in self.changes[row.url]:
                 rule(row, arg)
             updates.append({"content_row": content_id, **row.content()})
-        session.execute(update(item_contents).where(item_contents.c.id == bindparam("content_row")), updates)
+        if updates:
+            conn.execute(update(item_contents).where(item_contents.c.id == bindparam("content_row")), updates)
 
     @staticmethod
-    def _read(session: Session, item_ids: list[int]) -> Iterator[Sequence[Any]]:
+    def _read(conn: Connection, item_ids: list[int]) -> Iterator[Sequence[Any]]:
         fields = [item_contents.c[name] for name in ITEM_FIELDS]
         for i in range(0, len(item_ids), CHUNK):
-            yield from session.execute(
+            yield from conn.execute(
                 select(item_rows.c.id, item_rows.c.content_id, *fields)
                 .join(item_contents, item_contents.c.id == item_rows.c.content_id)
                 .where(item_rows.c.id.in_(item_ids[i: i + CHUNK])))
