@@ -8,9 +8,9 @@ flush, which reads those few rows back, changes them by `crawler.rows`' rules an
 executemany. An article is kept (as a few pickled fields) for the whole crawl: its URL may still be
 listed in another column, whose row must get the article too.
 
-Rows are written with Core, two multi-row INSERTs a flush instead of two ORM statements per item, each
-with its own (unshared) content row as the ORM wrote it; the crawl's end interns the contents
-(`xxgk.store.shared_rows.share_item_contents`).
+Rows are written with Core, one INSERT executemany a table a flush instead of two ORM statements per
+item, each with its own (unshared) content row as the ORM wrote it; the crawl's end interns the
+contents (`xxgk.store.shared_rows.share_item_contents`).
 """
 
 from __future__ import annotations
