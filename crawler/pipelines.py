@@ -34,7 +34,7 @@ from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
 from xxgk.store.shared_rows import delete_items, delete_links, share_item_contents
 
 log = logging.getLogger(__name__)
-BATCH = 1000  # records and new item rows: bounds what a site holds between flushes (~1 MB)
+BATCH = 250  # records and new item rows: bounds what a site holds between flushes (~0.3 MB)
 FLUSH_SECONDS = 10.0
 
 
