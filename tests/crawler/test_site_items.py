@@ -113,13 +113,18 @@ def test_records_for_written_items_land_on_their_rows(store_url: str) -> None:
                                    (URL + "f/2.pdf", (NOTICES, ONE.url)), (URL + "f/3.doc", (NEWS, THREE.url))]
 
 
+def _live_items() -> int:
+    gc.collect()
+    return sum(isinstance(o, Item) for o in gc.get_objects())
+
+
 def test_a_flushed_pipeline_holds_no_item_objects(tmp_path: Any) -> None:
     pipe, _ = _pipeline(default_db_url(tmp_path / "store.sqlite"))
+    before = _live_items()  # (whatever other tests of this process still hold)
     for rec in RECORDS[:6]:
         pipe.process_item(rec)
     pipe.flush()
-    gc.collect()
-    assert not [o for o in gc.get_objects() if isinstance(o, Item)]
+    assert _live_items() == before
     assert not [o for o in pipe.session.identity_map.values() if isinstance(o, Item)]
     assert pipe.items.first_id(ONE.url) is not None and not pipe.items.pending
 
