@@ -123,7 +123,11 @@ class StorePipeline:
         s = self.session
         try:
             if not self.writes_allowed(s):
-                s.rollback()  # a refused batch writes nothing (its spider is closing)
+                # A refused attempt writes nothing, now or later (its spider is closing). Its columns leave
+                # the session first: a rollback would expire them, and the next list record reading one
+                # would load a row the new owner deleted.
+                s.expunge_all()
+                s.rollback()
                 return
             if self.new_columns:
                 for col, _ in self.new_columns:
