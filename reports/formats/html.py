@@ -10,13 +10,13 @@ from markupsafe import Markup
 
 from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
+from reports.evidence_pages import EvidencePages
 from reports.finding_rows import BATCH_SITES
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
 from reports.site_pages import write_pages
 from reports.site_rows import add_rows
-from reports.snapshots import build_evidence
 from reports.templating import environment
 from reports.trends import CHANGE_KINDS, sparkline
 
@@ -99,10 +99,12 @@ def write_ranking(env: Environment, report: Report, out_dir: Path, page_size: in
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
-    """index.html, sites/site-N.html, and snapshots/ and screenshots/ for the evidence they cite."""
+    """index.html, sites/site-N.html, and snapshots/ and screenshots/ for the evidence they cite (placed by
+    whichever process renders the citing batch of site pages)."""
     data, env = report.data, environment()
     (out_dir / "sites").mkdir(parents=True, exist_ok=True)
-    evidence = build_evidence(data.pages, out_dir)
+    evidence = data.evidence or EvidencePages([], set(), data.finding_reader.rows)
+    evidence.place(out_dir)  # each batch of site pages places the archived copies it cites
     written = write_ranking(env, report, out_dir, PAGE_SIZE)
     index_by_site = by_site(data)
     rank_rows = {int(r["site_id"]): r for r in records(report.ranking.table)}
@@ -111,13 +113,15 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     sites = list(data.sites.itertuples())
     page_globals = report.page_globals()
     data.finding_reader.prepare_fork()
+    if not data.finding_reader.reads_in_fork():
+        evidence.place_all()
     if "csv" in report.formats:  # the pages read every finding: they write findings.csv's rows as they go
         data.finding_reader.start_csv_parts()
 
     def render_site(i: int) -> Path:
         site = sites[i]
         page = out_dir / site_page_name(site.site_id)
-        own = site_context(data, report.ranking, site, evidence, index_by_site, rank_rows)
+        own = site_context(data, report.ranking, site, evidence.for_site(int(site.site_id)), index_by_site, rank_rows)
         history = history_context(report, int(site.site_id), histories)
         add_rows(own["sections"], page_globals["STATUS_LABELS"], history["item_history"])
         page.write_text(template.render(**page_globals, **own, **history), encoding="utf-8")
