@@ -12,6 +12,7 @@ from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
 from reports.evidence_pages import EvidencePages
 from reports.finding_rows import BATCH_SITES
+from reports.item_histories import ItemHistories
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
 from reports.site import by_site, site_context
@@ -48,26 +49,13 @@ def ranking_page(env: Environment, report: Report, rows: list[dict] | None = Non
         spark={s: Markup(sparkline(points)) for s, points in report.trends.totals.items()})
 
 
-def items_by_site(report: Report) -> dict[int, dict[str, list]]:
-    """Each site's item histories (item id → statuses per run), grouped once for all site pages."""
-    out: dict[int, dict[str, list]] = {}
-    for (sid, item), statuses in report.trends.items.items():
-        out.setdefault(sid, {})[item] = statuses
-    return out
-
-
-def history_context(report: Report, site_id: int, site_items: dict[int, dict[str, list]] | None = None) -> dict:
-    """A site page's history: its total per run, each item's statuses per run, changes since the baseline.
-
-    `site_items` (from `items_by_site`) saves a scan of every site's histories per page.
-    """
+def history_context(report: Report, site_id: int, item_history: dict[str, list]) -> dict:
+    """A site page's history: its total per run, each item's statuses per run (`item_history`, from
+    `reports.item_histories`), changes since the baseline."""
     trends = report.trends
     points = trends.totals.get(site_id, [])
-    if site_items is None:
-        site_items = items_by_site(report)
-    items = site_items.get(site_id, {})
     return {"trend": points, "trend_chart": Markup(sparkline(points, width=240, height=60)),
-            "item_history": items if len(trends.runs) > 1 else {}, "changes": trends.changes.get(site_id, {}),
+            "item_history": item_history if len(trends.runs) > 1 else {}, "changes": trends.changes.get(site_id, {}),
             "change_kinds": CHANGE_KINDS, "baseline": report.baseline}
 
 
@@ -109,12 +97,14 @@ def write(report: Report, out_dir: Path) -> list[Path]:
     index_by_site = by_site(data)
     rank_rows = {int(r["site_id"]): r for r in records(report.ranking.table)}
     template = env.get_template("site.html.j2")
-    histories = items_by_site(report)
     sites = list(data.sites.itertuples())
+    histories = ItemHistories(report.trends.runs, report.baseline, data.rubric_id, [int(s.site_id) for s in sites],
+                              report.trends.scored, data.finding_reader.rows)
     page_globals = report.page_globals()
     data.finding_reader.prepare_fork()
     if not data.finding_reader.reads_in_fork():
         evidence.place_all()
+        histories.read_all()
     if "csv" in report.formats:  # the pages read every finding: they write findings.csv's rows as they go
         data.finding_reader.start_csv_parts()
 
@@ -122,7 +112,7 @@ def write(report: Report, out_dir: Path) -> list[Path]:
         site = sites[i]
         page = out_dir / site_page_name(site.site_id)
         own = site_context(data, report.ranking, site, evidence.for_site(int(site.site_id)), index_by_site, rank_rows)
-        history = history_context(report, int(site.site_id), histories)
+        history = history_context(report, int(site.site_id), histories.for_site(int(site.site_id)))
         add_rows(own["sections"], page_globals["STATUS_LABELS"], history["item_history"])
         page.write_text(template.render(**page_globals, **own, **history), encoding="utf-8")
         return page

@@ -1,14 +1,18 @@
-"""Evidence pages read and placed a batch of sites at a time give the index and files of the run read whole."""
+"""Evidence pages read and placed a batch of sites at a time give the index and files of the run read whole;
+item histories read a batch at a time give the same pages."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from reports import evidence_pages
+from reports import evidence_pages, item_histories
 from reports.model import load_run
 from reports.render import render_report
 from reports.snapshots import place
 from xxgk.store import session_factory, session_scope
+
+GENERATED = re.compile("由 xxgk 生成 .*?</p>".encode())  # the minute the report was written
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -40,11 +44,15 @@ def test_report_with_small_batches_is_the_same_folder(synth, tmp_path, monkeypat
     def render(out: Path) -> dict[str, bytes]:
         with session_scope(session_factory(store.db_url)) as s:
             render_report(s, store.runs[-1], None, out, formats="html,csv")
-        return {k: v for k, v in _files(out).items() if k.startswith(("sites/", "snapshots/", "screenshots/"))}
+        return {k: GENERATED.sub(b"", v) for k, v in _files(out).items()
+                if k.startswith(("sites/", "snapshots/", "screenshots/"))}
 
     one = render(tmp_path / "one")
     monkeypatch.setattr(evidence_pages, "BATCH_SITES", 1)
-    assert any(k.startswith("snapshots/") for k in one) and render(tmp_path / "many") == one
+    monkeypatch.setattr(item_histories, "BATCH_SITES", 1)
+    assert any(k.startswith("snapshots/") for k in one)
+    assert any("历次" in v.decode("utf-8") for k, v in one.items() if k.startswith("sites/"))  # histories shown
+    assert render(tmp_path / "many") == one
 
 
 def test_placing_again_over_the_same_link_leaves_one_file(tmp_path) -> None:
