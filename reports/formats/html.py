@@ -15,6 +15,7 @@ from reports.finding_rows import BATCH_SITES
 from reports.item_histories import ItemHistories
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
+from reports.ranking_rows import ranking_rows
 from reports.site import by_site, site_context
 from reports.site_pages import write_pages
 from reports.site_rows import add_rows
@@ -39,14 +40,17 @@ def ranking_page(env: Environment, report: Report, rows: list[dict] | None = Non
     ranking = report.ranking
     cats = ranking.categories if ranking.categories is not None else pd.DataFrame(columns=["section_name", "rate"])
     rows = records(ranking.table) if rows is None else rows
+    spark = {s: Markup(sparkline(points)) for s, points in report.trends.totals.items()}
+    shown = pager.rows if pager else rows
     return env.get_template("ranking.html.j2").render(
-        **report.page_globals(), ranking=ranking, rows=pager.rows if pager else rows, pager=pager,
+        **report.page_globals(), ranking=ranking, rows=shown, pager=pager,
+        row_html=ranking_rows(shown, ranking.sections, spark, site_page_name),
         pager_total=len(rows), groups=groups or [], narrative=report.narrative,
         baseline=report.baseline, chart=bar_chart(ranking.distribution, title="总分分布"),
         category_chart=hbar_chart([(r["section_name"], r["rate"]) for r in records(cats)], title="各类别平均得分率"),
         categories=records(cats), site_page=site_page_name, weakest=records(weakest_items(ranking)),
         bulletin="bulletin" in report.formats, change_counts=report.trends.counts(), change_kinds=CHANGE_KINDS,
-        spark={s: Markup(sparkline(points)) for s, points in report.trends.totals.items()})
+        spark=spark)
 
 
 def history_context(report: Report, site_id: int, item_history: dict[str, list]) -> dict:
@@ -80,8 +84,9 @@ def write_ranking(env: Environment, report: Report, out_dir: Path, page_size: in
         for pager in pagers:
             title = heading if pager.count == 1 else f"{heading}（第 {pager.number} 页）"
             path = out_dir / pager.file
-            path.write_text(template.render(**common, heading=title, group=group, rows=pager.rows, pager=pager,
-                                            pager_total=total), encoding="utf-8")
+            row_html = ranking_rows(pager.rows, report.ranking.sections, common["spark"], site_page_name)
+            path.write_text(template.render(**common, heading=title, group=group, rows=pager.rows, row_html=row_html,
+                                            pager=pager, pager_total=total), encoding="utf-8")
             written.append(path)
     return written
 
