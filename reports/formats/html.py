@@ -18,7 +18,7 @@ from reports.ranking import Ranking, records
 from reports.ranking_rows import ranking_rows
 from reports.site import by_site, site_context
 from reports.site_pages import write_pages
-from reports.site_rows import add_rows
+from reports.site_rows import add_rows, fix_rows
 from reports.templating import environment
 from reports.trends import CHANGE_KINDS, sparkline
 
@@ -119,7 +119,8 @@ def write(report: Report, out_dir: Path) -> list[Path]:
         own = site_context(data, report.ranking, site, evidence.for_site(int(site.site_id)), index_by_site, rank_rows)
         history = history_context(report, int(site.site_id), histories.for_site(int(site.site_id)))
         add_rows(own["sections"], page_globals["STATUS_LABELS"], history["item_history"])
-        page.write_text(template.render(**page_globals, **own, **history), encoding="utf-8")
+        fixes = fix_rows(own["fixes"], page_globals["STATUS_LABELS"])
+        page.write_text(template.render(**page_globals, **own, **history, fix_rows=fixes), encoding="utf-8")
         return page
 
     return written + write_pages(render_site, len(sites), BATCH_SITES)
