@@ -38,6 +38,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.cpucap import CapError, CpuGroups  # noqa: E402
 from crawler.distributed.coordinator import seed_run, wait_run  # noqa: E402
 from tests.crawler.storekit import add_run_with_sites  # noqa: E402
 from xxgk.localservices import postgres, redis  # noqa: E402
@@ -139,9 +143,36 @@ def _run_pages(db_url: str, run_id: int) -> int:
         return s.scalar(select(func.count(Page.id)).join(Crawl).where(Crawl.run_id == run_id)) or 0
 
 
+def _wait_pages(db_url: str, run_id: int, pages: int, timeout: float) -> None:
+    """Return once the run has stored `pages` pages (SystemExit after `timeout` seconds)."""
+    end = time.monotonic() + timeout
+    while _run_pages(db_url, run_id) < pages:
+        if time.monotonic() > end:
+            raise SystemExit(f"error: the run stored fewer than {pages} pages in {timeout:.0f} s")
+        time.sleep(0.25)
+
+
+def _service_pids(db_url: str, redis_url: str) -> list[int]:
+    """The PostgreSQL server (postmaster and backends) and the Redis server behind the two URLs."""
+    import psutil
+
+    pg_port, rd_port = db_url.rsplit(":", 1)[1].split("/", 1)[0], redis_url.rsplit(":", 1)[1].split("/", 1)[0]
+    out = []
+    for p in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(p.info["cmdline"] or [])
+        if ("postgres" in cmd and f"-p {pg_port} " in cmd + " ") or ("redis-server" in cmd and f"--port {rd_port}" in cmd):
+            out.append(p.pid)
+            try:
+                out += [c.pid for c in p.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                pass
+    return out
+
+
 def measure_latency(n: int, world: Path, db_url: str, redis_url: str, args: argparse.Namespace,
-                    store: Path) -> dict:
-    """n request-mode workers over a fresh latency server for a time-boxed pass; every measure of it."""
+                    store: Path, caps: CpuGroups | None = None) -> dict:
+    """n request-mode workers over a fresh latency server for a time-boxed pass; every measure of it.
+    With `caps`, each worker runs in its own group of `--worker-cpu` cores (`bench.cpucap`)."""
     from bench.national import LatencyProcess
     from xxgk.samples.latency import window_peak
 
@@ -156,14 +187,28 @@ def measure_latency(n: int, world: Path, db_url: str, redis_url: str, args: argp
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
              for _ in range(n)]
     roles = {p.pid: "worker" for p in procs} | {server.proc.pid: "server"}
+    if caps is not None:
+        for pid in [server.proc.pid, *_service_pids(db_url, redis_url)]:
+            caps.place("services", pid)
+        for i, p in enumerate(procs):
+            caps.group(f"w{i}", args.worker_cpu)
+            caps.place(f"w{i}", p.pid)
     time.sleep(4.0)  # imports and first poll: start-up is not what we measure
     try:
         seed_run(redis_url, db_url, run_id, namespace=ns, mode="request")
-        time.sleep(args.warmup)  # every site started, queues filled
+        if args.window_pages:  # the same stretch of the crawl in every pass, whatever its speed
+            _wait_pages(db_url, run_id, args.skip_pages, args.timeout)
+        else:
+            time.sleep(args.warmup)  # every site started, queues filled
         database = db_url.rsplit("/", 1)[1]
+        throttle0 = [caps.throttled(f"w{i}") for i in range(n)] if caps is not None else []
         pages0, cpu0, t0 = _run_pages(db_url, run_id), _tree_cpu(roles, database), time.perf_counter()
-        time.sleep(args.seconds)
+        if args.window_pages:
+            _wait_pages(db_url, run_id, pages0 + args.window_pages, args.timeout)
+        else:
+            time.sleep(args.seconds)
         pages1, cpu1, t1 = _run_pages(db_url, run_id), _tree_cpu(roles, database), time.perf_counter()
+        throttle1 = [caps.throttled(f"w{i}") for i in range(n)] if caps is not None else []
         load = os.getloadavg()
     finally:
         for p in procs:
@@ -177,7 +222,13 @@ def measure_latency(n: int, world: Path, db_url: str, redis_url: str, args: argp
     pages, secs = pages1 - pages0, t1 - t0
     cpu = {k: cpu1.get(k, 0.0) - cpu0.get(k, 0.0) for k in set(cpu0) | set(cpu1)}
     logs = report["logs"].values()
-    return {"workers": n, "hosts": args.hosts, "pages": pages, "seconds": secs, "pages_per_s": pages / secs,
+    gaps = sorted((b[0] - a[0], a[1], b[1], a[2], b[2]) for e in logs
+                  for a, b in pairwise(sorted(zip(e["times"], e["paths"], e["fresh"], strict=True))))
+    periods = sum(b[0] - a[0] for a, b in zip(throttle0, throttle1, strict=True))
+    held = sum(b[1] - a[1] for a, b in zip(throttle0, throttle1, strict=True))
+    return {"workers": n, "worker_cpu_cap": args.worker_cpu or None,
+            "throttled": held / periods if periods else None,
+            "hosts": args.hosts, "pages": pages, "seconds": secs, "pages_per_s": pages / secs,
             "worker_cpu_ms": 1000 * cpu.get("worker", 0.0) / max(pages, 1),
             "total_cpu_ms": 1000 * sum(cpu.values()) / max(pages, 1),
             "cpu_ms_by_role": {k: round(1000 * v / max(pages, 1), 2) for k, v in sorted(cpu.items())},
@@ -186,6 +237,9 @@ def measure_latency(n: int, world: Path, db_url: str, redis_url: str, args: argp
             "peak_in_flight": max((e["peak_in_flight"] for e in logs), default=0),
             "min_gap_s": min((b - a for e in logs for a, b in zip(sorted(e["times"]), sorted(e["times"])[1:],
                                                                       strict=False)), default=0.0),
+            "gaps_under_half_s": sum(1 for g in gaps if g[0] < 0.5),
+            "closest_pairs": [[round(g[0], 3), *g[1:]] for g in gaps[:8]],
+            "close_after_fresh": sum(1 for g in gaps if g[0] < 0.5 and g[3]),
             "n429": sum(e["statuses"].count(429) for e in logs)}
 
 
@@ -208,6 +262,21 @@ def machines_needed(results: list[dict], cores_per_machine: int, utilisation: fl
     ]
 
 
+@contextmanager
+def caps_for(args: argparse.Namespace) -> Iterator[CpuGroups | None]:
+    """The benchmark's CPU groups when `--worker-cpu` asks for caps (a one-line error if none can be made)."""
+    if not args.worker_cpu:
+        yield None
+        return
+    try:
+        groups = CpuGroups("distributed")
+    except CapError as exc:
+        raise SystemExit(f"error: --worker-cpu: {exc}") from None
+    with groups:
+        groups.group("services", None)
+        yield groups
+
+
 def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
     """Worker scaling at equal politeness over the latency world."""
     t_all = time.perf_counter()
@@ -215,11 +284,11 @@ def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
         from xxgk.samples.v3 import generate_set
 
         world = generate_set(Path(tmp) / "world", "dev").parent
-        with postgres() as pg, redis() as rd:
+        with postgres() as pg, redis() as rd, caps_for(args) as caps:
             db_url = new_database(pg)
             results = []
             for n in counts:
-                res = measure_latency(n, world, db_url, rd, args, Path(tmp) / f"store{n}")
+                res = measure_latency(n, world, db_url, rd, args, Path(tmp) / f"store{n}", caps)
                 print(json.dumps(res), flush=True)
                 results.append(res)
     base = results[0]["pages_per_s"]
@@ -230,7 +299,8 @@ def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
         print(f"{r['workers']} workers: {r['pages']} pages in {r['seconds']:.0f} s = {r['pages_per_s']:.1f} pages/s "
               f"({r['speedup']:.2f}×), {r['worker_cpu_ms']:.1f} worker CPU-ms/page, {r['total_cpu_ms']:.1f} "
               f"all, {r['cpu_busy']:.2f} cores busy, load {r['load1']:.1f}, host peak {r['peak_per_s']}/s, "
-              f"closest arrivals {r['min_gap_s']:.3f} s")
+              f"closest arrivals {r['min_gap_s']:.3f} s"
+              + (f", held at cap {r['throttled']:.0%}" if r.get("throttled") is not None else ""))
     formula = machines_needed(results, args.cores)
     print("\n".join(formula))
     print(f"whole benchmark: {total:.0f} s")
@@ -242,11 +312,22 @@ def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
 
 def write_latency_doc(results: list[dict], formula: list[str], args: argparse.Namespace, total: float) -> None:
     """Replace (or append) the "Distributed crawl at equal politeness" section of docs/benchmarks.md."""
+    capped = bool(args.worker_cpu)
     rows = "\n".join(
         f"| {r['workers']} | {r['pages']} | {r['pages_per_s']:.1f} | {r['speedup']:.2f}× | {r['worker_cpu_ms']:.1f} | "
-        f"{r['total_cpu_ms']:.1f} | {r['cpu_busy']:.2f} | {r['load1']:.1f} | {r['peak_per_s']} | "
-        f"{r['min_gap_s']:.3f} | {r['n429']} |"
+        f"{r['total_cpu_ms']:.1f} | {r['cpu_busy']:.2f} | "
+        + (f"{r['throttled']:.0%} | " if capped and r.get("throttled") is not None else "— | " if capped else "")
+        + f"{r['load1']:.1f} | {r['peak_per_s']} | {r['min_gap_s']:.3f} | {r['n429']} |"
         for r in results)
+    cap_text = (
+        f"Each worker is capped at **{args.worker_cpu:g} cores** in its own cgroup (`bench/cpucap.py`, CPU quota) "
+        f"with a high CPU weight, and Redis, PostgreSQL and the latency server share an uncapped high-weight group: "
+        f"each worker is a machine of {args.worker_cpu:g} cores, {max(r['workers'] for r in results) * args.worker_cpu:g} cores "
+        f"at the most workers, below this machine's {os.cpu_count()}; \"held at cap\" is the share of the workers' "
+        f"CPU periods in which the quota stopped them (CPU-bound). " if capped else "")
+    head = ("| workers | pages | pages/s | speed-up | worker CPU-ms/page | all CPU-ms/page | cores busy | "
+            + ("held at cap | " if capped else "") + "load (1 min) | host peak /s | closest arrivals, s | 429s |\n|"
+            + "---|" * (12 if capped else 11) + "\n")
     section = (
         f"## Distributed crawl at equal politeness (`bench/distributed.py --world latency`), "
         f"{dt.date.today().isoformat()}\n{LSTART}\n\n"
@@ -254,15 +335,17 @@ def write_latency_doc(results: list[dict], formula: list[str], args: argparse.Na
         f"hosts), every host at most 1 request in flight and 1 request start per second across all workers "
         f"(`--host-limit 1 --delay 1`), each worker with {args.concurrency} requests in flight, so the hosts "
         f"could give up to {args.hosts} pages/s and each worker is bound by its own CPU. Lists and pagers only. "
-        f"Each pass: a new run, {args.warmup:.0f} s warm-up, then pages stored over {args.seconds:.0f} s. "
-        f"CPU-ms per page from /proc of the workers and of the whole tree (workers, Redis, PostgreSQL, "
+        + (f"Each pass: a new run; the clock runs from its {args.skip_pages}th stored page to "
+           f"{args.window_pages} pages later, the same stretch of the crawl at every worker count (a time box "
+           f"would measure heavier portal pages at one worker and lighter list pages at four). "
+           if args.window_pages else
+           f"Each pass: a new run, {args.warmup:.0f} s warm-up, then pages stored over {args.seconds:.0f} s. ")
+        + f"CPU-ms per page from /proc of the workers and of the whole tree (workers, Redis, PostgreSQL, "
         f"latency server); \"cores busy\" is that tree's CPU seconds per second. "
         f"Host peak: the most requests one host saw in any 1 s, and the closest two arrivals at one host "
         f"(server log). The machine has "
-        f"{os.cpu_count()} cores shared with other work. Whole benchmark: {total:.0f} s.\n\n"
-        "| workers | pages | pages/s | speed-up | worker CPU-ms/page | all CPU-ms/page | cores busy | load (1 min) "
-        "| host peak /s | closest arrivals, s | 429s |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
-        f"{rows}\n\n```\n" + "\n".join(formula) + f"\n```\n{LEND}")
+        f"{os.cpu_count()} cores shared with other work. {cap_text}Whole benchmark: {total:.0f} s.\n\n"
+        f"{head}{rows}\n\n```\n" + "\n".join(formula) + f"\n```\n{LEND}")
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8")
     if LSTART in text and LEND in text:
@@ -291,6 +374,13 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=64, help="latency world: requests in flight per worker")
     ap.add_argument("--cores", type=int, default=4, help="latency world: cores per machine for the estimate")
     ap.add_argument("--json", type=Path, help="latency world: also write the measures (JSON) here")
+    ap.add_argument("--window-pages", type=int, default=0,
+                    help="latency world: measure over this many stored pages instead of --seconds (0: time box)")
+    ap.add_argument("--skip-pages", type=int, default=300,
+                    help="latency world, with --window-pages: pages stored before the window starts")
+    ap.add_argument("--worker-cpu", type=float, default=0.0,
+                    help="latency world: cap each worker at this many cores (a cgroup each; 0: no cap), so "
+                         "every worker is CPU-bound as on its own machine while the shared services are not")
     args = ap.parse_args()
     counts = [int(x) for x in args.workers.split(",")]
     if args.world == "latency":

@@ -1,13 +1,14 @@
 """Store pipeline: writes the spider's records into `xxgk.store` in batches.
 
-Rows are collected in memory and written in one short transaction every `BATCH` records or
-`FLUSH_SECONDS` (and at the end), so the store never limits the crawl. No transaction stays
+Rows are collected in memory and written in one short transaction every `BATCH` records and new
+item rows or `FLUSH_SECONDS` (and at the end), so the store never limits the crawl. No transaction stays
 open between callbacks: several spiders share the reactor thread and one SQLite file.
 A resumed crawl keeps its pages (de-duplicated by URL) and rebuilds columns, items, links and
 documents from the replayed responses, so nothing is lost or counted twice.
 
 What a record means for a row is `crawler.rows`' (shared with the request-mode writer); the crawl
-row's status and verdict are `xxgk.store.lifecycle`'s. This module keeps only the in-memory
+row's status and verdict are `xxgk.store.lifecycle`'s; the item rows, and what a crawl keeps of them
+once written (their ids), are `crawler.site_items`'. This module keeps only the in-memory
 aggregation of a local crawl. Every write transaction first asks `writes_allowed`, the hook a
 distributed worker's subclass uses to fence a stalled attempt out (`crawler.distributed.fence`).
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from scrapy import signals
@@ -26,20 +27,21 @@ from sqlalchemy.orm import Session
 
 from crawler import records, rows
 from crawler.extract.items import dedupe
-from xxgk.store import Column, Crawl, Document, Item, Page, session_factory
+from crawler.site_items import SiteItems
+from xxgk.store import Column, Crawl, Document, Page, session_factory
 from xxgk.store.blobs import delete_documents, document_rows
 from xxgk.store.lifecycle import finish_crawl_row, start_crawl, verdict
 from xxgk.store.shared_rows import delete_items, delete_links, share_item_contents
 
 log = logging.getLogger(__name__)
-BATCH = 5000
+BATCH = 250  # records and new item rows: bounds what a site holds between flushes (~0.3 MB)
 FLUSH_SECONDS = 10.0
 
 
 class _ColumnStats:
     def __init__(self, col: Column) -> None:
         self.col = col
-        self.urls: set[str] = set()
+        self.urls: dict[str, None] = {}  # the column's item URLs; a dict, not a set: 21 against 105 B a key at 20,000
         self.pages: set[str] = set()
         self.newest: dt.date | None = None
         self.declared: int | None = None
@@ -48,7 +50,7 @@ class _ColumnStats:
 
 
 class StorePipeline:
-    """Per-spider state: column keys → rows, items by URL, page URLs seen, pending rows."""
+    """Per-spider state: column keys → rows, the crawl's items (`SiteItems`), page URLs seen, pending rows."""
 
     def __init__(self, db_url: str, crawler: Any = None) -> None:
         self.factory = session_factory(db_url)
@@ -60,18 +62,16 @@ class StorePipeline:
             self.session.connection().exec_driver_sql("PRAGMA synchronous=NORMAL")
             self.session.commit()
         self.cols: dict[str, _ColumnStats] = {}
-        self.pages: set[str] = set()
+        self.pages: dict[str, None] = {}  # URLs of the pages stored (a dict, as the column's item URLs)
         self.cms_votes: Counter[str] = Counter()
         self.portal_cms: str | None = None
         self.portal_url: str | None = None
         self.stored_portal_url: str | None = None  # what the crawl row holds since the last commit
         self.facts: dict[str, Any] = {}
         self.new_columns: list[tuple[Column, str | None]] = []
-        self.new_items: list[tuple[Item, str]] = []
+        self.items: SiteItems | None = None  # the crawl's item rows (`crawler.site_items`), from open_spider
         self.new_docs: list[tuple[dict[str, Any], str | None]] = []
         self.page_rows: list[dict[str, Any]] = []
-        self.items_by_url: dict[str, list[Item]] = defaultdict(list)
-        self.articles: dict[str, records.ArticleRecord] = {}
         self.doc_urls: set[str] = set()
         self.pending = 0
         self.last_flush = time.monotonic()
@@ -92,12 +92,13 @@ class StorePipeline:
     def open_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
         self.spider = spider
+        self.items = SiteItems(spider.crawl_id)
         with self.factory.begin() as s:
             if not self.writes_allowed(s):
                 return
             if getattr(spider, "resuming", False):
                 self._clear_derived(s, spider.crawl_id)
-                self.pages = set(s.scalars(select(Page.url).where(Page.crawl_id == spider.crawl_id)))
+                self.pages = dict.fromkeys(s.scalars(select(Page.url).where(Page.crawl_id == spider.crawl_id)))
             warc = getattr(spider, "warc", None)
             start_crawl(s.get(Crawl, spider.crawl_id), str(warc.path) if warc else None)
 
@@ -122,7 +123,11 @@ class StorePipeline:
         s = self.session
         try:
             if not self.writes_allowed(s):
-                s.rollback()  # a refused batch writes nothing (its spider is closing)
+                # A refused attempt writes nothing, now or later (its spider is closing). Its columns leave
+                # the session first: a rollback would expire them, and the next list record reading one
+                # would load a row the new owner deleted.
+                s.expunge_all()
+                s.rollback()
                 return
             if self.new_columns:
                 for col, _ in self.new_columns:
@@ -132,31 +137,25 @@ class StorePipeline:
                     if parent_key and parent_key in self.cols:
                         col.parent_id = self.cols[parent_key].col.id
                 self.new_columns = []
-            if self.new_items:
-                for it, key in self.new_items:
-                    it.column_id = self.cols[key].col.id
-                    s.add(it)
-                s.flush()
-                self.new_items = []
+            items = self.items
+            items.write(s, lambda key: self.cols[key].col.id)
             if self.new_docs:
-                docs = []
-                for doc, item_url in self.new_docs:
-                    found = self.items_by_url.get(item_url or "", [])
-                    docs.append({**doc, "item_id": found[0].id if found else None})
+                docs = [{**doc, "item_id": items.first_id(item_url or "")} for doc, item_url in self.new_docs]
                 s.execute(insert(Document), document_rows(s, docs))
-                self.new_docs = []
             if self.page_rows:
                 s.execute(insert(Page), self.page_rows)
-                self.page_rows = []
             portal_url = self.portal_url
             if portal_url and portal_url != self.stored_portal_url:  # the crawl row is read only when it may change
                 crawl = s.get(Crawl, self.spider.crawl_id)
                 if crawl.portal_url != portal_url:
                     crawl.portal_url = portal_url
             s.commit()
+            items.committed()
+            self.new_docs, self.page_rows = [], []  # kept until committed: a failed batch is written by the next
             self.stored_portal_url = portal_url or self.stored_portal_url
         except BaseException:
             s.rollback()
+            self.items.abandon()
             raise
         self.pending = 0
         self.last_flush = time.monotonic()
@@ -167,7 +166,7 @@ class StorePipeline:
         spider = self.spider
         if rec.url in self.pages:
             return
-        self.pages.add(rec.url)
+        self.pages[rec.url] = None
         self.page_rows.append(rows.page_row(spider.crawl_id, rec))
         self._progress("page", {"site_id": spider.site_id, "url": rec.url})
 
@@ -195,13 +194,9 @@ class StorePipeline:
         for it in dedupe(rec.items):
             if it.url in stats.urls:
                 continue
-            stats.urls.add(it.url)
-            row = Item(**rows.item_row(self.spider.crawl_id, it))
-            art = self.articles.get(it.url)
-            if art is not None:
-                rows.apply_article(row, art)
-            self.items_by_url[it.url].append(row)
-            self.new_items.append((row, rec.column_key))
+            stats.urls[it.url] = None
+            self.items.listed(rec.column_key, it)
+            self.pending += 1  # a batch is bounded in rows too: one data-API record can list hundreds
             if it.date and (stats.newest is None or it.date > stats.newest):
                 stats.newest = it.date
         col = stats.col
@@ -213,15 +208,11 @@ class StorePipeline:
         col.kind = rows.column_kind(col.kind, bool(stats.urls or rec.found), stats.has_content)
 
     def on_article(self, rec: records.ArticleRecord) -> None:
-        self.articles[rec.url] = records.ArticleRecord(url=rec.url, **rows.article_fields(rec))
-        for row in self.items_by_url.get(rec.url, []):
-            rows.apply_article(row, rec)
+        self.items.on_article(rec)
         self._document(rows.article_document(self.spider.crawl_id, rec), rec.url)
 
     def on_attachment(self, rec: records.AttachmentRecord) -> None:
-        entry = rows.attachment_entry(rec)
-        for row in self.items_by_url.get(rec.item_url, []):
-            rows.add_attachment(row, entry)
+        self.items.change(rec.item_url, rows.add_attachment, rows.attachment_entry(rec))
         self._document(rows.attachment_document(self.spider.crawl_id, rec), rec.item_url)
 
     def _document(self, doc: dict[str, Any] | None, item_url: str | None) -> None:
@@ -231,8 +222,7 @@ class StorePipeline:
             self.new_docs.append((doc, item_url))
 
     def on_title(self, rec: records.ItemTitle) -> None:
-        for row in self.items_by_url.get(rec.url, []):
-            rows.apply_title(row, rec.title)
+        self.items.change(rec.url, rows.apply_title, rec.title)
 
     def on_info(self, rec: records.CrawlInfo) -> None:
         self.portal_url = rec.portal_url or self.portal_url

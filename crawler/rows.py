@@ -8,6 +8,7 @@ in where they keep what spans many records. What a record means for a row is dec
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from crawler import records
 from crawler.extract.article import completed, is_truncated
 from crawler.extract.types import ListItem
-from xxgk.store import Item, shared_rows, utcnow
+from xxgk.store import shared_rows, utcnow
 
 LINK_BATCH = 5000
 SCANNED_BODY_CHARS = 50  # an item whose article has less text than this and a scanned file is image-only
@@ -32,6 +33,19 @@ class RecordWriter(Protocol):
     def on_attachment(self, rec: records.AttachmentRecord) -> None: ...
     def on_title(self, rec: records.ItemTitle) -> None: ...
     def on_info(self, rec: records.CrawlInfo) -> None: ...
+
+
+class ItemContent(Protocol):
+    """What the item rules read and change: an ORM `Item`, or the store pipeline's `site_items.ItemRow`."""
+
+    title: str
+    published: dt.date | None
+    meta: dict[str, Any]
+    attachments: list[Any]
+    unit: str | None
+    article_date: dt.date | None
+    body_chars: int | None
+    image_only: bool
 
 
 _METHODS = {records.PageRecord: "on_page", records.ColumnRecord: "on_column", records.ListRecord: "on_list",
@@ -96,7 +110,7 @@ def article_fields(rec: records.ArticleRecord) -> dict[str, Any]:
             "body_chars": rec.body_chars, "image_only": rec.image_only}
 
 
-def apply_article(row: Item, art: records.ArticleRecord) -> None:
+def apply_article(row: ItemContent, art: records.ArticleRecord) -> None:
     """What an item's article page says, onto its row: the full title when the list cut it, the
     article date when it differs from the list's, metadata, unit, body size, image-only."""
     if art.title and is_truncated(row.title):
@@ -109,7 +123,7 @@ def apply_article(row: Item, art: records.ArticleRecord) -> None:
     row.image_only = bool(art.image_only or row.image_only)
 
 
-def apply_title(row: Item, title: str) -> None:
+def apply_title(row: ItemContent, title: str) -> None:
     """The full title read from the item's article page, when the list cut it off."""
     row.title = completed(row.title, title)
 
@@ -123,7 +137,7 @@ def attachment_entry(rec: records.AttachmentRecord) -> dict[str, Any]:
     return entry
 
 
-def add_attachment(row: Item, entry: dict[str, Any]) -> None:
+def add_attachment(row: ItemContent, entry: dict[str, Any]) -> None:
     """An attachment onto its item (once per URL); a scanned file makes an item without text image-only."""
     if all(a.get("url") != entry["url"] for a in row.attachments or []):
         row.attachments = [*(row.attachments or []), entry]

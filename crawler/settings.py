@@ -103,7 +103,8 @@ def build_settings(crawl: CrawlSettings | Mapping[str, Any] | None = None, *, lo
                                    "crawler.retry_after.RetryAfterMiddleware": 560,
                                    "crawler.middlewares.MetaRefreshMiddleware": 580,
                                    **UNUSED_DOWNLOADER_MIDDLEWARES},
-        "SPIDER_MIDDLEWARES": dict(UNUSED_SPIDER_MIDDLEWARES),
+        # a callback that raises records its page as unread (900: nearest the spider, asked first)
+        "SPIDER_MIDDLEWARES": {"crawler.callback_errors.CallbackErrorMiddleware": 900, **UNUSED_SPIDER_MIDDLEWARES},
         "XXGK_RETRY_AFTER_MAX": crawl.max_retry_after,
         "XXGK_MAX_CRAWL_DELAY": crawl.max_crawl_delay,
         "HTTPERROR_ALLOWED_CODES": [],

@@ -123,7 +123,7 @@ class FindingReader:
     def _where(self) -> tuple:
         return (Finding.run_id == self.run_id, Finding.rubric_id == self.rubric_id)
 
-    def _rows(self, stmt: Any) -> list:
+    def rows(self, stmt: Any) -> list:
         """Run a select on the session's connection, or in a forked process on its own read-only one."""
         if os.getpid() == self._pid:
             return self.session.connection().execute(stmt).all()
@@ -143,7 +143,7 @@ class FindingReader:
         sites = () if site_ids is None else (Finding.site_id.in_(site_ids),)
         stmt = select(*_json_columns(self._dialect)).where(run == self.run_id, Finding.rubric_id == self.rubric_id,
                                                            *where, *sites)
-        return _decode(self._rows(stmt.order_by(Finding.site_id, Finding.id)), self._dialect)
+        return _decode(self.rows(stmt.order_by(Finding.site_id, Finding.id)), self._dialect)
 
     def _select(self, site_ids: list[int] | None) -> pd.DataFrame:
         return shape(self._raw(site_ids), self.names, self.urls)
@@ -180,10 +180,14 @@ class FindingReader:
         for start in range(0, len(ids), size):
             yield self._select(ids[start:start + size])
 
+    def reads_in_fork(self) -> bool:
+        """Whether a forked process can read the store on its own connection (a file or server store, committed)."""
+        return self._url is not None and not _uncommitted_sqlite_writes(self.session)
+
     def prepare_fork(self) -> None:
         """Before forking readers: read every site's findings here when a forked process could not."""
         self.site_ids()
-        if self._url is None or _uncommitted_sqlite_writes(self.session):
+        if not self.reads_in_fork():
             self._whole = _by_site(finding_records(self._raw(None), self.names, self.urls))
 
     def batch_count(self) -> int:

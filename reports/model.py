@@ -10,12 +10,13 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from reports.crawl_rows import COLUMN_COLUMNS, ITEM_COLUMNS, CrawlRows, SiteCounts  # noqa: F401  (the CSV contract, named here)
+from reports.evidence_pages import EvidencePages
 from reports.finding_rows import FINDING_COLUMNS, FindingReader  # noqa: F401  (the CSV contract)
 from reports.finding_sums import FindingSums, store_sums
 from reports.scored_rubric import Note, ScoredRubric, scored_rubric
 from scoring.vocabulary import Vocabulary, infer_kind, vocabulary_for
 from xxgk.errors import UserError
-from xxgk.store import Crawl, Finding, Page, Run, Score, Screenshot, Site
+from xxgk.store import Crawl, Finding, Run, Score, Site
 
 
 @dataclass
@@ -28,7 +29,7 @@ class RunData:
     finding_reader: FindingReader  # the findings, whole (`findings`) or a batch of sites at a time
     scores: pd.DataFrame  # one row per site × section (incl. "total")
     crawl_rows: CrawlRows  # columns and items, streamed from the store (millions at national size)
-    pages: pd.DataFrame | None = None  # evidence pages: site_id, url, evidence_ref, screenshot, warc_path, ...
+    evidence: EvidencePages | None = None  # the cited pages and their archived copies, a batch of sites at a time
     rubric: ScoredRubric = field(default_factory=lambda: ScoredRubric(""))  # as scored, from the store
 
     @cached_property
@@ -133,9 +134,9 @@ def load_run(session: Session, run_id: int, rubric_id: str | None = None) -> Run
                     .order_by(Score.site_id, Score.id), score_raw)
     scores.insert(3, "site_name", _map(scores.site_id, site_names))
 
-    pages = _evidence_pages(session, run_id, crawls, reader.evidence_urls())
+    evidence = EvidencePages([(c[0], c[3], c[1]) for c in crawls], reader.evidence_urls(), reader.rows)
     return RunData(run=run, rubric_id=rubric_id or "", sites=sites, finding_reader=reader, scores=scores,
-                   crawl_rows=CrawlRows(session, run_id, crawl_site, site_names, site_urls), pages=pages,
+                   crawl_rows=CrawlRows(session, run_id, crawl_site, site_names, site_urls), evidence=evidence,
                    rubric=scored_rubric(session, run, rubric_id))
 
 
@@ -154,49 +155,3 @@ def _coverage_fields(cov: dict | None) -> dict:
     return {"links_seen": known.links_seen, "pages_fetched": known.pages_fetched,
             "pages_classified": known.pages_classified, "pages_unclassified": known.pages_unclassified,
             "empty_columns": known.empty_columns, "coverage_ok": known.plausible, "coverage_note": note}
-
-
-PAGE_COLUMNS = ["site_id", "url", "status", "fetched_at", "sha256", "content_type", "evidence_ref",
-                "screenshot", "warc_path"]
-
-
-def _evidence_pages(session: Session, run_id: int, crawls: list, wanted: set[str]) -> pd.DataFrame:
-    """The fetched pages that findings cite as evidence (archived copy, screenshot), one row per URL.
-
-    One select over the run's pages' URLs, streamed, keeping only the cited ones and those with a
-    screenshot, then their other fields by id.
-    Screenshots come from the `Screenshot` rows taken after scoring (and `Page.screenshot` of older
-    stores); a screenshot of an evidence URL the crawl has no page for still gets its row."""
-    if not wanted:
-        return pd.DataFrame(columns=PAGE_COLUMNS)
-    by_crawl = {c[0]: (c[3], c[1]) for c in crawls}
-    shots = {(crawl_id, url): path for crawl_id, url, path in session.execute(
-        select(Screenshot.crawl_id, Screenshot.url, Screenshot.path).join(Crawl, Screenshot.crawl_id == Crawl.id)
-        .where(Crawl.run_id == run_id, Screenshot.status == "ok", Screenshot.path.is_not(None)))}
-    # first only what decides whether a page is kept (a national run has millions of pages, few cited),
-    # then the kept pages' other fields by id, in the same (site, page id) order
-    keys = (select(Page.id, Page.crawl_id, Page.url, Page.screenshot).join(Crawl, Page.crawl_id == Crawl.id)
-            .where(Crawl.run_id == run_id).order_by(Crawl.site_id, Page.id).execution_options(yield_per=50_000))
-    kept: list[tuple[int, str | None]] = []
-    for page_id, crawl_id, url, shot in session.connection().execute(keys):
-        shot = shots.pop((crawl_id, url), None) or shot
-        if url in wanted or shot:
-            kept.append((page_id, shot))
-    fields: dict[int, tuple] = {}
-    for start in range(0, len(kept), 500):
-        ids = [page_id for page_id, _shot in kept[start:start + 500]]
-        for row in session.connection().execute(
-                select(Page.id, Page.crawl_id, Page.url, Page.status, Page.fetched_at, Page.sha256, Page.content_type,
-                       Page.evidence_ref, Page.payload_ref, Page.payload_warc).where(Page.id.in_(ids))):
-            fields[row[0]] = tuple(row[1:])
-    rows = []
-    for page_id, shot in kept:
-        crawl_id, url, status, fetched, sha, ctype, ref, payload_ref, payload_warc = fields[page_id]
-        site_id, warc = by_crawl[crawl_id]
-        # an unchanged body is a revisit record; the archived copy is the one it refers to
-        rows.append((site_id, url, status, fetched, sha, ctype, payload_ref or ref, shot, payload_warc or warc))
-    for (crawl_id, url), path in shots.items():
-        if url in wanted and crawl_id in by_crawl:
-            site_id, warc = by_crawl[crawl_id]
-            rows.append((site_id, url, None, None, None, None, None, path, warc))
-    return pd.DataFrame(rows, columns=PAGE_COLUMNS)

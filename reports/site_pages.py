@@ -9,6 +9,7 @@ rendered here.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable
 from pathlib import Path
@@ -48,9 +49,11 @@ def write_pages(render: Callable[[int], Path], count: int, batch: int = 1) -> li
     step = max(batch, round(step / batch) * batch)
     slices = [(start, min(start + step, count)) for start in range(0, count, step)]
     _RENDER = render
+    gc.freeze()  # the report built so far is the workers' for good: their collections need not walk it
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = pool.map(_render_slice, slices)
     finally:
+        gc.unfreeze()
         _RENDER = None
     return [Path(p) for part in done for p in part]

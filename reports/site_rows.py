@@ -1,4 +1,4 @@
-"""The rows of a site page's finding tables, as HTML built in Python.
+"""The rows of a site page's finding tables and fix list, as HTML built in Python.
 
 A national report renders ~50 rows on each of 17,500 pages; in the template every row cost dozens of
 attribute lookups and a `finalize` and escape call per output, most of the report's time. Here each
@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from reports.cells import without_controls
-from reports.templating import fmt, page_text, safe_link
+from reports.templating import _short, fmt, page_text, safe_link
 from scoring.absence import match_words
 
 # The rubric's ids, names, statuses and points repeat on every page: each printed once (`typed`: 1 and 1.0 differ).
@@ -70,6 +70,29 @@ def finding_row(f: dict[str, Any], labels: dict, item_history: dict) -> str:
             f'</td>\n  <td class="num" data-v="{_rubric_text(points)}">{_rubric_text(fmt(points, 2))} / '
             f'{_rubric_text(fmt(f["max_points"], 2))}</td>\n'
             f'{history}  <td>{note}</td>\n  <td><ul class="evidence">{_evidence(f["evidence"])}</ul></td>\n</tr>')
+
+
+def fix_row(f: dict[str, Any], labels: dict) -> str:
+    """One fix's <tr> (a `reports.site.group_fixes` row): its items, status, points it recovers, the fix."""
+    items = f["items"]
+    links = "、".join(f'<a href="#item-{page_text(iid)}">{page_text(iid)}</a>' for iid, _n in items)
+    if len(items) > 1:
+        what = f'{page_text(len(items))} 个事项同一原因：{"、".join(page_text(_short(n, 20)) for _i, n in items)}'
+    else:
+        what = page_text(f["item_name"])
+    status = f["status"]
+    veto = f["veto"]
+    lost = '<b class="failmark">单项否决</b>' if veto else page_text(fmt(f["lost"], 2))
+    skipped = (f'<br><span class="small">（否决后未计分的检查结果：{page_text(f["skipped_message"])}）</span>'
+               if f["skipped_message"] else "")
+    return (f'<tr><td>{links}</td><td>{what}</td><td><span class="status s-{page_text(status)}">'
+            f'{page_text(labels.get(status, status))}</span></td><td class="num" '
+            f'data-v="{page_text(1000000 if veto else f["lost"])}">{lost}</td><td>{page_text(f["fix"])}{skipped}</td></tr>\n')
+
+
+def fix_rows(fixes: list[dict], labels: dict) -> Markup:
+    """The fix list's rows as one HTML block (`fix_rows` of the site template)."""
+    return Markup("".join(fix_row(f, labels) for f in fixes))
 
 
 def add_rows(sections: list[dict], labels: dict, item_history: dict) -> None:

@@ -174,14 +174,19 @@ def cache_key(row: dict) -> str:
 
 
 def place(src: Path, dest: Path) -> None:
-    """Put `src` at `dest`: a hard link when the file system allows (no bytes copied), else a copy."""
+    """Put `src` at `dest`: a hard link when the file system allows (no bytes copied), else a copy.
+
+    Made under a name of this process and renamed over `dest`: site-page workers may place the same
+    record at once, and a copy must never write through a link into the cached file."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    if dest.exists():
-        dest.unlink()
+    partial = dest.with_name(f".{dest.name}.{os.getpid()}")
+    partial.unlink(missing_ok=True)
     try:
-        os.link(src, dest)
+        os.link(src, partial)
     except OSError:
-        shutil.copyfile(src, dest)
+        shutil.copyfile(src, partial)
+    os.replace(partial, dest)
+    partial.unlink(missing_ok=True)  # left when `dest` already was a link to `src` (rename then does nothing)
 
 
 def _cached(row: dict) -> Path:
@@ -212,10 +217,14 @@ def build_evidence(pages: pd.DataFrame | None, out_dir: Path) -> dict[tuple[int,
     rendering it again next week, reads no WARC and parses no HTML for pages already seen. Each
     snapshot and screenshot is placed once per report however many findings cite it.
     """
-    out: dict[tuple[int, str], dict] = {}
     if pages is None or pages.empty:
-        return out
-    rows = pages.astype(object).where(pages.notna(), None).to_dict("records")
+        return {}
+    return place_evidence(pages.astype(object).where(pages.notna(), None).to_dict("records"), out_dir)
+
+
+def place_evidence(rows: list[dict], out_dir: Path) -> dict[tuple[int, str], dict]:
+    """`build_evidence` of page rows as dicts (None for a missing value), in (site, page id) order."""
+    out: dict[tuple[int, str], dict] = {}
     placed: dict[str, str | None] = {}  # destination → relative path, or None when it cannot be made
     to_read: dict[str, list[tuple[dict, Path, Path]]] = {}  # WARC → (row, cache path, destination)
     cited: list[tuple[tuple[int, str], str]] = []  # (site_id, url) → destination, for the fill-in pass
@@ -283,5 +292,7 @@ def _snapshot_from_warc(path: Path, wanted: list[tuple[dict, Path, Path]], out_d
             place(cache, dest)
         else:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            partial = dest.with_name(f".{dest.name}.{os.getpid()}")
+            partial.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            os.replace(partial, dest)
         placed[dest.as_posix()] = dest.relative_to(out_dir).as_posix()

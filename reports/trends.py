@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from xxgk.store import FAIL, NEEDS_REVIEW, NOT_CHECKED, PARTIAL, PASS, Finding, Run, Score
+from reports.item_histories import statuses_by_item
+from xxgk.store import FAIL, NEEDS_REVIEW, NOT_CHECKED, PARTIAL, PASS, Run, Score
 
 TREND_RUNS = 8  # runs shown per site
+CHANGE_SITES = 500  # sites whose statuses are held at once while the changes are found
 PROBLEM = (FAIL, PARTIAL)
 UNKNOWN = (NOT_CHECKED, NEEDS_REVIEW)  # could not be judged: never a problem, never a fix
 CHANGE_KINDS = {"new_problem": "新发现问题", "fixed": "已整改", "still_failing": "仍未整改",
@@ -40,7 +42,7 @@ def change_kind(before: str | None, after: str | None) -> str | None:
 class Trends:
     runs: list[int] = field(default_factory=list)  # oldest first, ending with this run
     totals: dict[int, list[tuple[int, float | None]]] = field(default_factory=dict)  # site → [(run, percent)]
-    items: dict[tuple[int, str], list[tuple[int, str]]] = field(default_factory=dict)  # (site, item) → statuses
+    scored: set[int] = field(default_factory=set)  # the sites scored in this run (those with a history)
     changes: dict[int, dict[str, list[dict]]] = field(default_factory=dict)  # site → kind → [{item, name, …}]
 
     def counts(self) -> dict[str, int]:
@@ -66,22 +68,22 @@ def load_trends(session: Session, run: Run, rubric_id: str, baseline: int | None
                 Score.site_id.in_(sites))):
         totals[site_id][run_id] = percent
     out.totals = {s: [(r, t[r]) for r in run_ids if r in t] for s, t in totals.items()}
-    statuses: dict[tuple[int, str], dict[int, str]] = defaultdict(dict)
-    names: dict[str, str] = {}
-    wanted = set(run_ids) | ({baseline} if baseline else set())
-    for site_id, run_id, item_id, item_name, status in session.execute(
-            select(Finding.site_id, Finding.run_id, Finding.item_id, Finding.item_name, Finding.status).where(
-                Finding.run_id.in_(wanted), Finding.rubric_id == rubric_id, Finding.site_id.in_(sites))):
-        statuses[(site_id, item_id)][run_id] = status
-        names.setdefault(item_id, item_name)
-    out.items = {key: [(r, by_run[r]) for r in run_ids if r in by_run] for key, by_run in statuses.items()}
-    if baseline:
-        for (site_id, item_id), by_run in sorted(statuses.items(), key=lambda kv: _item_order(kv[0][1])):
-            kind = change_kind(by_run.get(baseline), by_run.get(run.id))
-            if kind:
-                out.changes.setdefault(site_id, {}).setdefault(kind, []).append(
-                    {"item_id": item_id, "item_name": names[item_id], "before": by_run[baseline],
-                     "after": by_run[run.id]})
+    out.scored = sites
+    if baseline:  # the changes, read a batch of sites at a time (the item histories are read with the pages)
+        def rows(stmt: Select) -> list:
+            return session.connection().execute(stmt).all()
+
+        names: dict[str, str] = {}
+        ordered = sorted(sites)
+        for start in range(0, len(ordered), CHANGE_SITES):
+            statuses = statuses_by_item(rows, set(run_ids) | {baseline}, rubric_id,
+                                        ordered[start:start + CHANGE_SITES], names)
+            for (site_id, item_id), by_run in sorted(statuses.items(), key=lambda kv: _item_order(kv[0][1])):
+                kind = change_kind(by_run.get(baseline), by_run.get(run.id))
+                if kind:
+                    out.changes.setdefault(site_id, {}).setdefault(kind, []).append(
+                        {"item_id": item_id, "item_name": names[item_id], "before": by_run[baseline],
+                         "after": by_run[run.id]})
     return out
 
 

@@ -40,6 +40,7 @@ class Coverage:
     empty_columns: int = 0  # of those: no items, no content, no child with either
     empty_unrecognised: int = 0  # of those: a page that showed no list area, no content, no sub-columns
     items: int = 0
+    pages_unread: int = 0  # pages that answered but could not be read (`Crawl.facts["unread_pages"]`)
     budget: str | None = None  # the crawl limit the site hit, if any
     plausible: bool = True
     reasons: list[str] = field(default_factory=list)
@@ -56,6 +57,8 @@ class Coverage:
                 f"未识别 {self.pages_unclassified} 个；栏目 {self.columns} 个，其中无条目且无内容 {self.empty_columns} 个"
                 f"（页面未能识别 {self.empty_unrecognised} 个）；"
                 f"条目 {self.items} 条")
+        if self.pages_unread:
+            text += f"；读取出错页面 {self.pages_unread} 个"
         return text + (f"；抓取上限：{self.budget}" if self.budget else "")
 
 
@@ -133,6 +136,7 @@ def measure(session: Session, crawl: Crawl, columns: Sequence[Column] | None = N
         cov.empty_unrecognised = sum(1 for c in empty if c.url in pages.unclassified)
     cov.items = len(items) if items is not None else session.scalar(
         select(func.count(Item.id)).where(Item.crawl_id == cid)) or 0
+    cov.pages_unread = int((crawl.facts or {}).get("unread_pages") or 0)
     stop = crawl.stop_reason or ""
     cov.budget = next((b for b in BUDGETS if b in stop), None)
     judge(cov)
@@ -152,6 +156,8 @@ def judge(cov: Coverage) -> Coverage:
         reasons.append("most pages unrecognised")
     if cov.links_seen >= 20 and cov.links_unvisited > MOST * cov.links_seen and cov.items == 0:
         reasons.append("many on-scope links never classified")
+    if cov.pages_unread:  # what such a page held (columns, items, an article's facts) is unknown
+        reasons.append("pages that could not be read")
     cov.reasons = reasons
     cov.plausible = not reasons
     return cov

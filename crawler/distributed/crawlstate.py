@@ -375,6 +375,7 @@ class SharedCrawlState:
     attachments_requested = _counter_field("attachments_requested")
     rendered_requested = _counter_field("rendered_requested")
     candidates_requested = _counter_field("candidates_requested")
+    unread_pages = _counter_field("unread_pages")
     stop_reason = _value_field("stop_reason", first=True)
     failed = _value_field("failed", first=False)
     portal_url = _value_field("portal_url", first=False)

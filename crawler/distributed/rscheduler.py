@@ -28,7 +28,7 @@ from typing import Any
 
 import scrapy
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Request
+from scrapy.http import Request, Response
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from sqlalchemy.orm import Session, sessionmaker
@@ -218,8 +218,10 @@ class Dispatcher:
                 elif out is not None:
                     for x in out:
                         (children if isinstance(x, Request) else records).append(x)
-            except Exception:
+            except Exception as exc:
                 log.exception("crawl %s: spider callback failed (entry %s)", ctx.crawl_id, entry_id)
+                if isinstance(arg, Response) and hasattr(spider, "on_callback_error"):
+                    records.extend(spider.on_callback_error(arg, exc))  # the page is recorded as unread
             self.commit(ctx, entry_id, records, children)
         return
         yield  # an async generator: Scrapy gets no output, the commit did everything

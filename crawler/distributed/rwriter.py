@@ -44,7 +44,10 @@ def write_records(session: Session, state: SharedState, crawl_id: int, recs: Ite
     """Write one request's records (upserts) and buffer its aggregates in `state` (Redis ops)."""
     writer = _RequestWriter(session, state, crawl_id, col_ids)
     for rec in recs:
+        if not isinstance(rec, records.ColumnRecord):
+            writer.write_columns()  # a later record may need a column of this request by id
         rows.route(writer, rec)
+    writer.write_columns()
     if writer.pages:
         session.execute(_insert(session, Page).on_conflict_do_nothing(index_elements=["crawl_id", "url"]),
                         writer.pages)
@@ -58,6 +61,7 @@ class _RequestWriter:
         self.session, self.state, self.crawl_id, self.col_ids = session, state, crawl_id, col_ids
         self.key = state.key
         self.pages: list[dict[str, Any]] = []
+        self.columns: dict[str, dict[str, Any]] = {}  # key → the row its records so far make
 
     def _op(self, *op: Any) -> None:
         self.state.ops.append(list(op))
@@ -66,12 +70,32 @@ class _RequestWriter:
         self.pages.append(rows.page_row(self.crawl_id, rec))
 
     def on_column(self, rec: records.ColumnRecord) -> None:
-        stmt = _insert(self.session, Column).values(**rows.column_row(self.crawl_id, rec))
+        """A column's row, upserted with the request's other columns (`write_columns`). A second record
+        of a key in one request merges into the first as its upsert would update it: status and detail
+        from the later record, kind and unit from the later one when it names them."""
+        row = rows.column_row(self.crawl_id, rec)
+        first = self.columns.get(rec.key)
+        if first is None:
+            self.columns[rec.key] = row
+            return
+        first["status"], first["status_detail"] = row["status"], row["status_detail"]
+        for name in ("kind", "unit"):
+            if row[name] is not None:
+                first[name] = row[name]
+
+    def write_columns(self) -> None:
+        """Upsert the columns collected so far in one statement (an existing row keeps its kind and unit
+        unless the record names them)."""
+        if not self.columns:
+            return
+        stmt = _insert(self.session, Column)
         ex = stmt.excluded
         self.session.execute(stmt.on_conflict_do_update(
             index_elements=["crawl_id", "key"],
             set_={"status": ex.status, "status_detail": ex.status_detail,
-                  "kind": func.coalesce(ex.kind, Column.kind), "unit": func.coalesce(ex.unit, Column.unit)}))
+                  "kind": func.coalesce(ex.kind, Column.kind), "unit": func.coalesce(ex.unit, Column.unit)}),
+            list(self.columns.values()))
+        self.columns = {}
 
     def on_list(self, rec: records.ListRecord) -> None:
         column_id = self._column_id(rec.column_key)

@@ -60,6 +60,7 @@ from crawler.spiders.state import LocalCrawlState, StateAttributes
 from xxgk.settings import CrawlSettings
 
 log = logging.getLogger(__name__)
+UNREAD = "page could not be read"
 MIN_CONTENT_CHARS = 30
 ANNUAL = re.compile(r"年度报告|年报")
 
@@ -660,7 +661,10 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
 
     def site_facts(self) -> dict[str, Any]:
         """Facts for `Crawl.facts` (entry, home_newest_date, search, robots_ignored, …)."""
-        return dict(self.facts)
+        facts = dict(self.facts)
+        if self.unread_pages:
+            facts["unread_pages"] = self.unread_pages
+        return facts
 
     # ---- errors ---------------------------------------------------------------------------
 
@@ -694,6 +698,29 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
                 yield self._status(key, "restricted" if restricted else "error", restricted or error)
             else:
                 yield from self._incomplete(key, request.url, restricted or error)
+
+    def on_callback_error(self, response: Response, exc: BaseException) -> Iterator[Any]:
+        """A page that answered but whose reading raised (a bug of ours, or markup no reader foresaw).
+
+        Whatever the page held — columns, items, an article's facts — is unknown, so nothing may be called
+        missing because of it: the page is recorded with the error, its column is `error` (a first page) or
+        `incomplete` (a later one), and the crawl counts it (`Crawl.facts["unread_pages"]`), which makes
+        its coverage implausible (`scoring.coverage`)."""
+        meta = response.meta
+        kind = meta.get("kind", "other")
+        why = f"{UNREAD}: {type(exc).__name__}: {exc}"[:500]
+        self.unread_pages += 1
+        if "unread_page" not in self.facts:  # the first one, for the report's reason line
+            self.facts["unread_page"] = {"url": response.url, "error": why}
+        if kind != "api":
+            yield PageRecord(url=response.url, status=response.status, kind=kind, error=why,
+                             depth=meta.get("depth"))
+        key = meta.get("column")
+        if key and key in self.columns and kind in ("list", "api"):
+            if meta.get("first"):
+                yield self._status(key, "error", why)
+            else:
+                yield from self._incomplete(key, response.url, why)
 
     def _incomplete(self, key: str, url: str, why: str) -> Iterator[ColumnRecord]:
         """A later list page or data request of a readable column failed: its items are only in part

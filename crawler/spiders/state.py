@@ -34,6 +34,7 @@ SHARED_FIELDS: dict[str, str] = {
     "attachments_requested": "counter",
     "rendered_requested": "counter",
     "candidates_requested": "counter",
+    "unread_pages": "counter",
     "stop_reason": "value, first writer wins",
     "failed": "value",
     "portal_url": "value",
@@ -74,6 +75,7 @@ class LocalCrawlState:
         self.attachments_requested = 0
         self.rendered_requested = 0
         self.candidates_requested = 0
+        self.unread_pages = 0  # pages that answered but whose reading raised
         self.stop_reason: str | None = None
         self.failed: str | None = None
         self.portal_url: str | None = None

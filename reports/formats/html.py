@@ -10,13 +10,15 @@ from markupsafe import Markup
 
 from reports.charts import bar_chart, hbar_chart
 from reports.context import Report
+from reports.evidence_pages import EvidencePages
 from reports.finding_rows import BATCH_SITES
+from reports.item_histories import ItemHistories
 from reports.pagination import PAGE_SIZE, Group, Pager, group_rows, is_paginated, paginate
 from reports.ranking import Ranking, records
+from reports.ranking_rows import ranking_rows
 from reports.site import by_site, site_context
 from reports.site_pages import write_pages
-from reports.site_rows import add_rows
-from reports.snapshots import build_evidence
+from reports.site_rows import add_rows, fix_rows
 from reports.templating import environment
 from reports.trends import CHANGE_KINDS, sparkline
 
@@ -38,36 +40,26 @@ def ranking_page(env: Environment, report: Report, rows: list[dict] | None = Non
     ranking = report.ranking
     cats = ranking.categories if ranking.categories is not None else pd.DataFrame(columns=["section_name", "rate"])
     rows = records(ranking.table) if rows is None else rows
+    spark = {s: Markup(sparkline(points)) for s, points in report.trends.totals.items()}
+    shown = pager.rows if pager else rows
     return env.get_template("ranking.html.j2").render(
-        **report.page_globals(), ranking=ranking, rows=pager.rows if pager else rows, pager=pager,
+        **report.page_globals(), ranking=ranking, rows=shown, pager=pager,
+        row_html=ranking_rows(shown, ranking.sections, spark, site_page_name),
         pager_total=len(rows), groups=groups or [], narrative=report.narrative,
         baseline=report.baseline, chart=bar_chart(ranking.distribution, title="总分分布"),
         category_chart=hbar_chart([(r["section_name"], r["rate"]) for r in records(cats)], title="各类别平均得分率"),
         categories=records(cats), site_page=site_page_name, weakest=records(weakest_items(ranking)),
         bulletin="bulletin" in report.formats, change_counts=report.trends.counts(), change_kinds=CHANGE_KINDS,
-        spark={s: Markup(sparkline(points)) for s, points in report.trends.totals.items()})
+        spark=spark)
 
 
-def items_by_site(report: Report) -> dict[int, dict[str, list]]:
-    """Each site's item histories (item id → statuses per run), grouped once for all site pages."""
-    out: dict[int, dict[str, list]] = {}
-    for (sid, item), statuses in report.trends.items.items():
-        out.setdefault(sid, {})[item] = statuses
-    return out
-
-
-def history_context(report: Report, site_id: int, site_items: dict[int, dict[str, list]] | None = None) -> dict:
-    """A site page's history: its total per run, each item's statuses per run, changes since the baseline.
-
-    `site_items` (from `items_by_site`) saves a scan of every site's histories per page.
-    """
+def history_context(report: Report, site_id: int, item_history: dict[str, list]) -> dict:
+    """A site page's history: its total per run, each item's statuses per run (`item_history`, from
+    `reports.item_histories`), changes since the baseline."""
     trends = report.trends
     points = trends.totals.get(site_id, [])
-    if site_items is None:
-        site_items = items_by_site(report)
-    items = site_items.get(site_id, {})
     return {"trend": points, "trend_chart": Markup(sparkline(points, width=240, height=60)),
-            "item_history": items if len(trends.runs) > 1 else {}, "changes": trends.changes.get(site_id, {}),
+            "item_history": item_history if len(trends.runs) > 1 else {}, "changes": trends.changes.get(site_id, {}),
             "change_kinds": CHANGE_KINDS, "baseline": report.baseline}
 
 
@@ -92,35 +84,43 @@ def write_ranking(env: Environment, report: Report, out_dir: Path, page_size: in
         for pager in pagers:
             title = heading if pager.count == 1 else f"{heading}（第 {pager.number} 页）"
             path = out_dir / pager.file
-            path.write_text(template.render(**common, heading=title, group=group, rows=pager.rows, pager=pager,
-                                            pager_total=total), encoding="utf-8")
+            row_html = ranking_rows(pager.rows, report.ranking.sections, common["spark"], site_page_name)
+            path.write_text(template.render(**common, heading=title, group=group, rows=pager.rows, row_html=row_html,
+                                            pager=pager, pager_total=total), encoding="utf-8")
             written.append(path)
     return written
 
 
 def write(report: Report, out_dir: Path) -> list[Path]:
-    """index.html, sites/site-N.html, and snapshots/ and screenshots/ for the evidence they cite."""
+    """index.html, sites/site-N.html, and snapshots/ and screenshots/ for the evidence they cite (placed by
+    whichever process renders the citing batch of site pages)."""
     data, env = report.data, environment()
     (out_dir / "sites").mkdir(parents=True, exist_ok=True)
-    evidence = build_evidence(data.pages, out_dir)
+    evidence = data.evidence or EvidencePages([], set(), data.finding_reader.rows)
+    evidence.place(out_dir)  # each batch of site pages places the archived copies it cites
     written = write_ranking(env, report, out_dir, PAGE_SIZE)
     index_by_site = by_site(data)
     rank_rows = {int(r["site_id"]): r for r in records(report.ranking.table)}
     template = env.get_template("site.html.j2")
-    histories = items_by_site(report)
     sites = list(data.sites.itertuples())
+    histories = ItemHistories(report.trends.runs, report.baseline, data.rubric_id, [int(s.site_id) for s in sites],
+                              report.trends.scored, data.finding_reader.rows)
     page_globals = report.page_globals()
     data.finding_reader.prepare_fork()
+    if not data.finding_reader.reads_in_fork():
+        evidence.place_all()
+        histories.read_all()
     if "csv" in report.formats:  # the pages read every finding: they write findings.csv's rows as they go
         data.finding_reader.start_csv_parts()
 
     def render_site(i: int) -> Path:
         site = sites[i]
         page = out_dir / site_page_name(site.site_id)
-        own = site_context(data, report.ranking, site, evidence, index_by_site, rank_rows)
-        history = history_context(report, int(site.site_id), histories)
+        own = site_context(data, report.ranking, site, evidence.for_site(int(site.site_id)), index_by_site, rank_rows)
+        history = history_context(report, int(site.site_id), histories.for_site(int(site.site_id)))
         add_rows(own["sections"], page_globals["STATUS_LABELS"], history["item_history"])
-        page.write_text(template.render(**page_globals, **own, **history), encoding="utf-8")
+        fixes = fix_rows(own["fixes"], page_globals["STATUS_LABELS"])
+        page.write_text(template.render(**page_globals, **own, **history, fix_rows=fixes), encoding="utf-8")
         return page
 
     return written + write_pages(render_site, len(sites), BATCH_SITES)

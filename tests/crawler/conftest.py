@@ -53,9 +53,12 @@ def static_server() -> Iterator[type[StaticServer]]:
     yield StaticServer
 
 
-def run_crawl_subprocess(db_url: str, run_id: int, limits: dict | None = None, timeout: float = 120) -> list:
-    """Run run_crawl in a child process; returns the progress events it reported."""
+def run_crawl_subprocess(db_url: str, run_id: int, limits: dict | None = None, timeout: float = 120,
+                         prelude: str = "") -> list:
+    """Run run_crawl in a child process; returns the progress events it reported. `prelude`: code the
+    child runs first (e.g. to make one reader fail)."""
     code = (
+        prelude + "\n"
         "import json, sys\n"
         "from crawler.runner import run_crawl\n"
         "events = []\n"

@@ -117,6 +117,8 @@ def test_stalled_worker_batch_is_refused_after_takeover(pg_url: str, redis_url: 
     _feed(a, "A", ["p4", "p6"])  # A wakes up and goes on writing
     a.flush()
     a.flush()
+    _feed(a, "A", ["p7"])  # records still in flight after the refusal read A's column: it loads no deleted row
+    a.flush()
     a.close_spider(a.spider)
     a.spider_closed(a.spider, "finished")  # its final write (links, status, counts) too
     fenced = [r for r in caplog.records if r.name == "crawler.distributed.fence"]

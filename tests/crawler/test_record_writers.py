@@ -43,6 +43,11 @@ def _requests() -> list[list[Any]]:
          ColumnRecord(key=list_a, name="通知公告", url=list_a, parent_key=None, path="通知公告", depth=1),
          ColumnRecord(key=URL + "gk/ld/", name="领导信息", url=URL + "gk/ld/", parent_key="group:/组织机构",
                       path="组织机构/领导信息", depth=2, unit="办公室"),
+         # a column named twice in one request: the later record's status, and its unit where it names one
+         ColumnRecord(key=URL + "gk/ld/", name="领导信息", url=URL + "gk/ld/", parent_key="group:/组织机构",
+                      path="组织机构/领导信息", depth=2, status="error", status_detail="页面无法读取"),
+         ColumnRecord(key=list_a, name="通知公告", url=list_a, parent_key=None, path="通知公告", depth=1,
+                      unit="党政办"),
          CrawlInfo(portal_url=URL + "gk/", cms="generic", facts={"entry": {"url": URL + "gk/", "depth": 1}})],
         [PageRecord(url=list_a, status=200, kind="list", render="browser"),
          ListRecord(column_key=list_a, page_url=list_a, declared_count=3, cms="hanweb",
@@ -149,7 +154,7 @@ def test_local_and_request_mode_writers_write_the_same_rows(tmp_path: Any, redis
                                   {"entry": {"url": URL + "gk/", "depth": 1}, "robots_ignored": False})
     cols = {c[0]: c for c in local["columns"]}
     assert cols["group:/组织机构"][2] == "group"
-    assert cols[URL + "gk/tzgg/"][2:] == ("list", "ok", None, None, 3, 2, 3, False, dt.date(2026, 3, 1), None)
+    assert cols[URL + "gk/tzgg/"][2:] == ("list", "ok", None, "党政办", 3, 2, 3, False, dt.date(2026, 3, 1), None)
     assert cols[URL + "gk/ld/"][2:] == ("content", "incomplete", "第2页无法打开", "办公室", 0, 0, None, True, None,
                                         "group:/组织机构")
     first = next(i for i in local["items"] if i[1] == URL + "a/1.html")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.site_rows import add_rows, finding_row
+from reports.site_rows import add_rows, finding_row, fix_rows
 from reports.templating import STATUS_LABELS, environment
 
 # the row loop site.html.j2 had before its rows were built in Python (reports/site_rows.py)
@@ -60,3 +60,28 @@ def test_rows_escape_hostile_text_and_link_only_http() -> None:
     assert "\x1b" not in row and "\u202e" not in row and "\x07" not in row
     assert 'href="javascript' not in row and row.count("<a href=\"http") == 1
     assert 'href="http://a.test/?q=&#34;&lt;x&gt;&#34;' in row
+
+
+# the fix-list loop site.html.j2 had before its rows were built in Python (reports/site_rows.py)
+TEMPLATE_FIXES = """{% for f in fixes %}
+<tr><td>{% for iid, _n in f['items'] %}<a href="#item-{{ iid }}">{{ iid }}</a>{% if not loop.last %}、{% endif %}{% endfor %}</td><td>{% if f['items']|length > 1 %}{{ f['items']|length }} 个事项同一原因：{% for _i, n in f['items'] %}{{ n|short(20) }}{% if not loop.last %}、{% endif %}{% endfor %}{% else %}{{ f.item_name }}{% endif %}</td><td><span class="status s-{{ f.status }}">{{ STATUS_LABELS.get(f.status, f.status) }}</span></td><td class="num" data-v="{{ 1000000 if f.veto else f.lost }}">{% if f.veto %}<b class="failmark">单项否决</b>{% else %}{{ f.lost|fmt(2) }}{% endif %}</td><td>{{ f.fix }}{% if f.skipped_message %}<br><span class="small">（否决后未计分的检查结果：{{ f.skipped_message }}）</span>{% endif %}</td></tr>
+{% endfor %}"""
+
+FIXES = [
+    {"items": [("3", HOSTILE)], "item_name": HOSTILE, "status": "fail", "veto": False, "lost": 2.0, "fix": HOSTILE,
+     "skipped_message": None},
+    {"items": [('1"><b>', HOSTILE), ("2", "短名"), ("4", "一个很长很长很长很长很长很长很长很长很长很长的事项名称")],
+     "item_name": "x", "status": "partial", "veto": False, "lost": 1.25, "fix": "", "skipped_message": HOSTILE},
+    {"items": [("5", "否决")], "item_name": "否决", "status": "<odd>", "veto": True, "lost": 0.0, "fix": None,
+     "skipped_message": ""},
+    {"items": [], "item_name": None, "status": "needs_review", "veto": False, "lost": float("nan"), "fix": "复核",
+     "skipped_message": None},
+]
+
+
+def test_fix_rows_are_the_template_rows_byte_for_byte() -> None:
+    labels = {**STATUS_LABELS, "<odd>": HOSTILE}
+    expected = environment().from_string(TEMPLATE_FIXES).render(fixes=FIXES, STATUS_LABELS=labels)
+    assert str(fix_rows(FIXES, labels)) == expected.lstrip("\n")
+    assert "failmark" in expected and "3 个事项同一原因" in expected
+    assert "<script>" not in expected and "\u202e" not in expected

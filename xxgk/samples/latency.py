@@ -114,9 +114,11 @@ def host_address(i: int) -> str:
 
 @dataclass
 class HostLog:
-    """What one host saw: request arrival times (monotonic seconds), statuses, peak in-flight."""
+    """What one host saw: request arrival times (monotonic seconds) and paths, statuses, peak in-flight."""
 
     times: list[float] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    fresh: list[bool] = field(default_factory=list)  # the request opened its connection (none before on it)
     statuses: list[int] = field(default_factory=list)
     in_flight: int = 0
     peak_in_flight: int = 0
@@ -165,6 +167,7 @@ class LatencyServer:
         self._absolute: list[bool] = []
         self._buckets: dict[str, _Bucket] = {}
         self._by_address: dict[str, int] = {}
+        self._connections: set[int] = set()  # transports that carried a request already
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.ServerRunner | None = None
@@ -204,6 +207,10 @@ class LatencyServer:
             return web.Response(status=421, text="unknown host")
         entry = self.logs[address]
         entry.times.append(time.monotonic())
+        entry.paths.append(request.raw_path)
+        conn = id(request.transport)
+        entry.fresh.append(conn not in self._connections)
+        self._connections.add(conn)
         entry.in_flight += 1
         entry.peak_in_flight = max(entry.peak_in_flight, entry.in_flight)
         try:
