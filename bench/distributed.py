@@ -278,7 +278,11 @@ def caps_for(args: argparse.Namespace) -> Iterator[CpuGroups | None]:
 
 
 def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
-    """Worker scaling at equal politeness over the latency world."""
+    """Worker scaling at equal politeness over the latency world (or the measures of an earlier --json run)."""
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        write_latency_doc(saved["results"], saved["formula"], args, saved.get("total", 0.0))
+        return
     t_all = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="xxgk-dlbench-") as tmp:
         from xxgk.samples.v3 import generate_set
@@ -305,7 +309,8 @@ def main_latency(args: argparse.Namespace, counts: list[int]) -> None:
     print("\n".join(formula))
     print(f"whole benchmark: {total:.0f} s")
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "formula": formula}, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps({"results": results, "formula": formula, "total": total}, indent=1),
+                             encoding="utf-8")
     if not args.no_doc:
         write_latency_doc(results, formula, args, total)
 
@@ -374,6 +379,8 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=64, help="latency world: requests in flight per worker")
     ap.add_argument("--cores", type=int, default=4, help="latency world: cores per machine for the estimate")
     ap.add_argument("--json", type=Path, help="latency world: also write the measures (JSON) here")
+    ap.add_argument("--from-json", type=Path,
+                    help="latency world: document the measures of an earlier --json run (the options must be that run's)")
     ap.add_argument("--window-pages", type=int, default=0,
                     help="latency world: measure over this many stored pages instead of --seconds (0: time box)")
     ap.add_argument("--skip-pages", type=int, default=300,
