@@ -220,8 +220,8 @@ class Dispatcher:
                         (children if isinstance(x, Request) else records).append(x)
             except Exception as exc:
                 log.exception("crawl %s: spider callback failed (entry %s)", ctx.crawl_id, entry_id)
-                if isinstance(arg, Response) and hasattr(spider, "on_callback_error"):
-                    records.extend(spider.on_callback_error(arg, exc))  # the page is recorded as unread
+                if isinstance(arg, Response) and hasattr(spider, "record_unread"):
+                    records.extend(spider.record_unread(arg, exc))  # the page is recorded as unread
             self.commit(ctx, entry_id, records, children)
         return
         yield  # an async generator: Scrapy gets no output, the commit did everything

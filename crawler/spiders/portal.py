@@ -699,7 +699,7 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
             else:
                 yield from self._incomplete(key, request.url, restricted or error)
 
-    def on_callback_error(self, response: Response, exc: BaseException) -> Iterator[Any]:
+    def record_unread(self, response: Response, exc: BaseException) -> Iterator[Any]:
         """A page that answered but whose reading raised (a bug of ours, or markup no reader foresaw).
 
         Whatever the page held — columns, items, an article's facts — is unknown, so nothing may be called
