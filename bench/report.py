@@ -60,7 +60,7 @@ def audit_source(folder: Path) -> Path:
 
 
 def timed_stage(args: list[str]) -> tuple[float, float, dict]:
-    """Run one stage in a fresh process: (wall seconds, peak RSS MB of that process, what it printed)."""
+    """Run one stage in a fresh process: (wall seconds, its peak RSS MB as it measured it, what it printed)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -69,7 +69,8 @@ def timed_stage(args: list[str]) -> tuple[float, float, dict]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"error: stage {args[:2]} failed with exit code {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024, json.loads(out.strip().splitlines()[-1] or "{}")
+    printed = json.loads(out.strip().splitlines()[-1] or "{}")
+    return wall, printed.get("peak_mb", usage.ru_maxrss / 1024), printed
 
 
 def stage_main(argv: list[str]) -> None:
@@ -89,7 +90,19 @@ def stage_main(argv: list[str]) -> None:
         pipeline.score(a.db, a.run, rubric)
     else:
         pipeline.report(a.db, a.run, RUBRIC, Path(a.out), formats=a.formats)
-    print(json.dumps({"seconds": round(time.perf_counter() - t0, 3)}))
+    print(json.dumps({"seconds": round(time.perf_counter() - t0, 3), "peak_mb": own_peak_mb()}))
+
+
+def own_peak_mb() -> float:
+    """Peak RSS of this process and of the largest of its finished children, in MB.
+
+    Not `wait4`'s figure for this process: Linux keeps a forked child's high-water mark from the parent's
+    memory at the fork, so a stage started by a bench holding a big copied store showed the bench's RSS."""
+    import resource
+
+    with open("/proc/self/status", encoding="ascii") as status:
+        hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    return max(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 
 
 def measure(source: Path, n_sites: int, work: Path, extra_formats: bool) -> dict:
