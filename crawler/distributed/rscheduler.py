@@ -220,7 +220,7 @@ class Dispatcher:
                         (children if isinstance(x, Request) else records).append(x)
             except Exception as exc:
                 log.exception("crawl %s: spider callback failed (entry %s)", ctx.crawl_id, entry_id)
-                if isinstance(arg, Response) and hasattr(spider, "record_unread"):
+                if isinstance(arg, Response):
                     records.extend(spider.record_unread(arg, exc))  # the page is recorded as unread
             self.commit(ctx, entry_id, records, children)
         return

@@ -692,12 +692,8 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
                              depth=request.meta.get("depth"))
         if kind == "home" or (kind == "portal" and self.portal_url is None):
             self.failed = restricted or error
-        key = request.meta.get("column")
-        if key and kind in ("list", "api"):
-            if request.meta.get("first"):
-                yield self._status(key, "restricted" if restricted else "error", restricted or error)
-            else:
-                yield from self._incomplete(key, request.url, restricted or error)
+        yield from self._column_failed(request.meta, request.url, "restricted" if restricted else "error",
+                                       restricted or error)
 
     def record_unread(self, response: Response, exc: BaseException) -> Iterator[Any]:
         """A page that answered but whose reading raised (a bug of ours, or markup no reader foresaw).
@@ -715,12 +711,17 @@ class PortalSpider(DiscoveryMixin, LinkHealthMixin, ProbesMixin, RenderingMixin,
         if kind != "api":
             yield PageRecord(url=response.url, status=response.status, kind=kind, error=why,
                              depth=meta.get("depth"))
+        yield from self._column_failed(meta, response.url, "error", why)
+
+    def _column_failed(self, meta: Mapping[str, Any], url: str, status: str, why: str) -> Iterator[ColumnRecord]:
+        """A column's list page or data request failed: a first page gives the column `status`, a later
+        one makes it incomplete."""
         key = meta.get("column")
-        if key and key in self.columns and kind in ("list", "api"):
+        if key and meta.get("kind", "other") in ("list", "api"):
             if meta.get("first"):
-                yield self._status(key, "error", why)
+                yield self._status(key, status, why)
             else:
-                yield from self._incomplete(key, response.url, why)
+                yield from self._incomplete(key, url, why)
 
     def _incomplete(self, key: str, url: str, why: str) -> Iterator[ColumnRecord]:
         """A later list page or data request of a readable column failed: its items are only in part
