@@ -25,6 +25,22 @@ def raw(body: bytes, ctype: str, status: int = 200) -> Answer:
     return status, {"Content-Type": ctype}, body
 
 
+def paged_columns(columns: int, per_page: int) -> dict[str, Route]:
+    """A county portal: a sidebar of `columns` columns (/c<k>/list1.html), each with two dated list pages
+    of `per_page` items (/c<k>/a<page>_<i>.html), a "共N条" count and a next-page link on the first."""
+    nav = "<div class='sidebar'><ul>" + "".join(
+        f"<li><a href='/c{c}/list1.html'>栏目{c}</a></li>" for c in range(columns)) + "</ul></div>"
+    routes: dict[str, Route] = {"/index.html": html(nav + "<p>欢迎</p>", "示例县政府信息公开")}
+    for c in range(columns):
+        for p in (1, 2):
+            rows = "".join(f"<li><a href='/c{c}/a{p}_{i}.html'>栏目{c}第{p}页第{i}条</a><span>2026-0{p}-1{i}</span></li>"
+                           for i in range(per_page))
+            pager = f"共{2 * per_page}条 " + ("<a href='list2.html'>下一页</a>" if p == 1 else "")
+            routes[f"/c{c}/list{p}.html"] = html(f"{nav}<div class='list'><ul>{rows}</ul></div><div class='page'>{pager}</div>",
+                                                 f"栏目{c}")
+    return routes
+
+
 class LoopbackHTTPServer(ThreadingHTTPServer):
     """A threading server whose listen backlog fits a crawl's burst of connections: the default
     backlog of 5 overflows when 32 connections open at once on a loaded machine, and the dropped SYNs

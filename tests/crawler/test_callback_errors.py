@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dyn_server import DynServer, html
+from dyn_server import DynServer, paged_columns
 from sqlalchemy import select
 from storekit import add_run_with_sites
 
@@ -24,22 +24,8 @@ portal.restricted_reason = _breaking
 """
 
 
-def _routes() -> dict:
-    nav = "<div class='sidebar'><ul>" + "".join(
-        f"<li><a href='/c{c}/list1.html'>栏目{c}</a></li>" for c in range(4)) + "</ul></div>"
-    routes: dict = {"/index.html": html(nav + "<p>欢迎</p>", "示例县政府信息公开")}
-    for c in range(4):
-        for p in (1, 2):
-            rows = "".join(f"<li><a href='/c{c}/a{p}_{i}.html'>栏目{c}第{p}页第{i}条通知公告</a><span>2026-0{p}-1{i}</span></li>"
-                           for i in range(5))
-            pager = "共10条 " + ("<a href='list2.html'>下一页</a>" if p == 1 else "")
-            routes[f"/c{c}/list{p}.html"] = html(f"{nav}<div class='list'><ul>{rows}</ul></div><div class='page'>{pager}</div>",
-                                                 f"栏目{c}")
-    return routes
-
-
 def _crawl(tmp_path: Path, crawl_in_subprocess, prelude: str) -> tuple[str, int]:
-    with DynServer(_routes()) as srv:
+    with DynServer(paged_columns(4, 5)) as srv:
         db_url = default_db_url(tmp_path / "store.sqlite")
         with session_factory(db_url).begin() as s:
             run_id = add_run_with_sites(s, {"县": srv.url + "/index.html"}, label="unread")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from dyn_server import DynServer, html
+from dyn_server import DynServer, paged_columns
 from sqlalchemy import select
 from storekit import add_run_with_sites
 
@@ -16,16 +16,7 @@ PER_PAGE = 5
 
 
 def _routes(drops: Counter) -> dict:
-    nav = "<div class='sidebar'><ul>" + "".join(
-        f"<li><a href='/c{c}/list1.html'>栏目{c}</a></li>" for c in range(4)) + "</ul></div>"
-    routes: dict = {"/index.html": html(nav + "<p>欢迎</p>", "示例县政府信息公开")}
-    for c in range(4):
-        for p in (1, 2):
-            rows = "".join(f"<li><a href='/c{c}/a{p}_{i}.html'>栏目{c}第{p}页第{i}条</a><span>2026-0{p}-1{i}</span></li>"
-                           for i in range(PER_PAGE))
-            pager = f"共{2 * PER_PAGE}条 " + ("<a href='list2.html'>下一页</a>" if p == 1 else "")
-            routes[f"/c{c}/list{p}.html"] = html(f"{nav}<div class='list'><ul>{rows}</ul></div><div class='page'>{pager}</div>",
-                                                 f"栏目{c}")
+    routes = paged_columns(4, PER_PAGE)
 
     def flaky(path: str, fails: int, then: tuple | None) -> object:
         def answer(method: str, p: str, q: dict, form: dict) -> tuple | None:
