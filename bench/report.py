@@ -62,15 +62,12 @@ def audit_source(folder: Path) -> Path:
 def timed_stage(args: list[str]) -> tuple[float, float, dict]:
     """Run one stage in a fresh process: (wall seconds, its peak RSS MB as it measured it, what it printed)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
-    out = proc.stdout.read() if proc.stdout else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"error: stage {args[:2]} failed with exit code {proc.returncode}")
-    printed = json.loads(out.strip().splitlines()[-1] or "{}")
-    return wall, printed.get("peak_mb", usage.ru_maxrss / 1024), printed
+    printed = json.loads(proc.stdout.strip().splitlines()[-1])
+    return wall, printed["peak_mb"], printed
 
 
 def stage_main(argv: list[str]) -> None:

@@ -30,6 +30,7 @@ import random
 import socket
 import threading
 import time
+import weakref
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -167,7 +168,7 @@ class LatencyServer:
         self._absolute: list[bool] = []
         self._buckets: dict[str, _Bucket] = {}
         self._by_address: dict[str, int] = {}
-        self._connections: set[int] = set()  # transports that carried a request already
+        self._connections: weakref.WeakSet[Any] = weakref.WeakSet()  # transports that carried a request already
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.ServerRunner | None = None
@@ -208,9 +209,10 @@ class LatencyServer:
         entry = self.logs[address]
         entry.times.append(time.monotonic())
         entry.paths.append(request.raw_path)
-        conn = id(request.transport)
+        conn = request.transport
         entry.fresh.append(conn not in self._connections)
-        self._connections.add(conn)
+        if conn is not None:
+            self._connections.add(conn)
         entry.in_flight += 1
         entry.peak_in_flight = max(entry.peak_in_flight, entry.in_flight)
         try:
